@@ -1,0 +1,225 @@
+//! Agents, their directions and numbers, and the directory the rules look agents up in.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::callback::CallbackConfig;
+use crate::error::ErrorCode;
+use crate::hash::FastMap;
+use crate::phone::PhoneNumber;
+
+/// An agent's id: a UUID, written in its hyphenated lowercase form.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AgentId(Uuid);
+
+/// Why a string is not an agent id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid agent id {input:?}: expected a UUID")]
+pub struct AgentIdError {
+    /// The input as given (truncated to 64 characters).
+    pub input: String,
+}
+
+impl ErrorCode for AgentIdError {
+    fn code(&self) -> &'static str {
+        "INVALID_AGENT_ID"
+    }
+}
+
+impl AgentId {
+    /// Parses a UUID in any of the forms the `uuid` crate accepts (hyphenated, simple, braced, URN).
+    pub fn parse(input: &str) -> Result<Self, AgentIdError> {
+        Uuid::try_parse(input).map(AgentId).map_err(|_| AgentIdError {
+            input: input.chars().take(64).collect(),
+        })
+    }
+
+    /// Wraps a UUID.
+    pub const fn from_uuid(uuid: Uuid) -> Self {
+        AgentId(uuid)
+    }
+
+    /// The UUID inside.
+    pub const fn as_uuid(&self) -> &Uuid {
+        &self.0
+    }
+
+    /// Builds an id from a number, for tests, benches and generated data.
+    pub const fn from_u128(value: u128) -> Self {
+        AgentId(Uuid::from_u128(value))
+    }
+}
+
+impl fmt::Display for AgentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.as_hyphenated().fmt(f)
+    }
+}
+
+impl fmt::Debug for AgentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AgentId({})", self.0.as_hyphenated())
+    }
+}
+
+impl FromStr for AgentId {
+    type Err = AgentIdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// Which way an agent's calls go. Only inbound agents can take callbacks; only outbound agents
+/// can be callback sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Answers calls to the numbers it owns.
+    Inbound,
+    /// Places calls to contacts.
+    Outbound,
+}
+
+impl Direction {
+    /// The wire spelling, `inbound` or `outbound`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+
+    /// Parses the wire spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "inbound" => Some(Direction::Inbound),
+            "outbound" => Some(Direction::Outbound),
+            _ => None,
+        }
+    }
+}
+
+/// An agent as the rules need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    /// Its id.
+    pub id: AgentId,
+    /// Its display name.
+    pub name: String,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// The numbers it owns (an inbound call to one of them is its call).
+    #[serde(default)]
+    pub phone_numbers: Vec<PhoneNumber>,
+    /// Its callback role, if it is a callback agent.
+    #[serde(default)]
+    pub callback_config: Option<CallbackConfig>,
+}
+
+/// Why a set of agents cannot form a directory.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    /// Two agents share an id.
+    #[error("agent id {0} appears twice")]
+    DuplicateAgentId(AgentId),
+    /// A number is owned by two agents.
+    #[error("number {number} is assigned to both {first} and {second}")]
+    NumberAlreadyAssigned {
+        /// The number.
+        number: PhoneNumber,
+        /// The agent that had it first.
+        first: AgentId,
+        /// The agent that claimed it again.
+        second: AgentId,
+    },
+}
+
+impl ErrorCode for DirectoryError {
+    fn code(&self) -> &'static str {
+        match self {
+            DirectoryError::DuplicateAgentId(_) => "DUPLICATE_AGENT_ID",
+            DirectoryError::NumberAlreadyAssigned { .. } => "NUMBER_ALREADY_ASSIGNED",
+        }
+    }
+}
+
+/// Every agent of one environment, looked up by id or by a number it owns.
+///
+/// Building it checks the two facts every rule relies on: ids are unique and a number belongs to
+/// at most one agent.
+#[derive(Debug, Clone, Default)]
+pub struct AgentDirectory {
+    agents: Vec<Agent>,
+    by_id: HashMap<AgentId, usize>,
+    owners: FastMap<PhoneNumber, usize>,
+}
+
+impl AgentDirectory {
+    /// Builds a directory, refusing duplicate ids and numbers owned twice.
+    pub fn new(agents: impl IntoIterator<Item = Agent>) -> Result<Self, DirectoryError> {
+        let mut dir = AgentDirectory::default();
+        for agent in agents {
+            dir.insert(agent)?;
+        }
+        Ok(dir)
+    }
+
+    /// Adds one agent; on error the directory is unchanged.
+    pub fn insert(&mut self, agent: Agent) -> Result<(), DirectoryError> {
+        if self.by_id.contains_key(&agent.id) {
+            return Err(DirectoryError::DuplicateAgentId(agent.id));
+        }
+        let slot = self.agents.len();
+        let mut seen = Vec::with_capacity(agent.phone_numbers.len());
+        for number in &agent.phone_numbers {
+            let owner = self.owners.get(number).map(|&i| self.agents.get(i).map(|a| a.id));
+            if let Some(Some(first)) = owner {
+                return Err(DirectoryError::NumberAlreadyAssigned {
+                    number: *number,
+                    first,
+                    second: agent.id,
+                });
+            }
+            if seen.contains(number) {
+                continue; // listing one's own number twice is harmless
+            }
+            seen.push(*number);
+        }
+        for number in seen {
+            self.owners.insert(number, slot);
+        }
+        self.by_id.insert(agent.id, slot);
+        self.agents.push(agent);
+        Ok(())
+    }
+
+    /// The agent with this id.
+    pub fn get(&self, id: &AgentId) -> Option<&Agent> {
+        self.by_id.get(id).and_then(|&i| self.agents.get(i))
+    }
+
+    /// The agent that owns this number.
+    pub fn owner_of(&self, number: PhoneNumber) -> Option<&Agent> {
+        self.owners.get(&number).and_then(|&i| self.agents.get(i))
+    }
+
+    /// All agents, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &Agent> {
+        self.agents.iter()
+    }
+
+    /// How many agents there are.
+    pub fn len(&self) -> usize {
+        self.agents.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.agents.is_empty()
+    }
+}

@@ -1,0 +1,175 @@
+//! Callback stats: how many callbacks arrived in a date range, how many were answered, how many
+//! matched no recent outbound call, and which source agents they are returns of.
+//!
+//! Our definitions (the seed's own example does not add up, see the README):
+//! - a *callback* is an inbound call routed to a callback agent, matched or unmatched;
+//! - `total_callbacks_received` = matched + `callbacks_unmatched`;
+//! - `callbacks_by_source_agent` splits the matched ones, so its counts sum to matched;
+//! - `callbacks_answered` counts callbacks whose status is `answered` or `completed`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::agent::{AgentDirectory, AgentId};
+use crate::call::CallStatus;
+use crate::callback::routing::RoutingDecision;
+use crate::hash::FastMap;
+use crate::time::{DateRange, Timestamp};
+use crate::wire::talkover::{CallbackStatsData, StatsPeriod, SourceAgentCount};
+
+/// One routed callback, as stats need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackRecord {
+    /// When the inbound call arrived.
+    pub at: Timestamp,
+    /// The callback agent it went to.
+    pub callback_agent_id: AgentId,
+    /// The source agent a matched callback is attributed to; `None` if unmatched.
+    pub source_agent_id: Option<AgentId>,
+    /// Whether it was picked up (`answered` or `completed`).
+    pub answered: bool,
+}
+
+impl CallbackRecord {
+    /// The record for a routed inbound call, or `None` if it did not hit a callback agent.
+    pub fn from_decision(decision: &RoutingDecision, at: Timestamp, status: CallStatus) -> Option<Self> {
+        let callback_agent_id = match decision {
+            RoutingDecision::Matched { callback_agent_id, .. }
+            | RoutingDecision::Unmatched { callback_agent_id, .. } => *callback_agent_id,
+            _ => return None,
+        };
+        Some(CallbackRecord {
+            at,
+            callback_agent_id,
+            source_agent_id: decision.source_agent_id(),
+            answered: status.is_answered(),
+        })
+    }
+}
+
+const UNMATCHED: u32 = u32::MAX;
+
+/// Routed callbacks in columns (13 bytes each), so that aggregating a million of them is a
+/// tight loop over three arrays with no hashing.
+#[derive(Debug, Clone, Default)]
+pub struct CallbackLog {
+    at: Vec<i64>,
+    source: Vec<u32>,
+    answered: Vec<bool>,
+    callback_agent: Vec<u32>,
+    agents: Vec<AgentId>,
+    slots: FastMap<AgentId, u32>,
+}
+
+/// Totals for one callback agent over all time (the callback-agent detail endpoint's `stats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AgentCallbackTotals {
+    /// Callbacks it received.
+    pub total_callbacks_received: u64,
+    /// Of those, answered.
+    pub callbacks_answered: u64,
+}
+
+impl CallbackLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one callback.
+    pub fn push(&mut self, record: CallbackRecord) {
+        let source = record.source_agent_id.map_or(UNMATCHED, |id| self.slot(id));
+        let callback_agent = self.slot(record.callback_agent_id);
+        self.at.push(record.at.unix_seconds());
+        self.source.push(source);
+        self.answered.push(record.answered);
+        self.callback_agent.push(callback_agent);
+    }
+
+    /// How many callbacks it holds.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    fn slot(&mut self, id: AgentId) -> u32 {
+        let next = u32::try_from(self.agents.len()).unwrap_or(UNMATCHED - 1);
+        let agents = &mut self.agents;
+        *self.slots.entry(id).or_insert_with(|| {
+            agents.push(id);
+            next
+        })
+    }
+
+    /// All-time totals for one callback agent.
+    pub fn agent_totals(&self, agent: &AgentId) -> AgentCallbackTotals {
+        let Some(&slot) = self.slots.get(agent) else { return AgentCallbackTotals::default() };
+        let mut totals = AgentCallbackTotals::default();
+        for (a, answered) in self.callback_agent.iter().zip(&self.answered) {
+            let hit = u64::from(*a == slot);
+            totals.total_callbacks_received += hit;
+            totals.callbacks_answered += hit & u64::from(*answered);
+        }
+        totals
+    }
+
+    /// Stats over `range`, with source agent names from `names`.
+    pub fn stats(&self, range: &DateRange, names: &AgentDirectory) -> CallbackStatsData {
+        let (lo, hi) = range.instants();
+        let (lo, hi) = (lo.unix_seconds(), hi.unix_seconds());
+        // counts[slot] per source agent; the last cell counts unmatched
+        let mut counts = vec![0u64; self.agents.len() + 1];
+        let unmatched_cell = self.agents.len();
+        let mut answered = 0u64;
+        for ((at, source), ans) in self.at.iter().zip(&self.source).zip(&self.answered) {
+            let inside = (*at >= lo) & (*at < hi);
+            if inside {
+                let cell = if *source == UNMATCHED { unmatched_cell } else { *source as usize };
+                if let Some(c) = counts.get_mut(cell) {
+                    *c += 1;
+                }
+                answered += u64::from(*ans);
+            }
+        }
+        let unmatched = counts.pop().unwrap_or(0);
+        let mut by_source: Vec<SourceAgentCount> = counts
+            .iter()
+            .zip(&self.agents)
+            .filter(|(count, _)| **count > 0)
+            .map(|(count, id)| SourceAgentCount {
+                source_agent_id: id.to_string(),
+                name: names.get(id).map_or_else(|| UNKNOWN_AGENT.to_owned(), |a| a.name.clone()),
+                count: *count as i64,
+            })
+            .collect();
+        by_source.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.source_agent_id.cmp(&b.source_agent_id)));
+        let matched: u64 = counts.iter().sum();
+        CallbackStatsData {
+            period: StatsPeriod { start: range.start().to_string(), end: range.end().to_string() },
+            total_callbacks_received: (matched + unmatched) as i64,
+            callbacks_answered: answered as i64,
+            callbacks_unmatched: unmatched as i64,
+            callbacks_by_source_agent: by_source,
+        }
+    }
+}
+
+/// The name shown for a source agent that is no longer in the directory.
+pub const UNKNOWN_AGENT: &str = "Unknown agent";
+
+/// Stats over any collection of records: builds a [`CallbackLog`] and aggregates it. For
+/// repeated queries over the same records, keep the log.
+pub fn callback_stats<'r>(
+    records: impl IntoIterator<Item = &'r CallbackRecord>,
+    range: &DateRange,
+    names: &AgentDirectory,
+) -> CallbackStatsData {
+    let mut log = CallbackLog::new();
+    for r in records {
+        log.push(*r);
+    }
+    log.stats(range, names)
+}

@@ -1,0 +1,171 @@
+//! [`DateRange`]: an inclusive range of local calendar days in a zone.
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use super::{TimeError, Timestamp, Zone, clip};
+
+/// Inclusive local days `start..=end` in `zone` — the stats endpoint's `start_date`,
+/// `end_date` and `tz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateRange {
+    start: NaiveDate,
+    end: NaiveDate,
+    zone: Zone,
+}
+
+/// How far back the default range reaches from today: the seed's "Default: 30 days ago".
+pub const DEFAULT_RANGE_DAYS: u64 = 30;
+
+impl DateRange {
+    /// A range from parts already parsed; refuses `start > end`.
+    pub fn new(start: NaiveDate, end: NaiveDate, zone: Zone) -> Result<Self, TimeError> {
+        if start > end {
+            return Err(TimeError::InvalidDateRange {
+                start: start.to_string(),
+                end: end.to_string(),
+                why: "start_date is after end_date",
+            });
+        }
+        Ok(DateRange { start, end, zone })
+    }
+
+    /// Parses the stats query: `start_date`/`end_date` as `YYYY-MM-DD` (defaults: 30 days
+    /// before today, and today), `tz` an IANA name (default UTC). "Today" is the local date of
+    /// `now` in that zone. Returns every problem found.
+    ///
+    /// ```
+    /// use dialback_core::{DateRange, Timestamp};
+    /// let now = Timestamp::parse("2024-02-01T03:00:00Z").unwrap();
+    /// let r = DateRange::parse(None, None, Some("America/New_York"), now).unwrap();
+    /// assert_eq!((r.start().to_string(), r.end().to_string()),
+    ///            ("2024-01-01".into(), "2024-01-31".into())); // still Jan 31 in New York
+    /// ```
+    pub fn parse(
+        start_date: Option<&str>,
+        end_date: Option<&str>,
+        tz: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Self, Vec<TimeError>> {
+        let mut errors = Vec::new();
+        let zone = match tz {
+            None => Zone::UTC,
+            Some(name) => Zone::parse(name).unwrap_or_else(|e| {
+                errors.push(e);
+                Zone::UTC
+            }),
+        };
+        let today = zone.date_of(now);
+        let mut date = |field: &'static str, input: Option<&str>, default: NaiveDate| match input {
+            None => Some(default),
+            Some(s) => parse_date(s).or_else(|| {
+                errors.push(TimeError::InvalidDate { field, input: clip(s) });
+                None
+            }),
+        };
+        let start = date("start_date", start_date, today - Days::new(DEFAULT_RANGE_DAYS));
+        let end = date("end_date", end_date, today);
+        match (start, end) {
+            (Some(start), Some(end)) if errors.is_empty() => {
+                DateRange::new(start, end, zone).map_err(|e| vec![e])
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// First day.
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    /// Last day (inclusive).
+    pub fn end(&self) -> NaiveDate {
+        self.end
+    }
+
+    /// The zone the days are local to.
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    /// Number of days, counting both ends.
+    pub fn len_days(&self) -> u64 {
+        (self.end - self.start).num_days().unsigned_abs() + 1
+    }
+
+    /// The instants covered: from the start of the first day (inclusive) to the start of the
+    /// day after the last (exclusive), by [`Zone::day_start`].
+    pub fn instants(&self) -> (Timestamp, Timestamp) {
+        let after = self.end.checked_add_days(Days::new(1)).unwrap_or(self.end);
+        (self.zone.day_start(self.start), self.zone.day_start(after))
+    }
+
+    /// Each day of the range.
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
+        let end = self.end;
+        self.start.iter_days().take_while(move |d| *d <= end)
+    }
+}
+
+/// Strict `YYYY-MM-DD` (four-digit year, two-digit month and day), nothing around it.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2024-01-31T12:00:00Z").unwrap()
+    }
+
+    fn codes(r: Result<DateRange, Vec<TimeError>>) -> Vec<&'static str> {
+        r.err().unwrap_or_default().iter().map(|e| e.code()).collect()
+    }
+
+    #[test]
+    fn defaults_are_the_last_thirty_days_and_today() {
+        let r = DateRange::parse(None, None, None, now()).unwrap();
+        assert_eq!(r.start().to_string(), "2024-01-01");
+        assert_eq!(r.end().to_string(), "2024-01-31");
+        assert_eq!(r.len_days(), 31);
+    }
+
+    #[test]
+    fn instants_follow_the_zone() {
+        let r = DateRange::parse(Some("2024-01-01"), Some("2024-01-31"), Some("America/New_York"), now())
+            .unwrap();
+        let (a, b) = r.instants();
+        assert_eq!(a.to_string(), "2024-01-01T05:00:00Z");
+        assert_eq!(b.to_string(), "2024-02-01T05:00:00Z");
+    }
+
+    #[test]
+    fn errors_are_all_reported() {
+        assert_eq!(codes(DateRange::parse(Some("2024-1-1"), None, None, now())), ["INVALID_DATE"]);
+        assert_eq!(
+            codes(DateRange::parse(Some("x"), Some("2024-02-30"), Some("Nowhere"), now())),
+            ["INVALID_TIMEZONE", "INVALID_DATE", "INVALID_DATE"]
+        );
+        assert_eq!(
+            codes(DateRange::parse(Some("2024-02-01"), Some("2024-01-31"), None, now())),
+            ["INVALID_DATE_RANGE"]
+        );
+        assert_eq!(codes(DateRange::parse(Some(" 2024-01-01"), None, None, now())), ["INVALID_DATE"]);
+        assert_eq!(codes(DateRange::parse(Some("+2024-01-01"), None, None, now())), ["INVALID_DATE"]);
+    }
+
+    #[test]
+    fn single_day() {
+        let r = DateRange::parse(Some("2024-01-05"), Some("2024-01-05"), None, now()).unwrap();
+        assert_eq!(r.days().count(), 1);
+    }
+}

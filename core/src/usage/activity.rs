@@ -1,0 +1,154 @@
+//! Activity records (messages and calls attributed to agents) and the columnar log that usage
+//! aggregations run over.
+
+use serde::{Deserialize, Serialize};
+
+use crate::agent::{AgentId, Direction};
+use crate::call::CallStatus;
+use crate::hash::FastMap;
+use crate::time::Timestamp;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Activity {
+    /// A message sent or received.
+    Message,
+    /// A call, with how it ended and how long it lasted.
+    Call {
+        /// How it ended; usage counts `completed` calls only.
+        status: CallStatus,
+        /// Its length in seconds.
+        duration_seconds: u32,
+    },
+}
+
+/// One message or call, attributed to an agent (or to none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityRecord {
+    /// The agent it belongs to (see [`call_agent`]); `None` is Unassigned.
+    pub agent_id: Option<AgentId>,
+    /// When it happened (a call's start, a message's send time).
+    pub at: Timestamp,
+    /// Message or call.
+    pub activity: Activity,
+}
+
+/// Which agent a call's usage belongs to: an outbound call to the agent that placed it, an
+/// inbound call to the agent that owns the dialed number.
+pub fn call_agent(direction: Direction, agent_id: Option<AgentId>, dialed_number_owner: Option<AgentId>) -> Option<AgentId> {
+    match direction {
+        Direction::Outbound => agent_id,
+        Direction::Inbound => dialed_number_owner,
+    }
+}
+
+pub(crate) const NO_AGENT: u32 = u32::MAX;
+
+/// Activity in columns (17 bytes a record), keeping only what usage counts: messages and
+/// completed calls. Aggregations are then one pass over plain arrays, with the period's
+/// bounds converted to UTC once, never per record.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityLog {
+    pub(crate) at: Vec<i64>,
+    pub(crate) agent: Vec<u32>,
+    pub(crate) seconds: Vec<u32>,
+    pub(crate) is_call: Vec<bool>,
+    pub(crate) agents: Vec<AgentId>,
+    slots: FastMap<AgentId, u32>,
+}
+
+impl ActivityLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A log of these records.
+    pub fn from_records<'r>(records: impl IntoIterator<Item = &'r ActivityRecord>) -> Self {
+        let mut log = Self::new();
+        for r in records {
+            log.push(r);
+        }
+        log
+    }
+
+    /// Adds one record; calls that did not complete are not usage and are dropped.
+    pub fn push(&mut self, record: &ActivityRecord) {
+        let (is_call, seconds) = match record.activity {
+            Activity::Message => (false, 0),
+            Activity::Call { status, duration_seconds } if status.is_completed() => (true, duration_seconds),
+            Activity::Call { .. } => return,
+        };
+        let agent = record.agent_id.map_or(NO_AGENT, |id| self.slot(id));
+        self.at.push(record.at.unix_seconds());
+        self.agent.push(agent);
+        self.seconds.push(seconds);
+        self.is_call.push(is_call);
+    }
+
+    /// How many records it holds (messages and completed calls).
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    fn slot(&mut self, id: AgentId) -> u32 {
+        let next = u32::try_from(self.agents.len()).unwrap_or(NO_AGENT - 1);
+        let agents = &mut self.agents;
+        *self.slots.entry(id).or_insert_with(|| {
+            agents.push(id);
+            next
+        })
+    }
+
+    /// Per-agent-slot counters over `[lo, hi)`: `(messages, calls, seconds)`; the last cell is
+    /// activity with no agent.
+    pub(crate) fn per_slot(&self, lo: Timestamp, hi: Timestamp) -> Vec<Counts> {
+        let (lo, hi) = (lo.unix_seconds(), hi.unix_seconds());
+        let none_cell = self.agents.len();
+        let mut cells = vec![Counts::default(); none_cell + 1];
+        let rows = self.at.iter().zip(&self.agent).zip(&self.seconds).zip(&self.is_call);
+        for (((at, agent), seconds), is_call) in rows {
+            if *at >= lo && *at < hi {
+                let cell = if *agent == NO_AGENT { none_cell } else { *agent as usize };
+                if let Some(c) = cells.get_mut(cell) {
+                    c.add(*is_call, *seconds);
+                }
+            }
+        }
+        cells
+    }
+}
+
+/// Messages, completed calls and their seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub messages: u64,
+    pub calls: u64,
+    pub seconds: u64,
+}
+
+impl Counts {
+    #[inline]
+    pub(crate) fn add(&mut self, is_call: bool, seconds: u32) {
+        let call = u64::from(is_call);
+        self.messages += 1 - call;
+        self.calls += call;
+        self.seconds += u64::from(seconds);
+    }
+
+    pub(crate) fn merge(&mut self, o: &Counts) {
+        self.messages += o.messages;
+        self.calls += o.calls;
+        self.seconds += o.seconds;
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.messages == 0 && self.calls == 0
+    }
+}

@@ -1,0 +1,110 @@
+//! Usage per local day and per local month, for charts and AgentPhone's daily/monthly usage.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::time::{DateRange, TimeError, Timestamp, Zone};
+use crate::usage::activity::{ActivityLog, Counts};
+
+/// The most buckets one call may ask for (ten years of days), so that no input can make the
+/// core allocate without bound.
+pub const MAX_BUCKETS: u64 = 3_660;
+
+/// Usage on one local day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DayUsage {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Messages.
+    pub messages: u64,
+    /// Completed calls.
+    pub calls: u64,
+    /// Their seconds.
+    pub total_seconds: u64,
+}
+
+/// Usage in one local month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthUsage {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// Messages.
+    pub messages: u64,
+    /// Completed calls.
+    pub calls: u64,
+    /// Their seconds.
+    pub total_seconds: u64,
+}
+
+impl ActivityLog {
+    /// Usage on each local day of `range` (every day listed, zeros included), days starting at
+    /// [`Zone::day_start`]. A day that a zone skipped entirely is listed and always empty.
+    pub fn daily(&self, range: &DateRange) -> Result<Vec<DayUsage>, TimeError> {
+        if range.len_days() > MAX_BUCKETS {
+            return Err(too_long(range.start(), range.end()));
+        }
+        let zone = range.zone();
+        let days: Vec<NaiveDate> = range.days().collect();
+        let mut edges: Vec<Timestamp> = days.iter().map(|d| zone.day_start(*d)).collect();
+        edges.push(range.instants().1);
+        let counts = self.bucketed(&edges);
+        Ok(days
+            .iter()
+            .zip(counts)
+            .map(|(d, c)| DayUsage { date: d.to_string(), messages: c.messages, calls: c.calls, total_seconds: c.seconds })
+            .collect())
+    }
+
+    /// Usage in each of the `months` local months ending with the one containing `now`, oldest
+    /// first.
+    pub fn monthly(&self, zone: Zone, now: Timestamp, months: u32) -> Result<Vec<MonthUsage>, TimeError> {
+        let this_month = zone.date_of(now).with_day(1).unwrap_or_else(|| zone.date_of(now));
+        let first = this_month.checked_sub_months(Months::new(months.saturating_sub(1)));
+        let first = match first {
+            Some(f) if u64::from(months) <= MAX_BUCKETS && months > 0 => f,
+            _ => return Err(too_long(this_month, this_month)),
+        };
+        let starts: Vec<NaiveDate> =
+            (0..=months).filter_map(|i| first.checked_add_months(Months::new(i))).collect();
+        let edges: Vec<Timestamp> = starts.iter().map(|d| zone.day_start(*d)).collect();
+        let counts = self.bucketed(&edges);
+        Ok(starts
+            .iter()
+            .zip(counts)
+            .map(|(d, c)| MonthUsage {
+                month: format!("{:04}-{:02}", d.year(), d.month()),
+                messages: c.messages,
+                calls: c.calls,
+                total_seconds: c.seconds,
+            })
+            .collect())
+    }
+
+    /// Counters for the buckets `[edges[i], edges[i+1])`; `edges` ascending (equal neighbours
+    /// make an empty bucket).
+    fn bucketed(&self, edges: &[Timestamp]) -> Vec<Counts> {
+        let edges: Vec<i64> = edges.iter().map(|t| t.unix_seconds()).collect();
+        let n = edges.len().saturating_sub(1);
+        let mut cells = vec![Counts::default(); n];
+        let (Some(&lo), Some(&hi)) = (edges.first(), edges.last()) else { return cells };
+        for ((at, seconds), is_call) in self.at.iter().zip(&self.seconds).zip(&self.is_call) {
+            if *at >= lo && *at < hi {
+                let i = edges.partition_point(|e| *e <= *at).saturating_sub(1);
+                if let Some(c) = cells.get_mut(i) {
+                    c.add(*is_call, *seconds);
+                }
+            }
+        }
+        cells
+    }
+}
+
+fn too_long(start: NaiveDate, end: NaiveDate) -> TimeError {
+    TimeError::InvalidDateRange {
+        start: start.to_string(),
+        end: end.to_string(),
+        why: "asks for more than 3660 buckets, or none",
+    }
+}
