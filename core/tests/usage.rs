@@ -1,1 +1,141 @@
-//! placeholder
+//! Usage by agent, daily and monthly buckets: pinned.
+
+use dialback_core::*;
+
+use crate::support::{agent, t};
+
+const ALPHA: u128 = 1;
+const BETA: u128 = 2;
+const GAMMA: u128 = 3;
+
+fn names() -> AgentDirectory {
+    AgentDirectory::new([
+        agent(ALPHA, "Support Agent Alpha", Direction::Inbound),
+        agent(BETA, "Sales Agent Beta", Direction::Outbound),
+        agent(GAMMA, "Gamma", Direction::Outbound),
+    ])
+    .unwrap()
+}
+
+fn msg(agent: Option<u128>, at: &str) -> ActivityRecord {
+    ActivityRecord { agent_id: agent.map(AgentId::from_u128), at: t(at), activity: Activity::Message }
+}
+
+fn call(agent: Option<u128>, at: &str, status: CallStatus, secs: u32) -> ActivityRecord {
+    ActivityRecord {
+        agent_id: agent.map(AgentId::from_u128),
+        at: t(at),
+        activity: Activity::Call { status, duration_seconds: secs },
+    }
+}
+
+fn june_in(tz: &str) -> PeriodBounds {
+    usage_period(Period::Month, Zone::parse(tz).unwrap(), t("2024-06-15T12:00:00Z"))
+}
+
+#[test]
+fn rows_unassigned_and_sorting() {
+    let records = [
+        call(Some(ALPHA), "2024-06-02T00:00:00Z", CallStatus::Completed, 100),
+        call(Some(ALPHA), "2024-06-02T00:00:00Z", CallStatus::Failed, 999), // not usage
+        msg(Some(ALPHA), "2024-06-03T00:00:00Z"),
+        call(Some(BETA), "2024-06-04T00:00:00Z", CallStatus::Completed, 300),
+        msg(Some(GAMMA), "2024-06-05T00:00:00Z"),
+        msg(None, "2024-06-06T00:00:00Z"),
+        call(Some(77), "2024-06-07T00:00:00Z", CallStatus::Completed, 60), // not in directory
+        msg(Some(BETA), "2024-07-01T00:00:00Z"),                            // next month
+    ];
+    let usage = ActivityLog::from_records(&records).by_agent(&june_in("UTC"), &names());
+    let json = serde_json::to_value(&usage).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "data": [
+                {"agentId": AgentId::from_u128(BETA).to_string(), "agentName": "Sales Agent Beta", "messages": 0, "calls": 1, "totalSeconds": 300, "isOrphan": false},
+                {"agentId": AgentId::from_u128(ALPHA).to_string(), "agentName": "Support Agent Alpha", "messages": 1, "calls": 1, "totalSeconds": 100, "isOrphan": false},
+                {"agentId": AgentId::from_u128(GAMMA).to_string(), "agentName": "Gamma", "messages": 1, "calls": 0, "totalSeconds": 0, "isOrphan": false},
+                {"agentId": null, "agentName": "Unassigned", "messages": 1, "calls": 1, "totalSeconds": 60, "isOrphan": true},
+            ],
+            "period": "month",
+            "periodStart": "2024-06-01T00:00:00Z",
+            "periodEnd": "2024-06-30T23:59:59Z"
+        })
+    );
+    assert!(validate_usage_by_agent(&usage, Some(Zone::UTC)).is_empty());
+}
+
+#[test]
+fn no_unassigned_row_when_everything_has_an_agent() {
+    let usage = ActivityLog::from_records(&[msg(Some(ALPHA), "2024-06-03T00:00:00Z")]).by_agent(&june_in("UTC"), &names());
+    assert_eq!(usage.data.len(), 1);
+    assert!(!usage.data[0].is_orphan);
+    let empty = ActivityLog::new().by_agent(&june_in("UTC"), &names());
+    assert!(empty.data.is_empty());
+}
+
+#[test]
+fn period_bounds_are_inclusive_and_local() {
+    let ny = june_in("America/New_York");
+    let records = [
+        msg(Some(ALPHA), "2024-06-01T03:59:59Z"), // May 31 in New York
+        msg(Some(ALPHA), "2024-06-01T04:00:00Z"), // first second of June
+        msg(Some(ALPHA), "2024-07-01T03:59:59Z"), // last second of June
+        msg(Some(ALPHA), "2024-07-01T04:00:00Z"), // July
+    ];
+    let usage = ActivityLog::from_records(&records).by_agent(&ny, &names());
+    assert_eq!(usage.data[0].messages, 2);
+    assert_eq!(usage.period_start, "2024-06-01T04:00:00Z");
+    assert_eq!(usage.period_end, "2024-07-01T03:59:59Z");
+}
+
+#[test]
+fn inbound_calls_belong_to_the_owner_of_the_dialed_number() {
+    let owner = Some(AgentId::from_u128(ALPHA));
+    let placed_by = Some(AgentId::from_u128(BETA));
+    assert_eq!(call_agent(Direction::Inbound, placed_by, owner), owner);
+    assert_eq!(call_agent(Direction::Outbound, placed_by, owner), placed_by);
+    assert_eq!(call_agent(Direction::Inbound, None, None), None);
+}
+
+#[test]
+fn daily_buckets_in_a_zone_include_empty_days() {
+    let records = [
+        call(Some(ALPHA), "2024-03-10T04:59:59Z", CallStatus::Completed, 10), // Mar 9 in Havana
+        call(Some(ALPHA), "2024-03-10T05:00:00Z", CallStatus::Completed, 20), // Mar 10 (clock jumped)
+        msg(None, "2024-03-12T03:59:59Z"),                                   // Mar 11
+    ];
+    let range = DateRange::parse(Some("2024-03-09"), Some("2024-03-12"), Some("America/Havana"), t("2024-03-12T00:00:00Z"))
+        .unwrap();
+    let days = ActivityLog::from_records(&records).daily(&range).unwrap();
+    let got: Vec<(&str, u64, u64, u64)> =
+        days.iter().map(|d| (d.date.as_str(), d.messages, d.calls, d.total_seconds)).collect();
+    assert_eq!(got, [("2024-03-09", 0, 1, 10), ("2024-03-10", 0, 1, 20), ("2024-03-11", 1, 0, 0), ("2024-03-12", 0, 0, 0)]);
+}
+
+#[test]
+fn a_skipped_day_is_an_empty_bucket() {
+    let records = [msg(Some(ALPHA), "2011-12-30T10:00:00Z")]; // first instant of Dec 31 in Apia
+    let range = DateRange::parse(Some("2011-12-29"), Some("2011-12-31"), Some("Pacific/Apia"), t("2012-01-01T00:00:00Z"))
+        .unwrap();
+    let days = ActivityLog::from_records(&records).daily(&range).unwrap();
+    let got: Vec<(&str, u64)> = days.iter().map(|d| (d.date.as_str(), d.messages)).collect();
+    assert_eq!(got, [("2011-12-29", 0), ("2011-12-30", 0), ("2011-12-31", 1)]);
+}
+
+#[test]
+fn monthly_buckets() {
+    let records = [msg(Some(ALPHA), "2024-05-31T23:00:00Z"), msg(Some(ALPHA), "2024-06-30T12:00:00Z")];
+    let log = ActivityLog::from_records(&records);
+    let months = log.monthly(Zone::parse("Europe/Berlin").unwrap(), t("2024-06-15T00:00:00Z"), 3).unwrap();
+    let got: Vec<(&str, u64)> = months.iter().map(|m| (m.month.as_str(), m.messages)).collect();
+    assert_eq!(got, [("2024-04", 0), ("2024-05", 0), ("2024-06", 2)]);
+    assert!(log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 0).is_err());
+    assert!(log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 100_000).is_err());
+}
+
+#[test]
+fn huge_daily_ranges_are_refused_not_allocated() {
+    let range = DateRange::parse(Some("0001-01-01"), Some("9999-12-31"), None, t("2024-01-01T00:00:00Z")).unwrap();
+    let err = ActivityLog::new().daily(&range).unwrap_err();
+    assert_eq!(err.code(), "INVALID_DATE_RANGE");
+}

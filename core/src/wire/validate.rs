@@ -122,14 +122,17 @@ pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) 
         } else if let Some(p) = period {
             check_length(&mut out, p, s, e);
             if let Some(z) = zone {
-                let expected = usage_period(p, z, s);
+                // The period the response means is the one around its midpoint: its bounds
+                // may be off by hours, never by half a period.
+                let mid = s.saturating_add_seconds((e.unix_seconds() - s.unix_seconds()) / 2);
+                let expected = usage_period(p, z, mid);
                 if (expected.period_start, expected.period_end) != (s, e) {
                     issue(
                         &mut out,
                         "PERIOD_BOUNDS_MISMATCH",
                         "periodStart",
                         format!(
-                            "a {p} in {z} starting at {s} runs {} to {}, but the response says {s} to {e}",
+                            "in {z} that {p} runs from {} to {}, but the response says {s} to {e}",
                             expected.period_start, expected.period_end
                         ),
                     );
