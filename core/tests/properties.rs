@@ -1,1 +1,196 @@
-//! placeholder
+//! Invariants that hold for every input, checked with proptest.
+
+use dialback_core::*;
+use proptest::prelude::*;
+
+fn zone() -> impl Strategy<Value = Zone> {
+    let names: Vec<&'static str> = Zone::all_names().collect();
+    (0..names.len()).prop_map(move |i| Zone::parse(names[i]).unwrap())
+}
+
+fn instant(lo: i64, hi: i64) -> impl Strategy<Value = Timestamp> {
+    (lo..hi).prop_map(|s| Timestamp::from_unix_seconds(s).unwrap())
+}
+
+const Y2000: i64 = 946_684_800;
+const Y2040: i64 = 2_208_988_800;
+
+fn period() -> impl Strategy<Value = Period> {
+    prop_oneof![Just(Period::Week), Just(Period::Month), Just(Period::Year)]
+}
+
+fn json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value;
+    let uuidish = prop_oneof![
+        (0u128..8).prop_map(|i| AgentId::from_u128(i).to_string()),
+        "[a-z0-9-]{0,12}",
+        Just("no_answer".to_owned()),
+        Just("busy".to_owned()),
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        uuidish.prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec(
+                (prop_oneof![Just("source_agent_ids"), Just("lookback_days"), Just("callback_trigger_statuses"), Just("x")], inner),
+                0..4
+            )
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn periods_contain_now_and_tile_time(p in period(), z in zone(), now in instant(Y2000, Y2040)) {
+        let b = usage_period(p, z, now);
+        prop_assert!(b.period_start <= now && now <= b.period_end, "{b:?} does not contain {now}");
+        let next = usage_period(p, z, b.end_exclusive());
+        prop_assert_eq!(next.period_start, b.end_exclusive(), "gap or overlap after {:?}", b);
+        let prev = usage_period(p, z, b.period_start.saturating_add_seconds(-1));
+        prop_assert_eq!(prev.end_exclusive(), b.period_start);
+        prop_assert_eq!(b.period_start, z.day_start(p.first_day(z.date_of(now))));
+    }
+
+    #[test]
+    fn day_start_is_the_earliest_instant_at_or_after_midnight(z in zone(), now in instant(Y2000, Y2040)) {
+        let day = z.date_of(now);
+        let start = z.day_start(day);
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap();
+        prop_assert!(z.local(start) >= midnight);
+        prop_assert!(z.local(start.saturating_add_seconds(-1)) < midnight);
+        prop_assert!(start <= now);
+    }
+
+    #[test]
+    fn stats_add_up(
+        records in prop::collection::vec((Y2000..Y2000 + 90 * 86_400, prop::option::of(0u128..5), any::<bool>()), 0..200),
+        start in 0u64..60, len in 0u64..40, z in zone(),
+    ) {
+        let records: Vec<CallbackRecord> = records.into_iter().map(|(at, src, answered)| CallbackRecord {
+            at: Timestamp::from_unix_seconds(at).unwrap(),
+            callback_agent_id: AgentId::from_u128(100),
+            source_agent_id: src.map(AgentId::from_u128),
+            answered,
+        }).collect();
+        let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(start);
+        let range = DateRange::new(first, first + chrono::Days::new(len), z).unwrap();
+        let s = callback_stats(&records, &range, &AgentDirectory::default());
+        let matched: i64 = s.callbacks_by_source_agent.iter().map(|r| r.count).sum();
+        prop_assert_eq!(matched + s.callbacks_unmatched, s.total_callbacks_received);
+        prop_assert!(s.callbacks_answered <= s.total_callbacks_received);
+        let (lo, hi) = range.instants();
+        let inside = records.iter().filter(|r| r.at >= lo && r.at < hi).count() as i64;
+        prop_assert_eq!(s.total_callbacks_received, inside);
+        prop_assert!(validate_callback_stats(&s).is_empty());
+    }
+
+    #[test]
+    fn usage_rows_add_up_and_validate(
+        records in prop::collection::vec((Y2000..Y2000 + 400 * 86_400, prop::option::of(0u128..6), any::<bool>(), 0u32..4000, 0usize..8), 0..200),
+        p in period(), z in zone(), now in instant(Y2000, Y2000 + 400 * 86_400),
+    ) {
+        let statuses = CallStatus::ALL;
+        let records: Vec<ActivityRecord> = records.into_iter().map(|(at, agent, is_call, secs, st)| ActivityRecord {
+            agent_id: agent.map(AgentId::from_u128),
+            at: Timestamp::from_unix_seconds(at).unwrap(),
+            activity: if is_call { Activity::Call { status: statuses[st], duration_seconds: secs } } else { Activity::Message },
+        }).collect();
+        // agents 0..3 are known, 3..6 are not
+        let dir = AgentDirectory::new((0..3).map(|i| Agent {
+            id: AgentId::from_u128(i), name: format!("Agent {i}"), direction: Direction::Outbound,
+            phone_numbers: vec![], callback_config: None,
+        })).unwrap();
+        let b = usage_period(p, z, now);
+        let u = ActivityLog::from_records(&records).by_agent(&b, &dir);
+        let counted = |r: &&ActivityRecord| b.contains(r.at) && match r.activity {
+            Activity::Message => true,
+            Activity::Call { status, .. } => status == CallStatus::Completed,
+        };
+        let expected = records.iter().filter(counted).count() as i64;
+        let total: i64 = u.data.iter().map(|r| r.messages + r.calls).sum();
+        prop_assert_eq!(total, expected);
+        prop_assert!(u.data.iter().filter(|r| r.is_orphan).count() <= 1);
+        if let Some(pos) = u.data.iter().position(|r| r.is_orphan) {
+            prop_assert_eq!(pos, u.data.len() - 1);
+        }
+        prop_assert!(validate_usage_by_agent(&u, Some(z)).is_empty(), "{:?}", validate_usage_by_agent(&u, Some(z)));
+    }
+
+    #[test]
+    fn routing_equals_a_brute_force_scan(
+        calls in prop::collection::vec((0u64..50, 0u128..4, 0u64..3, 0i64..40 * 86_400, 0usize..8), 0..60),
+        lookback in 1u16..40, triggers in prop::option::of(prop::collection::vec(0usize..8, 1..4)),
+        contact in 0u64..3, at in 0i64..45 * 86_400, split in 0usize..60,
+    ) {
+        let number = |i: u64| PhoneNumber::parse(&format!("+4420794600{i:02}")).unwrap();
+        let line = PhoneNumber::parse("+14155550100").unwrap();
+        let sources = [AgentId::from_u128(0), AgentId::from_u128(1)]; // 2 and 3 are not sources
+        let triggers: Option<Vec<CallStatus>> = triggers.map(|t| t.into_iter().map(|i| CallStatus::ALL[i]).collect());
+        let config = CallbackConfig { source_agent_ids: sources.to_vec(), lookback_days: LookbackDays::new(lookback), callback_trigger_statuses: triggers.clone() };
+        let handler = AgentId::from_u128(9);
+        let dir = AgentDirectory::new([Agent { id: handler, name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) }]).unwrap();
+        let calls: Vec<OutboundCall> = calls.into_iter().map(|(id, agent, to, at, st)| OutboundCall {
+            id: CallId(id), agent_id: AgentId::from_u128(agent), to: number(to),
+            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
+        }).collect();
+        let now = Timestamp::from_unix_seconds(Y2000 + at).unwrap();
+        let expected = calls.iter()
+            .filter(|c| c.to == number(contact) && sources.contains(&c.agent_id) && c.started_at <= now)
+            .filter(|c| now.unix_seconds() - c.started_at.unix_seconds() <= i64::from(lookback) * 86_400)
+            .filter(|c| triggers.as_ref().is_none_or(|t| t.contains(&c.status)))
+            .max_by_key(|c| (c.started_at, c.id))
+            .map(|c| c.id);
+        let inbound = InboundCall { from: Caller::Number(number(contact)), to: line, at: now };
+        let built = OutboundIndex::build(calls.iter().copied());
+        let got = match Router::new(&dir, &built).route(&inbound) {
+            RoutingDecision::Matched { last_call, .. } => Some(last_call.outbound_call_id),
+            _ => None,
+        };
+        prop_assert_eq!(got, expected);
+        // built in two steps, with inserts, the answer is the same
+        let split = split.min(calls.len());
+        let mut stepwise = OutboundIndex::build(calls[..split].iter().copied());
+        for c in &calls[split..] { stepwise.insert(*c); }
+        prop_assert_eq!(Router::new(&dir, &stepwise).route(&inbound), Router::new(&dir, &built).route(&inbound));
+    }
+
+    #[test]
+    fn timestamps_round_trip(t in instant(-62_167_219_200, 253_402_300_800)) {
+        prop_assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
+    }
+
+    #[test]
+    fn phone_numbers_survive_formatting(digits in "[1-9][0-9]{1,14}", seps in prop::collection::vec(prop_oneof![Just(" "), Just("-"), Just("."), Just("("), Just(")"), Just("")], 16)) {
+        let mut formatted = String::from("+");
+        for (c, sep) in digits.chars().zip(&seps) { formatted.push_str(sep); formatted.push(c); }
+        let n = PhoneNumber::parse(&formatted).unwrap();
+        prop_assert_eq!(n.to_string(), format!("+{digits}"));
+    }
+
+    #[test]
+    fn parsers_never_panic(s in any::<String>(), body in json(), target in prop_oneof![Just(AgentId::from_u128(9).to_string()), any::<String>()]) {
+        let _ = PhoneNumber::parse(&s);
+        let _ = Timestamp::parse(&s);
+        let _ = Zone::parse(&s);
+        let _ = Period::parse(&s);
+        let _ = AgentId::parse(&s);
+        let _ = Caller::parse(Some(&s));
+        let _ = DateRange::parse(Some(&s), Some(&s), Some(&s), Timestamp::EPOCH);
+        let dir = AgentDirectory::new([
+            Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![], callback_config: None },
+            Agent { id: AgentId::from_u128(1), name: "S".into(), direction: Direction::Outbound, phone_numbers: vec![], callback_config: None },
+        ]).unwrap();
+        if let Err(errors) = validate_callback_config(&target, &body, &dir) {
+            prop_assert!(!errors.is_empty());
+        }
+    }
+}
