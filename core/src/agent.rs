@@ -34,9 +34,11 @@ impl ErrorCode for AgentIdError {
 impl AgentId {
     /// Parses a UUID in any of the forms the `uuid` crate accepts (hyphenated, simple, braced, URN).
     pub fn parse(input: &str) -> Result<Self, AgentIdError> {
-        Uuid::try_parse(input).map(AgentId).map_err(|_| AgentIdError {
-            input: input.chars().take(64).collect(),
-        })
+        Uuid::try_parse(input)
+            .map(AgentId)
+            .map_err(|_| AgentIdError {
+                input: input.chars().take(64).collect(),
+            })
     }
 
     /// Wraps a UUID.
@@ -177,7 +179,10 @@ impl AgentDirectory {
         let slot = self.agents.len();
         let mut seen = Vec::with_capacity(agent.phone_numbers.len());
         for number in &agent.phone_numbers {
-            let owner = self.owners.get(number).map(|&i| self.agents.get(i).map(|a| a.id));
+            let owner = self
+                .owners
+                .get(number)
+                .map(|&i| self.agents.get(i).map(|a| a.id));
             if let Some(Some(first)) = owner {
                 return Err(DirectoryError::NumberAlreadyAssigned {
                     number: *number,

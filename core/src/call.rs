@@ -99,6 +99,57 @@ impl CallStatus {
     }
 }
 
+/// A set of call statuses, as a bitset: `Copy`, so routing decisions that mention one never
+/// allocate. Written as a JSON array in declaration order.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct StatusSet(u16);
+
+impl StatusSet {
+    /// Every status.
+    pub const ALL: StatusSet = StatusSet((1 << CallStatus::ALL.len()) - 1);
+
+    /// Whether `status` is in the set.
+    pub const fn contains(self, status: CallStatus) -> bool {
+        self.0 & status.bit() != 0
+    }
+
+    /// The set with `status` added.
+    pub const fn with(self, status: CallStatus) -> Self {
+        StatusSet(self.0 | status.bit())
+    }
+
+    /// The statuses, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = CallStatus> {
+        CallStatus::ALL
+            .into_iter()
+            .filter(move |s| self.contains(*s))
+    }
+}
+
+impl FromIterator<CallStatus> for StatusSet {
+    fn from_iter<I: IntoIterator<Item = CallStatus>>(iter: I) -> Self {
+        iter.into_iter().fold(StatusSet::default(), StatusSet::with)
+    }
+}
+
+impl fmt::Debug for StatusSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for StatusSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusSet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<CallStatus>::deserialize(d)?.into_iter().collect())
+    }
+}
+
 impl fmt::Display for CallStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -133,7 +184,10 @@ mod tests {
 
     #[test]
     fn answered_and_completed() {
-        let answered: Vec<_> = CallStatus::ALL.into_iter().filter(|s| s.is_answered()).collect();
+        let answered: Vec<_> = CallStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_answered())
+            .collect();
         assert_eq!(answered, [CallStatus::Answered, CallStatus::Completed]);
     }
 }

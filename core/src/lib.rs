@@ -40,15 +40,19 @@ pub mod usage;
 pub mod wire;
 
 pub use agent::{Agent, AgentDirectory, AgentId, AgentIdError, Direction, DirectoryError};
-pub use call::{CallId, CallStatus};
+pub use call::{CallId, CallStatus, StatusSet};
 pub use callback::stats::{AgentCallbackTotals, UNKNOWN_AGENT};
 pub use callback::{
-    CallbackConfig, CallbackLog, CallbackRecord, Caller, ConfigError, InboundCall, LastCall, LookbackDays,
-    OutboundCall, OutboundIndex, Reason, Router, RoutingDecision, callback_stats, validate_callback_config,
+    CallbackConfig, CallbackLog, CallbackRecord, Caller, ConfigError, InboundCall, LastCall,
+    LookbackDays, OutboundCall, OutboundIndex, Reason, Router, RoutingDecision, callback_stats,
+    validate_callback_config,
 };
 pub use error::ErrorCode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use time::{DateRange, TimeError, Timestamp, Zone};
 pub use usage::by_agent::UNASSIGNED;
-pub use usage::{Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, Period, PeriodBounds, call_agent, usage_period};
+pub use usage::{
+    Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, Period, PeriodBounds, call_agent,
+    usage_period,
+};
 pub use wire::validate::{Inconsistency, validate_callback_stats, validate_usage_by_agent};

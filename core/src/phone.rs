@@ -20,7 +20,9 @@ pub struct PhoneNumber(u64);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhoneError {
     /// The input, once spaces, dashes, dots and parentheses are removed, is not E.164.
-    #[error("invalid phone number {input:?}: expected E.164, '+' then 2 to 15 digits, the first not 0")]
+    #[error(
+        "invalid phone number {input:?}: expected E.164, '+' then 2 to 15 digits, the first not 0"
+    )]
     Invalid {
         /// The input as given (truncated to 64 characters).
         input: String,
@@ -80,7 +82,9 @@ impl PhoneNumber {
 
     /// Rebuilds a number from [`PhoneNumber::as_u64`]; `None` if it is not a valid value.
     pub fn from_u64(value: u64) -> Option<Self> {
-        (10..=999_999_999_999_999).contains(&value).then_some(PhoneNumber(value))
+        (10..=999_999_999_999_999)
+            .contains(&value)
+            .then_some(PhoneNumber(value))
     }
 }
 

@@ -24,8 +24,21 @@ fn core_source_has_no_io_clock_randomness_or_js() {
     let mut files = vec![];
     rust_files(&core_dir().join("src"), &mut files);
     let forbidden = [
-        "std::fs", "std::net", "std::process", "std::env", "SystemTime", "Instant::now", "Utc::now", "Local::now",
-        "thread_rng", "getrandom", "wasm_bindgen", "JsValue", "js_sys", "println!", "eprintln!",
+        "std::fs",
+        "std::net",
+        "std::process",
+        "std::env",
+        "SystemTime",
+        "Instant::now",
+        "Utc::now",
+        "Local::now",
+        "thread_rng",
+        "getrandom",
+        "wasm_bindgen",
+        "JsValue",
+        "js_sys",
+        "println!",
+        "eprintln!",
     ];
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
@@ -40,10 +53,36 @@ fn core_source_has_no_io_clock_randomness_or_js() {
 #[test]
 fn core_dependencies_are_the_allowed_ones() {
     let manifest = std::fs::read_to_string(core_dir().join("Cargo.toml")).unwrap();
-    let deps = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-    let names: Vec<&str> = deps.lines().filter_map(|l| l.split(['.', ' ', '=']).next()).filter(|n| !n.is_empty()).collect();
-    assert_eq!(names, ["chrono", "chrono-tz", "serde", "serde_json", "thiserror", "uuid"]);
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap();
+    let names: Vec<&str> = deps
+        .lines()
+        .filter_map(|l| l.split(['.', ' ', '=']).next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "chrono",
+            "chrono-tz",
+            "serde",
+            "serde_json",
+            "thiserror",
+            "uuid"
+        ]
+    );
     let workspace = std::fs::read_to_string(core_dir().join("../Cargo.toml")).unwrap();
-    let chrono = workspace.lines().find(|l| l.starts_with("chrono =")).unwrap();
-    assert!(chrono.contains("default-features = false") && !chrono.contains("clock"), "{chrono}");
+    let chrono = workspace
+        .lines()
+        .find(|l| l.starts_with("chrono ="))
+        .unwrap();
+    assert!(
+        chrono.contains("default-features = false") && !chrono.contains("clock"),
+        "{chrono}"
+    );
 }

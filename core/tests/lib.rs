@@ -1,5 +1,8 @@
 //! dialback-core's integration tests: one binary, one module per area.
 
+// Test code: a failing test should panic loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 mod architecture;
 mod golden;
 mod properties;

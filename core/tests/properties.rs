@@ -38,7 +38,15 @@ fn json() -> impl Strategy<Value = serde_json::Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::vec(
-                (prop_oneof![Just("source_agent_ids"), Just("lookback_days"), Just("callback_trigger_statuses"), Just("x")], inner),
+                (
+                    prop_oneof![
+                        Just("source_agent_ids"),
+                        Just("lookback_days"),
+                        Just("callback_trigger_statuses"),
+                        Just("x")
+                    ],
+                    inner
+                ),
                 0..4
             )
             .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
@@ -161,6 +169,16 @@ proptest! {
         let mut stepwise = OutboundIndex::build(calls[..split].iter().copied());
         for c in &calls[split..] { stepwise.insert(*c); }
         prop_assert_eq!(Router::new(&dir, &stepwise).route(&inbound), Router::new(&dir, &built).route(&inbound));
+        // and routing in a batch decides each call the same way, in order
+        let batch: Vec<InboundCall> = (0..4u64).map(|c| InboundCall { from: Caller::Number(number(c)), to: line, at: now }).chain([
+            InboundCall { from: Caller::Withheld, to: line, at: now },
+            InboundCall { from: Caller::Number(number(contact)), to: number(0), at: now },
+        ]).collect();
+        for index in [&built, &stepwise] {
+            let router = Router::new(&dir, index);
+            let one_by_one: Vec<RoutingDecision> = batch.iter().map(|c| router.route(c)).collect();
+            prop_assert_eq!(router.route_many(&batch), one_by_one);
+        }
     }
 
     #[test]

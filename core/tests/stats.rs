@@ -40,7 +40,11 @@ fn totals_split_into_matched_by_source_and_unmatched() {
         rec("2024-01-06T10:00:00Z", None, false),
         rec("2024-02-01T10:00:00Z", Some(SURVEY), true), // after the range
     ];
-    let s = callback_stats(&records, &range("2024-01-01", "2024-01-31", "UTC"), &names());
+    let s = callback_stats(
+        &records,
+        &range("2024-01-01", "2024-01-31", "UTC"),
+        &names(),
+    );
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(
         json,
@@ -61,14 +65,33 @@ fn totals_split_into_matched_by_source_and_unmatched() {
 #[test]
 fn days_are_local_to_the_zone() {
     // 2024-01-01T03:00Z is still Dec 31 in New York; 2024-02-01T03:00Z is still Jan 31.
-    let records = [rec("2024-01-01T03:00:00Z", Some(SALES), true), rec("2024-02-01T03:00:00Z", Some(SALES), true)];
-    let utc = callback_stats(&records, &range("2024-01-01", "2024-01-31", "UTC"), &names());
-    let ny = callback_stats(&records, &range("2024-01-01", "2024-01-31", "America/New_York"), &names());
+    let records = [
+        rec("2024-01-01T03:00:00Z", Some(SALES), true),
+        rec("2024-02-01T03:00:00Z", Some(SALES), true),
+    ];
+    let utc = callback_stats(
+        &records,
+        &range("2024-01-01", "2024-01-31", "UTC"),
+        &names(),
+    );
+    let ny = callback_stats(
+        &records,
+        &range("2024-01-01", "2024-01-31", "America/New_York"),
+        &names(),
+    );
     assert_eq!(utc.total_callbacks_received, 1);
     assert_eq!(ny.total_callbacks_received, 1);
-    let ny_records = callback_stats(&records[1..], &range("2024-01-01", "2024-01-31", "America/New_York"), &names());
+    let ny_records = callback_stats(
+        &records[1..],
+        &range("2024-01-01", "2024-01-31", "America/New_York"),
+        &names(),
+    );
     assert_eq!(ny_records.total_callbacks_received, 1);
-    let utc_records = callback_stats(&records[1..], &range("2024-01-01", "2024-01-31", "UTC"), &names());
+    let utc_records = callback_stats(
+        &records[1..],
+        &range("2024-01-01", "2024-01-31", "UTC"),
+        &names(),
+    );
     assert_eq!(utc_records.total_callbacks_received, 0);
 }
 
@@ -81,21 +104,49 @@ fn ties_in_count_sort_by_id_and_unknown_sources_keep_their_id() {
         rec("2024-01-02T10:00:00Z", Some(gone), true),
         rec("2024-01-02T10:00:00Z", Some(gone), true),
     ];
-    let s = callback_stats(&records, &range("2024-01-01", "2024-01-31", "UTC"), &names());
-    let order: Vec<(&str, i64)> = s.callbacks_by_source_agent.iter().map(|r| (r.name.as_str(), r.count)).collect();
-    assert_eq!(order, [(UNKNOWN_AGENT, 2), ("Sales Outbound", 1), ("Survey Outbound", 1)]);
+    let s = callback_stats(
+        &records,
+        &range("2024-01-01", "2024-01-31", "UTC"),
+        &names(),
+    );
+    let order: Vec<(&str, i64)> = s
+        .callbacks_by_source_agent
+        .iter()
+        .map(|r| (r.name.as_str(), r.count))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (UNKNOWN_AGENT, 2),
+            ("Sales Outbound", 1),
+            ("Survey Outbound", 1)
+        ]
+    );
 }
 
 #[test]
 fn records_come_from_routing_decisions() {
     let handler = AgentId::from_u128(HANDLER);
-    let unmatched = RoutingDecision::Unmatched { callback_agent_id: handler, reason: Reason::CallerWithheld };
-    let r = CallbackRecord::from_decision(&unmatched, t("2024-01-01T00:00:00Z"), CallStatus::Completed).unwrap();
+    let unmatched = RoutingDecision::Unmatched {
+        callback_agent_id: handler,
+        reason: Reason::CallerWithheld,
+    };
+    let r =
+        CallbackRecord::from_decision(&unmatched, t("2024-01-01T00:00:00Z"), CallStatus::Completed)
+            .unwrap();
     assert!(r.answered && r.source_agent_id.is_none());
     let plain = RoutingDecision::NotCallbackAgent { agent_id: handler };
-    assert!(CallbackRecord::from_decision(&plain, t("2024-01-01T00:00:00Z"), CallStatus::Completed).is_none());
-    for (status, answered) in [(CallStatus::Answered, true), (CallStatus::NoAnswer, false), (CallStatus::Busy, false)] {
-        let r = CallbackRecord::from_decision(&unmatched, t("2024-01-01T00:00:00Z"), status).unwrap();
+    assert!(
+        CallbackRecord::from_decision(&plain, t("2024-01-01T00:00:00Z"), CallStatus::Completed)
+            .is_none()
+    );
+    for (status, answered) in [
+        (CallStatus::Answered, true),
+        (CallStatus::NoAnswer, false),
+        (CallStatus::Busy, false),
+    ] {
+        let r =
+            CallbackRecord::from_decision(&unmatched, t("2024-01-01T00:00:00Z"), status).unwrap();
         assert_eq!(r.answered, answered, "{status}");
     }
 }
@@ -106,6 +157,12 @@ fn per_agent_totals() {
     log.push(rec("2024-01-02T10:00:00Z", Some(SALES), true));
     log.push(rec("2024-01-03T10:00:00Z", None, false));
     let totals = log.agent_totals(&AgentId::from_u128(HANDLER));
-    assert_eq!((totals.total_callbacks_received, totals.callbacks_answered), (2, 1));
-    assert_eq!(log.agent_totals(&AgentId::from_u128(SALES)), AgentCallbackTotals::default());
+    assert_eq!(
+        (totals.total_callbacks_received, totals.callbacks_answered),
+        (2, 1)
+    );
+    assert_eq!(
+        log.agent_totals(&AgentId::from_u128(SALES)),
+        AgentCallbackTotals::default()
+    );
 }

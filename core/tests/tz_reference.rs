@@ -38,7 +38,10 @@ const KNOWN_ABSENT: &[&str] = &["Factory"];
 fn same_tz_database_version_on_both_sides() {
     let header = std::fs::read_to_string(core_fixture("tz_reference_checksums.csv")).unwrap();
     let expected = format!("tzdata {} ", Zone::database_version());
-    assert!(header.lines().next().unwrap().contains(&expected), "reference built from another tzdata than {expected}");
+    assert!(
+        header.lines().next().unwrap().contains(&expected),
+        "reference built from another tzdata than {expected}"
+    );
 }
 
 #[test]
@@ -53,25 +56,49 @@ fn every_zone_every_period_start_2010_to_2030() {
     for (name, (count, checksum)) in &reference {
         assert_eq!(*count, days.len());
         if KNOWN_ABSENT.contains(&name.as_str()) {
-            assert!(Zone::parse(name).is_err(), "{name} is now known to the core: drop it from KNOWN_ABSENT");
+            assert!(
+                Zone::parse(name).is_err(),
+                "{name} is now known to the core: drop it from KNOWN_ABSENT"
+            );
             continue;
         }
         let Ok(zone) = Zone::parse(name) else {
-            failures.push(format!("{name}: in Python's tzdata but not known to the core"));
+            failures.push(format!(
+                "{name}: in Python's tzdata but not known to the core"
+            ));
             continue;
         };
         let mut h: u64 = 0;
         for d in &days {
-            h = h.wrapping_mul(1_000_003).wrapping_add(zone.day_start(*d).unix_seconds() as u64);
+            h = h
+                .wrapping_mul(1_000_003)
+                .wrapping_add(zone.day_start(*d).unix_seconds() as u64);
         }
         if h != *checksum {
-            failures.push(format!("{name}: period starts differ from zoneinfo (see tz_reference_rows.csv)"));
+            failures.push(format!(
+                "{name}: period starts differ from zoneinfo (see tz_reference_rows.csv)"
+            ));
         }
     }
-    let missing: Vec<&&str> = ours.iter().filter(|n| !reference.contains_key(**n)).collect();
-    assert!(missing.is_empty(), "zones the reference does not cover: {missing:?}");
-    assert!(reference.len() >= 590, "reference covers only {} zones", reference.len());
-    assert!(failures.is_empty(), "{} zones disagree:\n{}", failures.len(), failures.join("\n"));
+    let missing: Vec<&&str> = ours
+        .iter()
+        .filter(|n| !reference.contains_key(**n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "zones the reference does not cover: {missing:?}"
+    );
+    assert!(
+        reference.len() >= 590,
+        "reference covers only {} zones",
+        reference.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} zones disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -79,17 +106,34 @@ fn hard_cases_row_by_row() {
     let rows = lines("tz_reference_rows.csv");
     assert!(rows.len() > 500);
     let mut failures = vec![];
-    for r in rows.iter().filter(|r| !KNOWN_ABSENT.contains(&r[0].as_str())) {
+    for r in rows
+        .iter()
+        .filter(|r| !KNOWN_ABSENT.contains(&r[0].as_str()))
+    {
         let zone = Zone::parse(&r[0]).unwrap();
         let date: NaiveDate = r[1].parse().unwrap();
         let expected: i64 = r[2].parse().unwrap();
         let got = zone.day_start(date).unix_seconds();
         if got != expected {
-            failures.push(format!("{} {}: core {got}, zoneinfo {expected} (naive guess {})", r[0], r[1], r[3]));
+            failures.push(format!(
+                "{} {}: core {got}, zoneinfo {expected} (naive guess {})",
+                r[0], r[1], r[3]
+            ));
         }
     }
-    for needed in ["Pacific/Apia,2011-12-30", "America/Santiago,", "America/Havana,", "Australia/Lord_Howe,", "Asia/Kathmandu,", "Pacific/Chatham,"] {
-        assert!(rows.iter().any(|r| format!("{},{}", r[0], r[1]).starts_with(needed)), "no row for {needed}");
+    for needed in [
+        "Pacific/Apia,2011-12-30",
+        "America/Santiago,",
+        "America/Havana,",
+        "Australia/Lord_Howe,",
+        "Asia/Kathmandu,",
+        "Pacific/Chatham,",
+    ] {
+        assert!(
+            rows.iter()
+                .any(|r| format!("{},{}", r[0], r[1]).starts_with(needed)),
+            "no row for {needed}"
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

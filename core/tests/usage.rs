@@ -18,32 +18,53 @@ fn names() -> AgentDirectory {
 }
 
 fn msg(agent: Option<u128>, at: &str) -> ActivityRecord {
-    ActivityRecord { agent_id: agent.map(AgentId::from_u128), at: t(at), activity: Activity::Message }
+    ActivityRecord {
+        agent_id: agent.map(AgentId::from_u128),
+        at: t(at),
+        activity: Activity::Message,
+    }
 }
 
 fn call(agent: Option<u128>, at: &str, status: CallStatus, secs: u32) -> ActivityRecord {
     ActivityRecord {
         agent_id: agent.map(AgentId::from_u128),
         at: t(at),
-        activity: Activity::Call { status, duration_seconds: secs },
+        activity: Activity::Call {
+            status,
+            duration_seconds: secs,
+        },
     }
 }
 
 fn june_in(tz: &str) -> PeriodBounds {
-    usage_period(Period::Month, Zone::parse(tz).unwrap(), t("2024-06-15T12:00:00Z"))
+    usage_period(
+        Period::Month,
+        Zone::parse(tz).unwrap(),
+        t("2024-06-15T12:00:00Z"),
+    )
 }
 
 #[test]
 fn rows_unassigned_and_sorting() {
     let records = [
-        call(Some(ALPHA), "2024-06-02T00:00:00Z", CallStatus::Completed, 100),
+        call(
+            Some(ALPHA),
+            "2024-06-02T00:00:00Z",
+            CallStatus::Completed,
+            100,
+        ),
         call(Some(ALPHA), "2024-06-02T00:00:00Z", CallStatus::Failed, 999), // not usage
         msg(Some(ALPHA), "2024-06-03T00:00:00Z"),
-        call(Some(BETA), "2024-06-04T00:00:00Z", CallStatus::Completed, 300),
+        call(
+            Some(BETA),
+            "2024-06-04T00:00:00Z",
+            CallStatus::Completed,
+            300,
+        ),
         msg(Some(GAMMA), "2024-06-05T00:00:00Z"),
         msg(None, "2024-06-06T00:00:00Z"),
         call(Some(77), "2024-06-07T00:00:00Z", CallStatus::Completed, 60), // not in directory
-        msg(Some(BETA), "2024-07-01T00:00:00Z"),                            // next month
+        msg(Some(BETA), "2024-07-01T00:00:00Z"),                           // next month
     ];
     let usage = ActivityLog::from_records(&records).by_agent(&june_in("UTC"), &names());
     let json = serde_json::to_value(&usage).unwrap();
@@ -66,7 +87,8 @@ fn rows_unassigned_and_sorting() {
 
 #[test]
 fn no_unassigned_row_when_everything_has_an_agent() {
-    let usage = ActivityLog::from_records(&[msg(Some(ALPHA), "2024-06-03T00:00:00Z")]).by_agent(&june_in("UTC"), &names());
+    let usage = ActivityLog::from_records(&[msg(Some(ALPHA), "2024-06-03T00:00:00Z")])
+        .by_agent(&june_in("UTC"), &names());
     assert_eq!(usage.data.len(), 1);
     assert!(!usage.data[0].is_orphan);
     let empty = ActivityLog::new().by_agent(&june_in("UTC"), &names());
@@ -100,42 +122,99 @@ fn inbound_calls_belong_to_the_owner_of_the_dialed_number() {
 #[test]
 fn daily_buckets_in_a_zone_include_empty_days() {
     let records = [
-        call(Some(ALPHA), "2024-03-10T04:59:59Z", CallStatus::Completed, 10), // Mar 9 in Havana
-        call(Some(ALPHA), "2024-03-10T05:00:00Z", CallStatus::Completed, 20), // Mar 10 (clock jumped)
-        msg(None, "2024-03-12T03:59:59Z"),                                   // Mar 11
+        call(
+            Some(ALPHA),
+            "2024-03-10T04:59:59Z",
+            CallStatus::Completed,
+            10,
+        ), // Mar 9 in Havana
+        call(
+            Some(ALPHA),
+            "2024-03-10T05:00:00Z",
+            CallStatus::Completed,
+            20,
+        ), // Mar 10 (clock jumped)
+        msg(None, "2024-03-12T03:59:59Z"), // Mar 11
     ];
-    let range = DateRange::parse(Some("2024-03-09"), Some("2024-03-12"), Some("America/Havana"), t("2024-03-12T00:00:00Z"))
-        .unwrap();
+    let range = DateRange::parse(
+        Some("2024-03-09"),
+        Some("2024-03-12"),
+        Some("America/Havana"),
+        t("2024-03-12T00:00:00Z"),
+    )
+    .unwrap();
     let days = ActivityLog::from_records(&records).daily(&range).unwrap();
-    let got: Vec<(&str, u64, u64, u64)> =
-        days.iter().map(|d| (d.date.as_str(), d.messages, d.calls, d.total_seconds)).collect();
-    assert_eq!(got, [("2024-03-09", 0, 1, 10), ("2024-03-10", 0, 1, 20), ("2024-03-11", 1, 0, 0), ("2024-03-12", 0, 0, 0)]);
+    let got: Vec<(&str, u64, u64, u64)> = days
+        .iter()
+        .map(|d| (d.date.as_str(), d.messages, d.calls, d.total_seconds))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2024-03-09", 0, 1, 10),
+            ("2024-03-10", 0, 1, 20),
+            ("2024-03-11", 1, 0, 0),
+            ("2024-03-12", 0, 0, 0)
+        ]
+    );
 }
 
 #[test]
 fn a_skipped_day_is_an_empty_bucket() {
     let records = [msg(Some(ALPHA), "2011-12-30T10:00:00Z")]; // first instant of Dec 31 in Apia
-    let range = DateRange::parse(Some("2011-12-29"), Some("2011-12-31"), Some("Pacific/Apia"), t("2012-01-01T00:00:00Z"))
-        .unwrap();
+    let range = DateRange::parse(
+        Some("2011-12-29"),
+        Some("2011-12-31"),
+        Some("Pacific/Apia"),
+        t("2012-01-01T00:00:00Z"),
+    )
+    .unwrap();
     let days = ActivityLog::from_records(&records).daily(&range).unwrap();
     let got: Vec<(&str, u64)> = days.iter().map(|d| (d.date.as_str(), d.messages)).collect();
-    assert_eq!(got, [("2011-12-29", 0), ("2011-12-30", 0), ("2011-12-31", 1)]);
+    assert_eq!(
+        got,
+        [("2011-12-29", 0), ("2011-12-30", 0), ("2011-12-31", 1)]
+    );
 }
 
 #[test]
 fn monthly_buckets() {
-    let records = [msg(Some(ALPHA), "2024-05-31T23:00:00Z"), msg(Some(ALPHA), "2024-06-30T12:00:00Z")];
+    let records = [
+        msg(Some(ALPHA), "2024-05-31T23:00:00Z"),
+        msg(Some(ALPHA), "2024-06-30T12:00:00Z"),
+    ];
     let log = ActivityLog::from_records(&records);
-    let months = log.monthly(Zone::parse("Europe/Berlin").unwrap(), t("2024-06-15T00:00:00Z"), 3).unwrap();
-    let got: Vec<(&str, u64)> = months.iter().map(|m| (m.month.as_str(), m.messages)).collect();
+    let months = log
+        .monthly(
+            Zone::parse("Europe/Berlin").unwrap(),
+            t("2024-06-15T00:00:00Z"),
+            3,
+        )
+        .unwrap();
+    let got: Vec<(&str, u64)> = months
+        .iter()
+        .map(|m| (m.month.as_str(), m.messages))
+        .collect();
     assert_eq!(got, [("2024-04", 0), ("2024-05", 0), ("2024-06", 2)]);
-    assert!(log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 0).is_err());
-    assert!(log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 100_000).is_err());
+    assert!(
+        log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 0)
+            .is_err()
+    );
+    assert!(
+        log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 100_000)
+            .is_err()
+    );
 }
 
 #[test]
 fn huge_daily_ranges_are_refused_not_allocated() {
-    let range = DateRange::parse(Some("0001-01-01"), Some("9999-12-31"), None, t("2024-01-01T00:00:00Z")).unwrap();
+    let range = DateRange::parse(
+        Some("0001-01-01"),
+        Some("9999-12-31"),
+        None,
+        t("2024-01-01T00:00:00Z"),
+    )
+    .unwrap();
     let err = ActivityLog::new().daily(&range).unwrap_err();
     assert_eq!(err.code(), "INVALID_DATE_RANGE");
 }

@@ -11,13 +11,18 @@ fn codes(list: &[Inconsistency]) -> Vec<&str> {
 }
 
 fn seed_stats() -> CallbackStatsData {
-    let e: Envelope<CallbackStatsData> =
-        serde_json::from_value(read_json(shared_fixture("seeds/talkover_callback_stats_response.json"))).unwrap();
+    let e: Envelope<CallbackStatsData> = serde_json::from_value(read_json(shared_fixture(
+        "seeds/talkover_callback_stats_response.json",
+    )))
+    .unwrap();
     e.data
 }
 
 fn seed_usage() -> UsageByAgentResponse {
-    serde_json::from_value(read_json(shared_fixture("seeds/agentphone_usage_by_agent_response.json"))).unwrap()
+    serde_json::from_value(read_json(shared_fixture(
+        "seeds/agentphone_usage_by_agent_response.json",
+    )))
+    .unwrap()
 }
 
 #[test]
@@ -37,11 +42,18 @@ fn broken_stats() {
     assert!(validate_callback_stats(&s).is_empty());
     s.callbacks_answered = 500;
     s.callbacks_by_source_agent[1].count = -74;
-    s.callbacks_by_source_agent[1].source_agent_id = s.callbacks_by_source_agent[0].source_agent_id.clone();
+    s.callbacks_by_source_agent[1].source_agent_id =
+        s.callbacks_by_source_agent[0].source_agent_id.clone();
     s.period.start = "2024-02-01".into();
     assert_eq!(
         codes(&validate_callback_stats(&s)),
-        ["PERIOD_REVERSED", "NEGATIVE_COUNT", "DUPLICATE_SOURCE_AGENT", "ANSWERED_EXCEEDS_TOTAL", "TOTALS_MISMATCH"]
+        [
+            "PERIOD_REVERSED",
+            "NEGATIVE_COUNT",
+            "DUPLICATE_SOURCE_AGENT",
+            "ANSWERED_EXCEEDS_TOTAL",
+            "TOTALS_MISMATCH"
+        ]
     );
     s.period.end = "31/01/2024".into();
     assert!(codes(&validate_callback_stats(&s)).contains(&"INVALID_DATE"));
@@ -70,13 +82,26 @@ fn broken_usage() {
     u.data.push(u.data[0].clone());
     assert_eq!(
         codes(&validate_usage_by_agent(&u, None)),
-        ["INVALID_PERIOD", "NEGATIVE_COUNT", "SECONDS_WITHOUT_CALLS", "ORPHAN_ROW_MISMATCH", "NEGATIVE_COUNT", "DUPLICATE_AGENT"]
+        [
+            "INVALID_PERIOD",
+            "NEGATIVE_COUNT",
+            "SECONDS_WITHOUT_CALLS",
+            "ORPHAN_ROW_MISMATCH",
+            "NEGATIVE_COUNT",
+            "DUPLICATE_AGENT"
+        ]
     );
     let mut u = seed_usage();
     u.period_end = "2024-05-30T23:59:59Z".into();
-    assert_eq!(codes(&validate_usage_by_agent(&u, None)), ["PERIOD_REVERSED"]);
+    assert_eq!(
+        codes(&validate_usage_by_agent(&u, None)),
+        ["PERIOD_REVERSED"]
+    );
     u.period_end = "2024-06-03T23:59:59Z".into();
     assert_eq!(codes(&validate_usage_by_agent(&u, None)), ["PERIOD_LENGTH"]);
     u.period_end = "yesterday".into();
-    assert_eq!(codes(&validate_usage_by_agent(&u, None)), ["INVALID_TIMESTAMP"]);
+    assert_eq!(
+        codes(&validate_usage_by_agent(&u, None)),
+        ["INVALID_TIMESTAMP"]
+    );
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::agent::{AgentDirectory, AgentId, Direction};
-use crate::call::CallStatus;
+use crate::call::{CallStatus, StatusSet};
 use crate::error::ErrorCode;
 
 /// A valid callback configuration: which outbound agents' contacts this inbound agent takes
@@ -29,13 +29,14 @@ impl CallbackConfig {
 
     /// Whether an outbound call that ended with `status` can make a later callback match.
     pub fn triggers_on(&self, status: CallStatus) -> bool {
-        self.trigger_mask() & status.bit() != 0
+        self.triggers().contains(status)
     }
 
-    pub(crate) fn trigger_mask(&self) -> u16 {
+    /// The statuses that make an outbound call count (all of them when none were set).
+    pub fn triggers(&self) -> StatusSet {
         match &self.callback_trigger_statuses {
-            None => u16::MAX,
-            Some(list) => list.iter().fold(0, |m, s| m | s.bit()),
+            None => StatusSet::ALL,
+            Some(list) => list.iter().copied().collect(),
         }
     }
 }
@@ -51,7 +52,11 @@ impl LookbackDays {
 
     /// A window of `days` days, if within 1..=365.
     pub const fn new(days: u16) -> Option<Self> {
-        if days >= 1 && days <= 365 { Some(LookbackDays(days)) } else { None }
+        if days >= 1 && days <= 365 {
+            Some(LookbackDays(days))
+        } else {
+            None
+        }
     }
 
     /// The number of days.
@@ -115,7 +120,9 @@ pub enum ConfigError {
         id: AgentId,
     },
     /// An entry names an inbound agent.
-    #[error("source_agent_ids[{index}]: agent {id} ({name}) must have direction=outbound to be a callback source")]
+    #[error(
+        "source_agent_ids[{index}]: agent {id} ({name}) must have direction=outbound to be a callback source"
+    )]
     InvalidSourceAgentDirection {
         /// Position in the array.
         index: usize,
@@ -224,7 +231,10 @@ pub fn validate_callback_config(
 ) -> Result<CallbackConfig, Vec<ConfigError>> {
     let mut errors = Vec::new();
 
-    match AgentId::parse(target).ok().and_then(|id| directory.get(&id)) {
+    match AgentId::parse(target)
+        .ok()
+        .and_then(|id| directory.get(&id))
+    {
         None => errors.push(ConfigError::AgentNotFound(crate::time::clip(target))),
         Some(agent) if agent.direction != Direction::Inbound => {
             errors.push(ConfigError::InvalidAgentDirection)
@@ -237,13 +247,21 @@ pub fn validate_callback_config(
     let callback_trigger_statuses = triggers(body.get("callback_trigger_statuses"), &mut errors);
 
     if errors.is_empty() {
-        Ok(CallbackConfig { source_agent_ids, lookback_days, callback_trigger_statuses })
+        Ok(CallbackConfig {
+            source_agent_ids,
+            lookback_days,
+            callback_trigger_statuses,
+        })
     } else {
         Err(errors)
     }
 }
 
-fn sources(value: Option<&Value>, dir: &AgentDirectory, errors: &mut Vec<ConfigError>) -> Vec<AgentId> {
+fn sources(
+    value: Option<&Value>,
+    dir: &AgentDirectory,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<AgentId> {
     let Some(Value::Array(items)) = value else {
         errors.push(ConfigError::SourceAgentIdsRequired);
         return Vec::new();
@@ -255,17 +273,32 @@ fn sources(value: Option<&Value>, dir: &AgentDirectory, errors: &mut Vec<ConfigE
     let mut positions: Vec<usize> = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let Some(id) = item.as_str().and_then(|s| AgentId::parse(s).ok()) else {
-            errors.push(ConfigError::InvalidSourceAgentId { index, value: json_clip(item) });
+            errors.push(ConfigError::InvalidSourceAgentId {
+                index,
+                value: json_clip(item),
+            });
             continue;
         };
-        if let Some(first) = ids.iter().position(|seen| *seen == id).and_then(|p| positions.get(p)) {
-            errors.push(ConfigError::DuplicateSourceAgentId { index, first: *first, id });
+        if let Some(first) = ids
+            .iter()
+            .position(|seen| *seen == id)
+            .and_then(|p| positions.get(p))
+        {
+            errors.push(ConfigError::DuplicateSourceAgentId {
+                index,
+                first: *first,
+                id,
+            });
             continue;
         }
         match dir.get(&id) {
             None => errors.push(ConfigError::SourceAgentNotFound { index, id }),
             Some(agent) if agent.direction != Direction::Outbound => {
-                errors.push(ConfigError::InvalidSourceAgentDirection { index, id, name: agent.name.clone() })
+                errors.push(ConfigError::InvalidSourceAgentDirection {
+                    index,
+                    id,
+                    name: agent.name.clone(),
+                })
             }
             Some(_) => {}
         }
@@ -279,7 +312,10 @@ fn lookback(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Option<Look
     match value {
         None | Some(Value::Null) => None,
         Some(v) => {
-            let days = v.as_u64().and_then(|n| u16::try_from(n).ok()).and_then(LookbackDays::new);
+            let days = v
+                .as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .and_then(LookbackDays::new);
             if days.is_none() {
                 errors.push(ConfigError::InvalidLookbackDays(json_clip(v)));
             }
@@ -293,7 +329,10 @@ fn triggers(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Option<Vec<
         None | Some(Value::Null) => return None,
         Some(Value::Array(items)) if !items.is_empty() => items,
         Some(other) => {
-            errors.push(ConfigError::InvalidCallStatus { index: None, value: json_clip(other) });
+            errors.push(ConfigError::InvalidCallStatus {
+                index: None,
+                value: json_clip(other),
+            });
             return None;
         }
     };
@@ -302,7 +341,10 @@ fn triggers(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Option<Vec<
         match item.as_str().and_then(CallStatus::parse) {
             Some(s) if !statuses.contains(&s) => statuses.push(s),
             Some(_) => {} // `no_answer` next to `no-answer` is the same status, said twice
-            None => errors.push(ConfigError::InvalidCallStatus { index: Some(index), value: json_clip(item) }),
+            None => errors.push(ConfigError::InvalidCallStatus {
+                index: Some(index),
+                value: json_clip(item),
+            }),
         }
     }
     Some(statuses)
@@ -311,5 +353,9 @@ fn triggers(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Option<Vec<
 /// A JSON value written compactly and cut to a readable length, for error messages.
 fn json_clip(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 64 { format!("{}…", s.chars().take(64).collect::<String>()) } else { s }
+    if s.chars().count() > 64 {
+        format!("{}…", s.chars().take(64).collect::<String>())
+    } else {
+        s
+    }
 }

@@ -14,7 +14,13 @@ const SUPPORT: &str = "00000000-0000-0000-0000-000000000004"; // another inbound
 const UNKNOWN: &str = "00000000-0000-0000-0000-0000000000ff";
 
 fn agent(id: &str, name: &str, direction: Direction) -> Agent {
-    Agent { id: id.parse().unwrap(), name: name.into(), direction, phone_numbers: vec![], callback_config: None }
+    Agent {
+        id: id.parse().unwrap(),
+        name: name.into(),
+        direction,
+        phone_numbers: vec![],
+        callback_config: None,
+    }
 }
 
 fn directory() -> AgentDirectory {
@@ -29,18 +35,30 @@ fn directory() -> AgentDirectory {
 
 /// Validates and returns the error codes with their field and index, or "ok".
 fn check(target: &str, body: Value, expected: &[(&str, &str, Option<usize>)]) {
-    let got: Vec<(&str, &str, Option<usize>)> = match validate_callback_config(target, &body, &directory()) {
-        Ok(_) => vec![],
-        Err(errors) => errors.iter().map(|e| (e.code(), e.field(), e.index())).collect(),
-    };
+    let got: Vec<(&str, &str, Option<usize>)> =
+        match validate_callback_config(target, &body, &directory()) {
+            Ok(_) => vec![],
+            Err(errors) => errors
+                .iter()
+                .map(|e| (e.code(), e.field(), e.index()))
+                .collect(),
+        };
     assert_eq!(got, expected, "target {target} body {body}");
 }
 
 #[test]
 fn seed_request_is_valid() {
-    let config =
-        validate_callback_config(HANDLER, &json!({"source_agent_ids": [SALES, SURVEY]}), &directory()).unwrap();
-    let ids: Vec<String> = config.source_agent_ids.iter().map(AgentId::to_string).collect();
+    let config = validate_callback_config(
+        HANDLER,
+        &json!({"source_agent_ids": [SALES, SURVEY]}),
+        &directory(),
+    )
+    .unwrap();
+    let ids: Vec<String> = config
+        .source_agent_ids
+        .iter()
+        .map(AgentId::to_string)
+        .collect();
     assert_eq!(ids, [SALES, SURVEY]);
     assert_eq!(config.lookback_days, None);
     assert_eq!(config.lookback(), LookbackDays::DEFAULT);
@@ -50,15 +68,32 @@ fn seed_request_is_valid() {
 
 #[test]
 fn target_agent() {
-    check(UNKNOWN, json!({"source_agent_ids": [SALES]}), &[("AGENT_NOT_FOUND", "agent_id", None)]);
-    check("agent-uuid-1", json!({"source_agent_ids": [SALES]}), &[("AGENT_NOT_FOUND", "agent_id", None)]);
-    check(SALES, json!({"source_agent_ids": [SURVEY]}), &[("INVALID_AGENT_DIRECTION", "agent_id", None)]);
+    check(
+        UNKNOWN,
+        json!({"source_agent_ids": [SALES]}),
+        &[("AGENT_NOT_FOUND", "agent_id", None)],
+    );
+    check(
+        "agent-uuid-1",
+        json!({"source_agent_ids": [SALES]}),
+        &[("AGENT_NOT_FOUND", "agent_id", None)],
+    );
+    check(
+        SALES,
+        json!({"source_agent_ids": [SURVEY]}),
+        &[("INVALID_AGENT_DIRECTION", "agent_id", None)],
+    );
 }
 
 #[test]
 fn wrong_direction_message_is_the_seeds() {
-    let errs = validate_callback_config(SALES, &json!({"source_agent_ids": [SURVEY]}), &directory()).unwrap_err();
-    assert_eq!(errs[0].to_string(), "Agent must have direction=inbound to serve as a callback");
+    let errs =
+        validate_callback_config(SALES, &json!({"source_agent_ids": [SURVEY]}), &directory())
+            .unwrap_err();
+    assert_eq!(
+        errs[0].to_string(),
+        "Agent must have direction=inbound to serve as a callback"
+    );
     assert_eq!(errs[0].http_status(), 422);
 }
 
@@ -82,9 +117,17 @@ fn each_bad_entry_is_reported_at_its_index() {
             ("INVALID_SOURCE_AGENT_ID", "source_agent_ids", Some(1)),
             ("INVALID_SOURCE_AGENT_ID", "source_agent_ids", Some(2)),
             ("SOURCE_AGENT_NOT_FOUND", "source_agent_ids", Some(3)),
-            ("INVALID_SOURCE_AGENT_DIRECTION", "source_agent_ids", Some(4)),
+            (
+                "INVALID_SOURCE_AGENT_DIRECTION",
+                "source_agent_ids",
+                Some(4),
+            ),
             ("DUPLICATE_SOURCE_AGENT_ID", "source_agent_ids", Some(5)),
-            ("INVALID_SOURCE_AGENT_DIRECTION", "source_agent_ids", Some(6)),
+            (
+                "INVALID_SOURCE_AGENT_DIRECTION",
+                "source_agent_ids",
+                Some(6),
+            ),
         ],
     );
 }
@@ -101,19 +144,37 @@ fn duplicates_compare_uuids_not_spellings() {
 
 #[test]
 fn lookback_days() {
-    let ok = |v: Value| check(HANDLER, json!({"source_agent_ids": [SALES], "lookback_days": v}), &[]);
+    let ok = |v: Value| {
+        check(
+            HANDLER,
+            json!({"source_agent_ids": [SALES], "lookback_days": v}),
+            &[],
+        )
+    };
     ok(json!(1));
     ok(json!(365));
     ok(json!(null));
-    for bad in [json!(0), json!(366), json!(-1), json!(30.5), json!("30"), json!(1e10), json!(70000)] {
+    for bad in [
+        json!(0),
+        json!(366),
+        json!(-1),
+        json!(30.5),
+        json!("30"),
+        json!(1e10),
+        json!(70000),
+    ] {
         check(
             HANDLER,
             json!({"source_agent_ids": [SALES], "lookback_days": bad}),
             &[("INVALID_LOOKBACK_DAYS", "lookback_days", None)],
         );
     }
-    let c = validate_callback_config(HANDLER, &json!({"source_agent_ids": [SALES], "lookback_days": 7}), &directory())
-        .unwrap();
+    let c = validate_callback_config(
+        HANDLER,
+        &json!({"source_agent_ids": [SALES], "lookback_days": 7}),
+        &directory(),
+    )
+    .unwrap();
     assert_eq!(c.lookback().seconds(), 7 * 86_400);
 }
 
@@ -123,7 +184,11 @@ fn trigger_statuses() {
     let c = validate_callback_config(HANDLER, &body, &directory()).unwrap();
     assert_eq!(
         c.callback_trigger_statuses,
-        Some(vec![CallStatus::NoAnswer, CallStatus::Voicemail, CallStatus::Busy])
+        Some(vec![
+            CallStatus::NoAnswer,
+            CallStatus::Voicemail,
+            CallStatus::Busy
+        ])
     );
     assert!(c.triggers_on(CallStatus::NoAnswer));
     assert!(!c.triggers_on(CallStatus::Completed));
@@ -160,8 +225,12 @@ fn every_problem_at_once_target_first() {
 
 #[test]
 fn config_serialises_only_what_was_set() {
-    let c = validate_callback_config(HANDLER, &json!({"source_agent_ids": [SALES]}), &directory()).unwrap();
-    assert_eq!(serde_json::to_value(&c).unwrap(), json!({"source_agent_ids": [SALES]}));
+    let c = validate_callback_config(HANDLER, &json!({"source_agent_ids": [SALES]}), &directory())
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&c).unwrap(),
+        json!({"source_agent_ids": [SALES]})
+    );
     let c = validate_callback_config(
         HANDLER,
         &json!({"source_agent_ids": [SALES], "lookback_days": 14, "callback_trigger_statuses": ["no_answer"]}),

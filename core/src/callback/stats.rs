@@ -14,7 +14,7 @@ use crate::call::CallStatus;
 use crate::callback::routing::RoutingDecision;
 use crate::hash::FastMap;
 use crate::time::{DateRange, Timestamp};
-use crate::wire::talkover::{CallbackStatsData, StatsPeriod, SourceAgentCount};
+use crate::wire::talkover::{CallbackStatsData, SourceAgentCount, StatsPeriod};
 
 /// One routed callback, as stats need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,10 +31,18 @@ pub struct CallbackRecord {
 
 impl CallbackRecord {
     /// The record for a routed inbound call, or `None` if it did not hit a callback agent.
-    pub fn from_decision(decision: &RoutingDecision, at: Timestamp, status: CallStatus) -> Option<Self> {
+    pub fn from_decision(
+        decision: &RoutingDecision,
+        at: Timestamp,
+        status: CallStatus,
+    ) -> Option<Self> {
         let callback_agent_id = match decision {
-            RoutingDecision::Matched { callback_agent_id, .. }
-            | RoutingDecision::Unmatched { callback_agent_id, .. } => *callback_agent_id,
+            RoutingDecision::Matched {
+                callback_agent_id, ..
+            }
+            | RoutingDecision::Unmatched {
+                callback_agent_id, ..
+            } => *callback_agent_id,
             _ => return None,
         };
         Some(CallbackRecord {
@@ -106,7 +114,9 @@ impl CallbackLog {
 
     /// All-time totals for one callback agent.
     pub fn agent_totals(&self, agent: &AgentId) -> AgentCallbackTotals {
-        let Some(&slot) = self.slots.get(agent) else { return AgentCallbackTotals::default() };
+        let Some(&slot) = self.slots.get(agent) else {
+            return AgentCallbackTotals::default();
+        };
         let mut totals = AgentCallbackTotals::default();
         for (a, answered) in self.callback_agent.iter().zip(&self.answered) {
             let hit = u64::from(*a == slot);
@@ -127,7 +137,11 @@ impl CallbackLog {
         for ((at, source), ans) in self.at.iter().zip(&self.source).zip(&self.answered) {
             let inside = (*at >= lo) & (*at < hi);
             if inside {
-                let cell = if *source == UNMATCHED { unmatched_cell } else { *source as usize };
+                let cell = if *source == UNMATCHED {
+                    unmatched_cell
+                } else {
+                    *source as usize
+                };
                 if let Some(c) = counts.get_mut(cell) {
                     *c += 1;
                 }
@@ -141,14 +155,23 @@ impl CallbackLog {
             .filter(|(count, _)| **count > 0)
             .map(|(count, id)| SourceAgentCount {
                 source_agent_id: id.to_string(),
-                name: names.get(id).map_or_else(|| UNKNOWN_AGENT.to_owned(), |a| a.name.clone()),
+                name: names
+                    .get(id)
+                    .map_or_else(|| UNKNOWN_AGENT.to_owned(), |a| a.name.clone()),
                 count: *count as i64,
             })
             .collect();
-        by_source.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.source_agent_id.cmp(&b.source_agent_id)));
+        by_source.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.source_agent_id.cmp(&b.source_agent_id))
+        });
         let matched: u64 = counts.iter().sum();
         CallbackStatsData {
-            period: StatsPeriod { start: range.start().to_string(), end: range.end().to_string() },
+            period: StatsPeriod {
+                start: range.start().to_string(),
+                end: range.end().to_string(),
+            },
             total_callbacks_received: (matched + unmatched) as i64,
             callbacks_answered: answered as i64,
             callbacks_unmatched: unmatched as i64,

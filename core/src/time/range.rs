@@ -59,11 +59,18 @@ impl DateRange {
         let mut date = |field: &'static str, input: Option<&str>, default: NaiveDate| match input {
             None => Some(default),
             Some(s) => parse_date(s).or_else(|| {
-                errors.push(TimeError::InvalidDate { field, input: clip(s) });
+                errors.push(TimeError::InvalidDate {
+                    field,
+                    input: clip(s),
+                });
                 None
             }),
         };
-        let start = date("start_date", start_date, today - Days::new(DEFAULT_RANGE_DAYS));
+        let start = date(
+            "start_date",
+            start_date,
+            today - Days::new(DEFAULT_RANGE_DAYS),
+        );
         let end = date("end_date", end_date, today);
         match (start, end) {
             (Some(start), Some(end)) if errors.is_empty() => {
@@ -111,7 +118,13 @@ impl DateRange {
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     let ok = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !ok {
         return None;
     }
@@ -128,7 +141,11 @@ mod tests {
     }
 
     fn codes(r: Result<DateRange, Vec<TimeError>>) -> Vec<&'static str> {
-        r.err().unwrap_or_default().iter().map(|e| e.code()).collect()
+        r.err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| e.code())
+            .collect()
     }
 
     #[test]
@@ -141,8 +158,13 @@ mod tests {
 
     #[test]
     fn instants_follow_the_zone() {
-        let r = DateRange::parse(Some("2024-01-01"), Some("2024-01-31"), Some("America/New_York"), now())
-            .unwrap();
+        let r = DateRange::parse(
+            Some("2024-01-01"),
+            Some("2024-01-31"),
+            Some("America/New_York"),
+            now(),
+        )
+        .unwrap();
         let (a, b) = r.instants();
         assert_eq!(a.to_string(), "2024-01-01T05:00:00Z");
         assert_eq!(b.to_string(), "2024-02-01T05:00:00Z");
@@ -150,17 +172,36 @@ mod tests {
 
     #[test]
     fn errors_are_all_reported() {
-        assert_eq!(codes(DateRange::parse(Some("2024-1-1"), None, None, now())), ["INVALID_DATE"]);
         assert_eq!(
-            codes(DateRange::parse(Some("x"), Some("2024-02-30"), Some("Nowhere"), now())),
+            codes(DateRange::parse(Some("2024-1-1"), None, None, now())),
+            ["INVALID_DATE"]
+        );
+        assert_eq!(
+            codes(DateRange::parse(
+                Some("x"),
+                Some("2024-02-30"),
+                Some("Nowhere"),
+                now()
+            )),
             ["INVALID_TIMEZONE", "INVALID_DATE", "INVALID_DATE"]
         );
         assert_eq!(
-            codes(DateRange::parse(Some("2024-02-01"), Some("2024-01-31"), None, now())),
+            codes(DateRange::parse(
+                Some("2024-02-01"),
+                Some("2024-01-31"),
+                None,
+                now()
+            )),
             ["INVALID_DATE_RANGE"]
         );
-        assert_eq!(codes(DateRange::parse(Some(" 2024-01-01"), None, None, now())), ["INVALID_DATE"]);
-        assert_eq!(codes(DateRange::parse(Some("+2024-01-01"), None, None, now())), ["INVALID_DATE"]);
+        assert_eq!(
+            codes(DateRange::parse(Some(" 2024-01-01"), None, None, now())),
+            ["INVALID_DATE"]
+        );
+        assert_eq!(
+            codes(DateRange::parse(Some("+2024-01-01"), None, None, now())),
+            ["INVALID_DATE"]
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ impl Timestamp {
 
     /// An instant from Unix seconds; `None` outside years 0000–9999.
     pub const fn from_unix_seconds(secs: i64) -> Option<Self> {
-        if secs >= MIN_SECS && secs <= MAX_SECS { Some(Timestamp(secs)) } else { None }
+        if secs >= MIN_SECS && secs <= MAX_SECS {
+            Some(Timestamp(secs))
+        } else {
+            None
+        }
     }
 
     /// An instant from Unix milliseconds (floored to the second); `None` if out of range or not
@@ -74,15 +78,33 @@ impl Timestamp {
     /// Parses RFC 3339 (`2024-06-01T04:00:00Z`, `2024-06-01t00:00:00.250-04:00`, a space for
     /// the `T`), any offset, any number of fraction digits.
     pub fn parse(input: &str) -> Result<Self, TimeError> {
-        Self::parse_bytes(input.as_bytes())
-            .ok_or_else(|| TimeError::InvalidTimestamp(clip(input)))
+        Self::parse_bytes(input.as_bytes()).ok_or_else(|| TimeError::InvalidTimestamp(clip(input)))
     }
 
     /// The allocation-free parser behind [`Timestamp::parse`], for bulk paths.
     pub fn parse_bytes(s: &[u8]) -> Option<Self> {
         let (head, rest) = s.split_at_checked(19)?;
-        let &[y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, sep, h0, h1, b':', mi0, mi1, b':', s0, s1] =
-            head
+        let &[
+            y0,
+            y1,
+            y2,
+            y3,
+            b'-',
+            mo0,
+            mo1,
+            b'-',
+            d0,
+            d1,
+            sep,
+            h0,
+            h1,
+            b':',
+            mi0,
+            mi1,
+            b':',
+            s0,
+            s1,
+        ] = head
         else {
             return None;
         };
@@ -236,7 +258,11 @@ mod tests {
         if let Ok(t) = Timestamp::parse(input) {
             // chrono agrees wherever chrono accepts the input
             if let Ok(c) = DateTime::parse_from_rfc3339(input) {
-                assert_eq!(t.unix_seconds(), c.timestamp(), "chrono disagrees on {input:?}");
+                assert_eq!(
+                    t.unix_seconds(),
+                    c.timestamp(),
+                    "chrono disagrees on {input:?}"
+                );
             }
         }
     }
@@ -245,7 +271,10 @@ mod tests {
     fn parses_rfc3339() {
         check("2024-06-01T04:00:00Z", Some("2024-06-01T04:00:00Z"));
         check("2024-06-01T00:00:00-04:00", Some("2024-06-01T04:00:00Z"));
-        check("2024-06-01t00:00:00.999+05:45", Some("2024-05-31T18:15:00Z"));
+        check(
+            "2024-06-01t00:00:00.999+05:45",
+            Some("2024-05-31T18:15:00Z"),
+        );
         check("2024-06-01 00:00:00z", Some("2024-06-01T00:00:00Z"));
         check("1969-12-31T23:59:59.5Z", Some("1969-12-31T23:59:59Z"));
         check("2024-02-29T12:00:00Z", Some("2024-02-29T12:00:00Z"));
@@ -281,7 +310,10 @@ mod tests {
     #[test]
     fn error_code() {
         use crate::error::ErrorCode;
-        assert_eq!(Timestamp::parse("x").unwrap_err().code(), "INVALID_TIMESTAMP");
+        assert_eq!(
+            Timestamp::parse("x").unwrap_err().code(),
+            "INVALID_TIMESTAMP"
+        );
     }
 
     #[test]
@@ -294,7 +326,10 @@ mod tests {
 
     #[test]
     fn millis() {
-        assert_eq!(Timestamp::from_unix_millis_f64(1500.0).map(|t| t.0), Some(1));
+        assert_eq!(
+            Timestamp::from_unix_millis_f64(1500.0).map(|t| t.0),
+            Some(1)
+        );
         assert_eq!(Timestamp::from_unix_millis_f64(-1.0).map(|t| t.0), Some(-1));
         assert_eq!(Timestamp::from_unix_millis_f64(f64::NAN), None);
         assert_eq!(Timestamp::from_unix_millis_f64(f64::INFINITY), None);

@@ -23,7 +23,9 @@ impl Zone {
 
     /// Parses an IANA name exactly as the database spells it (`America/New_York`, `UTC`).
     pub fn parse(name: &str) -> Result<Self, TimeError> {
-        Tz::from_str(name).map(Zone).map_err(|_| TimeError::InvalidTimezone(clip(name)))
+        Tz::from_str(name)
+            .map(Zone)
+            .map_err(|_| TimeError::InvalidTimezone(clip(name)))
     }
 
     /// Every zone name the core knows, in the database's order (for pickers).
@@ -49,7 +51,12 @@ impl Zone {
     /// The UTC offset, in seconds, in force at `t`.
     pub fn offset_at(self, t: Timestamp) -> i64 {
         let utc = t.to_chrono().naive_utc();
-        i64::from(self.0.offset_from_utc_datetime(&utc).fix().local_minus_utc())
+        i64::from(
+            self.0
+                .offset_from_utc_datetime(&utc)
+                .fix()
+                .local_minus_utc(),
+        )
     }
 
     /// The local wall-clock date and time at `t`.
@@ -93,13 +100,22 @@ impl Zone {
         let target = local.and_utc().timestamp();
         let local_at = |u: i64| -> i64 {
             chrono::DateTime::from_timestamp(u, 0).map_or(u, |dt| {
-                u + i64::from(self.0.offset_from_utc_datetime(&dt.naive_utc()).fix().local_minus_utc())
+                u + i64::from(
+                    self.0
+                        .offset_from_utc_datetime(&dt.naive_utc())
+                        .fix()
+                        .local_minus_utc(),
+                )
             })
         };
         let (mut lo, mut hi) = (target - MAX_OFFSET_SECS, target + MAX_OFFSET_SECS);
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if local_at(mid) >= target { hi = mid } else { lo = mid }
+            if local_at(mid) >= target {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
         hi
     }
@@ -195,7 +211,10 @@ mod tests {
     #[test]
     fn parse_errors() {
         use crate::error::ErrorCode;
-        assert_eq!(Zone::parse("Mars/Olympus").unwrap_err().code(), "INVALID_TIMEZONE");
+        assert_eq!(
+            Zone::parse("Mars/Olympus").unwrap_err().code(),
+            "INVALID_TIMEZONE"
+        );
         assert!(Zone::parse("").is_err());
         assert!(Zone::parse("UTC").is_ok());
         assert!(Zone::all_names().len() > 500);

@@ -36,7 +36,11 @@ pub struct ActivityRecord {
 
 /// Which agent a call's usage belongs to: an outbound call to the agent that placed it, an
 /// inbound call to the agent that owns the dialed number.
-pub fn call_agent(direction: Direction, agent_id: Option<AgentId>, dialed_number_owner: Option<AgentId>) -> Option<AgentId> {
+pub fn call_agent(
+    direction: Direction,
+    agent_id: Option<AgentId>,
+    dialed_number_owner: Option<AgentId>,
+) -> Option<AgentId> {
     match direction {
         Direction::Outbound => agent_id,
         Direction::Inbound => dialed_number_owner,
@@ -77,7 +81,10 @@ impl ActivityLog {
     pub fn push(&mut self, record: &ActivityRecord) {
         let (is_call, seconds) = match record.activity {
             Activity::Message => (false, 0),
-            Activity::Call { status, duration_seconds } if status.is_completed() => (true, duration_seconds),
+            Activity::Call {
+                status,
+                duration_seconds,
+            } if status.is_completed() => (true, duration_seconds),
             Activity::Call { .. } => return,
         };
         let agent = record.agent_id.map_or(NO_AGENT, |id| self.slot(id));
@@ -112,10 +119,19 @@ impl ActivityLog {
         let (lo, hi) = (lo.unix_seconds(), hi.unix_seconds());
         let none_cell = self.agents.len();
         let mut cells = vec![Counts::default(); none_cell + 1];
-        let rows = self.at.iter().zip(&self.agent).zip(&self.seconds).zip(&self.is_call);
+        let rows = self
+            .at
+            .iter()
+            .zip(&self.agent)
+            .zip(&self.seconds)
+            .zip(&self.is_call);
         for (((at, agent), seconds), is_call) in rows {
             if *at >= lo && *at < hi {
-                let cell = if *agent == NO_AGENT { none_cell } else { *agent as usize };
+                let cell = if *agent == NO_AGENT {
+                    none_cell
+                } else {
+                    *agent as usize
+                };
                 if let Some(c) = cells.get_mut(cell) {
                     c.add(*is_call, *seconds);
                 }

@@ -53,21 +53,35 @@ impl ActivityLog {
         Ok(days
             .iter()
             .zip(counts)
-            .map(|(d, c)| DayUsage { date: d.to_string(), messages: c.messages, calls: c.calls, total_seconds: c.seconds })
+            .map(|(d, c)| DayUsage {
+                date: d.to_string(),
+                messages: c.messages,
+                calls: c.calls,
+                total_seconds: c.seconds,
+            })
             .collect())
     }
 
     /// Usage in each of the `months` local months ending with the one containing `now`, oldest
     /// first.
-    pub fn monthly(&self, zone: Zone, now: Timestamp, months: u32) -> Result<Vec<MonthUsage>, TimeError> {
-        let this_month = zone.date_of(now).with_day(1).unwrap_or_else(|| zone.date_of(now));
+    pub fn monthly(
+        &self,
+        zone: Zone,
+        now: Timestamp,
+        months: u32,
+    ) -> Result<Vec<MonthUsage>, TimeError> {
+        let this_month = zone
+            .date_of(now)
+            .with_day(1)
+            .unwrap_or_else(|| zone.date_of(now));
         let first = this_month.checked_sub_months(Months::new(months.saturating_sub(1)));
         let first = match first {
             Some(f) if u64::from(months) <= MAX_BUCKETS && months > 0 => f,
             _ => return Err(too_long(this_month, this_month)),
         };
-        let starts: Vec<NaiveDate> =
-            (0..=months).filter_map(|i| first.checked_add_months(Months::new(i))).collect();
+        let starts: Vec<NaiveDate> = (0..=months)
+            .filter_map(|i| first.checked_add_months(Months::new(i)))
+            .collect();
         let edges: Vec<Timestamp> = starts.iter().map(|d| zone.day_start(*d)).collect();
         let counts = self.bucketed(&edges);
         Ok(starts
@@ -88,7 +102,9 @@ impl ActivityLog {
         let edges: Vec<i64> = edges.iter().map(|t| t.unix_seconds()).collect();
         let n = edges.len().saturating_sub(1);
         let mut cells = vec![Counts::default(); n];
-        let (Some(&lo), Some(&hi)) = (edges.first(), edges.last()) else { return cells };
+        let (Some(&lo), Some(&hi)) = (edges.first(), edges.last()) else {
+            return cells;
+        };
         for ((at, seconds), is_call) in self.at.iter().zip(&self.seconds).zip(&self.is_call) {
             if *at >= lo && *at < hi {
                 let i = edges.partition_point(|e| *e <= *at).saturating_sub(1);

@@ -23,7 +23,9 @@ impl ActivityLog {
                 continue;
             }
             match names.get(id) {
-                Some(agent) => rows.push(row(Some(id.to_string()), agent.name.clone(), counts, false)),
+                Some(agent) => {
+                    rows.push(row(Some(id.to_string()), agent.name.clone(), counts, false))
+                }
                 None => unassigned.merge(counts),
             }
         }

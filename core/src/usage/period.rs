@@ -132,7 +132,10 @@ mod tests {
             Timestamp::parse(now).unwrap(),
         );
         assert_eq!(
-            (b.period_start.to_string().as_str(), b.period_end.to_string().as_str()),
+            (
+                b.period_start.to_string().as_str(),
+                b.period_end.to_string().as_str()
+            ),
             (start, end),
             "{period} {tz} {now}"
         );
@@ -140,36 +143,87 @@ mod tests {
 
     #[test]
     fn seed_shape_in_utc() {
-        check("month", "UTC", "2024-06-15T10:00:00Z", "2024-06-01T00:00:00Z", "2024-06-30T23:59:59Z");
+        check(
+            "month",
+            "UTC",
+            "2024-06-15T10:00:00Z",
+            "2024-06-01T00:00:00Z",
+            "2024-06-30T23:59:59Z",
+        );
     }
 
     #[test]
     fn local_now_decides_the_period() {
         // 2024-07-01T02:00Z is still June 30 in New York.
-        check("month", "America/New_York", "2024-07-01T02:00:00Z", "2024-06-01T04:00:00Z", "2024-07-01T03:59:59Z");
-        check("year", "Pacific/Kiritimati", "2023-12-31T10:00:00Z", "2023-12-31T10:00:00Z", "2024-12-31T09:59:59Z");
+        check(
+            "month",
+            "America/New_York",
+            "2024-07-01T02:00:00Z",
+            "2024-06-01T04:00:00Z",
+            "2024-07-01T03:59:59Z",
+        );
+        check(
+            "year",
+            "Pacific/Kiritimati",
+            "2023-12-31T10:00:00Z",
+            "2023-12-31T10:00:00Z",
+            "2024-12-31T09:59:59Z",
+        );
     }
 
     #[test]
     fn iso_weeks_start_monday() {
         // 2024-01-01 is a Monday; Sunday 2024-01-07 belongs to the same week.
-        check("week", "UTC", "2024-01-07T23:59:59Z", "2024-01-01T00:00:00Z", "2024-01-07T23:59:59Z");
-        check("week", "UTC", "2024-01-08T00:00:00Z", "2024-01-08T00:00:00Z", "2024-01-14T23:59:59Z");
+        check(
+            "week",
+            "UTC",
+            "2024-01-07T23:59:59Z",
+            "2024-01-01T00:00:00Z",
+            "2024-01-07T23:59:59Z",
+        );
+        check(
+            "week",
+            "UTC",
+            "2024-01-08T00:00:00Z",
+            "2024-01-08T00:00:00Z",
+            "2024-01-14T23:59:59Z",
+        );
     }
 
     #[test]
     fn dst_edges() {
         // Havana's 2024-03-10 midnight is skipped; the week starting Monday 03-11 is plain.
-        check("week", "America/Havana", "2024-03-10T12:00:00Z", "2024-03-04T05:00:00Z", "2024-03-11T03:59:59Z");
+        check(
+            "week",
+            "America/Havana",
+            "2024-03-10T12:00:00Z",
+            "2024-03-04T05:00:00Z",
+            "2024-03-11T03:59:59Z",
+        );
         // Apia: December 2011 lost the 30th; January 2012 starts at +14.
-        check("month", "Pacific/Apia", "2011-12-15T00:00:00Z", "2011-12-01T10:00:00Z", "2011-12-31T09:59:59Z");
+        check(
+            "month",
+            "Pacific/Apia",
+            "2011-12-15T00:00:00Z",
+            "2011-12-01T10:00:00Z",
+            "2011-12-31T09:59:59Z",
+        );
         // Lord Howe in summer (+11).
-        check("month", "Australia/Lord_Howe", "2024-01-15T00:00:00Z", "2023-12-31T13:00:00Z", "2024-01-31T12:59:59Z");
+        check(
+            "month",
+            "Australia/Lord_Howe",
+            "2024-01-15T00:00:00Z",
+            "2023-12-31T13:00:00Z",
+            "2024-01-31T12:59:59Z",
+        );
     }
 
     #[test]
     fn parse_errors() {
-        assert_eq!(Period::parse("quarter").unwrap_err().code(), "INVALID_PERIOD");
+        assert_eq!(
+            Period::parse("quarter").unwrap_err().code(),
+            "INVALID_PERIOD"
+        );
         assert_eq!(Period::parse("Week").unwrap_err().code(), "INVALID_PERIOD");
     }
 }

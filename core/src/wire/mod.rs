@@ -29,7 +29,12 @@ pub struct FieldError {
 impl FieldError {
     /// From any core error that knows its field.
     pub fn new(code: &str, message: impl Into<String>, field: &str, index: Option<usize>) -> Self {
-        FieldError { code: code.to_owned(), message: message.into(), field: field.to_owned(), index }
+        FieldError {
+            code: code.to_owned(),
+            message: message.into(),
+            field: field.to_owned(),
+            index,
+        }
     }
 }
 

@@ -19,7 +19,10 @@ pub struct Envelope<T> {
 impl<T> Envelope<T> {
     /// A successful envelope.
     pub fn ok(data: T) -> Self {
-        Envelope { success: true, data }
+        Envelope {
+            success: true,
+            data,
+        }
     }
 }
 
@@ -65,7 +68,12 @@ impl ErrorBody {
     /// The body for a list of problems (the first one leads); `None` if the list is empty.
     pub fn from_errors(errors: Vec<FieldError>) -> Option<Self> {
         let first = errors.first()?.clone();
-        Some(ErrorBody { success: false, message: first.message, code: first.code, errors: Some(errors) })
+        Some(ErrorBody {
+            success: false,
+            message: first.message,
+            code: first.code,
+            errors: Some(errors),
+        })
     }
 }
 

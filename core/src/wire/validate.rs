@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::{Timestamp, Zone};
 use crate::time::parse_date;
+use crate::time::{Timestamp, Zone};
 use crate::usage::{Period, usage_period};
 use crate::wire::agentphone::UsageByAgentResponse;
 use crate::wire::talkover::CallbackStatsData;
@@ -21,12 +21,21 @@ pub struct Inconsistency {
 }
 
 fn issue(out: &mut Vec<Inconsistency>, code: &str, path: impl Into<String>, message: String) {
-    out.push(Inconsistency { code: code.to_owned(), message, path: path.into() });
+    out.push(Inconsistency {
+        code: code.to_owned(),
+        message,
+        path: path.into(),
+    });
 }
 
 fn non_negative(out: &mut Vec<Inconsistency>, path: String, value: i64) {
     if value < 0 {
-        issue(out, "NEGATIVE_COUNT", path.clone(), format!("{path} is negative ({value})"));
+        issue(
+            out,
+            "NEGATIVE_COUNT",
+            path.clone(),
+            format!("{path} is negative ({value})"),
+        );
     }
 }
 
@@ -41,31 +50,64 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
     let start = parse_date(&stats.period.start);
     let end = parse_date(&stats.period.end);
     if start.is_none() {
-        issue(&mut out, "INVALID_DATE", "period.start", format!("period.start {:?} is not a YYYY-MM-DD date", stats.period.start));
+        issue(
+            &mut out,
+            "INVALID_DATE",
+            "period.start",
+            format!(
+                "period.start {:?} is not a YYYY-MM-DD date",
+                stats.period.start
+            ),
+        );
     }
     if end.is_none() {
-        issue(&mut out, "INVALID_DATE", "period.end", format!("period.end {:?} is not a YYYY-MM-DD date", stats.period.end));
+        issue(
+            &mut out,
+            "INVALID_DATE",
+            "period.end",
+            format!("period.end {:?} is not a YYYY-MM-DD date", stats.period.end),
+        );
     }
     if let (Some(s), Some(e)) = (start, end)
         && s > e
     {
-        issue(&mut out, "PERIOD_REVERSED", "period", format!("period ends ({e}) before it starts ({s})"));
+        issue(
+            &mut out,
+            "PERIOD_REVERSED",
+            "period",
+            format!("period ends ({e}) before it starts ({s})"),
+        );
     }
     let total = stats.total_callbacks_received;
     non_negative(&mut out, "total_callbacks_received".into(), total);
-    non_negative(&mut out, "callbacks_answered".into(), stats.callbacks_answered);
-    non_negative(&mut out, "callbacks_unmatched".into(), stats.callbacks_unmatched);
+    non_negative(
+        &mut out,
+        "callbacks_answered".into(),
+        stats.callbacks_answered,
+    );
+    non_negative(
+        &mut out,
+        "callbacks_unmatched".into(),
+        stats.callbacks_unmatched,
+    );
     let mut matched: i64 = 0;
     let mut seen: Vec<&str> = Vec::new();
     for (i, row) in stats.callbacks_by_source_agent.iter().enumerate() {
-        non_negative(&mut out, format!("callbacks_by_source_agent[{i}].count"), row.count);
+        non_negative(
+            &mut out,
+            format!("callbacks_by_source_agent[{i}].count"),
+            row.count,
+        );
         matched = matched.saturating_add(row.count);
         if seen.contains(&row.source_agent_id.as_str()) {
             issue(
                 &mut out,
                 "DUPLICATE_SOURCE_AGENT",
                 format!("callbacks_by_source_agent[{i}]"),
-                format!("source agent {} is listed more than once", row.source_agent_id),
+                format!(
+                    "source agent {} is listed more than once",
+                    row.source_agent_id
+                ),
             );
         }
         seen.push(&row.source_agent_id);
@@ -75,7 +117,10 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
             &mut out,
             "ANSWERED_EXCEEDS_TOTAL",
             "callbacks_answered",
-            format!("callbacks_answered ({}) is more than total_callbacks_received ({total})", stats.callbacks_answered),
+            format!(
+                "callbacks_answered ({}) is more than total_callbacks_received ({total})",
+                stats.callbacks_answered
+            ),
         );
     }
     if stats.callbacks_unmatched > total {
@@ -83,7 +128,10 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
             &mut out,
             "UNMATCHED_EXCEEDS_TOTAL",
             "callbacks_unmatched",
-            format!("callbacks_unmatched ({}) is more than total_callbacks_received ({total})", stats.callbacks_unmatched),
+            format!(
+                "callbacks_unmatched ({}) is more than total_callbacks_received ({total})",
+                stats.callbacks_unmatched
+            ),
         );
     }
     let sum = matched.saturating_add(stats.callbacks_unmatched);
@@ -108,17 +156,30 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
 /// With the zone the request named, also checks that the bounds are exactly that period's in
 /// that zone (the seed's example, asked with `tz=America/New_York`, is not: June starts at
 /// 04:00Z there).
-pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) -> Vec<Inconsistency> {
+pub fn validate_usage_by_agent(
+    resp: &UsageByAgentResponse,
+    zone: Option<Zone>,
+) -> Vec<Inconsistency> {
     let mut out = Vec::new();
     let period = Period::parse(&resp.period).ok();
     if period.is_none() {
-        issue(&mut out, "INVALID_PERIOD", "period", format!("period {:?} is not week, month or year", resp.period));
+        issue(
+            &mut out,
+            "INVALID_PERIOD",
+            "period",
+            format!("period {:?} is not week, month or year", resp.period),
+        );
     }
     let start = bound(&mut out, "periodStart", &resp.period_start);
     let end = bound(&mut out, "periodEnd", &resp.period_end);
     if let (Some(s), Some(e)) = (start, end) {
         if e < s {
-            issue(&mut out, "PERIOD_REVERSED", "periodEnd", format!("periodEnd {e} is before periodStart {s}"));
+            issue(
+                &mut out,
+                "PERIOD_REVERSED",
+                "periodEnd",
+                format!("periodEnd {e} is before periodStart {s}"),
+            );
         } else if let Some(p) = period {
             check_length(&mut out, p, s, e);
             if let Some(z) = zone {
@@ -142,7 +203,11 @@ pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) 
     }
     let mut seen: Vec<Option<&str>> = Vec::new();
     for (i, row) in resp.data.iter().enumerate() {
-        for (field, value) in [("messages", row.messages), ("calls", row.calls), ("totalSeconds", row.total_seconds)] {
+        for (field, value) in [
+            ("messages", row.messages),
+            ("calls", row.calls),
+            ("totalSeconds", row.total_seconds),
+        ] {
             non_negative(&mut out, format!("data[{i}].{field}"), value);
         }
         if row.calls == 0 && row.total_seconds > 0 {
@@ -150,7 +215,10 @@ pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) 
                 &mut out,
                 "SECONDS_WITHOUT_CALLS",
                 format!("data[{i}].totalSeconds"),
-                format!("{} has {} call seconds but no completed calls", row.agent_name, row.total_seconds),
+                format!(
+                    "{} has {} call seconds but no completed calls",
+                    row.agent_name, row.total_seconds
+                ),
             );
         }
         if row.is_orphan != row.agent_id.is_none() {
@@ -158,7 +226,10 @@ pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) 
                 &mut out,
                 "ORPHAN_ROW_MISMATCH",
                 format!("data[{i}]"),
-                format!("row {:?} has isOrphan {} but agentId {:?}", row.agent_name, row.is_orphan, row.agent_id),
+                format!(
+                    "row {:?} has isOrphan {} but agentId {:?}",
+                    row.agent_name, row.is_orphan, row.agent_id
+                ),
             );
         }
         let key = row.agent_id.as_deref();
@@ -167,7 +238,10 @@ pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) 
                 &mut out,
                 "DUPLICATE_AGENT",
                 format!("data[{i}]"),
-                format!("agent {} appears in more than one row", key.unwrap_or("Unassigned")),
+                format!(
+                    "agent {} appears in more than one row",
+                    key.unwrap_or("Unassigned")
+                ),
             );
         }
         seen.push(key);
@@ -178,7 +252,12 @@ pub fn validate_usage_by_agent(resp: &UsageByAgentResponse, zone: Option<Zone>) 
 fn bound(out: &mut Vec<Inconsistency>, field: &str, value: &str) -> Option<Timestamp> {
     let t = Timestamp::parse(value).ok();
     if t.is_none() {
-        issue(out, "INVALID_TIMESTAMP", field, format!("{field} {value:?} is not an RFC 3339 instant"));
+        issue(
+            out,
+            "INVALID_TIMESTAMP",
+            field,
+            format!("{field} {value:?} is not an RFC 3339 instant"),
+        );
     }
     t
 }

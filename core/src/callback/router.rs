@@ -1,0 +1,273 @@
+//! [`Router`]: routes inbound calls with one snapshot of the configuration.
+
+use crate::agent::{AgentDirectory, AgentId};
+use crate::call::{CallId, StatusSet};
+use crate::callback::config::LookbackDays;
+use crate::callback::index::{Entry, OutboundIndex};
+use crate::callback::routing::{Caller, InboundCall, LastCall, Reason, RoutingDecision};
+use crate::hash::FastMap;
+use crate::phone::PhoneNumber;
+use crate::time::Timestamp;
+
+/// What the router knows about a dialed number, resolved once per configuration.
+#[derive(Debug, Clone)]
+enum Target {
+    Plain(AgentId),
+    Callback {
+        agent: AgentId,
+        sources: Vec<u32>,
+        lookback: LookbackDays,
+        triggers: StatusSet,
+    },
+}
+
+/// Routes inbound calls with one snapshot of the configuration (the directory's agents,
+/// numbers and callback configs) against an [`OutboundIndex`].
+///
+/// ```
+/// use dialback_core::*;
+/// let inbound = AgentId::from_u128(1);
+/// let sales = AgentId::from_u128(2);
+/// let line = PhoneNumber::parse("+1 415 555 0100").unwrap();
+/// let contact = PhoneNumber::parse("+44 20 7946 0958").unwrap();
+/// let config = CallbackConfig { source_agent_ids: vec![sales], lookback_days: None, callback_trigger_statuses: None };
+/// let dir = AgentDirectory::new([
+///     Agent { id: inbound, name: "Callback Handler".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) },
+///     Agent { id: sales, name: "Sales Outbound".into(), direction: Direction::Outbound, phone_numbers: vec![], callback_config: None },
+/// ]).unwrap();
+/// let at = |s: &str| Timestamp::parse(s).unwrap();
+/// let index = OutboundIndex::build([OutboundCall {
+///     id: CallId(7), agent_id: sales, to: contact, started_at: at("2024-01-02T10:00:00Z"), status: CallStatus::NoAnswer,
+/// }]);
+/// let router = Router::new(&dir, &index);
+/// let decision = router.route(&InboundCall { from: Caller::Number(contact), to: line, at: at("2024-01-05T09:00:00Z") });
+/// assert_eq!(decision.source_agent_id(), Some(sales));
+/// assert_eq!(decision.explain(&dir), "matched: Sales Outbound called this contact 2 days ago (within the 30-day window)");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Router<'a> {
+    index: &'a OutboundIndex,
+    targets: Vec<Target>,
+    by_number: FastMap<PhoneNumber, u32>,
+}
+
+impl<'a> Router<'a> {
+    /// Resolves every number's owner and callback configuration once.
+    pub fn new(directory: &AgentDirectory, index: &'a OutboundIndex) -> Self {
+        let mut targets = Vec::new();
+        let mut by_number = FastMap::default();
+        for agent in directory.iter() {
+            let target = match &agent.callback_config {
+                None => Target::Plain(agent.id),
+                Some(config) => Target::Callback {
+                    agent: agent.id,
+                    sources: config
+                        .source_agent_ids
+                        .iter()
+                        .filter_map(|id| index.agent_slots.get(id).copied())
+                        .collect(),
+                    lookback: config.lookback(),
+                    triggers: config.triggers(),
+                },
+            };
+            let slot = u32::try_from(targets.len()).unwrap_or(u32::MAX);
+            targets.push(target);
+            for number in &agent.phone_numbers {
+                by_number.insert(*number, slot);
+            }
+        }
+        Router {
+            index,
+            targets,
+            by_number,
+        }
+    }
+
+    /// Decides where one inbound call goes and why.
+    pub fn route(&self, call: &InboundCall) -> RoutingDecision {
+        match self.plan(call) {
+            Err(done) => done,
+            Ok(plan) => self.decide_before(&plan, call.at, &self.index.calls_to(plan.contact)),
+        }
+    }
+
+    /// Routes many calls, each exactly as [`Router::route`] would, several times faster.
+    pub fn route_many(&self, calls: &[InboundCall]) -> Vec<RoutingDecision> {
+        let mut out = Vec::with_capacity(calls.len());
+        self.route_many_into(calls, &mut out);
+        out
+    }
+
+    /// [`Router::route_many`] into a buffer the caller reuses (cleared first), so a bulk
+    /// importer does not pay for fresh pages on every batch.
+    ///
+    /// One call at a time, a decision waits on two dependent cache misses (the contact's slot,
+    /// then its calls), and the branchy decision code between calls leaves the CPU no room to
+    /// overlap them. So calls go in chunks, one level per pass: load every contact's first
+    /// table slot without branching on it, then resolve the slots, then touch every history
+    /// with a branch-free count, then decide with the data in cache. The misses of a pass are
+    /// independent and overlap; output is written in order.
+    pub fn route_many_into(&self, calls: &[InboundCall], out: &mut Vec<RoutingDecision>) {
+        const CHUNK: usize = 64;
+        out.clear();
+        out.reserve(calls.len());
+        let has_recent = !self.index.recent.is_empty();
+        let mut plans: Vec<Result<Plan<'_>, RoutingDecision>> = Vec::with_capacity(CHUNK);
+        let mut contacts = Vec::with_capacity(CHUNK);
+        let mut firsts = Vec::with_capacity(CHUNK);
+        let mut histories: Vec<&[Entry]> = Vec::with_capacity(CHUNK);
+        for chunk in calls.chunks(CHUNK) {
+            plans.clear();
+            contacts.clear();
+            firsts.clear();
+            histories.clear();
+            plans.extend(chunk.iter().map(|call| self.plan(call)));
+            // a tight loop, so dozens of these loads are in flight at once
+            contacts.extend(
+                plans
+                    .iter()
+                    .map(|plan| plan.as_ref().ok().map(|p| p.contact)),
+            );
+            firsts.extend(contacts.iter().map(|c| c.map(|c| self.index.first_slot(c))));
+            for (plan, first) in plans.iter().zip(&firsts) {
+                histories.push(match (plan, first) {
+                    (Ok(p), Some(first)) => self
+                        .index
+                        .resolve(p.contact, *first)
+                        .map_or(&[][..], |s| self.index.history(s)),
+                    _ => &[],
+                });
+            }
+            for (call, history) in chunk.iter().zip(histories.iter_mut()) {
+                let now = call.at.unix_seconds();
+                let before = history.iter().filter(|e| e.at <= now).count();
+                *history = history.get(..before).unwrap_or(&[]);
+            }
+            for ((call, plan), history) in chunk.iter().zip(&plans).zip(&histories) {
+                out.push(match plan {
+                    Err(done) => *done,
+                    Ok(plan) if has_recent && self.index.recent.contains_key(&plan.contact) => {
+                        self.route(call)
+                    }
+                    Ok(plan) => self.decide_before(plan, call.at, history),
+                });
+            }
+        }
+    }
+
+    /// Everything decided before the contact's history is needed.
+    fn plan(&self, call: &InboundCall) -> Result<Plan<'_>, RoutingDecision> {
+        let Some(target) = self
+            .by_number
+            .get(&call.to)
+            .and_then(|&slot| self.targets.get(slot as usize))
+        else {
+            return Err(RoutingDecision::NumberNotOwned { number: call.to });
+        };
+        let (agent, sources, lookback, triggers) = match target {
+            Target::Plain(agent) => {
+                return Err(RoutingDecision::NotCallbackAgent { agent_id: *agent });
+            }
+            Target::Callback {
+                agent,
+                sources,
+                lookback,
+                triggers,
+            } => (*agent, sources.as_slice(), *lookback, *triggers),
+        };
+        let unmatched = |reason| {
+            Err(RoutingDecision::Unmatched {
+                callback_agent_id: agent,
+                reason,
+            })
+        };
+        let contact = match &call.from {
+            Caller::Number(n) => *n,
+            Caller::Withheld => return unmatched(Reason::CallerWithheld),
+            Caller::Anonymous => return unmatched(Reason::CallerAnonymous),
+            Caller::Invalid(_) => return unmatched(Reason::CallerInvalid),
+        };
+        Ok(Plan {
+            agent,
+            sources,
+            lookback,
+            triggers,
+            contact,
+        })
+    }
+
+    /// The decision, given all of the contact's calls (oldest first) and the inbound instant.
+    fn decide_before(&self, plan: &Plan<'_>, at: Timestamp, history: &[Entry]) -> RoutingDecision {
+        let before = history.partition_point(|e| e.at <= at.unix_seconds());
+        let history = history.get(..before).unwrap_or(&[]);
+        let Plan {
+            agent,
+            sources,
+            lookback,
+            triggers,
+            ..
+        } = *plan;
+        let unmatched = |reason| RoutingDecision::Unmatched {
+            callback_agent_id: agent,
+            reason,
+        };
+        let now = at.unix_seconds();
+        let window_start = now - lookback.seconds();
+        let last_call = |e: &Entry| LastCall {
+            source_agent_id: self
+                .index
+                .agents
+                .get(e.agent as usize)
+                .copied()
+                .unwrap_or(agent),
+            outbound_call_id: CallId(e.id),
+            started_at: Timestamp::from_unix_seconds(e.at).unwrap_or(at),
+            status: e.status,
+            age_seconds: now - e.at,
+        };
+        // Most recent source call inside the window whose status did not trigger.
+        let mut skipped: Option<&Entry> = None;
+        for e in history.iter().rev() {
+            if !sources.contains(&e.agent) {
+                continue;
+            }
+            if e.at < window_start {
+                return unmatched(match skipped {
+                    Some(s) => Reason::StatusNotTrigger {
+                        last_call: last_call(s),
+                        trigger_statuses: triggers,
+                    },
+                    None => Reason::OutsideLookback {
+                        last_call: last_call(e),
+                        lookback_days: lookback,
+                    },
+                });
+            }
+            if triggers.contains(e.status) {
+                return RoutingDecision::Matched {
+                    callback_agent_id: agent,
+                    last_call: last_call(e),
+                    lookback_days: lookback,
+                };
+            }
+            skipped.get_or_insert(e);
+        }
+        unmatched(match skipped {
+            Some(s) => Reason::StatusNotTrigger {
+                last_call: last_call(s),
+                trigger_statuses: triggers,
+            },
+            None => Reason::NoOutboundCall,
+        })
+    }
+}
+
+/// A call to a callback agent from a real number: what is left to decide needs its history.
+#[derive(Clone, Copy)]
+struct Plan<'r> {
+    agent: AgentId,
+    sources: &'r [u32],
+    lookback: LookbackDays,
+    triggers: StatusSet,
+    contact: PhoneNumber,
+}
