@@ -3,7 +3,12 @@
 //! Each benchmark counts items, so divan prints items/s beside the time; the targets are in
 //! the README (routing ≥ 20M calls/s, stats ≥ 200M calls/s, usage ≥ 100M records/s, period
 //! bounds for random zones, an index of 1M outbound calls in ≤ 64 MB).
-#![allow(missing_docs, unsafe_code, clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    unsafe_code,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::LazyLock;

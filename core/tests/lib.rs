@@ -1,7 +1,12 @@
 //! dialback-core's integration tests: one binary, one module per area.
 
 // Test code: a failing test should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod architecture;
 mod golden;

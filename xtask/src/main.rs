@@ -1,0 +1,152 @@
+//! Repository chores, run as `cargo xtask <task>` (see `.cargo/config.toml`).
+//!
+//! CI is just `cargo xtask ci`: a list of commands anyone can run locally. Every task installs
+//! what it needs first, idempotently, so a fresh machine needs nothing but cargo.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let result = match task {
+        "demo" => demo(),
+        "ci" => ci(),
+        "setup" => setup(),
+        "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
+        "help" | "--help" | "-h" => {
+            println!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown task {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const HELP: &str = "cargo xtask <task>
+
+  demo         set up, then run the main job
+  ci           set up, then run every check and test (what CI runs)
+  setup        install what the other tasks need (idempotent)
+  fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Runs a command from the repository root, echoing it; fails if it fails.
+fn run(program: &str, args: &[&str]) -> Result {
+    eprintln!("\n$ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+fn setup() -> Result {
+    run("rustup", &["component", "add", "rustfmt", "clippy"])?;
+    run("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
+    Ok(())
+}
+
+fn demo() -> Result {
+    run(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--package",
+            "dialback-core",
+            "--example",
+            "report",
+        ],
+    )
+}
+
+fn ci() -> Result {
+    setup()?;
+    run("cargo", &["fmt", "--all", "--check"])?;
+    run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    run("cargo", &["test", "--workspace"])?;
+    run(
+        "cargo",
+        &[
+            "check",
+            "--package",
+            "dialback-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
+    )?;
+    run(
+        "cargo",
+        &["check", "--manifest-path", "core/fuzz/Cargo.toml"],
+    )?;
+    // benchmarks compile and run once each
+    run(
+        "cargo",
+        &["bench", "--package", "dialback-core", "--", "--test"],
+    )?;
+    run(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--package",
+            "dialback-core",
+            "--example",
+            "report",
+        ],
+    )?;
+    Ok(())
+}
+
+fn fuzz(seconds: &str) -> Result {
+    run("cargo", &["install", "cargo-fuzz", "--version", "0.13.1"])?;
+    for target in ["parse_inputs", "validate_responses", "route_calls"] {
+        let time = format!("-max_total_time={seconds}");
+        run(
+            "cargo",
+            &[
+                "+nightly",
+                "fuzz",
+                "run",
+                "--fuzz-dir",
+                "core/fuzz",
+                target,
+                "--",
+                &time,
+                "-rss_limit_mb=2048",
+            ],
+        )?;
+    }
+    Ok(())
+}
