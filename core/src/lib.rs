@@ -34,6 +34,7 @@ pub mod call;
 pub mod callback;
 pub mod error;
 mod hash;
+mod order;
 pub mod phone;
 pub mod time;
 pub mod usage;

@@ -212,3 +212,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Logs keep a sorted prefix and an unsorted tail, re-sorted as it grows: whatever order
+    /// records arrive in (sorted, reversed, shuffled, mostly sorted), every answer is the same.
+    #[test]
+    fn arrival_order_never_changes_an_answer(
+        times in prop::collection::vec(Y2000..Y2000 + 60 * 86_400, 0..5_000),
+        shuffle in prop::collection::vec(any::<prop::sample::Index>(), 0..400),
+        start in 0u64..50, len in 0u64..20,
+    ) {
+        let mut arrival = times.clone();
+        arrival.sort_unstable();
+        for (i, swap) in shuffle.iter().enumerate() {
+            if !arrival.is_empty() {
+                let j = swap.index(arrival.len());
+                arrival.swap(i % arrival.len(), j);
+            }
+        }
+        let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(start);
+        let range = DateRange::new(first, first + chrono::Days::new(len), Zone::parse("Europe/Paris").unwrap()).unwrap();
+        let bounds = usage_period(Period::Week, Zone::UTC, Timestamp::from_unix_seconds(Y2000 + start as i64 * 86_400).unwrap());
+        let results = [times.clone(), arrival, times.iter().rev().copied().collect::<Vec<_>>()].map(|order| {
+            let mut callbacks = CallbackLog::new();
+            let mut activity = ActivityLog::new();
+            for (i, at) in order.iter().enumerate() {
+                let at = Timestamp::from_unix_seconds(*at).unwrap();
+                let agent = AgentId::from_u128((at.unix_seconds() as u128) % 3);
+                callbacks.push(CallbackRecord { at, callback_agent_id: agent, source_agent_id: (i % 2 == 0).then_some(agent), answered: at.unix_seconds() % 2 == 0 });
+                activity.push(&ActivityRecord { agent_id: Some(agent), at, activity: Activity::Message });
+            }
+            let dir = AgentDirectory::default();
+            let mut stats = callbacks.stats(&range, &dir);
+            stats.callbacks_by_source_agent.clear(); // attribution follows arrival index here
+            (stats.total_callbacks_received, stats.callbacks_answered, activity.by_agent(&bounds, &dir), activity.daily(&range).unwrap())
+        });
+        prop_assert_eq!(&results[0], &results[1]);
+        prop_assert_eq!(&results[0], &results[2]);
+    }
+}

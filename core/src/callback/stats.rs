@@ -13,6 +13,7 @@ use crate::agent::{AgentDirectory, AgentId};
 use crate::call::CallStatus;
 use crate::callback::routing::RoutingDecision;
 use crate::hash::FastMap;
+use crate::order::{self, Order};
 use crate::time::{DateRange, Timestamp};
 use crate::wire::talkover::{CallbackStatsData, SourceAgentCount, StatsPeriod};
 
@@ -56,10 +57,11 @@ impl CallbackRecord {
 
 const UNMATCHED: u32 = u32::MAX;
 
-/// Routed callbacks in columns (13 bytes each), so that aggregating a million of them is a
-/// tight loop over three arrays with no hashing.
+/// Routed callbacks in columns (17 bytes each), kept in time order, so that aggregating a
+/// date range is a tight loop over that range of three arrays, with no hashing.
 #[derive(Debug, Clone, Default)]
 pub struct CallbackLog {
+    order: Order,
     at: Vec<i64>,
     source: Vec<u32>,
     answered: Vec<bool>,
@@ -91,6 +93,14 @@ impl CallbackLog {
         self.source.push(source);
         self.answered.push(record.answered);
         self.callback_agent.push(callback_agent);
+        if self.order.appended(&self.at) {
+            let perm = order::permutation(&self.at);
+            order::apply(&mut self.at, &perm);
+            order::apply(&mut self.source, &perm);
+            order::apply(&mut self.answered, &perm);
+            order::apply(&mut self.callback_agent, &perm);
+            self.order.all_sorted(self.at.len());
+        }
     }
 
     /// How many callbacks it holds.

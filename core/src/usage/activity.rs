@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::agent::{AgentId, Direction};
 use crate::call::CallStatus;
 use crate::hash::FastMap;
+use crate::order::{self, Order};
 use crate::time::Timestamp;
 
 /// What happened.
@@ -49,11 +50,12 @@ pub fn call_agent(
 
 pub(crate) const NO_AGENT: u32 = u32::MAX;
 
-/// Activity in columns (17 bytes a record), keeping only what usage counts: messages and
-/// completed calls. Aggregations are then one pass over plain arrays, with the period's
-/// bounds converted to UTC once, never per record.
+/// Activity in columns (17 bytes a record), keeping only what usage counts (messages and
+/// completed calls), in time order. Aggregations are then one pass over the period's slice
+/// of plain arrays, with its bounds converted to UTC once, never per record.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityLog {
+    order: Order,
     pub(crate) at: Vec<i64>,
     pub(crate) agent: Vec<u32>,
     pub(crate) seconds: Vec<u32>,
@@ -92,6 +94,26 @@ impl ActivityLog {
         self.agent.push(agent);
         self.seconds.push(seconds);
         self.is_call.push(is_call);
+        if self.order.appended(&self.at) {
+            let perm = order::permutation(&self.at);
+            order::apply(&mut self.at, &perm);
+            order::apply(&mut self.agent, &perm);
+            order::apply(&mut self.seconds, &perm);
+            order::apply(&mut self.is_call, &perm);
+            self.order.all_sorted(self.at.len());
+        }
+    }
+
+    /// Calls `f(index)` for every record in `[lo, hi)`: the sorted slice, then the tail.
+    #[inline]
+    pub(crate) fn each_in(&self, lo: i64, hi: i64, mut f: impl FnMut(usize)) {
+        let scan = self.order.scan(&self.at, lo, hi);
+        (scan.sorted.0..scan.sorted.1).for_each(&mut f);
+        for (i, at) in self.at.iter().enumerate().skip(scan.tail) {
+            if *at >= lo && *at < hi {
+                f(i);
+            }
+        }
     }
 
     /// How many records it holds (messages and completed calls).

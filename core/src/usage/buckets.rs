@@ -105,14 +105,17 @@ impl ActivityLog {
         let (Some(&lo), Some(&hi)) = (edges.first(), edges.last()) else {
             return cells;
         };
-        for ((at, seconds), is_call) in self.at.iter().zip(&self.seconds).zip(&self.is_call) {
-            if *at >= lo && *at < hi {
-                let i = edges.partition_point(|e| *e <= *at).saturating_sub(1);
-                if let Some(c) = cells.get_mut(i) {
-                    c.add(*is_call, *seconds);
-                }
+        self.each_in(lo, hi, |r| {
+            let (Some(at), Some(seconds), Some(is_call)) =
+                (self.at.get(r), self.seconds.get(r), self.is_call.get(r))
+            else {
+                return;
+            };
+            let i = edges.partition_point(|e| *e <= *at).saturating_sub(1);
+            if let Some(c) = cells.get_mut(i) {
+                c.add(*is_call, *seconds);
             }
-        }
+        });
         cells
     }
 }
