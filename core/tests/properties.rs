@@ -228,8 +228,8 @@ proptest! {
         arrival.sort_unstable();
         for (i, swap) in shuffle.iter().enumerate() {
             if !arrival.is_empty() {
-                let j = swap.index(arrival.len());
-                arrival.swap(i % arrival.len(), j);
+                let n = arrival.len();
+                arrival.swap(i % n, swap.index(n));
             }
         }
         let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(start);
