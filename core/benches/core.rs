@@ -243,6 +243,7 @@ static ACTIVITY: LazyLock<ActivityLog> = LazyLock::new(|| {
             }
         };
         log.push(&ActivityRecord {
+            number: None,
             agent_id: agents[rng.below(agents.len() as u64) as usize],
             at: ts(T0 + rng.below((DAYS * 86_400) as u64) as i64),
             activity,

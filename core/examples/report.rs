@@ -142,6 +142,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let activity = ActivityLog::from_records(&[
         ActivityRecord {
+            number: None,
             agent_id: Some(handler),
             at: t("2024-01-02T15:00:00Z")?,
             activity: Activity::Call {
@@ -150,11 +151,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         },
         ActivityRecord {
+            number: None,
             agent_id: Some(sales),
             at: t("2024-01-03T11:00:00Z")?,
             activity: Activity::Message,
         },
         ActivityRecord {
+            number: None,
             agent_id: None,
             at: t("2024-01-09T11:00:00Z")?,
             activity: Activity::Message,

@@ -108,6 +108,7 @@ proptest! {
     ) {
         let statuses = CallStatus::ALL;
         let records: Vec<ActivityRecord> = records.into_iter().map(|(at, agent, is_call, secs, st)| ActivityRecord {
+            number: None,
             agent_id: agent.map(AgentId::from_u128),
             at: Timestamp::from_unix_seconds(at).unwrap(),
             activity: if is_call { Activity::Call { status: statuses[st], duration_seconds: secs } } else { Activity::Message },
@@ -242,7 +243,7 @@ proptest! {
                 let at = Timestamp::from_unix_seconds(*at).unwrap();
                 let agent = AgentId::from_u128((at.unix_seconds() as u128) % 3);
                 callbacks.push(CallbackRecord { at, callback_agent_id: agent, source_agent_id: (i % 2 == 0).then_some(agent), answered: at.unix_seconds() % 2 == 0 });
-                activity.push(&ActivityRecord { agent_id: Some(agent), at, activity: Activity::Message });
+                activity.push(&ActivityRecord { number: None, agent_id: Some(agent), at, activity: Activity::Message });
             }
             let dir = AgentDirectory::default();
             let mut stats = callbacks.stats(&range, &dir);

@@ -19,6 +19,7 @@ fn names() -> AgentDirectory {
 
 fn msg(agent: Option<u128>, at: &str) -> ActivityRecord {
     ActivityRecord {
+        number: None,
         agent_id: agent.map(AgentId::from_u128),
         at: t(at),
         activity: Activity::Message,
@@ -27,6 +28,7 @@ fn msg(agent: Option<u128>, at: &str) -> ActivityRecord {
 
 fn call(agent: Option<u128>, at: &str, status: CallStatus, secs: u32) -> ActivityRecord {
     ActivityRecord {
+        number: None,
         agent_id: agent.map(AgentId::from_u128),
         at: t(at),
         activity: Activity::Call {
@@ -217,4 +219,71 @@ fn huge_daily_ranges_are_refused_not_allocated() {
     .unwrap();
     let err = ActivityLog::new().daily(&range).unwrap_err();
     assert_eq!(err.code(), "INVALID_DATE_RANGE");
+}
+
+#[test]
+fn rolling_totals_and_usage_by_number() {
+    let line = PhoneNumber::parse("+14155550100").unwrap();
+    let other = PhoneNumber::parse("+14155550199").unwrap();
+    let mut dir = names();
+    let mut alpha = dir.get(&AgentId::from_u128(ALPHA)).unwrap().clone();
+    alpha.phone_numbers = vec![line];
+    let rest: Vec<Agent> = dir.iter().filter(|a| a.id != alpha.id).cloned().collect();
+    dir = AgentDirectory::new(rest.into_iter().chain([alpha])).unwrap();
+    let on = |number, r: ActivityRecord| ActivityRecord {
+        number: Some(number),
+        ..r
+    };
+    let records = [
+        on(
+            line,
+            call(
+                Some(ALPHA),
+                "2024-06-15T11:00:00Z",
+                CallStatus::Completed,
+                100,
+            ),
+        ),
+        on(line, msg(Some(ALPHA), "2024-06-10T00:00:00Z")),
+        on(other, msg(None, "2024-05-20T00:00:00Z")),
+    ];
+    let log = ActivityLog::from_records(&records);
+    let now = t("2024-06-15T12:00:00Z");
+    let totals = log.totals(&usage_period(Period::Month, Zone::UTC, now), now);
+    let json = serde_json::to_value(&totals).unwrap();
+    assert_eq!(json["messages"], 1);
+    assert_eq!(json["calls"], 1);
+    assert_eq!(json["totalSeconds"], 100);
+    assert_eq!(
+        json["last24h"],
+        serde_json::json!({"messages": 0, "calls": 1, "totalSeconds": 100})
+    );
+    assert_eq!(json["last7d"]["messages"], 1);
+    assert_eq!(json["last30d"]["messages"], 2);
+    assert_eq!(json["periodStart"], "2024-06-01T00:00:00Z");
+    let rows = log.by_number(
+        &usage_period(Period::Month, Zone::UTC, now),
+        &[("n1".into(), line), ("n2".into(), other)],
+        &dir,
+    );
+    assert_eq!(
+        (
+            rows[0].messages,
+            rows[0].calls,
+            rows[0].agent_name.as_deref()
+        ),
+        (1, 1, Some("Support Agent Alpha"))
+    );
+    assert_eq!(
+        (rows[1].messages, rows[1].calls, rows[1].agent_id.as_deref()),
+        (0, 0, None)
+    );
+    assert_eq!(
+        agent_side_number(Direction::Inbound, Some(other), Some(line)),
+        Some(line)
+    );
+    assert_eq!(
+        agent_side_number(Direction::Outbound, Some(other), Some(line)),
+        Some(other)
+    );
 }

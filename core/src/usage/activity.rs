@@ -7,6 +7,7 @@ use crate::agent::{AgentId, Direction};
 use crate::call::CallStatus;
 use crate::hash::FastMap;
 use crate::order::{self, Order};
+use crate::phone::PhoneNumber;
 use crate::time::Timestamp;
 
 /// What happened.
@@ -29,6 +30,9 @@ pub enum Activity {
 pub struct ActivityRecord {
     /// The agent it belongs to (see [`call_agent`]); `None` is Unassigned.
     pub agent_id: Option<AgentId>,
+    /// The agent-side number it used (see [`agent_side_number`]), for usage by number.
+    #[serde(default)]
+    pub number: Option<PhoneNumber>,
     /// When it happened (a call's start, a message's send time).
     pub at: Timestamp,
     /// Message or call.
@@ -48,6 +52,19 @@ pub fn call_agent(
     }
 }
 
+/// The number on the agent's side of a call or message: the dialed number of an inbound one,
+/// the calling number of an outbound one.
+pub fn agent_side_number(
+    direction: Direction,
+    from: Option<PhoneNumber>,
+    to: Option<PhoneNumber>,
+) -> Option<PhoneNumber> {
+    match direction {
+        Direction::Inbound => to,
+        Direction::Outbound => from,
+    }
+}
+
 pub(crate) const NO_AGENT: u32 = u32::MAX;
 
 /// Activity in columns (17 bytes a record), keeping only what usage counts (messages and
@@ -60,6 +77,8 @@ pub struct ActivityLog {
     pub(crate) agent: Vec<u32>,
     pub(crate) seconds: Vec<u32>,
     pub(crate) is_call: Vec<bool>,
+    /// Agent-side number as [`PhoneNumber::as_u64`], 0 when unknown.
+    pub(crate) number: Vec<u64>,
     pub(crate) agents: Vec<AgentId>,
     slots: FastMap<AgentId, u32>,
 }
@@ -94,12 +113,15 @@ impl ActivityLog {
         self.agent.push(agent);
         self.seconds.push(seconds);
         self.is_call.push(is_call);
+        self.number
+            .push(record.number.map_or(0, PhoneNumber::as_u64));
         if self.order.appended(&self.at) {
             let perm = order::permutation(&self.at);
             order::apply(&mut self.at, &perm);
             order::apply(&mut self.agent, &perm);
             order::apply(&mut self.seconds, &perm);
             order::apply(&mut self.is_call, &perm);
+            order::apply(&mut self.number, &perm);
             self.order.all_sorted(self.at.len());
         }
     }

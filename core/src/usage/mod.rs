@@ -3,13 +3,15 @@
 //!
 //! - [`period`]: the current week, month or year in a zone, with the DST rule for its bounds;
 //! - [`activity`]: the columnar log of activity records aggregations run over;
-//! - [`by_agent`] and [`buckets`]: the aggregations.
+//! - [`by_agent`], [`buckets`] and [`summary`]: the aggregations.
 
 pub mod activity;
 pub mod buckets;
 pub mod by_agent;
 pub mod period;
+pub mod summary;
 
-pub use activity::{Activity, ActivityLog, ActivityRecord, call_agent};
+pub use activity::{Activity, ActivityLog, ActivityRecord, agent_side_number, call_agent};
 pub use buckets::{DayUsage, MonthUsage};
 pub use period::{Period, PeriodBounds, usage_period};
+pub use summary::{NumberUsage, UsageTotals, Window};
