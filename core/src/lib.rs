@@ -53,7 +53,7 @@ pub use phone::{PhoneError, PhoneNumber};
 pub use time::{DateRange, TimeError, Timestamp, Zone};
 pub use usage::by_agent::UNASSIGNED;
 pub use usage::{
-    Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, Period, PeriodBounds, call_agent,
-    usage_period,
+    Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, NumberUsage, Period, PeriodBounds,
+    UsageTotals, Window, agent_side_number, call_agent, usage_period,
 };
 pub use wire::validate::{Inconsistency, validate_callback_stats, validate_usage_by_agent};
