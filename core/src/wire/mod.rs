@@ -7,6 +7,7 @@
 //! into domain values; these types describe what is on the wire.
 
 pub mod agentphone;
+pub mod requests;
 pub mod talkover;
 pub mod validate;
 
