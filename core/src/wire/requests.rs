@@ -432,6 +432,34 @@ pub fn parse_new_call(body: &Value) -> Result<NewCall, Vec<FieldError>> {
     r.finish(value)
 }
 
+/// Checks the agent a call or message names against the directory: it must exist, and an
+/// outbound call's agent must be outbound.
+pub fn check_agent_reference(
+    agent_id: Option<AgentId>,
+    outbound_call: bool,
+    directory: &crate::agent::AgentDirectory,
+) -> Result<(), FieldError> {
+    let Some(id) = agent_id else { return Ok(()) };
+    match directory.get(&id) {
+        None => Err(FieldError::new(
+            "AGENT_NOT_FOUND",
+            format!("agent {id} not found"),
+            "agent_id",
+            None,
+        )),
+        Some(a) if outbound_call && a.direction != Direction::Outbound => Err(FieldError::new(
+            "INVALID_AGENT_DIRECTION",
+            format!(
+                "agent {id} ({}) must have direction=outbound to place outbound calls",
+                a.name
+            ),
+            "agent_id",
+            None,
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 /// Parses `POST /api/v1/messages`: `{agent_id | null, direction, from, to, sent_at}`.
 pub fn parse_new_message(body: &Value) -> Result<NewMessage, Vec<FieldError>> {
     let mut r = Reader::new(body);

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
-use crate::agent::{Agent, Direction};
-use crate::callback::CallbackConfig;
+use crate::agent::{Agent, AgentDirectory, Direction};
+use crate::callback::{CallbackConfig, RoutingDecision};
 
 /// `{"success": true, "data": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,4 +187,28 @@ pub struct CallbackStatsData {
     pub callbacks_unmatched: i64,
     /// Matched callbacks per source agent, most first, then by id.
     pub callbacks_by_source_agent: Vec<SourceAgentCount>,
+}
+
+/// A routing decision as the API returns it: the decision's fields, its reason code, and the
+/// sentence that explains it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoutingBody {
+    /// The decision (`outcome` and its fields).
+    #[serde(flatten)]
+    pub decision: RoutingDecision,
+    /// `MATCHED`, `OUTSIDE_LOOKBACK`, ...
+    pub reason_code: String,
+    /// The decision in plain words, with agent names.
+    pub explanation: String,
+}
+
+impl RoutingBody {
+    /// The body for a decision, explained with the directory's names.
+    pub fn new(decision: RoutingDecision, names: &AgentDirectory) -> Self {
+        RoutingBody {
+            reason_code: decision.reason_code().to_owned(),
+            explanation: decision.explain(names),
+            decision,
+        }
+    }
 }

@@ -1,0 +1,162 @@
+//! The application: storage, the environments' in-memory views, and token look-up.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use crate::auth;
+use crate::store::{EnvId, Store, StoreError};
+use crate::view::View;
+
+/// Settings the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Largest JSON body, in bytes.
+    pub body_limit: usize,
+    /// Largest NDJSON import body, in bytes.
+    pub import_limit: usize,
+    /// Where the console's static files are (`None`: a page saying it is not built).
+    pub static_dir: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            body_limit: 1 << 20,
+            import_limit: 512 << 20,
+            static_dir: None,
+        }
+    }
+}
+
+/// One environment: its id and its view. The view's lock also serialises the environment's
+/// writers, so a write sees and changes one consistent state.
+pub struct Env {
+    /// Its id.
+    pub id: EnvId,
+    /// Its view.
+    pub view: RwLock<View>,
+}
+
+/// Shared by every request.
+pub struct App {
+    /// Durable storage.
+    pub store: Arc<dyn Store>,
+    /// Settings.
+    pub settings: Settings,
+    tokens: RwLock<HashMap<[u8; 32], EnvId>>,
+    envs: RwLock<HashMap<EnvId, Arc<Env>>>,
+    ids: Mutex<(u64, u64)>,
+}
+
+/// Why the app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Stored agents break a directory rule.
+    #[error("environment {0}: {1}")]
+    Directory(EnvId, dialback_core::DirectoryError),
+}
+
+impl App {
+    /// Loads every environment's view from storage.
+    pub fn load(store: Arc<dyn Store>, settings: Settings) -> Result<Arc<App>, StartError> {
+        let mut envs = HashMap::new();
+        for (id, _name) in store.environments()? {
+            let view =
+                View::from_snapshot(store.load(id)?).map_err(|e| StartError::Directory(id, e))?;
+            envs.insert(
+                id,
+                Arc::new(Env {
+                    id,
+                    view: RwLock::new(view),
+                }),
+            );
+        }
+        let tokens = store.tokens()?.into_iter().collect();
+        let ids = store.max_ids()?;
+        Ok(Arc::new(App {
+            store,
+            settings,
+            tokens: RwLock::new(tokens),
+            envs: RwLock::new(envs),
+            ids: Mutex::new(ids),
+        }))
+    }
+
+    /// The environment a bearer token opens, if any.
+    pub fn authenticate(&self, token: &str) -> Option<Arc<Env>> {
+        let presented = auth::hash(token);
+        let env = {
+            let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
+            // the map finds the candidate by hash; the final comparison is constant-time
+            tokens
+                .get_key_value(&presented)
+                .filter(|(stored, _)| auth::matches(&presented, stored))
+                .map(|(_, env)| *env)
+        }?;
+        self.envs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&env)
+            .cloned()
+    }
+
+    /// Creates an environment with a first token; returns the token.
+    pub fn create_environment(
+        &self,
+        name: &str,
+        label: &str,
+    ) -> Result<(EnvId, String), StoreError> {
+        let id = self.store.create_environment(name)?;
+        self.envs
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(
+                id,
+                Arc::new(Env {
+                    id,
+                    view: RwLock::new(View::default()),
+                }),
+            );
+        let token = self.issue_token(id, label, false)?;
+        Ok((id, token))
+    }
+
+    /// Issues a token for an environment; with `replace`, revokes its earlier tokens of the
+    /// same label.
+    pub fn issue_token(
+        &self,
+        env: EnvId,
+        label: &str,
+        replace: bool,
+    ) -> Result<String, StoreError> {
+        let token =
+            auth::generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+        let hash = auth::hash(&token);
+        self.store.add_token(env, &hash, label, replace)?;
+        *self.tokens.write().unwrap_or_else(PoisonError::into_inner) =
+            self.store.tokens()?.into_iter().collect();
+        Ok(token)
+    }
+
+    /// An environment by id.
+    pub fn env(&self, id: EnvId) -> Option<Arc<Env>> {
+        self.envs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+            .cloned()
+    }
+
+    /// Reserves `calls` call ids and `messages` message ids; returns the first of each.
+    pub fn reserve_ids(&self, calls: u64, messages: u64) -> (u64, u64) {
+        let mut ids = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
+        let first = (ids.0 + 1, ids.1 + 1);
+        ids.0 += calls;
+        ids.1 += messages;
+        first
+    }
+}

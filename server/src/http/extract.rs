@@ -1,0 +1,107 @@
+//! Request extractors: the authenticated environment and JSON bodies, refusing what does not
+//! fit with a coded error instead of axum's plain-text rejections.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use serde_json::Value;
+
+use super::error::{ApiError, UsageError};
+use crate::app::{App, Env};
+use crate::auth;
+
+fn env_of(parts: &Parts, app: &App) -> Option<Arc<Env>> {
+    let header = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    app.authenticate(auth::bearer(header)?)
+}
+
+/// The environment of a Talkover-side request (401 in Talkover's dialect).
+pub struct TalkoverEnv(pub Arc<Env>);
+
+impl FromRequestParts<Arc<App>> for TalkoverEnv {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        env_of(parts, app).map(TalkoverEnv).ok_or_else(|| {
+            ApiError::new(
+                401,
+                "UNAUTHENTICATED",
+                "missing or invalid bearer token: send Authorization: Bearer talq_...",
+                "authorization",
+            )
+        })
+    }
+}
+
+/// The environment of an AgentPhone-side request (401 in AgentPhone's dialect).
+pub struct AgentPhoneEnv(pub Arc<Env>);
+
+impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
+    type Rejection = UsageError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        env_of(parts, app)
+            .map(AgentPhoneEnv)
+            .ok_or_else(|| UsageError::Status(401, "Missing or invalid bearer token".into()))
+    }
+}
+
+/// A JSON body: `Content-Type: application/json` (else 415), at most the body limit (else
+/// 413), well-formed (else 400). Its shape is checked by the core, field by field.
+pub struct JsonBody(pub Value);
+
+impl FromRequest<Arc<App>> for JsonBody {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the body as JSON with Content-Type: application/json",
+                "content-type",
+            ));
+        }
+        let bytes = Bytes::from_request(req, app).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    413,
+                    "PAYLOAD_TOO_LARGE",
+                    format!("the body is larger than {} bytes", app.settings.body_limit),
+                    "body",
+                )
+            } else {
+                ApiError::new(
+                    400,
+                    "INVALID_BODY",
+                    format!("could not read the body: {e}"),
+                    "body",
+                )
+            }
+        })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            ApiError::new(
+                400,
+                "INVALID_JSON",
+                format!("the body is not valid JSON: {e}"),
+                "body",
+            )
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! # dialback-server
+//!
+//! The reference server: Talkover's callback endpoints (`/api/v1`) and AgentPhone's usage
+//! endpoints (`/v1`) on `dialback-core`, with embedded SQLite, environment tokens, and the
+//! admin console's static files at `/`.
+//!
+//! - [`store`]: durable storage behind a trait (SQLite today);
+//! - [`view`]: each environment's in-memory view (the core's index and logs);
+//! - [`ops`]: what each write does, independent of HTTP;
+//! - [`http`]: routes, extractors and the two error dialects;
+//! - [`demo`]: realistic generated data for `dialback serve --demo`.
+//!
+//! Architecture Invariant: no domain rule lives here. Validation, routing, aggregation and
+//! periods are `dialback-core` calls.
+
+pub mod app;
+pub mod auth;
+pub mod demo;
+pub mod http;
+pub mod ops;
+pub mod store;
+pub mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+/// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish,
+/// and returns.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<app::App>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = http::router(app);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,164 @@
+//! `dialback`: run the server, or manage environments.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use dialback_server::app::{App, Settings};
+use dialback_server::store::{SqliteStore, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "dialback",
+    version,
+    about = "Callback routing and usage-by-agent server (Talkover and AgentPhone APIs)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the APIs and the admin console.
+    Serve {
+        /// Create a `demo` environment with generated data on first start, and print a token
+        /// and a URL that opens the console already connected.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on.
+        #[arg(long, env = "DIALBACK_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// SQLite database file (created if missing).
+        #[arg(long, env = "DIALBACK_DB", default_value = "dialback.db")]
+        db: PathBuf,
+        /// Directory of the admin console's static files.
+        #[arg(long = "static", env = "DIALBACK_STATIC", default_value = "web/dist")]
+        static_dir: PathBuf,
+        /// Largest NDJSON import, in bytes.
+        #[arg(long, env = "DIALBACK_IMPORT_LIMIT", default_value_t = 512 << 20)]
+        import_limit: usize,
+        /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes.
+        #[arg(long, env = "DIALBACK_SYNC", default_value = "normal")]
+        sync: String,
+    },
+    /// Manage environments.
+    Env {
+        #[command(subcommand)]
+        command: EnvCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EnvCommand {
+    /// Create an environment and print its first token.
+    Create {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// SQLite database file.
+        #[arg(long, env = "DIALBACK_DB", default_value = "dialback.db")]
+        db: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            // hyper and h2 log raw headers at trace level: never let them, whatever DIALBACK_LOG says
+            tracing_subscriber::EnvFilter::try_from_env("DIALBACK_LOG")
+                .unwrap_or_else(|_| "info,tower_http=warn".into())
+                .add_directive("hyper=info".parse().unwrap_or_default())
+                .add_directive("hyper_util=info".parse().unwrap_or_default()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dialback: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Env {
+            command: EnvCommand::Create { name, db },
+        } => {
+            let store: Arc<dyn Store> =
+                Arc::new(SqliteStore::open(&db, false).map_err(|e| e.to_string())?);
+            let app = App::load(store, Settings::default()).map_err(|e| e.to_string())?;
+            let (_, token) = app
+                .create_environment(&name, "cli")
+                .map_err(|e| e.to_string())?;
+            println!("{token}");
+            eprintln!(
+                "environment {name:?} created in {}; the token above is shown only once",
+                db.display()
+            );
+            Ok(())
+        }
+        Command::Serve {
+            demo,
+            listen,
+            db,
+            static_dir,
+            import_limit,
+            sync,
+        } => {
+            let full_sync = match sync.as_str() {
+                "full" => true,
+                "normal" => false,
+                other => return Err(format!("--sync must be normal or full, got {other:?}")),
+            };
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(serve(demo, listen, db, static_dir, import_limit, full_sync))
+        }
+    }
+}
+
+async fn serve(
+    demo: bool,
+    listen: String,
+    db: PathBuf,
+    static_dir: PathBuf,
+    import_limit: usize,
+    full_sync: bool,
+) -> Result<(), String> {
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&db, full_sync).map_err(|e| format!("{}: {e}", db.display()))?);
+    let settings = Settings {
+        import_limit,
+        static_dir: Some(static_dir),
+        ..Settings::default()
+    };
+    let app = App::load(store, settings).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = format!("http://{addr}");
+    println!("dialback listening on {base} (database {})", db.display());
+    if demo {
+        let app2 = app.clone();
+        let token = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&app2))
+            .await
+            .map_err(|e| e.to_string())??;
+        println!();
+        println!("  Console (connected): {base}/#token={token}");
+        println!("  Token:               {token}");
+        println!(
+            "  Try:                 curl -H 'Authorization: Bearer {token}' '{base}/api/v1/callback-agents/stats'"
+        );
+        println!(
+            "                       curl -H 'Authorization: Bearer {token}' '{base}/v1/usage/by-agent?period=month&tz=America/New_York'"
+        );
+        println!();
+    }
+    dialback_server::serve(listener, app, dialback_server::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}

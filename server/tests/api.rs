@@ -1,0 +1,17 @@
+//! dialback-server's integration tests: the real server on a random loopback port with a
+//! temporary database, spoken to over HTTP.
+
+// Test code: a failing test should panic loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod agentphone;
+mod durability;
+mod harness;
+mod robustness;
+mod talkover;

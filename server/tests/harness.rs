@@ -1,0 +1,226 @@
+//! Starting servers for tests: in-process, or the real binary.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use dialback_server::app::{App, Settings};
+use dialback_server::store::{SqliteStore, Store};
+use serde_json::Value;
+
+/// A fresh temporary directory, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "dialback-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+    pub fn db(&self) -> PathBuf {
+        self.0.join("test.db")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// An in-process server with one environment.
+pub struct Server {
+    pub base: String,
+    pub token: String,
+    pub app: Arc<App>,
+    pub http: reqwest::Client,
+    _dir: TempDir,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        Server::start_with(Settings::default(), |r| r).await
+    }
+
+    /// Starts with settings, letting the test add routes under the shared layers.
+    pub async fn start_with(
+        settings: Settings,
+        extra: impl FnOnce(axum::Router<Arc<App>>) -> axum::Router<Arc<App>>,
+    ) -> Server {
+        let dir = TempDir::new();
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.db(), false).unwrap());
+        let app = App::load(store, settings).unwrap();
+        let (_, token) = app.create_environment("test", "test").unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let extra_routes = extra(axum::Router::new());
+        let router = dialback_server::http::router(app.clone())
+            .merge(dialback_server::http::layers(extra_routes, &app).with_state(app.clone()));
+        tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        Server {
+            base,
+            token,
+            app,
+            http: reqwest::Client::new(),
+            _dir: dir,
+            _stop: stop,
+        }
+    }
+
+    /// A token for a second environment of the same server.
+    pub fn second_environment(&self) -> String {
+        self.app.create_environment("other", "test").unwrap().1
+    }
+
+    pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.call_as(&self.token.clone(), method, path, body).await
+    }
+
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn agent(&self, name: &str, direction: &str, numbers: &[&str]) -> String {
+        let (status, body) =
+            self.call("POST", "/api/v1/agents", Some(serde_json::json!({"name": name, "direction": direction, "phone_numbers": numbers}))).await;
+        assert_eq!(status, 201, "{body}");
+        body["data"]["id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The codes of a Talkover error body's `errors`.
+pub fn codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Same keys, recursively, and same JSON types — what "the seed's shape" means.
+pub fn same_shape(ours: &Value, seed: &Value, path: &str) {
+    match (ours, seed) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut ka: Vec<&String> = a.keys().collect();
+            let mut kb: Vec<&String> = b.keys().collect();
+            ka.sort();
+            kb.sort();
+            assert_eq!(ka, kb, "keys differ at {path}");
+            for k in kb {
+                same_shape(&a[k], &b[k], &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if let (Some(x), Some(y)) = (a.first(), b.first()) {
+                same_shape(x, y, &format!("{path}[0]"));
+            }
+        }
+        (Value::Null, Value::Null)
+        | (Value::Bool(_), Value::Bool(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::String(_), Value::String(_)) => {}
+        (a, b) => panic!("type differs at {path}: ours {a}, seed {b}"),
+    }
+}
+
+pub fn seed(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/seeds")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The real `dialback` binary, serving a database file.
+pub struct Binary {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Binary {
+    pub fn start(
+        db: &std::path::Path,
+        log: &std::path::Path,
+        extra_env: &[(&str, &str)],
+    ) -> Binary {
+        use std::io::BufRead;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dialback"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .arg("--static")
+            .arg(db.with_extension("nostatic"));
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap()
+            .to_owned();
+        Binary {
+            child,
+            base,
+            stderr: log.to_owned(),
+        }
+    }
+
+    pub fn create_env(db: &std::path::Path, name: &str) -> String {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dialback"))
+            .args(["env", "create", "--name", name, "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+}
