@@ -203,11 +203,7 @@ impl Binary {
             .find(|w| w.starts_with("http://"))
             .unwrap()
             .to_owned();
-        Binary {
-            child,
-            base,
-            stderr: log.to_owned(),
-        }
+        Binary { child, base }
     }
 
     pub fn create_env(db: &std::path::Path, name: &str) -> String {
