@@ -7,6 +7,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod load;
+
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
@@ -17,6 +19,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "setup" => setup(),
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
+        "loadtest" => load::loadtest(),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
             Ok(())
@@ -37,9 +40,10 @@ const HELP: &str = "cargo xtask <task>
   demo         set up, then run the main job
   ci           set up, then run every check and test (what CI runs)
   setup        install what the other tasks need (idempotent)
-  fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)";
+  fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)
+  loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)";
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
@@ -47,7 +51,7 @@ fn root() -> PathBuf {
 }
 
 /// Runs a command from the repository root, echoing it; fails if it fails.
-fn run(program: &str, args: &[&str]) -> Result {
+pub(crate) fn run(program: &str, args: &[&str]) -> Result {
     eprintln!("\n$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
