@@ -13,12 +13,19 @@ const DAY: i64 = 86_400;
 
 pub fn loadtest() -> Result {
     ensure_wrk()?;
-    run("cargo", &["build", "--release", "--package", "dialback-server"])?;
+    run(
+        "cargo",
+        &["build", "--release", "--package", "dialback-server"],
+    )?;
     let dir = std::env::temp_dir().join(format!("dialback-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = dir.join("load.db");
     let bin = root().join("target/release/dialback");
-    let token = output(Command::new(&bin).args(["env", "create", "--name", "load", "--db"]).arg(&db))?;
+    let token = output(
+        Command::new(&bin)
+            .args(["env", "create", "--name", "load", "--db"])
+            .arg(&db),
+    )?;
     let mut server = Command::new(&bin)
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(&db)
@@ -28,8 +35,14 @@ pub fn loadtest() -> Result {
         .map_err(|e| e.to_string())?;
     let mut line = String::new();
     let stdout = server.stdout.take().ok_or("no stdout")?;
-    BufReader::new(stdout).read_line(&mut line).map_err(|e| e.to_string())?;
-    let base = line.split_whitespace().find(|w| w.starts_with("http://")).ok_or("no address printed")?.to_owned();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .ok_or("no address printed")?
+        .to_owned();
     let result = scenarios(&base, &token, &dir);
     let _ = server.kill();
     let _ = server.wait();
@@ -40,34 +53,96 @@ pub fn loadtest() -> Result {
 fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
     let auth = format!("Authorization: Bearer {token}");
     let agent = |name: &str, direction: &str, number: &str| -> Result<String> {
-        let body = format!(r#"{{"name":"{name}","direction":"{direction}","phone_numbers":["{number}"]}}"#);
-        let out = output(Command::new("curl").args(["-sf", "-H", &auth, "-H", "Content-Type: application/json", "-d", &body, &format!("{base}/api/v1/agents")]))?;
+        let body = format!(
+            r#"{{"name":"{name}","direction":"{direction}","phone_numbers":["{number}"]}}"#
+        );
+        let out = output(Command::new("curl").args([
+            "-sf",
+            "-H",
+            &auth,
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &body,
+            &format!("{base}/api/v1/agents"),
+        ]))?;
         json_id(&out)
     };
     let handler = agent("Callback Handler", "inbound", "+14155550100")?;
-    let sources = [agent("Sales Outbound", "outbound", "+14155550110")?, agent("Survey Outbound", "outbound", "+14155550120")?];
+    let sources = [
+        agent("Sales Outbound", "outbound", "+14155550110")?,
+        agent("Survey Outbound", "outbound", "+14155550120")?,
+    ];
     let other = agent("Renewals Outbound", "outbound", "+14155550130")?;
-    let config = format!(r#"{{"source_agent_ids":["{}","{}"]}}"#, sources[0], sources[1]);
-    output(Command::new("curl").args(["-sf", "-H", &auth, "-H", "Content-Type: application/json", "-d", &config, &format!("{base}/api/v1/agents/{handler}/callback")]))?;
+    let config = format!(
+        r#"{{"source_agent_ids":["{}","{}"]}}"#,
+        sources[0], sources[1]
+    );
+    output(Command::new("curl").args([
+        "-sf",
+        "-H",
+        &auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &config,
+        &format!("{base}/api/v1/agents/{handler}/callback"),
+    ]))?;
 
     // 1M calls over the 90 days before now: 70% outbound, 30% inbound, 200k contacts
     let file = dir.join("calls.ndjson");
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs() as i64;
-    write_calls(&file, now - 90 * DAY, now, &[&sources[0], &sources[1], &other])?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(|e| e.to_string())?
+        .as_secs() as i64;
+    write_calls(
+        &file,
+        now - 90 * DAY,
+        now,
+        &[&sources[0], &sources[1], &other],
+    )?;
     let size = std::fs::metadata(&file).map_err(|e| e.to_string())?.len();
     let started = Instant::now();
     let report = output(Command::new("curl").args([
-        "-sf", "-H", &auth, "-H", "Content-Type: application/x-ndjson", "--data-binary", &format!("@{}", file.display()), &format!("{base}/api/v1/calls/import"),
+        "-sf",
+        "-H",
+        &auth,
+        "-H",
+        "Content-Type: application/x-ndjson",
+        "--data-binary",
+        &format!("@{}", file.display()),
+        &format!("{base}/api/v1/calls/import"),
     ]))?;
     let secs = started.elapsed().as_secs_f64();
-    println!("\nimport: {CALLS} calls ({:.0} MB NDJSON) in {secs:.2} s = {:.0} calls/s", size as f64 / 1e6, CALLS as f64 / secs);
+    println!(
+        "\nimport: {CALLS} calls ({:.0} MB NDJSON) in {secs:.2} s = {:.0} calls/s",
+        size as f64 / 1e6,
+        CALLS as f64 / secs
+    );
     println!("  report: {}", report.chars().take(200).collect::<String>());
 
     let stats = "/api/v1/callback-agents/stats";
     let usage = "/v1/usage/by-agent?period=month&tz=America/New_York";
-    for (name, path) in [("callback stats, last 30 days", stats), ("usage by agent, month, New York", usage)] {
-        wrk(&format!("{name} — paced ~500 req/s (10 connections, 20 ms apart)"), base, path, token, "10", "20")?;
-        wrk(&format!("{name} — as fast as possible (8 connections)"), base, path, token, "8", "0")?;
+    for (name, path) in [
+        ("callback stats, last 30 days", stats),
+        ("usage by agent, month, New York", usage),
+    ] {
+        wrk(
+            &format!("{name} — paced ~500 req/s (10 connections, 20 ms apart)"),
+            base,
+            path,
+            token,
+            "10",
+            "20",
+        )?;
+        wrk(
+            &format!("{name} — as fast as possible (8 connections)"),
+            base,
+            path,
+            token,
+            "8",
+            "0",
+        )?;
     }
     let ingest = root().join("xtask/src/load/ingest.lua");
     println!("\n== ingest one by one: POST /api/v1/calls (8 connections, 10 s)");
@@ -83,12 +158,25 @@ fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
     Ok(())
 }
 
-fn wrk(title: &str, base: &str, path: &str, token: &str, connections: &str, delay_ms: &str) -> Result {
+fn wrk(
+    title: &str,
+    base: &str,
+    path: &str,
+    token: &str,
+    connections: &str,
+    delay_ms: &str,
+) -> Result {
     println!("\n== {title}: GET {path}");
     let script = root().join("xtask/src/load/paced.lua");
     let out = output(
         Command::new("wrk")
-            .args(["-t2", &format!("-c{connections}"), "-d15s", "--latency", "-s"])
+            .args([
+                "-t2",
+                &format!("-c{connections}"),
+                "-d15s",
+                "--latency",
+                "-s",
+            ])
             .arg(script)
             .arg(base)
             .env("WRK_PATH", path)
@@ -102,7 +190,13 @@ fn wrk(title: &str, base: &str, path: &str, token: &str, connections: &str, dela
 fn summarize(wrk_output: &str) {
     for line in wrk_output.lines() {
         let t = line.trim();
-        if t.starts_with("50%") || t.starts_with("99%") || t.starts_with("Requests/sec") || t.starts_with("Non-2xx") || t.contains("requests in") || t.starts_with("Socket errors") {
+        if t.starts_with("50%")
+            || t.starts_with("99%")
+            || t.starts_with("Requests/sec")
+            || t.starts_with("Non-2xx")
+            || t.contains("requests in")
+            || t.starts_with("Socket errors")
+        {
             println!("  {t}");
         }
     }
@@ -117,7 +211,14 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
         x ^= x >> 27;
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     };
-    let statuses = ["completed", "no-answer", "voicemail", "busy", "failed", "answered"];
+    let statuses = [
+        "completed",
+        "no-answer",
+        "voicemail",
+        "busy",
+        "failed",
+        "answered",
+    ];
     let span = (end - start) as u64;
     for i in 0..CALLS {
         // times increase with i, as an export in time order would
@@ -125,13 +226,25 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
         let ts = rfc3339(at);
         let contact = format!("+1{}{:07}", 200 + next() % 700, next() % 200_000);
         let status = statuses[(next() % statuses.len() as u64) as usize];
-        let duration = if status == "completed" || status == "answered" { next() % 900 } else { 0 };
+        let duration = if status == "completed" || status == "answered" {
+            next() % 900
+        } else {
+            0
+        };
         let line = if next() % 10 < 7 {
             let agent = outbound_agents[(next() % outbound_agents.len() as u64) as usize];
-            format!(r#"{{"direction":"outbound","agent_id":"{agent}","from":"+14155550110","to":"{contact}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#)
+            format!(
+                r#"{{"direction":"outbound","agent_id":"{agent}","from":"+14155550110","to":"{contact}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#
+            )
         } else {
-            let line = if next() % 5 == 0 { "+14155550199" } else { "+14155550100" };
-            format!(r#"{{"direction":"inbound","from":"{contact}","to":"{line}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#)
+            let line = if next() % 5 == 0 {
+                "+14155550199"
+            } else {
+                "+14155550100"
+            };
+            format!(
+                r#"{{"direction":"inbound","from":"{contact}","to":"{line}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#
+            )
         };
         writeln!(f, "{line}").map_err(|e| e.to_string())?;
     }
@@ -150,19 +263,33 @@ fn rfc3339(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 fn json_id(body: &str) -> Result<String> {
-    let start = body.find(r#""id":""#).ok_or_else(|| format!("no id in {body}"))? + 6;
+    let start = body
+        .find(r#""id":""#)
+        .ok_or_else(|| format!("no id in {body}"))?
+        + 6;
     let rest = body.get(start..).ok_or("short body")?;
     Ok(rest.split('"').next().unwrap_or_default().to_owned())
 }
 
 fn output(cmd: &mut Command) -> Result<String> {
-    let out = cmd.output().map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
     if !out.status.success() {
-        return Err(format!("{:?} failed: {}", cmd.get_program(), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{:?} failed: {}",
+            cmd.get_program(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
@@ -172,5 +299,8 @@ fn ensure_wrk() -> Result {
         return Ok(());
     }
     run("apt-get", &["update", "-qq"])?;
-    run("apt-get", &["install", "-y", "--no-install-recommends", "wrk"])
+    run(
+        "apt-get",
+        &["install", "-y", "--no-install-recommends", "wrk"],
+    )
 }
