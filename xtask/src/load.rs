@@ -225,14 +225,19 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
         let at = start + (span * i as u64 / CALLS as u64) as i64;
         let ts = rfc3339(at);
         let contact = format!("+1{}{:07}", 200 + next() % 700, next() % 200_000);
-        let status = statuses[(next() % statuses.len() as u64) as usize];
+        let status = statuses
+            .get((next() % statuses.len() as u64) as usize)
+            .copied()
+            .unwrap_or("completed");
         let duration = if status == "completed" || status == "answered" {
             next() % 900
         } else {
             0
         };
         let line = if next() % 10 < 7 {
-            let agent = outbound_agents[(next() % outbound_agents.len() as u64) as usize];
+            let agent = outbound_agents
+                .get((next() % outbound_agents.len() as u64) as usize)
+                .map_or("", |a| a.as_str());
             format!(
                 r#"{{"direction":"outbound","agent_id":"{agent}","from":"+14155550110","to":"{contact}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#
             )
