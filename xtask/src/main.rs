@@ -71,7 +71,28 @@ fn setup() -> Result {
     Ok(())
 }
 
+/// The main job: the server with demo data (database `dialback.db` in the repository root,
+/// created on first start), printing its URL and a token.
 fn demo() -> Result {
+    setup()?;
+    run(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--package",
+            "dialback-server",
+            "--bin",
+            "dialback",
+            "--",
+            "serve",
+            "--demo",
+        ],
+    )
+}
+
+/// The core's report example: a smoke test of the core end to end, run by `ci`.
+fn report() -> Result {
     run(
         "cargo",
         &[
@@ -119,17 +140,7 @@ fn ci() -> Result {
         "cargo",
         &["bench", "--package", "dialback-core", "--", "--test"],
     )?;
-    run(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "--package",
-            "dialback-core",
-            "--example",
-            "report",
-        ],
-    )?;
+    report()?;
     Ok(())
 }
 
