@@ -36,6 +36,7 @@ pub mod error;
 mod hash;
 mod order;
 pub mod phone;
+mod slots;
 pub mod time;
 pub mod usage;
 pub mod wire;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::harness::{Binary, TempDir};
+use crate::harness::{Binary, TempDir, all_calls};
 
 async fn post(
     http: &reqwest::Client,
@@ -81,27 +81,11 @@ async fn every_acknowledged_write_survives_kill_9() {
     );
 
     let mut server = Binary::start(&db, &dir.0.join("2.log"), &[]);
-    let mut found = HashSet::new();
-    let mut cursor = String::new();
-    loop {
-        let res = http
-            .get(format!(
-                "{}/api/v1/calls?per_page=100&cursor={cursor}",
-                server.base
-            ))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        let page: serde_json::Value = res.json().await.unwrap();
-        for c in page["data"].as_array().unwrap() {
-            found.insert(c["external_id"].as_str().unwrap().to_owned());
-        }
-        match page["meta"]["next_cursor"].as_str() {
-            Some(c) => cursor = c.to_owned(),
-            None => break,
-        }
-    }
+    let found: HashSet<String> = all_calls(&http, &server.base, &token)
+        .await
+        .iter()
+        .map(|c| c["external_id"].as_str().unwrap().to_owned())
+        .collect();
     let lost: Vec<&String> = acked.difference(&found).collect();
     assert!(
         lost.is_empty(),

@@ -122,6 +122,52 @@ impl Server {
     }
 }
 
+impl Server {
+    /// An inbound callback agent on +14155550100 taking callbacks for one outbound source;
+    /// returns (handler, source).
+    pub async fn callback_setup(&self, source_name: &str) -> (String, String) {
+        let handler = self
+            .agent("Callback Handler", "inbound", &["+14155550100"])
+            .await;
+        let source = self.agent(source_name, "outbound", &[]).await;
+        let (status, body) = self
+            .call(
+                "POST",
+                &format!("/api/v1/agents/{handler}/callback"),
+                Some(serde_json::json!({"source_agent_ids": [source]})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        (handler, source)
+    }
+
+    /// Every call, following the cursor to the end.
+    pub async fn all_calls(&self) -> Vec<Value> {
+        all_calls(&self.http, &self.base, &self.token).await
+    }
+}
+
+/// Every call of an environment, following `GET /api/v1/calls`'s cursor to the end.
+pub async fn all_calls(http: &reqwest::Client, base: &str, token: &str) -> Vec<Value> {
+    let mut calls = vec![];
+    let mut cursor = String::new();
+    loop {
+        let res = http
+            .get(format!("{base}/api/v1/calls?per_page=100&cursor={cursor}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let page: Value = res.json().await.unwrap();
+        calls.extend(page["data"].as_array().unwrap().iter().cloned());
+        match page["meta"]["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_owned(),
+            None => return calls,
+        }
+    }
+}
+
 /// The codes of a Talkover error body's `errors`.
 pub fn codes(body: &Value) -> Vec<String> {
     body["errors"]

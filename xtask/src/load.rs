@@ -256,24 +256,9 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
     f.flush().map_err(|e| e.to_string())
 }
 
-/// Unix seconds as RFC 3339 UTC (the civil-from-days algorithm; xtask has no dependencies).
+/// Unix seconds as RFC 3339 UTC, by the core's own formatter.
 fn rfc3339(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(DAY), secs.rem_euclid(DAY));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
+    dialback_core::Timestamp::from_unix_seconds(secs).map_or_else(String::new, |t| t.to_string())
 }
 
 fn json_id(body: &str) -> Result<String> {

@@ -8,6 +8,7 @@ use crate::agent::AgentId;
 use crate::call::{CallId, CallStatus};
 use crate::hash::FastMap;
 use crate::phone::PhoneNumber;
+use crate::slots::AgentSlots;
 use crate::time::Timestamp;
 
 /// An outbound call as the index needs it.
@@ -59,8 +60,7 @@ pub struct OutboundIndex {
     pub(crate) entries: Vec<Entry>,
     pub(crate) recent: FastMap<PhoneNumber, Vec<Entry>>,
     recent_len: usize,
-    pub(crate) agents: Vec<AgentId>,
-    pub(crate) agent_slots: FastMap<AgentId, u32>,
+    pub(crate) agents: AgentSlots,
 }
 
 impl OutboundIndex {
@@ -103,8 +103,7 @@ impl OutboundIndex {
         let map = |cap: usize, item: usize| cap.next_power_of_two() * 8 / 7 * (item + 1);
         self.entries.capacity() * size_of::<Entry>()
             + self.table.capacity() * size_of::<Slot>()
-            + map(self.agent_slots.capacity(), size_of::<(AgentId, u32)>())
-            + self.agents.capacity() * size_of::<AgentId>()
+            + self.agents.heap_bytes()
             + map(
                 self.recent.capacity(),
                 size_of::<(PhoneNumber, Vec<Entry>)>(),
@@ -117,12 +116,7 @@ impl OutboundIndex {
     }
 
     fn entry(&mut self, call: &OutboundCall) -> Entry {
-        let next = u32::try_from(self.agents.len()).unwrap_or(u32::MAX);
-        let agents = &mut self.agents;
-        let agent = *self.agent_slots.entry(call.agent_id).or_insert_with(|| {
-            agents.push(call.agent_id);
-            next
-        });
+        let agent = self.agents.slot(call.agent_id);
         Entry {
             at: call.started_at.unix_seconds(),
             id: call.id.0,

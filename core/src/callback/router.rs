@@ -64,7 +64,7 @@ impl<'a> Router<'a> {
                     sources: config
                         .source_agent_ids
                         .iter()
-                        .filter_map(|id| index.agent_slots.get(id).copied())
+                        .filter_map(|id| index.agents.get(id))
                         .collect(),
                     lookback: config.lookback(),
                     triggers: config.triggers(),
@@ -214,12 +214,7 @@ impl<'a> Router<'a> {
         let now = at.unix_seconds();
         let window_start = now - lookback.seconds();
         let last_call = |e: &Entry| LastCall {
-            source_agent_id: self
-                .index
-                .agents
-                .get(e.agent as usize)
-                .copied()
-                .unwrap_or(agent),
+            source_agent_id: self.index.agents.id(e.agent).unwrap_or(agent),
             outbound_call_id: CallId(e.id),
             started_at: Timestamp::from_unix_seconds(e.at).unwrap_or(at),
             status: e.status,

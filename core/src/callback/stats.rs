@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::agent::{AgentDirectory, AgentId};
 use crate::call::CallStatus;
 use crate::callback::routing::RoutingDecision;
-use crate::hash::FastMap;
 use crate::order::{self, Order};
+use crate::slots::{self, AgentSlots};
 use crate::time::{DateRange, Timestamp};
 use crate::wire::talkover::{CallbackStatsData, SourceAgentCount, StatsPeriod};
 
@@ -55,7 +55,7 @@ impl CallbackRecord {
     }
 }
 
-const UNMATCHED: u32 = u32::MAX;
+const UNMATCHED: u32 = slots::NONE;
 
 /// Routed callbacks in columns (17 bytes each), kept in time order, so that aggregating a
 /// date range is a tight loop over that range of three arrays, with no hashing.
@@ -66,8 +66,7 @@ pub struct CallbackLog {
     source: Vec<u32>,
     answered: Vec<bool>,
     callback_agent: Vec<u32>,
-    agents: Vec<AgentId>,
-    slots: FastMap<AgentId, u32>,
+    agents: AgentSlots,
 }
 
 /// Totals for one callback agent over all time (the callback-agent detail endpoint's `stats`).
@@ -87,8 +86,10 @@ impl CallbackLog {
 
     /// Adds one callback.
     pub fn push(&mut self, record: CallbackRecord) {
-        let source = record.source_agent_id.map_or(UNMATCHED, |id| self.slot(id));
-        let callback_agent = self.slot(record.callback_agent_id);
+        let source = record
+            .source_agent_id
+            .map_or(UNMATCHED, |id| self.agents.slot(id));
+        let callback_agent = self.agents.slot(record.callback_agent_id);
         self.at.push(record.at.unix_seconds());
         self.source.push(source);
         self.answered.push(record.answered);
@@ -113,18 +114,9 @@ impl CallbackLog {
         self.at.is_empty()
     }
 
-    fn slot(&mut self, id: AgentId) -> u32 {
-        let next = u32::try_from(self.agents.len()).unwrap_or(UNMATCHED - 1);
-        let agents = &mut self.agents;
-        *self.slots.entry(id).or_insert_with(|| {
-            agents.push(id);
-            next
-        })
-    }
-
     /// All-time totals for one callback agent.
     pub fn agent_totals(&self, agent: &AgentId) -> AgentCallbackTotals {
-        let Some(&slot) = self.slots.get(agent) else {
+        let Some(slot) = self.agents.get(agent) else {
             return AgentCallbackTotals::default();
         };
         let mut totals = AgentCallbackTotals::default();
@@ -141,8 +133,8 @@ impl CallbackLog {
         let (lo, hi) = range.instants();
         let (lo, hi) = (lo.unix_seconds(), hi.unix_seconds());
         // counts[slot] per source agent; the last cell counts unmatched
-        let mut counts = vec![0u64; self.agents.len() + 1];
-        let unmatched_cell = self.agents.len();
+        let mut counts = vec![0u64; self.agents.ids().len() + 1];
+        let unmatched_cell = self.agents.ids().len();
         let mut answered = 0u64;
         for ((at, source), ans) in self.at.iter().zip(&self.source).zip(&self.answered) {
             let inside = (*at >= lo) & (*at < hi);
@@ -161,7 +153,7 @@ impl CallbackLog {
         let unmatched = counts.pop().unwrap_or(0);
         let mut by_source: Vec<SourceAgentCount> = counts
             .iter()
-            .zip(&self.agents)
+            .zip(self.agents.ids())
             .filter(|(count, _)| **count > 0)
             .map(|(count, id)| SourceAgentCount {
                 source_agent_id: id.to_string(),

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::{AgentId, Direction};
 use crate::call::CallStatus;
-use crate::hash::FastMap;
 use crate::order::{self, Order};
 use crate::phone::PhoneNumber;
+use crate::slots::AgentSlots;
 use crate::time::Timestamp;
 
 /// What happened.
@@ -65,7 +65,7 @@ pub fn agent_side_number(
     }
 }
 
-pub(crate) const NO_AGENT: u32 = u32::MAX;
+pub(crate) const NO_AGENT: u32 = crate::slots::NONE;
 
 /// Activity in columns (17 bytes a record), keeping only what usage counts (messages and
 /// completed calls), in time order. Aggregations are then one pass over the period's slice
@@ -79,8 +79,7 @@ pub struct ActivityLog {
     pub(crate) is_call: Vec<bool>,
     /// Agent-side number as [`PhoneNumber::as_u64`], 0 when unknown.
     pub(crate) number: Vec<u64>,
-    pub(crate) agents: Vec<AgentId>,
-    slots: FastMap<AgentId, u32>,
+    pub(crate) agents: AgentSlots,
 }
 
 impl ActivityLog {
@@ -108,7 +107,7 @@ impl ActivityLog {
             } if status.is_completed() => (true, duration_seconds),
             Activity::Call { .. } => return,
         };
-        let agent = record.agent_id.map_or(NO_AGENT, |id| self.slot(id));
+        let agent = record.agent_id.map_or(NO_AGENT, |id| self.agents.slot(id));
         self.at.push(record.at.unix_seconds());
         self.agent.push(agent);
         self.seconds.push(seconds);
@@ -148,20 +147,11 @@ impl ActivityLog {
         self.at.is_empty()
     }
 
-    fn slot(&mut self, id: AgentId) -> u32 {
-        let next = u32::try_from(self.agents.len()).unwrap_or(NO_AGENT - 1);
-        let agents = &mut self.agents;
-        *self.slots.entry(id).or_insert_with(|| {
-            agents.push(id);
-            next
-        })
-    }
-
     /// Per-agent-slot counters over `[lo, hi)`: `(messages, calls, seconds)`; the last cell is
     /// activity with no agent.
     pub(crate) fn per_slot(&self, lo: Timestamp, hi: Timestamp) -> Vec<Counts> {
         let (lo, hi) = (lo.unix_seconds(), hi.unix_seconds());
-        let none_cell = self.agents.len();
+        let none_cell = self.agents.ids().len();
         let mut cells = vec![Counts::default(); none_cell + 1];
         let rows = self
             .at

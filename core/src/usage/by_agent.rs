@@ -18,7 +18,7 @@ impl ActivityLog {
         let cells = self.per_slot(bounds.period_start, bounds.end_exclusive());
         let mut unassigned = cells.last().copied().unwrap_or_default();
         let mut rows = Vec::new();
-        for (counts, id) in cells.iter().zip(&self.agents) {
+        for (counts, id) in cells.iter().zip(self.agents.ids()) {
             if counts.is_empty() {
                 continue;
             }

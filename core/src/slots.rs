@@ -1,0 +1,54 @@
+//! Dense numbers for agent ids.
+//!
+//! Columnar logs and the outbound index store a `u32` per record instead of a 16-byte UUID,
+//! and aggregations count into arrays indexed by it instead of hashing ids per record.
+
+use crate::agent::AgentId;
+use crate::hash::FastMap;
+
+/// Reserved: never handed out, so logs can use it for "no agent".
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Agent ids numbered 0, 1, 2… in order of first appearance.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AgentSlots {
+    ids: Vec<AgentId>,
+    slots: FastMap<AgentId, u32>,
+}
+
+impl AgentSlots {
+    /// The id's number, assigned on first sight. Past 4 billion distinct agents every new id
+    /// shares the last number (unreachable in memory, but never a panic).
+    pub(crate) fn slot(&mut self, id: AgentId) -> u32 {
+        let next = u32::try_from(self.ids.len())
+            .unwrap_or(NONE - 1)
+            .min(NONE - 1);
+        let ids = &mut self.ids;
+        *self.slots.entry(id).or_insert_with(|| {
+            ids.push(id);
+            next
+        })
+    }
+
+    /// The id's number, if it has one.
+    pub(crate) fn get(&self, id: &AgentId) -> Option<u32> {
+        self.slots.get(id).copied()
+    }
+
+    /// The id with this number.
+    pub(crate) fn id(&self, slot: u32) -> Option<AgentId> {
+        self.ids.get(slot as usize).copied()
+    }
+
+    /// Every id, by number.
+    pub(crate) fn ids(&self) -> &[AgentId] {
+        &self.ids
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let item = std::mem::size_of::<(AgentId, u32)>() + 1;
+        self.ids.capacity() * std::mem::size_of::<AgentId>()
+            + self.slots.capacity().next_power_of_two() * 8 / 7 * item
+    }
+}
