@@ -4,6 +4,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use tokio::sync::RwLock as ViewLock;
+
 use crate::auth;
 use crate::store::{EnvId, Store, StoreError};
 use crate::view::View;
@@ -30,12 +32,14 @@ impl Default for Settings {
 }
 
 /// One environment: its id and its view. The view's lock also serialises the environment's
-/// writers, so a write sees and changes one consistent state.
+/// writers, so a write sees and changes one consistent state. It is an async lock: request
+/// handlers wait for it without holding a worker thread, while writers (on blocking threads)
+/// take it with `blocking_write`.
 pub struct Env {
     /// Its id.
     pub id: EnvId,
     /// Its view.
-    pub view: RwLock<View>,
+    pub view: ViewLock<View>,
 }
 
 /// Shared by every request.
@@ -71,7 +75,7 @@ impl App {
                 id,
                 Arc::new(Env {
                     id,
-                    view: RwLock::new(view),
+                    view: ViewLock::new(view),
                 }),
             );
         }
@@ -118,7 +122,7 @@ impl App {
                 id,
                 Arc::new(Env {
                     id,
-                    view: RwLock::new(View::default()),
+                    view: ViewLock::new(View::default()),
                 }),
             );
         let token = self.issue_token(id, label, false)?;

@@ -4,8 +4,6 @@
 //!
 //! These functions block (storage is synchronous): handlers run them on blocking threads.
 
-use std::sync::{PoisonError, RwLockReadGuard, RwLockWriteGuard};
-
 use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::{
     AgentPatch, NewAgent, NewCall, NewMessage, check_agent_reference,
@@ -63,13 +61,9 @@ impl OpError {
     }
 }
 
-/// Reads an environment's view.
-pub fn read(env: &Env) -> RwLockReadGuard<'_, View> {
-    env.view.read().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn write(env: &Env) -> RwLockWriteGuard<'_, View> {
-    env.view.write().unwrap_or_else(PoisonError::into_inner)
+/// Takes an environment's view for writing, from a blocking thread.
+fn write(env: &Env) -> tokio::sync::RwLockWriteGuard<'_, View> {
+    env.view.blocking_write()
 }
 
 /// After a failed commit: make the view what storage holds again.
@@ -206,9 +200,8 @@ pub fn patch_agent(app: &App, env: &Env, id: &str, patch: AgentPatch) -> Result<
 }
 
 /// Validates a callback configuration for `target` against the current agents.
-pub fn check_callback(env: &Env, target: &str, body: &Value) -> Result<CallbackConfig, OpError> {
-    let view = read(env);
-    validate(&view, target, body)
+pub fn check_callback(view: &View, target: &str, body: &Value) -> Result<CallbackConfig, OpError> {
+    validate(view, target, body)
 }
 
 fn validate(view: &View, target: &str, body: &Value) -> Result<CallbackConfig, OpError> {

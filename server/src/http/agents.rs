@@ -15,7 +15,7 @@ use super::blocking;
 use super::error::ApiError;
 use super::extract::{JsonBody, TalkoverEnv};
 use crate::app::App;
-use crate::ops::{self, clock, read};
+use crate::ops::{self, clock};
 
 type Reply<T> = Result<Json<T>, ApiError>;
 
@@ -55,7 +55,7 @@ pub async fn list(
         .get("search")
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty());
-    let view = read(&env);
+    let view = env.view.read().await;
     let matching: Vec<&dialback_core::Agent> = view
         .agents
         .iter()
@@ -119,7 +119,7 @@ pub async fn get(
     TalkoverEnv(env): TalkoverEnv,
     Path(id): Path<String>,
 ) -> Reply<Envelope<AgentBody>> {
-    let view = read(&env);
+    let view = env.view.read().await;
     let agent = AgentId::parse(&id)
         .ok()
         .and_then(|a| view.agent(&a))
@@ -179,7 +179,7 @@ pub async fn remove_callback(
 pub async fn list_callback_agents(
     TalkoverEnv(env): TalkoverEnv,
 ) -> Reply<Envelope<Vec<AgentBody>>> {
-    let view = read(&env);
+    let view = env.view.read().await;
     let data = view
         .agents
         .iter()
@@ -210,7 +210,7 @@ pub async fn callback_agent(
     TalkoverEnv(env): TalkoverEnv,
     Path(id): Path<String>,
 ) -> Reply<Envelope<CallbackAgentDetail>> {
-    let view = read(&env);
+    let view = env.view.read().await;
     let row = AgentId::parse(&id)
         .ok()
         .and_then(|a| view.agent(&a))
@@ -257,7 +257,8 @@ pub async fn check_constraints(
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> Reply<Envelope<CheckResult>> {
-    match ops::check_callback(&env, &id, &body) {
+    let view = env.view.read().await;
+    match ops::check_callback(&view, &id, &body) {
         Ok(config) => Ok(Json(Envelope::ok(CheckResult {
             valid: true,
             callback_config: Some((&config).into()),
@@ -280,7 +281,7 @@ pub async fn stats(
     let get = |k: &str| q.get(k).map(String::as_str);
     let range = DateRange::parse(get("start_date"), get("end_date"), get("tz"), clock())
         .map_err(|errors| ApiError::invalid(errors.iter().map(Into::into).collect()))?;
-    let view = read(&env);
+    let view = env.view.read().await;
     Ok(Json(Envelope::ok(
         view.callbacks.stats(&range, &view.directory),
     )))

@@ -19,7 +19,7 @@ use super::blocking;
 use super::error::ApiError;
 use super::extract::{JsonBody, TalkoverEnv};
 use crate::app::App;
-use crate::ops::{self, Recorded, clock, read};
+use crate::ops::{self, Recorded, clock};
 use crate::store::{CallRow, MessageRow};
 
 /// A call as the API returns it.
@@ -66,7 +66,7 @@ pub async fn record(
     let call = parse_new_call(&body).map_err(ApiError::invalid)?;
     let env2 = env.clone();
     let mut results = blocking(move || ops::record_calls(&app, &env2, vec![call])).await?;
-    let view = read(&env);
+    let view = env.view.read().await;
     match results.pop() {
         Some(Recorded::Created(row)) => Ok((
             StatusCode::CREATED,
@@ -145,7 +145,7 @@ pub async fn list(
         .last()
         .filter(|_| more)
         .map(|r| format!("{}.{}", r.started_at.unix_seconds(), r.id));
-    let view = read(&env);
+    let view = env.view.read().await;
     let data = rows
         .into_iter()
         .map(|r| CallBody::new(r, &view.directory))
@@ -389,7 +389,7 @@ pub async fn simulate(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Envelope<RoutingBody>>, ApiError> {
     let sim = parse_simulation(&body).map_err(ApiError::invalid)?;
-    let view = read(&env);
+    let view = env.view.read().await;
     let call = InboundCall {
         from: sim.from,
         to: sim.to,

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::error::UsageError;
 use super::extract::AgentPhoneEnv;
-use crate::ops::{clock, read};
+use crate::ops::clock;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -86,7 +86,7 @@ pub async fn by_agent(
     let zone = p.zone(&q);
     p.done()?;
     let bounds = usage_period(period, zone, clock());
-    let view = read(&env);
+    let view = env.view.read().await;
     Ok(Json(view.activity.by_agent(&bounds, &view.directory)))
 }
 
@@ -105,7 +105,7 @@ pub async fn daily(
         .unwrap_or(today);
     let range = DateRange::new(first, today, zone)
         .map_err(|e| UsageError::Invalid(ValidationErrorBody::query([&e])))?;
-    let view = read(&env);
+    let view = env.view.read().await;
     let data = view
         .activity
         .daily(&range)
@@ -126,7 +126,7 @@ pub async fn monthly(
     let months = p.count(&q, "months", 6, 24);
     let zone = p.zone(&q);
     p.done()?;
-    let view = read(&env);
+    let view = env.view.read().await;
     let data = view
         .activity
         .monthly(zone, clock(), months)
@@ -159,7 +159,7 @@ pub async fn by_number(
     let zone = p.zone(&q);
     p.done()?;
     let bounds = usage_period(period, zone, clock());
-    let view = read(&env);
+    let view = env.view.read().await;
     let numbers: Vec<(String, PhoneNumber)> = view
         .agents
         .iter()
@@ -188,7 +188,7 @@ pub async fn totals(
     let zone = p.zone(&q);
     p.done()?;
     let now = clock();
-    let view = read(&env);
+    let view = env.view.read().await;
     Ok(Json(
         view.activity.totals(&usage_period(period, zone, now), now),
     ))
