@@ -11,6 +11,7 @@
 )]
 
 mod agentphone;
+mod demo;
 mod durability;
 mod harness;
 mod robustness;

@@ -1,0 +1,83 @@
+//! The main job's data: `serve --demo` creates a consistent demo environment once and rotates
+//! its token on every start.
+
+use std::sync::Arc;
+
+use dialback_core::wire::agentphone::UsageByAgentResponse;
+use dialback_core::{Zone, validate_callback_stats, validate_usage_by_agent};
+use dialback_server::app::{App, Settings};
+use dialback_server::store::{SqliteStore, Store};
+
+use crate::harness::TempDir;
+
+#[tokio::test]
+async fn demo_data_is_consistent_and_tokens_rotate() {
+    let dir = TempDir::new();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.db(), false).unwrap());
+    let app = App::load(store, Settings::default()).unwrap();
+    let a = app.clone();
+    let first = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&a))
+        .await
+        .unwrap()
+        .unwrap();
+    let a = app.clone();
+    let second = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&a))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(first, second);
+    assert!(
+        app.authenticate(&first).is_none(),
+        "the previous demo token still works"
+    );
+    let env = app.authenticate(&second).expect("the new demo token works");
+    assert_eq!(
+        app.store.environments().unwrap().len(),
+        1,
+        "a second start created a second environment"
+    );
+
+    let view = env.view.read().await;
+    let names: Vec<&str> = view.agents.iter().map(|r| r.agent.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Callback Handler",
+            "Support Line",
+            "Sales Outbound",
+            "Survey Outbound",
+            "Renewals Outbound"
+        ]
+    );
+    assert!(
+        view.outbound.len() > 2_500,
+        "ninety days of outbound calls: {}",
+        view.outbound.len()
+    );
+
+    let now = dialback_server::ops::clock();
+    let range = dialback_core::DateRange::parse(None, None, None, now).unwrap();
+    let stats = view.callbacks.stats(&range, &view.directory);
+    assert!(
+        stats.total_callbacks_received > 100
+            && stats.callbacks_unmatched > 10
+            && stats.callbacks_answered > 10
+    );
+    assert!(
+        stats.callbacks_answered < stats.total_callbacks_received,
+        "some callbacks are missed"
+    );
+    assert_eq!(stats.callbacks_by_source_agent.len(), 2);
+    assert!(validate_callback_stats(&stats).is_empty());
+
+    let zone = Zone::parse("America/New_York").unwrap();
+    let usage: UsageByAgentResponse = view.activity.by_agent(
+        &dialback_core::usage_period(dialback_core::Period::Year, zone, now),
+        &view.directory,
+    );
+    assert!(
+        usage.data.last().is_some_and(|r| r.is_orphan),
+        "some activity has no agent"
+    );
+    assert!(validate_usage_by_agent(&usage, Some(zone)).is_empty());
+}
