@@ -29,7 +29,7 @@ pub fn ensure(app: &App) -> Result<String, String> {
         Some((id, _)) => id,
         None => {
             let (id, _) = app
-                .create_environment(NAME, "demo-init")
+                .create_environment(NAME, "demo-serve") // replaced by the token issued below
                 .map_err(|e| e.to_string())?;
             let env = app.env(id).ok_or("the demo environment vanished")?;
             generate(app, &env, clock()).map_err(|e| format!("generating demo data: {e:?}"))?;
