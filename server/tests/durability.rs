@@ -27,23 +27,31 @@ async fn post(
     Some((status, res.json().await.ok()?))
 }
 
+/// Creates an environment, starts the binary on the database, and creates an outbound agent
+/// "Sales"; returns the server, the token, the agent's id and a client.
+async fn start_with_agent(
+    db: &std::path::Path,
+    env: &str,
+    log: &std::path::Path,
+    vars: &[(&str, &str)],
+) -> (Binary, String, String, reqwest::Client) {
+    let token = Binary::create_env(db, env);
+    let server = Binary::start(db, log, vars);
+    let http = reqwest::Client::new();
+    let body = json!({"name": "Sales", "direction": "outbound"});
+    let (_, agent) = post(&http, &server.base, &token, "/api/v1/agents", body)
+        .await
+        .unwrap();
+    let sales = agent["data"]["id"].as_str().unwrap().to_owned();
+    (server, token, sales, http)
+}
+
 #[tokio::test]
 async fn every_acknowledged_write_survives_kill_9() {
     let dir = TempDir::new();
     let db = dir.db();
-    let token = Binary::create_env(&db, "durable");
-    let mut server = Binary::start(&db, &dir.0.join("1.log"), &[]);
-    let http = reqwest::Client::new();
-    let (_, agent) = post(
-        &http,
-        &server.base,
-        &token,
-        "/api/v1/agents",
-        json!({"name": "Sales", "direction": "outbound"}),
-    )
-    .await
-    .unwrap();
-    let sales = agent["data"]["id"].as_str().unwrap().to_owned();
+    let log = dir.0.join("1.log");
+    let (mut server, token, sales, http) = start_with_agent(&db, "durable", &log, &[]).await;
     let acked: Arc<Mutex<HashSet<String>>> = Arc::default();
     let mut writers = vec![];
     for w in 0..4 {
@@ -101,20 +109,9 @@ async fn every_acknowledged_write_survives_kill_9() {
 async fn sigterm_lets_an_import_in_flight_finish_and_logs_hold_no_token() {
     let dir = TempDir::new();
     let db = dir.db();
-    let token = Binary::create_env(&db, "drain");
     let log = dir.0.join("drain.log");
-    let mut server = Binary::start(&db, &log, &[("DIALBACK_LOG", "trace")]);
-    let http = reqwest::Client::new();
-    let (_, agent) = post(
-        &http,
-        &server.base,
-        &token,
-        "/api/v1/agents",
-        json!({"name": "Sales", "direction": "outbound"}),
-    )
-    .await
-    .unwrap();
-    let sales = agent["data"]["id"].as_str().unwrap().to_owned();
+    let (mut server, token, sales, http) =
+        start_with_agent(&db, "drain", &log, &[("DIALBACK_LOG", "trace")]).await;
     let lines: Vec<String> = (0..40_000)
         .map(|i| json!({"direction": "outbound", "agent_id": sales, "to": format!("+4420794{:05}", i % 90_000), "started_at": "2024-01-01T10:00:00Z", "status": "busy"}).to_string())
         .collect();

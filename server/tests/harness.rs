@@ -123,18 +123,27 @@ impl Server {
 }
 
 impl Server {
-    /// An inbound callback agent on +14155550100 taking callbacks for one outbound source;
+    /// An inbound callback agent on +14155550100 taking callbacks for one outbound source (with
+    /// an optional lookback);
     /// returns (handler, source).
-    pub async fn callback_setup(&self, source_name: &str) -> (String, String) {
+    pub async fn callback_setup(
+        &self,
+        source_name: &str,
+        lookback_days: Option<u16>,
+    ) -> (String, String) {
         let handler = self
             .agent("Callback Handler", "inbound", &["+14155550100"])
             .await;
         let source = self.agent(source_name, "outbound", &[]).await;
+        let mut config = serde_json::json!({"source_agent_ids": [source]});
+        if let Some(days) = lookback_days {
+            config["lookback_days"] = days.into();
+        }
         let (status, body) = self
             .call(
                 "POST",
                 &format!("/api/v1/agents/{handler}/callback"),
-                Some(serde_json::json!({"source_agent_ids": [source]})),
+                Some(config),
             )
             .await;
         assert_eq!(status, 200, "{body}");

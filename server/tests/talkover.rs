@@ -389,16 +389,7 @@ async fn call_listing_is_newest_first_with_a_cursor() {
 #[tokio::test]
 async fn messages_simulation_and_stats_errors() {
     let s = Server::start().await;
-    let handler = s
-        .agent("Callback Handler", "inbound", &["+14155550100"])
-        .await;
-    let sales = s.agent("Sales", "outbound", &[]).await;
-    s.call(
-        "POST",
-        &format!("/api/v1/agents/{handler}/callback"),
-        Some(json!({"source_agent_ids": [sales], "lookback_days": 7})),
-    )
-    .await;
+    let (_handler, sales) = s.callback_setup("Sales", Some(7)).await;
     s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}))).await;
 
     let (status, body) = s.call("POST", "/api/v1/messages", Some(json!({"agent_id": null, "direction": "inbound", "from": "+442079460958", "to": "+14155550100", "sent_at": "2024-01-02T00:00:00Z"}))).await;
@@ -455,7 +446,7 @@ async fn messages_simulation_and_stats_errors() {
 #[tokio::test]
 async fn import_reports_bad_lines_and_stores_only_good_ones() {
     let s = Server::start().await;
-    let (handler, sales) = s.callback_setup("Sales").await;
+    let (handler, sales) = s.callback_setup("Sales", None).await;
     let lines = [
         json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "no-answer", "external_id": "o1"}).to_string(),
         "{not json".to_owned(),

@@ -56,17 +56,7 @@ fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
         let body = format!(
             r#"{{"name":"{name}","direction":"{direction}","phone_numbers":["{number}"]}}"#
         );
-        let out = output(Command::new("curl").args([
-            "-sf",
-            "-H",
-            &auth,
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            &body,
-            &format!("{base}/api/v1/agents"),
-        ]))?;
-        json_id(&out)
+        json_id(&post_json(base, &auth, "/api/v1/agents", &body)?)
     };
     let handler = agent("Callback Handler", "inbound", "+14155550100")?;
     let sources = [
@@ -78,16 +68,12 @@ fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
         r#"{{"source_agent_ids":["{}","{}"]}}"#,
         sources[0], sources[1]
     );
-    output(Command::new("curl").args([
-        "-sf",
-        "-H",
+    post_json(
+        base,
         &auth,
-        "-H",
-        "Content-Type: application/json",
-        "-d",
+        &format!("/api/v1/agents/{handler}/callback"),
         &config,
-        &format!("{base}/api/v1/agents/{handler}/callback"),
-    ]))?;
+    )?;
 
     // 1M calls over the 90 days before now: 70% outbound, 30% inbound, 200k contacts
     let file = dir.join("calls.ndjson");
@@ -259,6 +245,20 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
 /// Unix seconds as RFC 3339 UTC, by the core's own formatter.
 fn rfc3339(secs: i64) -> String {
     dialback_core::Timestamp::from_unix_seconds(secs).map_or_else(String::new, |t| t.to_string())
+}
+
+/// `curl -sf` a JSON body to the server; the response body.
+fn post_json(base: &str, auth: &str, path: &str, body: &str) -> Result<String> {
+    output(Command::new("curl").args([
+        "-sf",
+        "-H",
+        auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        body,
+        &format!("{base}{path}"),
+    ]))
 }
 
 fn json_id(body: &str) -> Result<String> {
