@@ -7,6 +7,8 @@
 //! into domain values; these types describe what is on the wire.
 
 pub mod agentphone;
+pub mod agents;
+pub mod feed;
 pub mod requests;
 pub mod talkover;
 pub mod validate;

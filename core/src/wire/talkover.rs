@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::FieldError;
 use crate::agent::{Agent, AgentDirectory, Direction};
+use crate::call::CallStatus;
 use crate::callback::{CallbackConfig, RoutingDecision};
+use crate::time::Timestamp;
 
 /// `{"success": true, "data": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,4 +213,30 @@ impl RoutingBody {
             decision,
         }
     }
+}
+
+/// A call as `GET /api/v1/calls` (and its NDJSON export) returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallBody {
+    /// Server-assigned id, increasing.
+    pub id: u64,
+    /// Caller-supplied idempotency key.
+    pub external_id: Option<String>,
+    /// Which way.
+    pub direction: Direction,
+    /// Outbound: the agent that placed it.
+    pub agent_id: Option<String>,
+    /// The caller as presented (inbound calls may withhold it).
+    pub from: Option<String>,
+    /// The dialed number, E.164.
+    pub to: String,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// How it went.
+    pub status: CallStatus,
+    /// How long it lasted.
+    pub duration_seconds: u32,
+    /// Inbound only: the decision made when the call was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingBody>,
 }

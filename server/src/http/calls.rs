@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::{NewCall, parse_new_call, parse_new_message, parse_simulation};
-use dialback_core::wire::talkover::{Envelope, RoutingBody};
+use dialback_core::wire::talkover::{CallBody, Envelope, RoutingBody};
 use dialback_core::{AgentDirectory, InboundCall, Router, Timestamp};
 use http_body_util::BodyExt;
 use serde::Serialize;
@@ -22,37 +22,19 @@ use crate::app::App;
 use crate::ops::{self, Recorded, clock};
 use crate::store::{CallRow, MessageRow};
 
-/// A call as the API returns it.
-#[derive(Debug, Serialize)]
-pub struct CallBody {
-    id: u64,
-    external_id: Option<String>,
-    direction: dialback_core::Direction,
-    agent_id: Option<String>,
-    from: Option<String>,
-    to: String,
-    started_at: Timestamp,
-    status: dialback_core::CallStatus,
-    duration_seconds: u32,
-    /// Inbound only: the decision made when the call was recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    routing: Option<RoutingBody>,
-}
-
-impl CallBody {
-    fn new(row: CallRow, names: &AgentDirectory) -> Self {
-        CallBody {
-            id: row.id,
-            external_id: row.external_id,
-            direction: row.direction,
-            agent_id: row.agent_id.map(|a| a.to_string()),
-            from: row.from,
-            to: row.to.to_string(),
-            started_at: row.started_at,
-            status: row.status,
-            duration_seconds: row.duration_seconds,
-            routing: row.routing.map(|d| RoutingBody::new(d, names)),
-        }
+/// The wire form of a stored call, its routing decision explained with current names.
+fn call_body(row: CallRow, names: &AgentDirectory) -> CallBody {
+    CallBody {
+        id: row.id,
+        external_id: row.external_id,
+        direction: row.direction,
+        agent_id: row.agent_id.map(|a| a.to_string()),
+        from: row.from,
+        to: row.to.to_string(),
+        started_at: row.started_at,
+        status: row.status,
+        duration_seconds: row.duration_seconds,
+        routing: row.routing.map(|d| RoutingBody::new(d, names)),
     }
 }
 
@@ -70,11 +52,11 @@ pub async fn record(
     match results.pop() {
         Some(Recorded::Created(row)) => Ok((
             StatusCode::CREATED,
-            Json(Envelope::ok(CallBody::new(row, &view.directory))),
+            Json(Envelope::ok(call_body(row, &view.directory))),
         )),
         Some(Recorded::Existing(row)) => Ok((
             StatusCode::OK,
-            Json(Envelope::ok(CallBody::new(row, &view.directory))),
+            Json(Envelope::ok(call_body(row, &view.directory))),
         )),
         Some(Recorded::Rejected(errors)) => Err(ApiError::invalid(errors)),
         None => Err(ApiError::new(
@@ -148,7 +130,7 @@ pub async fn list(
     let view = env.view.read().await;
     let data = rows
         .into_iter()
-        .map(|r| CallBody::new(r, &view.directory))
+        .map(|r| call_body(r, &view.directory))
         .collect();
     Ok(Json(CallPage {
         success: true,

@@ -1,0 +1,185 @@
+//! Reading an agent list received from an API (`GET /api/v1/agents`) back into a directory,
+//! so a client can run the same rules the server ran: validate a callback configuration,
+//! route a call, name agents in stats.
+
+use super::FieldError;
+use super::talkover::{AgentBody, CallbackConfigBody};
+use crate::agent::{Agent, AgentDirectory, AgentId};
+use crate::call::CallStatus;
+use crate::callback::{CallbackConfig, LookbackDays};
+use crate::error::ErrorCode;
+use crate::phone::PhoneNumber;
+
+/// The directory these agents form, or every problem found. Fields are reported as paths
+/// (`agents[2].phone_numbers`) with the array index in `index`.
+///
+/// ```
+/// use dialback_core::wire::{agents::directory_from_bodies, talkover::AgentBody};
+///
+/// let agents: Vec<AgentBody> = serde_json::from_str(r#"[{
+///     "id": "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01", "name": "Sales Outbound",
+///     "direction": "outbound", "phone_numbers": ["+14155550100"], "callback_config": null
+/// }]"#).unwrap();
+/// let directory = directory_from_bodies(&agents).unwrap();
+/// assert_eq!(directory.len(), 1);
+/// ```
+pub fn directory_from_bodies(bodies: &[AgentBody]) -> Result<AgentDirectory, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut agents = Vec::with_capacity(bodies.len());
+    for (i, body) in bodies.iter().enumerate() {
+        if let Some(agent) = agent_from_body(body, i, &mut errors) {
+            agents.push(agent);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    AgentDirectory::new(agents)
+        .map_err(|e| vec![FieldError::new(e.code(), e.to_string(), "agents", None)])
+}
+
+fn agent_from_body(body: &AgentBody, i: usize, errors: &mut Vec<FieldError>) -> Option<Agent> {
+    let before = errors.len();
+    let mut fail = |code: &str, message: String, field: &str| {
+        errors.push(FieldError::new(
+            code,
+            message,
+            &format!("agents[{i}].{field}"),
+            Some(i),
+        ));
+    };
+    let id = AgentId::parse(&body.id)
+        .map_err(|e| fail(e.code(), e.to_string(), "id"))
+        .ok();
+    let mut phone_numbers = Vec::new();
+    for n in body.phone_numbers.iter().flatten() {
+        match PhoneNumber::parse(n) {
+            Ok(n) => phone_numbers.push(n),
+            Err(e) => fail(e.code(), e.to_string(), "phone_numbers"),
+        }
+    }
+    let callback_config = body
+        .callback_config
+        .as_ref()
+        .and_then(|c| config_from_body(c, &mut fail));
+    (errors.len() == before).then_some(())?;
+    Some(Agent {
+        id: id?,
+        name: body.name.clone(),
+        direction: body.direction,
+        phone_numbers,
+        callback_config,
+    })
+}
+
+fn config_from_body(
+    body: &CallbackConfigBody,
+    fail: &mut impl FnMut(&str, String, &str),
+) -> Option<CallbackConfig> {
+    let mut ok = true;
+    let mut source_agent_ids = Vec::with_capacity(body.source_agent_ids.len());
+    for id in &body.source_agent_ids {
+        match AgentId::parse(id) {
+            Ok(id) => source_agent_ids.push(id),
+            Err(e) => {
+                ok = false;
+                fail(
+                    "INVALID_SOURCE_AGENT_ID",
+                    e.to_string(),
+                    "callback_config.source_agent_ids",
+                );
+            }
+        }
+    }
+    let lookback_days = match body.lookback_days.map(LookbackDays::try_from).transpose() {
+        Ok(days) => days,
+        Err(message) => {
+            ok = false;
+            fail(
+                "INVALID_LOOKBACK_DAYS",
+                message,
+                "callback_config.lookback_days",
+            );
+            None
+        }
+    };
+    let callback_trigger_statuses = body.callback_trigger_statuses.as_ref().map(|list| {
+        list.iter()
+            .filter_map(|s| {
+                let status = CallStatus::parse(s);
+                if status.is_none() {
+                    ok = false;
+                    fail(
+                        "INVALID_CALL_STATUS",
+                        format!("unknown call status {s:?}"),
+                        "callback_config.callback_trigger_statuses",
+                    );
+                }
+                status
+            })
+            .collect()
+    });
+    ok.then_some(CallbackConfig {
+        source_agent_ids,
+        lookback_days,
+        callback_trigger_statuses,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(json: &str, expected_codes: &[&str]) {
+        let bodies: Vec<AgentBody> = serde_json::from_str(json).unwrap();
+        match directory_from_bodies(&bodies) {
+            Ok(d) => assert!(expected_codes.is_empty(), "parsed {} agents", d.len()),
+            Err(errors) => {
+                let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+                assert_eq!(codes, expected_codes, "{errors:?}");
+            }
+        }
+    }
+
+    const OUT: &str = "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01";
+    const IN: &str = "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c02";
+
+    #[test]
+    fn round_trips_what_the_server_returns() {
+        let json = format!(
+            r#"[{{"id":"{OUT}","name":"Sales","direction":"outbound","phone_numbers":["+14155550100"],"callback_config":null}},
+               {{"id":"{IN}","name":"Callbacks","direction":"inbound","phone_numbers":["+14155550199"],
+                 "callback_config":{{"source_agent_ids":["{OUT}"],"lookback_days":7,"callback_trigger_statuses":["no-answer"]}}}}]"#
+        );
+        let bodies: Vec<AgentBody> = serde_json::from_str(&json).unwrap();
+        let dir = directory_from_bodies(&bodies).unwrap();
+        let back: Vec<AgentBody> = dir.iter().map(AgentBody::from_agent).collect();
+        assert_eq!(back, bodies);
+    }
+
+    #[test]
+    fn reports_every_bad_field_with_its_agent() {
+        check(
+            r#"[{"id":"agent-uuid-1","name":"A","direction":"inbound","phone_numbers":["555"],
+                 "callback_config":{"source_agent_ids":["x"],"lookback_days":0,"callback_trigger_statuses":["maybe"]}}]"#,
+            &[
+                "INVALID_AGENT_ID",
+                "INVALID_PHONE_NUMBER",
+                "INVALID_SOURCE_AGENT_ID",
+                "INVALID_LOOKBACK_DAYS",
+                "INVALID_CALL_STATUS",
+            ],
+        );
+    }
+
+    #[test]
+    fn refuses_a_number_owned_twice() {
+        check(
+            &format!(
+                r#"[{{"id":"{OUT}","name":"A","direction":"outbound","phone_numbers":["+14155550100"],"callback_config":null}},
+                   {{"id":"{IN}","name":"B","direction":"inbound","phone_numbers":["+14155550100"],"callback_config":null}}]"#
+            ),
+            &["NUMBER_ALREADY_ASSIGNED"],
+        );
+    }
+}

@@ -1,0 +1,250 @@
+//! The bulk reader counts exactly what the logs count when fed the decisions directly.
+
+use super::*;
+use crate::agent::{Agent, AgentDirectory};
+use crate::call::CallId;
+use crate::callback::{CallbackConfig, Caller, InboundCall, OutboundCall, OutboundIndex, Router};
+use crate::time::{DateRange, Zone};
+use crate::usage::{Period, call_agent, usage_period};
+use crate::wire::talkover::{CallBody, RoutingBody};
+
+const SALES: AgentId = AgentId::from_u128(0x11);
+const HANDLER: AgentId = AgentId::from_u128(0x22);
+const SUPPORT: AgentId = AgentId::from_u128(0x33);
+
+fn n(s: &str) -> PhoneNumber {
+    PhoneNumber::parse(s).unwrap()
+}
+
+fn directory() -> AgentDirectory {
+    let agent = |id, name: &str, direction, number: &str, config| Agent {
+        id,
+        name: name.into(),
+        direction,
+        phone_numbers: vec![n(number)],
+        callback_config: config,
+    };
+    AgentDirectory::new([
+        agent(SALES, "Sales", Direction::Outbound, "+14155550001", None),
+        agent(
+            HANDLER,
+            "Callbacks",
+            Direction::Inbound,
+            "+14155550100",
+            Some(CallbackConfig {
+                source_agent_ids: vec![SALES],
+                lookback_days: None,
+                callback_trigger_statuses: None,
+            }),
+        ),
+        agent(SUPPORT, "Support", Direction::Inbound, "+14155550200", None),
+    ])
+    .unwrap()
+}
+
+/// A day of calls written as the server writes them, and the logs built from the decisions.
+fn calls() -> (Vec<CallBody>, CallbackLog, ActivityLog) {
+    let dir = directory();
+    let base = Timestamp::parse("2024-03-09T12:00:00Z")
+        .unwrap()
+        .unix_seconds();
+    let statuses = [
+        CallStatus::Completed,
+        CallStatus::NoAnswer,
+        CallStatus::Answered,
+    ];
+    let mut bodies = Vec::new();
+    let mut outbound = Vec::new();
+    for i in 0..40u64 {
+        let at = Timestamp::from_unix_seconds(base + i as i64 * 3_000).unwrap();
+        let to = format!("+4420794609{:02}", i % 25);
+        let status = statuses[(i % 3) as usize];
+        outbound.push(OutboundCall {
+            id: CallId(i),
+            agent_id: SALES,
+            to: n(&to),
+            started_at: at,
+            status,
+        });
+        bodies.push(CallBody {
+            id: i,
+            external_id: None,
+            direction: Direction::Outbound,
+            agent_id: Some(SALES.to_string()),
+            from: Some("+14155550001".into()),
+            to,
+            started_at: at,
+            status,
+            duration_seconds: 60 + i as u32,
+            routing: None,
+        });
+    }
+    let index = OutboundIndex::build(outbound);
+    let router = Router::new(&dir, &index);
+    let mut callbacks = CallbackLog::new();
+    let mut activity = ActivityLog::new();
+    for b in &bodies {
+        let status = b.status;
+        activity.push(&ActivityRecord {
+            agent_id: Some(SALES),
+            number: Some(n("+14155550001")),
+            at: b.started_at,
+            activity: Activity::Call {
+                status,
+                duration_seconds: b.duration_seconds,
+            },
+        });
+    }
+    let dialed = ["+14155550100", "+14155550200", "+14155559999"];
+    for i in 0..60u64 {
+        let at = Timestamp::from_unix_seconds(base + 1_000 + i as i64 * 2_500).unwrap();
+        let from = match i % 7 {
+            0 => None,
+            1 => Some("anonymous".to_owned()),
+            _ => Some(format!("+4420794609{:02}", i % 30)),
+        };
+        let to = dialed[(i % 3) as usize];
+        let status = statuses[(i % 3) as usize];
+        let decision = router.route(&InboundCall {
+            from: Caller::parse(from.as_deref()),
+            to: n(to),
+            at,
+        });
+        if let Some(r) = CallbackRecord::from_decision(&decision, at, status) {
+            callbacks.push(r);
+        }
+        let seconds = 30 + i as u32;
+        activity.push(&ActivityRecord {
+            agent_id: call_agent(Direction::Inbound, None, decision.routed_to()),
+            number: Some(n(to)),
+            at,
+            activity: Activity::Call {
+                status,
+                duration_seconds: seconds,
+            },
+        });
+        bodies.push(CallBody {
+            id: 100 + i,
+            external_id: Some(format!("ext-{i}")),
+            direction: Direction::Inbound,
+            agent_id: None,
+            from,
+            to: to.into(),
+            started_at: at,
+            status,
+            duration_seconds: seconds,
+            routing: Some(RoutingBody::new(decision, &dir)),
+        });
+    }
+    (bodies, callbacks, activity)
+}
+
+fn same_counts(feed: &CallFeed, callbacks: &CallbackLog, activity: &ActivityLog) {
+    let dir = directory();
+    let now = Timestamp::parse("2024-03-12T00:00:00Z").unwrap();
+    let range = DateRange::parse(
+        Some("2024-03-01"),
+        Some("2024-03-31"),
+        Some("Europe/London"),
+        now,
+    )
+    .unwrap();
+    assert_eq!(
+        feed.callbacks.stats(&range, &dir),
+        callbacks.stats(&range, &dir)
+    );
+    let stats = feed.callbacks.stats(&range, &dir);
+    assert!(stats.total_callbacks_received > 0 && stats.callbacks_unmatched > 0);
+    let month = usage_period(Period::Month, Zone::parse("America/New_York").unwrap(), now);
+    assert_eq!(
+        feed.activity.by_agent(&month, &dir),
+        activity.by_agent(&month, &dir)
+    );
+    assert_eq!(feed.activity.daily(&range), activity.daily(&range));
+    assert_eq!(feed.calls, 100);
+}
+
+#[test]
+fn ndjson_and_json_count_what_the_decisions_say() {
+    let (bodies, callbacks, activity) = calls();
+    let ndjson: String = bodies
+        .iter()
+        .map(|b| serde_json::to_string(b).unwrap() + "\r\n")
+        .collect();
+    let feed = CallFeed::from_ndjson(format!("\n{ndjson}\n  \n").as_bytes()).unwrap();
+    same_counts(&feed, &callbacks, &activity);
+
+    let array = serde_json::to_string(&bodies).unwrap();
+    let feed = CallFeed::from_json(array.as_bytes()).unwrap();
+    same_counts(&feed, &callbacks, &activity);
+
+    let envelope =
+        serde_json::json!({"success": true, "meta": {"x": [1, {"data": 2}]}, "data": bodies});
+    let feed = CallFeed::from_json(envelope.to_string().as_bytes()).unwrap();
+    same_counts(&feed, &callbacks, &activity);
+}
+
+#[test]
+fn newest_first_counts_the_same() {
+    let (mut bodies, callbacks, activity) = calls();
+    bodies.reverse();
+    let feed = CallFeed::from_json(serde_json::to_string(&bodies).unwrap().as_bytes()).unwrap();
+    same_counts(&feed, &callbacks, &activity);
+}
+
+fn fails(result: Result<CallFeed, FeedError>) -> (String, String) {
+    let e = result.unwrap_err();
+    (e.code().to_owned(), e.location)
+}
+
+#[test]
+fn bad_input_says_where_and_why() {
+    let (bodies, ..) = calls();
+    let good = serde_json::to_string(&bodies[0]).unwrap();
+    let inbound = serde_json::to_value(&bodies[45]).unwrap();
+    let mut unrouted = inbound.clone();
+    unrouted.as_object_mut().unwrap().remove("routing");
+    let mut bad_time = inbound.clone();
+    bad_time["started_at"] = "yesterday".into();
+    let mut bad_agent = serde_json::to_value(&bodies[0]).unwrap();
+    bad_agent["agent_id"] = "agent-uuid-1".into();
+
+    let ndjson = |lines: &[String]| CallFeed::from_ndjson(lines.join("\n").as_bytes());
+    let check = |lines: Vec<String>, code: &str, location: &str| {
+        assert_eq!(
+            fails(ndjson(&lines)),
+            (code.to_owned(), location.to_owned())
+        );
+    };
+    check(
+        vec![good.clone(), "{\"direction\":".into()],
+        "INVALID_JSON",
+        "line 2",
+    );
+    check(
+        vec![good.clone(), good.clone(), unrouted.to_string()],
+        "ROUTING_MISSING",
+        "line 3",
+    );
+    check(vec![bad_time.to_string()], "INVALID_CALL", "line 1");
+    check(
+        vec![good.clone(), bad_agent.to_string()],
+        "INVALID_CALL",
+        "line 2",
+    );
+    check(vec!["[]".into()], "INVALID_JSON", "line 1");
+
+    let json = |v: serde_json::Value| fails(CallFeed::from_json(v.to_string().as_bytes()));
+    assert_eq!(
+        json(serde_json::json!([bodies[0], bad_time])),
+        ("INVALID_CALL".into(), "data[1]".into())
+    );
+    assert_eq!(json(serde_json::json!({"success": true})).0, "INVALID_JSON");
+    assert_eq!(
+        json(serde_json::json!({"data": {"data": []}})).0,
+        "INVALID_JSON"
+    );
+    assert_eq!(json(serde_json::json!(42)).0, "INVALID_JSON");
+    assert_eq!(fails(CallFeed::from_json(b"[] []")).0, "INVALID_JSON");
+    assert_eq!(fails(CallFeed::from_json(&[0xff, 0xfe])).0, "INVALID_JSON");
+}
