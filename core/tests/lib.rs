@@ -14,5 +14,6 @@ mod properties;
 mod stats;
 mod support;
 mod tz_reference;
+mod tzdb;
 mod usage;
 mod validators;

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod load;
+mod pkg;
+mod tools;
+mod tzdata;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -20,6 +23,8 @@ fn main() -> ExitCode {
         "setup" => setup(),
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         "loadtest" => load::loadtest(),
+        "pkg" => pkg::pkg(),
+        "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
             Ok(())
@@ -41,7 +46,9 @@ const HELP: &str = "cargo xtask <task>
   ci           set up, then run every check and test (what CI runs)
   setup        install what the other tasks need (idempotent)
   fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)
-  loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)";
+  loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)
+  pkg          build the npm package `dialback-core` into pkg/
+  tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
 
 pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

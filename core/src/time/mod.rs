@@ -7,6 +7,7 @@
 
 mod range;
 mod timestamp;
+mod tzdb;
 mod zone;
 
 pub use range::{DEFAULT_RANGE_DAYS, DateRange, parse_date};

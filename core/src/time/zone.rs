@@ -3,65 +3,59 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::tzdb::database;
 use super::{TimeError, Timestamp, clip};
 
 /// A zone of the IANA tz database (the whole database is compiled in, so users can pick any
-/// zone at run time).
+/// zone at run time). Two bytes, `Copy`: an index into the compiled-in table.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Zone(Tz);
+pub struct Zone(u16);
 
 /// The widest distance between local and UTC time any zone has ever had, with margin.
 const MAX_OFFSET_SECS: i64 = 26 * 3600;
 
 impl Zone {
     /// UTC.
-    pub const UTC: Zone = Zone(Tz::UTC);
+    pub const UTC: Zone = Zone(0);
 
     /// Parses an IANA name exactly as the database spells it (`America/New_York`, `UTC`).
     pub fn parse(name: &str) -> Result<Self, TimeError> {
-        Tz::from_str(name)
+        database()
+            .find(name)
             .map(Zone)
-            .map_err(|_| TimeError::InvalidTimezone(clip(name)))
+            .ok_or_else(|| TimeError::InvalidTimezone(clip(name)))
     }
 
-    /// Every zone name the core knows, in the database's order (for pickers).
+    /// Every zone name the core knows, sorted (for pickers).
     pub fn all_names() -> impl ExactSizeIterator<Item = &'static str> {
-        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+        let db = database();
+        db.sorted.iter().map(|z| db.name(*z))
     }
 
     /// The version of the tz database compiled in, e.g. `2025b`.
     pub fn database_version() -> &'static str {
-        chrono_tz::IANA_TZDB_VERSION
+        database().version
     }
 
     /// The IANA name.
     pub fn name(self) -> &'static str {
-        self.0.name()
-    }
-
-    /// The chrono-tz zone inside.
-    pub fn tz(self) -> Tz {
-        self.0
+        database().name(self.0)
     }
 
     /// The UTC offset, in seconds, in force at `t`.
     pub fn offset_at(self, t: Timestamp) -> i64 {
-        let utc = t.to_chrono().naive_utc();
-        i64::from(
-            self.0
-                .offset_from_utc_datetime(&utc)
-                .fix()
-                .local_minus_utc(),
-        )
+        i64::from(database().offset_at(self.0, t.unix_seconds()))
     }
 
     /// The local wall-clock date and time at `t`.
     pub fn local(self, t: Timestamp) -> NaiveDateTime {
-        t.to_chrono().with_timezone(&self.0).naive_local()
+        let secs = t.unix_seconds().saturating_add(self.offset_at(t));
+        chrono::DateTime::from_timestamp(secs, 0)
+            .unwrap_or_default()
+            .naive_utc()
     }
 
     /// The local calendar date at `t`.
@@ -81,33 +75,33 @@ impl Zone {
     ///
     /// Usage periods, callback stats ranges and daily buckets all start their days here.
     pub fn day_start(self, date: NaiveDate) -> Timestamp {
-        let midnight = date.and_time(chrono::NaiveTime::MIN);
-        let utc = match self.0.from_local_datetime(&midnight) {
-            LocalResult::Single(t) => t.timestamp(),
-            LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
-            LocalResult::None => self.first_instant_at_or_after(midnight),
-        };
+        let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        let utc = self
+            .earliest_instant_at(midnight)
+            .unwrap_or_else(|| self.first_instant_at_or_after(midnight));
         // The first and last representable days can start a few hours outside years
         // 0000–9999; clamp rather than fail, no real query reaches them.
         Timestamp::EPOCH.saturating_add_seconds(utc)
+    }
+
+    /// The earliest instant whose local time is exactly `local` (seconds of the local wall
+    /// clock read as UTC), if the clock ever shows it: each offset the zone is in near that
+    /// time gives one candidate, kept if the zone really is in that offset then.
+    fn earliest_instant_at(self, local: i64) -> Option<i64> {
+        let db = database();
+        db.offsets_between(self.0, local - MAX_OFFSET_SECS, local + MAX_OFFSET_SECS)
+            .map(|o| local - i64::from(o))
+            .filter(|u| i64::from(db.offset_at(self.0, *u)) == local - u)
+            .min()
     }
 
     /// Binary search for the earliest instant whose local time is at or after `local`, for the
     /// rare case where `local` itself never happens. Within ±26 h of `local` read as UTC, local
     /// time is below `local` on the left and above it on the right; a gap is a single jump, so
     /// the predicate flips once.
-    fn first_instant_at_or_after(self, local: NaiveDateTime) -> i64 {
-        let target = local.and_utc().timestamp();
-        let local_at = |u: i64| -> i64 {
-            chrono::DateTime::from_timestamp(u, 0).map_or(u, |dt| {
-                u + i64::from(
-                    self.0
-                        .offset_from_utc_datetime(&dt.naive_utc())
-                        .fix()
-                        .local_minus_utc(),
-                )
-            })
-        };
+    fn first_instant_at_or_after(self, target: i64) -> i64 {
+        let db = database();
+        let local_at = |u: i64| u + i64::from(db.offset_at(self.0, u));
         let (mut lo, mut hi) = (target - MAX_OFFSET_SECS, target + MAX_OFFSET_SECS);
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;

@@ -92,6 +92,28 @@ impl CallFeed {
         Ok(())
     }
 
+    /// Reads calls from any serde source holding an array of calls or an object whose `data`
+    /// is one: in the npm package, JavaScript objects already in memory.
+    pub fn from_deserializer<'de, D: de::Deserializer<'de>>(d: D) -> Result<Self, FeedError> {
+        let mut feed = Self::default();
+        let mut failure = None;
+        let read = Document {
+            feed: &mut feed,
+            failure: &mut failure,
+            nested: false,
+        }
+        .deserialize(d);
+        match (read, failure) {
+            (_, Some(e)) => Err(e),
+            (Err(e), None) => Err(FeedError {
+                code: "INVALID_JSON",
+                location: "calls".to_owned(),
+                message: e.to_string(),
+            }),
+            (Ok(()), None) => Ok(feed),
+        }
+    }
+
     fn read_json(&mut self, bytes: &[u8]) -> Result<(), FeedError> {
         let mut failure = None;
         let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -240,7 +262,19 @@ impl<'de> Visitor<'de> for Document<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
-        while let Some(call) = seq.next_element::<CallLine<'de>>()? {
+        loop {
+            let call = match seq.next_element::<CallLine<'de>>() {
+                Ok(Some(call)) => call,
+                Ok(None) => break,
+                Err(e) => {
+                    *self.failure = Some(FeedError {
+                        code: "INVALID_CALL",
+                        location: format!("data[{index}]"),
+                        message: e.to_string(),
+                    });
+                    return Err(e);
+                }
+            };
             if let Err((code, message)) = self.feed.push(&call) {
                 *self.failure = Some(FeedError {
                     code,

@@ -1,0 +1,152 @@
+//! Crossing the boundary safely: every value from JavaScript is checked here, every failure
+//! becomes a thrown `Error` with a stable `code`, and nothing on these paths can panic (a
+//! panic in wasm traps and leaves the instance unusable for every later call).
+
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+
+use dialback_core::ErrorCode;
+use dialback_core::wire::FieldError;
+
+/// The most bytes one call accepts (1 GiB), so a runaway input is refused with a code instead
+/// of exhausting the 4 GiB address space mid-parse.
+pub const MAX_INPUT_BYTES: u32 = 1 << 30;
+
+/// A failure on its way to becoming a thrown `Error`.
+#[derive(Debug)]
+pub struct Failure {
+    code: String,
+    message: String,
+    errors: Vec<FieldError>,
+}
+
+impl Failure {
+    /// A failure with a code and a message.
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Failure {
+            code: code.to_owned(),
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The first of several problems, with all of them attached as `errors`.
+    pub fn many(errors: Vec<FieldError>) -> Self {
+        let (code, message) = match errors.first() {
+            Some(e) => (e.code.clone(), e.message.clone()),
+            None => ("INVALID_ARGUMENT".to_owned(), "invalid input".to_owned()),
+        };
+        Failure {
+            code,
+            message,
+            errors,
+        }
+    }
+
+    /// Any core error.
+    pub fn core(e: &impl ErrorCode) -> Self {
+        Failure::new(e.code(), e.to_string())
+    }
+
+    /// The code, for tests.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl From<Failure> for JsValue {
+    fn from(f: Failure) -> JsValue {
+        let error = js_sys::Error::new(&f.message);
+        error.set_name("DialbackError");
+        // Setting a property on a fresh Error object cannot fail; if it somehow did, the
+        // Error still carries the message.
+        let _ = Reflect::set(&error, &"code".into(), &f.code.as_str().into());
+        if !f.errors.is_empty()
+            && let Ok(list) = to_js(&f.errors)
+        {
+            let _ = Reflect::set(&error, &"errors".into(), &list);
+        }
+        error.into()
+    }
+}
+
+/// A string argument; anything else fails with `code`.
+pub fn string(value: &JsValue, name: &str, code: &str) -> Result<String, Failure> {
+    value.as_string().ok_or_else(|| {
+        Failure::new(
+            code,
+            format!("{name} must be a string, got {}", type_of(value)),
+        )
+    })
+}
+
+/// An optional string argument (`undefined` or `null` → `None`).
+pub fn optional_string(value: &JsValue, name: &str, code: &str) -> Result<Option<String>, Failure> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        string(value, name, code).map(Some)
+    }
+}
+
+/// A structured argument, read through serde; `code` names what it should have been.
+pub fn from_js<T: DeserializeOwned>(value: JsValue, name: &str, code: &str) -> Result<T, Failure> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| Failure::new(code, format!("{name}: {e}")))
+}
+
+/// A result, as plain JSON-like objects (maps as objects, no `Map`, numbers as numbers).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Failure::new("INTERNAL", format!("could not convert the result: {e}")))
+}
+
+/// Bytes from a `Uint8Array`, an `ArrayBuffer` or a string, copied once into wasm memory.
+pub fn bytes(value: &JsValue) -> Result<Vec<u8>, Failure> {
+    let array = if let Some(s) = value.as_string() {
+        return Ok(s.into_bytes());
+    } else if let Some(a) = value.dyn_ref::<Uint8Array>() {
+        a.clone()
+    } else if let Some(b) = value.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(b)
+    } else {
+        return Err(Failure::new(
+            "INVALID_ARGUMENT",
+            format!(
+                "expected a Uint8Array, an ArrayBuffer or a string, got {}",
+                type_of(value)
+            ),
+        ));
+    };
+    let len = array.length();
+    if len > MAX_INPUT_BYTES {
+        return Err(Failure::new(
+            "INPUT_TOO_LARGE",
+            format!(
+                "{len} bytes is more than the {MAX_INPUT_BYTES} one call accepts; split the input"
+            ),
+        ));
+    }
+    let mut buffer = Vec::new();
+    buffer.try_reserve_exact(len as usize).map_err(|_| {
+        Failure::new(
+            "OUT_OF_MEMORY",
+            format!("no room for {len} bytes in wasm memory"),
+        )
+    })?;
+    buffer.resize(len as usize, 0);
+    array.copy_to(&mut buffer);
+    Ok(buffer)
+}
+
+fn type_of(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_owned()
+    } else if js_sys::Array::is_array(value) {
+        "an array".to_owned()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
+}

@@ -1,0 +1,168 @@
+//! `cargo xtask pkg`: the `dialback-core` npm package in `pkg/`.
+//!
+//! One wasm build of `wasm/` (profile `wasm-release`), bound twice by `wasm-bindgen`: `node/`
+//! (CommonJS, loads the module synchronously, so `import * as core` is ready to call) and
+//! `web/` (ES module with an `init()` that fetches the `.wasm`, for browsers and bundlers).
+//! Each `.wasm` is then shrunk by `wasm-opt` from the npm `binaryen` package (never Debian's:
+//! its version 108 writes modules that fail to load). Hand-written files (`pkg/README.md`,
+//! the Node entry in `wasm/npm/`) are copied in; everything else in `pkg/` is generated.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::{Result, root, run, tools};
+
+const WASM: &str = "target/wasm32-unknown-unknown/wasm-release/dialback_wasm.wasm";
+const NAME: &str = "dialback_core";
+
+/// Builds `pkg/` and prints the module's size.
+pub fn pkg() -> Result {
+    tools::wasm_bindgen()?;
+    tools::node_modules()?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--package",
+            "dialback-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ],
+    )?;
+    let pkg = root().join("pkg");
+    clean(&pkg)?;
+    for (target, dir) in [("nodejs", "node"), ("web", "web")] {
+        run(
+            "wasm-bindgen",
+            &[
+                WASM,
+                "--target",
+                target,
+                "--out-dir",
+                &format!("pkg/{dir}"),
+                "--out-name",
+                NAME,
+            ],
+        )?;
+        let module = format!("pkg/{dir}/{NAME}_bg.wasm");
+        run(
+            "node_modules/.bin/wasm-opt",
+            &[
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "--strip-debug",
+                "--strip-producers",
+                &module,
+                "-o",
+                &module,
+            ],
+        )?;
+    }
+    copy("wasm/npm/node/index.mjs", "pkg/node/index.mjs")?;
+    copy("wasm/npm/node/index.d.ts", "pkg/node/index.d.ts")?;
+    write("pkg/node/package.json", "{ \"type\": \"commonjs\" }\n")?;
+    write("pkg/package.json", &manifest()?)?;
+    let module = root().join(format!("pkg/web/{NAME}_bg.wasm"));
+    let raw = fs::metadata(&module).map_err(|e| e.to_string())?.len();
+    eprintln!(
+        "\npkg/: {NAME}_bg.wasm is {raw} bytes, {} bytes gzip -9",
+        gzip_size(&module)?
+    );
+    Ok(())
+}
+
+/// Removes generated files, keeping the hand-written README.
+fn clean(pkg: &Path) -> Result {
+    fs::create_dir_all(pkg).map_err(|e| e.to_string())?;
+    for entry in fs::read_dir(pkg).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.file_name().is_some_and(|n| n == "README.md") {
+            continue;
+        }
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn copy(from: &str, to: &str) -> Result {
+    fs::copy(root().join(from), root().join(to))
+        .map(|_| ())
+        .map_err(|e| format!("cannot copy {from} to {to}: {e}"))
+}
+
+fn write(path: &str, text: &str) -> Result {
+    fs::write(root().join(path), text).map_err(|e| format!("cannot write {path}: {e}"))
+}
+
+/// The workspace version, so the package and the crates never disagree.
+pub fn version() -> Result<String> {
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let package = manifest
+        .split("[workspace.package]")
+        .nth(1)
+        .ok_or("no [workspace.package] in Cargo.toml")?;
+    package
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = "))
+        .map(|v| v.trim_matches('"').to_owned())
+        .ok_or_else(|| "no version in [workspace.package]".to_owned())
+}
+
+fn manifest() -> Result<String> {
+    let version = version()?;
+    Ok(format!(
+        r#"{{
+  "name": "dialback-core",
+  "version": "{version}",
+  "description": "Callback routing, callback stats and usage-by-agent rules for voice-AI phone agents, compiled from Rust to WebAssembly: DST-correct, typed, the same answers as the Dialback server",
+  "license": "MIT OR Apache-2.0",
+  "repository": "https://github.com/dialback/dialback",
+  "keywords": ["voice-ai", "callbacks", "telephony", "timezone", "wasm"],
+  "type": "module",
+  "engines": {{ "node": ">=20" }},
+  "main": "./node/index.mjs",
+  "module": "./web/{NAME}.js",
+  "types": "./web/{NAME}.d.ts",
+  "exports": {{
+    ".": {{
+      "node": {{
+        "types": "./node/index.d.ts",
+        "default": "./node/index.mjs"
+      }},
+      "default": {{
+        "types": "./web/{NAME}.d.ts",
+        "default": "./web/{NAME}.js"
+      }}
+    }},
+    "./dialback_core_bg.wasm": "./web/{NAME}_bg.wasm",
+    "./package.json": "./package.json"
+  }},
+  "files": ["node/", "web/", "README.md"],
+  "sideEffects": ["./node/index.mjs", "./node/{NAME}.js"]
+}}
+"#
+    ))
+}
+
+/// Bytes after `gzip -9`, as a browser would download it.
+pub fn gzip_size(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    Ok(out.stdout.len() as u64)
+}
