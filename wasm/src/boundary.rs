@@ -103,10 +103,11 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
         .map_err(|e| Failure::new("INTERNAL", format!("could not convert the result: {e}")))
 }
 
-/// Bytes from a `Uint8Array`, an `ArrayBuffer` or a string, copied once into wasm memory.
-pub fn bytes(value: &JsValue) -> Result<Vec<u8>, Failure> {
+/// Runs `read` over bytes from a `Uint8Array`, an `ArrayBuffer` or a string, copied once into
+/// wasm memory (reserved first, so a input too big for memory is an error, not a trap).
+pub fn with_bytes<R>(value: &JsValue, read: impl FnOnce(&[u8]) -> R) -> Result<R, Failure> {
     let array = if let Some(s) = value.as_string() {
-        return Ok(s.into_bytes());
+        return Ok(read(s.as_bytes()));
     } else if let Some(a) = value.dyn_ref::<Uint8Array>() {
         a.clone()
     } else if let Some(b) = value.dyn_ref::<ArrayBuffer>() {
@@ -129,16 +130,16 @@ pub fn bytes(value: &JsValue) -> Result<Vec<u8>, Failure> {
             ),
         ));
     }
-    let mut buffer = Vec::new();
+    let mut buffer: Vec<u8> = Vec::new();
     buffer.try_reserve_exact(len as usize).map_err(|_| {
         Failure::new(
             "OUT_OF_MEMORY",
             format!("no room for {len} bytes in wasm memory"),
         )
     })?;
-    buffer.resize(len as usize, 0);
-    array.copy_to(&mut buffer);
-    Ok(buffer)
+    let spare = buffer.spare_capacity_mut();
+    let bytes = array.copy_to_uninit(spare.get_mut(..len as usize).unwrap_or_default());
+    Ok(read(bytes))
 }
 
 fn type_of(value: &JsValue) -> String {

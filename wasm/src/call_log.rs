@@ -8,7 +8,7 @@ use dialback_core::wire::FieldError;
 use dialback_core::wire::feed::CallFeed;
 use dialback_core::{AgentDirectory, DateRange, Period, Timestamp, Zone, usage_period};
 
-use crate::boundary::{Failure, bytes, string, to_js};
+use crate::boundary::{Failure, string, to_js, with_bytes};
 use crate::checks::directory;
 use crate::types::{
     AgentList, Bytes, CallList, CallbackStatsData, DateRangeInput, DayUsageList, PeriodName,
@@ -37,7 +37,7 @@ impl CallLog {
     ) -> Result<CallLog, JsValue> {
         let directory = directory(agents.map_or(JsValue::UNDEFINED, |a| a.js_value()))?;
         let feed =
-            CallFeed::from_ndjson(&bytes(&input.js_value())?).map_err(|e| Failure::core(&e))?;
+            with_bytes(&input.js_value(), CallFeed::from_ndjson)?.map_err(|e| Failure::core(&e))?;
         Ok(CallLog { feed, directory })
     }
 
@@ -46,7 +46,7 @@ impl CallLog {
     pub fn from_json(input: Ts<Bytes>, agents: Option<Ts<AgentList>>) -> Result<CallLog, JsValue> {
         let directory = directory(agents.map_or(JsValue::UNDEFINED, |a| a.js_value()))?;
         let feed =
-            CallFeed::from_json(&bytes(&input.js_value())?).map_err(|e| Failure::core(&e))?;
+            with_bytes(&input.js_value(), CallFeed::from_json)?.map_err(|e| Failure::core(&e))?;
         Ok(CallLog { feed, directory })
     }
 

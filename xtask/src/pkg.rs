@@ -1,7 +1,8 @@
 //! `cargo xtask pkg`: the `dialback-core` npm package in `pkg/`.
 //!
 //! One wasm build of `wasm/` (profile `wasm-release`), bound twice by `wasm-bindgen`: `node/`
-//! (CommonJS, loads the module synchronously, so `import * as core` is ready to call) and
+//! (an ES module that compiles the `.wasm` synchronously, so `import * as core` is ready to
+//! call) and
 //! `web/` (ES module with an `init()` that fetches the `.wasm`, for browsers and bundlers).
 //! Each `.wasm` is then shrunk by `wasm-opt` from the npm `binaryen` package (never Debian's:
 //! its version 108 writes modules that fail to load). Hand-written files (`pkg/README.md`,
@@ -34,7 +35,7 @@ pub fn pkg() -> Result {
     )?;
     let pkg = root().join("pkg");
     clean(&pkg)?;
-    for (target, dir) in [("nodejs", "node"), ("web", "web")] {
+    for (target, dir) in [("experimental-nodejs-module", "node"), ("web", "web")] {
         run(
             "wasm-bindgen",
             &[
@@ -68,7 +69,8 @@ pub fn pkg() -> Result {
     }
     copy("wasm/npm/node/index.mjs", "pkg/node/index.mjs")?;
     copy("wasm/npm/node/index.d.ts", "pkg/node/index.d.ts")?;
-    write("pkg/node/package.json", "{ \"type\": \"commonjs\" }\n")?;
+    // wasm-bindgen marks its Node output as an ES module; the package root says so already
+    fs::remove_file(root().join("pkg/node/package.json")).ok();
     write("pkg/package.json", &manifest()?)?;
     let module = root().join(format!("pkg/web/{NAME}_bg.wasm"));
     let raw = fs::metadata(&module).map_err(|e| e.to_string())?.len();

@@ -11,7 +11,7 @@ mod tzdb;
 mod zone;
 
 pub use range::{DEFAULT_RANGE_DAYS, DateRange, parse_date};
-pub use timestamp::Timestamp;
+pub use timestamp::{Rfc3339, Timestamp};
 pub use zone::Zone;
 
 use crate::error::ErrorCode;

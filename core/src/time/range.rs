@@ -128,7 +128,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if !ok {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // digits checked above; read them by hand (chrono's format parser costs ~15 KB of wasm)
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)?.iter().try_fold(0u32, |n, d| {
+            n.checked_mul(10)?.checked_add(u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
 #[cfg(test)]

@@ -157,19 +157,49 @@ impl Timestamp {
     }
 }
 
-impl fmt::Display for Timestamp {
-    /// RFC 3339 in UTC with seconds: `2024-06-01T04:00:00Z`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Timestamp {
+    /// RFC 3339 in UTC with seconds (`2024-06-01T04:00:00Z`), written without allocating or
+    /// going through `fmt`: bulk outputs and the npm package format many of these.
+    pub fn rfc3339(self) -> Rfc3339 {
         let days = self.0.div_euclid(86_400);
         let secs = self.0.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60
-        )
+        // years are 0000–9999 by construction (MIN_SECS..=MAX_SECS); u32 division is cheaper
+        // than i64 in wasm
+        let two = |n: i64| {
+            let n = (n as u32) % 100;
+            [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
+        };
+        let [y1, y2] = two(y / 100);
+        let [y3, y4] = two(y);
+        let [m1, m2] = two(m);
+        let [d1, d2] = two(d);
+        let [h1, h2] = two(secs / 3600);
+        let [i1, i2] = two(secs / 60 % 60);
+        let [s1, s2] = two(secs % 60);
+        Rfc3339([
+            y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2, b'T', h1, h2, b':', i1, i2, b':', s1, s2,
+            b'Z',
+        ])
+    }
+}
+
+/// A formatted [`Timestamp`]: 20 ASCII bytes on the stack.
+#[derive(Clone, Copy)]
+pub struct Rfc3339([u8; 20]);
+
+impl Rfc3339 {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // only ASCII digits and separators are ever written
+        std::str::from_utf8(&self.0).unwrap_or("0000-01-01T00:00:00Z")
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC with seconds: `2024-06-01T04:00:00Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.rfc3339().as_str())
     }
 }
 

@@ -9,6 +9,8 @@
 
 use std::sync::OnceLock;
 
+use crate::hash::FastMap;
+
 static TABLE: &[u8] = include_bytes!("tzdata.bin");
 
 /// One zone history: the offset before the first transition, then each transition's instant
@@ -25,8 +27,10 @@ pub(crate) struct Database {
     pub version: &'static str,
     /// In table order; zone 0 is UTC.
     pub names: Vec<&'static str>,
-    /// Zone indices sorted by name, for lookups and pickers.
+    /// Zone indices sorted by name, for pickers.
     pub sorted: Vec<u16>,
+    /// Zone index by exact name (a hash lookup: zone names arrive with every period query).
+    by_name: FastMap<&'static str, u16>,
     history_of: Vec<u16>,
     histories: Vec<History>,
 }
@@ -41,11 +45,7 @@ pub(crate) fn database() -> &'static Database {
 impl Database {
     /// The zone called exactly `name`.
     pub fn find(&self, name: &str) -> Option<u16> {
-        let i = self
-            .sorted
-            .binary_search_by(|z| self.name(*z).cmp(name))
-            .ok()?;
-        self.sorted.get(i).copied()
+        self.by_name.get(name).copied()
     }
 
     /// A zone's name.
@@ -167,10 +167,15 @@ fn decode(bytes: &'static [u8]) -> Option<Database> {
     }
     let mut sorted: Vec<u16> = (0..u16::try_from(zones).ok()?).collect();
     sorted.sort_by_key(|z| names.get(usize::from(*z)).copied().unwrap_or(""));
+    let by_name = sorted
+        .iter()
+        .filter_map(|z| Some((*names.get(usize::from(*z))?, *z)))
+        .collect();
     Some(Database {
         version,
         names,
         sorted,
+        by_name,
         history_of,
         histories,
     })

@@ -72,17 +72,37 @@ impl CallFeed {
     }
 
     fn read_ndjson(&mut self, bytes: &[u8]) -> Result<(), FeedError> {
-        for (n, line) in bytes.split(|b| *b == b'\n').enumerate() {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let location = || format!("line {}", n + 1);
-            let call: CallLine<'_> = serde_json::from_slice(line).map_err(|e| FeedError {
-                code: "INVALID_JSON",
-                location: location(),
-                message: e.to_string(),
-            })?;
+        let mut at = 0;
+        let mut line = 0usize;
+        while at < bytes.len() {
+            line += 1;
+            let location = || format!("line {line}");
+            // the fast scanner when it is sure (it never reads past a line break)...
+            let start = skip_blanks(bytes, at);
+            let fast = scan::call(bytes, start).and_then(|(call, after)| {
+                let after = skip_blanks(bytes, after);
+                matches!(bytes.get(after), None | Some(b'\n')).then_some((call, after + 1))
+            });
+            let call = match fast {
+                Some((call, next)) => {
+                    at = next;
+                    call
+                }
+                // ...the serde reader, and its errors, otherwise
+                None => {
+                    let end = line_end(bytes, at);
+                    let text = bytes.get(at..end).unwrap_or_default();
+                    at = end + 1;
+                    if text.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    serde_json::from_slice(text).map_err(|e| FeedError {
+                        code: "INVALID_JSON",
+                        location: location(),
+                        message: e.to_string(),
+                    })?
+                }
+            };
             self.push(&call).map_err(|(code, message)| FeedError {
                 code,
                 location: location(),
@@ -202,6 +222,21 @@ impl CallFeed {
     }
 }
 
+/// Where the line starting at `at` ends (its `\n`, or the end of the input).
+fn line_end(bytes: &[u8], at: usize) -> usize {
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        .map_or(bytes.len(), |n| at + n)
+}
+
+fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The fields of a call that stats and usage need, borrowed from the input.
 #[derive(Deserialize)]
 struct CallLine<'a> {
@@ -316,6 +351,7 @@ impl<'de> Visitor<'de> for Document<'_> {
     }
 }
 
+mod scan;
+
 #[cfg(test)]
-#[path = "feed_tests.rs"]
 mod tests;

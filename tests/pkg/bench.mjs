@@ -1,0 +1,182 @@
+// Benchmarks of the npm package, in one Node run (`cargo xtask bench-pkg`):
+//
+// 1. Callback stats and usage by agent over 1M calls, from the bytes a JavaScript user holds
+//    (an NDJSON export as an ArrayBuffer, as `fetch(...).arrayBuffer()` gives it): through the
+//    package end to end, beside the plain JavaScript a user would write (TextDecoder, split,
+//    JSON.parse, a loop, Date.parse), and beside the package fed objects already parsed
+//    (serde-wasm-bindgen crossing per field). Results are compared, so a fast wrong answer
+//    fails the run.
+// 2. `usagePeriod` beside Luxon's startOf/endOf on the same inputs.
+//
+// Usage: node tests/pkg/bench.mjs [pkg dir] [calls]
+
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { AGENTS, ndjson, rng } from './calls.mjs';
+
+const pkgDir = path.resolve(process.argv[2] ?? 'pkg');
+const COUNT = Number(process.argv[3] ?? 1_000_000);
+const core = await import(path.join(pkgDir, 'node/index.mjs'));
+const require = createRequire(import.meta.url);
+const { DateTime } = require(path.resolve('node_modules/luxon'));
+
+const TZ = 'America/New_York';
+const NOW = '2024-06-30T23:00:00Z';
+const RANGE = { startDate: '2024-06-01', endDate: '2024-06-30', tz: TZ };
+
+function best(label, runs, f) {
+  let result;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const ms = times[0];
+  console.log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(8)} ms (best of ${runs}; median ${times[runs >> 1].toFixed(1)})`);
+  return { ms, result };
+}
+
+// --- plain JavaScript, as a user would write it --------------------------------------------
+function plainJs(buffer, bounds) {
+  const text = new TextDecoder().decode(buffer);
+  const lo = Date.parse(bounds.statsStart);
+  const hi = Date.parse(bounds.statsEnd);
+  const ulo = Date.parse(bounds.periodStart);
+  const uhi = Date.parse(bounds.periodEnd);
+  const stats = { received: 0, answered: 0, unmatched: 0, bySource: new Map() };
+  const usage = new Map();
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end > start) {
+      const call = JSON.parse(text.slice(start, end));
+      const at = Date.parse(call.started_at);
+      const routing = call.routing;
+      let agent = call.direction === 'outbound' ? call.agent_id : null;
+      if (routing) {
+        if (routing.outcome === 'matched' || routing.outcome === 'unmatched') {
+          agent = routing.callback_agent_id;
+          if (at >= lo && at < hi) {
+            stats.received++;
+            if (call.status === 'answered' || call.status === 'completed') stats.answered++;
+            if (routing.outcome === 'unmatched') stats.unmatched++;
+            else {
+              const s = routing.last_call.source_agent_id;
+              stats.bySource.set(s, (stats.bySource.get(s) ?? 0) + 1);
+            }
+          }
+        } else if (routing.outcome === 'not_callback_agent') agent = routing.agent_id;
+      }
+      if (call.status === 'completed' && at >= ulo && at <= uhi) {
+        const row = usage.get(agent) ?? { calls: 0, totalSeconds: 0 };
+        row.calls++;
+        row.totalSeconds += call.duration_seconds;
+        usage.set(agent, row);
+      }
+    }
+    start = end + 1;
+  }
+  return { stats, usage };
+}
+
+function queries(log) {
+  try {
+    return { stats: log.callbackStats(RANGE, NOW), usage: log.usageByAgent('month', TZ, NOW) };
+  } finally {
+    log.free(); // `using` once Node has it
+  }
+}
+const viaPackage = (buffer) => queries(core.CallLog.fromNdjson(buffer, AGENTS));
+const viaObjects = (calls) => queries(core.CallLog.fromCalls(calls, AGENTS));
+
+function sameAnswers(js, pkg) {
+  assert.equal(pkg.stats.total_callbacks_received, js.stats.received);
+  assert.equal(pkg.stats.callbacks_answered, js.stats.answered);
+  assert.equal(pkg.stats.callbacks_unmatched, js.stats.unmatched);
+  for (const row of pkg.stats.callbacks_by_source_agent) {
+    assert.equal(row.count, js.stats.bySource.get(row.source_agent_id), row.name);
+  }
+  for (const row of pkg.usage.data) {
+    const mine = js.usage.get(row.agentId) ?? { calls: 0, totalSeconds: 0 };
+    assert.equal(row.calls, mine.calls, row.agentName);
+    assert.equal(row.totalSeconds, mine.totalSeconds, row.agentName);
+  }
+  assert.ok(pkg.stats.total_callbacks_received > 0 && pkg.usage.data.length > 2);
+}
+
+console.log(`dialback-core ${core.tzdataVersion()} tzdata; ${COUNT.toLocaleString('en')} calls`);
+const ONLY = process.env.BENCH_ONLY; // 'calls' or 'period' to run one half
+if (ONLY !== 'period') benchCalls();
+if (ONLY !== 'calls') benchPeriod();
+
+function benchCalls() {
+const text = ndjson(COUNT);
+const buffer = new TextEncoder().encode(text).buffer; // what fetch(...).arrayBuffer() gives
+console.log(`input: ${(buffer.byteLength / 1e6).toFixed(1)} MB of NDJSON`);
+const month = core.usagePeriod('month', TZ, NOW);
+const bounds = {
+  periodStart: month.periodStart,
+  periodEnd: month.periodEnd,
+  statsStart: month.periodStart,
+  statsEnd: new Date(Date.parse(month.periodEnd) + 1000).toISOString(),
+};
+
+const js = best('plain JS (decode, JSON.parse, Date.parse, loop)', 3, () => plainJs(buffer, bounds));
+const wasm = best('dialback-core CallLog.fromNdjson(ArrayBuffer) + 2 queries', 5, () => viaPackage(buffer));
+sameAnswers(js.result, wasm.result);
+console.log(`  => package is ${(js.ms / wasm.ms).toFixed(2)}x plain JS`);
+
+const objects = text.trimEnd().split('\n').map((l) => JSON.parse(l));
+const swb = best('dialback-core CallLog.fromCalls(objects) (serde-wasm-bindgen)', 3, () => viaObjects(objects));
+sameAnswers(js.result, swb.result);
+const json = best('dialback-core CallLog.fromJson(JSON.stringify(objects))', 3, () =>
+  queries(core.CallLog.fromJson(JSON.stringify(objects), AGENTS)));
+sameAnswers(js.result, json.result);
+
+}
+
+// --- usagePeriod against Luxon ------------------------------------------------------------
+function benchPeriod() {
+const random = rng(11);
+const zones = core.zoneNames();
+const periods = ['week', 'month', 'year'];
+const inputs = Array.from({ length: 10_000 }, () => {
+  const t = Date.UTC(2000, 0, 1) + random() * 40 * 365.25 * 86400e3;
+  return [periods[Math.floor(random() * 3)], zones[Math.floor(random() * zones.length)],
+    new Date(Math.floor(t / 1000) * 1000).toISOString().slice(0, 19) + 'Z'];
+});
+const luxon = (period, tz, now) => {
+  const local = DateTime.fromISO(now, { zone: tz });
+  const unit = period === 'week' ? 'week' : period;
+  return {
+    period,
+    periodStart: local.startOf(unit).toUTC().toISO({ suppressMilliseconds: true }),
+    periodEnd: local.endOf(unit).toUTC().startOf('second').toISO({ suppressMilliseconds: true }),
+  };
+};
+function rate(label, f, rounds) {
+  let n = 0;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const [p, z, t] of inputs) { f(p, z, t); n++; }
+  const s = (performance.now() - t0) / 1000;
+  console.log(`${label.padEnd(58)} ${(n / s / 1e6).toFixed(3).padStart(8)} M calls/s`);
+  return n / s;
+}
+rate('usagePeriod (warm-up)', core.usagePeriod, 5);
+const ours = rate('dialback-core usagePeriod', core.usagePeriod, 50);
+rate('Luxon (warm-up: every zone seen once)', luxon, 1);
+const theirs = rate('Luxon fromISO(zone).startOf/endOf', luxon, 3);
+console.log(`  => usagePeriod is ${(ours / theirs).toFixed(0)}x Luxon`);
+let agree = 0;
+for (const [p, z, t] of inputs) {
+  const a = core.usagePeriod(p, z, t);
+  const b = luxon(p, z, t);
+  if (a.periodStart === b.periodStart && a.periodEnd === b.periodEnd) agree++;
+}
+console.log(`  (same bounds as Luxon on ${agree} of ${inputs.length} inputs; they differ where a local midnight is skipped or repeated)`);
+}
