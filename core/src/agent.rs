@@ -34,11 +34,44 @@ impl ErrorCode for AgentIdError {
 impl AgentId {
     /// Parses a UUID in any of the forms the `uuid` crate accepts (hyphenated, simple, braced, URN).
     pub fn parse(input: &str) -> Result<Self, AgentIdError> {
+        if let Some(id) = Self::parse_hyphenated(input.as_bytes()) {
+            return Ok(id);
+        }
         Uuid::try_parse(input)
             .map(AgentId)
             .map_err(|_| AgentIdError {
                 input: input.chars().take(64).collect(),
             })
+    }
+
+    /// [`AgentId::parse`] for bytes, for bulk paths.
+    pub fn parse_bytes(input: &[u8]) -> Option<Self> {
+        Self::parse_hyphenated(input).or_else(|| Uuid::try_parse_ascii(input).ok().map(AgentId))
+    }
+
+    /// The common form, `8-4-4-4-12` hex digits, read in one pass: bulk reading meets one
+    /// or more ids per call, and the general parser first works out which form it has.
+    fn parse_hyphenated(b: &[u8]) -> Option<Self> {
+        if b.len() != 36 {
+            return None;
+        }
+        // two u64 halves: u128 arithmetic is emulated in wasm
+        let (mut hi, mut lo): (u64, u64) = (0, 0);
+        for (i, c) in b.iter().enumerate() {
+            let digit = match c {
+                b'-' if matches!(i, 8 | 13 | 18 | 23) => continue,
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => return None,
+            };
+            if matches!(i, 8 | 13 | 18 | 23) {
+                return None;
+            }
+            hi = hi << 4 | lo >> 60;
+            lo = lo << 4 | u64::from(digit);
+        }
+        Some(AgentId(Uuid::from_u64_pair(hi, lo)))
     }
 
     /// Wraps a UUID.
@@ -226,5 +259,28 @@ impl AgentDirectory {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.agents.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AgentId;
+
+    #[test]
+    fn the_fast_form_agrees_with_the_uuid_crate() {
+        for s in [
+            "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01",
+            "5B0C2A36-8F4E-4A59-9D61-0F2D2F6A1C01",
+            "5b0c2a368f4e4a599d610f2d2f6a1c01",
+            "{5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01}",
+            "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c0g",
+            "5b0c2a36-8f4e-4a59-9d61+0f2d2f6a1c01",
+            "5b0c2a3-68f4e-4a59-9d61-0f2d2f6a1c01",
+            "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c0",
+            "",
+        ] {
+            let ours = AgentId::parse(s).ok().map(|a| *a.as_uuid());
+            assert_eq!(ours, uuid::Uuid::try_parse(s).ok(), "{s}");
+        }
     }
 }

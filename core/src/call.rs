@@ -57,15 +57,20 @@ impl CallStatus {
 
     /// Parses a status; `no_answer` and `no-answer` both mean [`CallStatus::NoAnswer`].
     pub fn parse(s: &str) -> Option<Self> {
+        Self::parse_bytes(s.as_bytes())
+    }
+
+    /// [`CallStatus::parse`] for bytes, for bulk paths.
+    pub fn parse_bytes(s: &[u8]) -> Option<Self> {
         Some(match s {
-            "initiated" => CallStatus::Initiated,
-            "ringing" => CallStatus::Ringing,
-            "answered" => CallStatus::Answered,
-            "completed" => CallStatus::Completed,
-            "failed" => CallStatus::Failed,
-            "busy" => CallStatus::Busy,
-            "no-answer" | "no_answer" => CallStatus::NoAnswer,
-            "voicemail" => CallStatus::Voicemail,
+            b"initiated" => CallStatus::Initiated,
+            b"ringing" => CallStatus::Ringing,
+            b"answered" => CallStatus::Answered,
+            b"completed" => CallStatus::Completed,
+            b"failed" => CallStatus::Failed,
+            b"busy" => CallStatus::Busy,
+            b"no-answer" | b"no_answer" => CallStatus::NoAnswer,
+            b"voicemail" => CallStatus::Voicemail,
             _ => return None,
         })
     }

@@ -9,10 +9,13 @@
 //! the table with chrono-tz, zone by zone.
 //!
 //! Format (all integers LEB128 varints, signed ones zigzag-encoded):
-//! `DBTZ1`, version (length + bytes), zone count, then per zone (UTC first): name (length + bytes) and
-//! history index; history count, then per history: offset count, offsets (signed seconds),
-//! initial offset index, transition count, then per transition: seconds since the previous
-//! one (the first: signed seconds since the epoch) and the offset index in force from then.
+//! `DBTZ1`, version (length + bytes), zone count, the zones' names (length + bytes; UTC
+//! first), the zones' history indices; history count, then per history: offset count,
+//! offsets (signed seconds), initial offset index, transition count, then for each
+//! transition the time since the previous one (the first: signed seconds since the epoch;
+//! the others `minutes << 1` when whole minutes, else `seconds << 1 | 1`), then for each
+//! transition the index of the offset in force from then on. Like data sits together, so
+//! it compresses well.
 
 use std::collections::HashMap;
 use std::fs;
@@ -45,8 +48,10 @@ pub fn tzdata() -> Result {
     let mut out = b"DBTZ1".to_vec();
     bytes(&mut out, chrono_tz::IANA_TZDB_VERSION.as_bytes());
     uint(&mut out, zones.len() as u64);
-    for (name, at) in &zones {
+    for (name, _) in &zones {
         bytes(&mut out, name.as_bytes());
+    }
+    for (_, at) in &zones {
         uint(&mut out, *at as u64);
     }
     uint(&mut out, histories.len() as u64);
@@ -65,13 +70,16 @@ pub fn tzdata() -> Result {
         }
         uint(&mut out, slot(h.initial));
         uint(&mut out, h.transitions.len() as u64);
+        // instants first, then offsets: like with like compresses better
         let mut prev = None;
-        for (at, o) in &h.transitions {
+        for (at, _) in &h.transitions {
             match prev {
                 None => int(&mut out, *at),
-                Some(p) => uint(&mut out, (*at - p) as u64),
+                Some(p) => uint(&mut out, minutes_or_seconds((*at - p) as u64)),
             }
             prev = Some(*at);
+        }
+        for (_, o) in &h.transitions {
             uint(&mut out, slot(*o));
         }
     }
@@ -136,6 +144,15 @@ fn history(tz: &Tz) -> History {
     History {
         initial,
         transitions,
+    }
+}
+
+/// Most gaps between transitions are whole minutes: `minutes << 1`, else `seconds << 1 | 1`.
+fn minutes_or_seconds(gap: u64) -> u64 {
+    if gap % 60 == 0 {
+        gap / 60 << 1
+    } else {
+        gap << 1 | 1
     }
 }
 

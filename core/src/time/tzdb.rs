@@ -130,6 +130,8 @@ fn decode(bytes: &'static [u8]) -> Option<Database> {
     let mut history_of = Vec::with_capacity(zones);
     for _ in 0..zones {
         names.push(r.str()?);
+    }
+    for _ in 0..zones {
         history_of.push(u16::try_from(r.uint()?).ok()?);
     }
     let count = r.count()?;
@@ -150,10 +152,20 @@ fn decode(bytes: &'static [u8]) -> Option<Database> {
         for _ in 0..n {
             let t = match prev {
                 None => r.int()?,
-                Some(p) => p.checked_add(i64::try_from(r.uint()?).ok()?)?,
+                Some(p) => {
+                    let v = r.uint()?;
+                    let gap = if v & 1 == 0 {
+                        (v >> 1).checked_mul(60)?
+                    } else {
+                        v >> 1
+                    };
+                    p.checked_add(i64::try_from(gap).ok()?)?
+                }
             };
             prev = Some(t);
             at.push(t);
+        }
+        for _ in 0..n {
             offset.push(slot(r.uint()?)?);
         }
         histories.push(History {

@@ -156,23 +156,26 @@ impl CallFeed {
     }
 
     fn push(&mut self, call: &CallLine<'_>) -> Result<(), (&'static str, String)> {
-        let invalid = |field: &str, value: &str| {
+        let invalid = |field: &str, value: &[u8]| {
+            let value = String::from_utf8_lossy(value);
             let shown: String = value.chars().take(64).collect();
             ("INVALID_CALL", format!("{field} {shown:?} is not valid"))
         };
-        let direction = Direction::parse(&call.direction)
-            .ok_or_else(|| invalid("direction", &call.direction))?;
-        let at = Timestamp::parse(&call.started_at)
-            .map_err(|_| invalid("started_at", &call.started_at))?;
-        let status =
-            CallStatus::parse(&call.status).ok_or_else(|| invalid("status", &call.status))?;
-        let id = |field: &str, s: &Option<Cow<'_, str>>| {
-            s.as_deref()
-                .map(|s| AgentId::parse(s).map_err(|_| invalid(field, s)))
+        let direction = match &*call.direction.0 {
+            b"inbound" => Direction::Inbound,
+            b"outbound" => Direction::Outbound,
+            other => return Err(invalid("direction", other)),
+        };
+        let at = Timestamp::parse_bytes(&call.started_at.0)
+            .ok_or_else(|| invalid("started_at", &call.started_at.0))?;
+        let status = CallStatus::parse_bytes(&call.status.0)
+            .ok_or_else(|| invalid("status", &call.status.0))?;
+        let id = |field: &str, s: &Option<Text<'_>>| {
+            s.as_ref()
+                .map(|s| AgentId::parse_bytes(&s.0).ok_or_else(|| invalid(field, &s.0)))
                 .transpose()
         };
-        let number =
-            |s: &Option<Cow<'_, str>>| s.as_deref().and_then(|s| PhoneNumber::parse(s).ok());
+        let number = |s: &Option<Text<'_>>| s.as_ref().and_then(|s| PhoneNumber::parse_bytes(&s.0));
         let agent_id = match direction {
             Direction::Outbound => id("agent_id", &call.agent_id)?,
             Direction::Inbound => {
@@ -209,7 +212,7 @@ impl CallFeed {
             number: agent_side_number(
                 direction,
                 number(&call.from),
-                PhoneNumber::parse(&call.to).ok(),
+                PhoneNumber::parse_bytes(&call.to.0),
             ),
             at,
             activity: Activity::Call {
@@ -237,21 +240,48 @@ fn skip_blanks(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// A string field's bytes, borrowed from the input when it has no escapes. The fast scanner
+/// hands them over unchecked (each is then read by a byte parser that accepts ASCII only);
+/// through serde they are read as strings, so UTF-8 is checked there.
+struct Text<'a>(Cow<'a, [u8]>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v.as_bytes())))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.as_bytes().to_vec())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.into_bytes())))
+            }
+        }
+        d.deserialize_str(TextVisitor)
+    }
+}
+
 /// The fields of a call that stats and usage need, borrowed from the input.
 #[derive(Deserialize)]
 struct CallLine<'a> {
     #[serde(borrow)]
-    direction: Cow<'a, str>,
+    direction: Text<'a>,
     #[serde(borrow, default)]
-    agent_id: Option<Cow<'a, str>>,
+    agent_id: Option<Text<'a>>,
     #[serde(borrow, default)]
-    from: Option<Cow<'a, str>>,
+    from: Option<Text<'a>>,
     #[serde(borrow)]
-    to: Cow<'a, str>,
+    to: Text<'a>,
     #[serde(borrow)]
-    started_at: Cow<'a, str>,
+    started_at: Text<'a>,
     #[serde(borrow)]
-    status: Cow<'a, str>,
+    status: Text<'a>,
     duration_seconds: u32,
     #[serde(borrow, default)]
     routing: Option<RoutingLine<'a>>,
@@ -260,9 +290,9 @@ struct CallLine<'a> {
 #[derive(Deserialize)]
 struct RoutingLine<'a> {
     #[serde(borrow, default)]
-    callback_agent_id: Option<Cow<'a, str>>,
+    callback_agent_id: Option<Text<'a>>,
     #[serde(borrow, default)]
-    agent_id: Option<Cow<'a, str>>,
+    agent_id: Option<Text<'a>>,
     #[serde(borrow, default)]
     last_call: Option<LastCallLine<'a>>,
 }
@@ -270,7 +300,7 @@ struct RoutingLine<'a> {
 #[derive(Deserialize)]
 struct LastCallLine<'a> {
     #[serde(borrow, default)]
-    source_agent_id: Option<Cow<'a, str>>,
+    source_agent_id: Option<Text<'a>>,
 }
 
 /// The whole JSON document: an array of calls, or an object with one under `data`.
