@@ -103,24 +103,63 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
         .map_err(|e| Failure::new("INTERNAL", format!("could not convert the result: {e}")))
 }
 
-/// Runs `read` over bytes from a `Uint8Array`, an `ArrayBuffer` or a string, copied once into
-/// wasm memory (reserved first, so a input too big for memory is an error, not a trap).
-pub fn with_bytes<R>(value: &JsValue, read: impl FnOnce(&[u8]) -> R) -> Result<R, Failure> {
-    let array = if let Some(s) = value.as_string() {
+/// How much of a large input is copied into wasm memory at a time.
+const CHUNK: u32 = 1 << 22;
+
+/// Feeds bytes from a `Uint8Array`, an `ArrayBuffer` or a string to `read` in pieces of at
+/// most 4 MiB: a large input is never copied into wasm memory whole, so memory stays the
+/// size of what is kept from it, and each piece is read while it is still in cache.
+pub fn in_chunks<E>(
+    value: &JsValue,
+    mut read: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<Result<(), E>, Failure> {
+    if let Some(s) = value.as_string() {
         return Ok(read(s.as_bytes()));
-    } else if let Some(a) = value.dyn_ref::<Uint8Array>() {
-        a.clone()
+    }
+    let array = typed_array(value)?;
+    let len = array.length();
+    let mut buffer: Vec<u8> = Vec::new();
+    buffer
+        .try_reserve_exact(len.min(CHUNK) as usize)
+        .map_err(|_| Failure::new("OUT_OF_MEMORY", "no room for the input in wasm memory"))?;
+    let mut start = 0;
+    while start < len {
+        let end = len.min(start.saturating_add(CHUNK));
+        let spare = buffer.spare_capacity_mut();
+        let piece = array
+            .subarray(start, end)
+            .copy_to_uninit(spare.get_mut(..(end - start) as usize).unwrap_or_default());
+        if let Err(e) = read(piece) {
+            return Ok(Err(e));
+        }
+        start = end;
+    }
+    Ok(Ok(()))
+}
+
+fn typed_array(value: &JsValue) -> Result<Uint8Array, Failure> {
+    if let Some(a) = value.dyn_ref::<Uint8Array>() {
+        Ok(a.clone())
     } else if let Some(b) = value.dyn_ref::<ArrayBuffer>() {
-        Uint8Array::new(b)
+        Ok(Uint8Array::new(b))
     } else {
-        return Err(Failure::new(
+        Err(Failure::new(
             "INVALID_ARGUMENT",
             format!(
                 "expected a Uint8Array, an ArrayBuffer or a string, got {}",
                 type_of(value)
             ),
-        ));
-    };
+        ))
+    }
+}
+
+/// Runs `read` over bytes from a `Uint8Array`, an `ArrayBuffer` or a string, copied once into
+/// wasm memory (reserved first, so a input too big for memory is an error, not a trap).
+pub fn with_bytes<R>(value: &JsValue, read: impl FnOnce(&[u8]) -> R) -> Result<R, Failure> {
+    if let Some(s) = value.as_string() {
+        return Ok(read(s.as_bytes()));
+    }
+    let array = typed_array(value)?;
     let len = array.length();
     if len > MAX_INPUT_BYTES {
         return Err(Failure::new(

@@ -5,10 +5,10 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use dialback_core::wire::FieldError;
-use dialback_core::wire::feed::CallFeed;
+use dialback_core::wire::feed::{CallFeed, NdjsonReader};
 use dialback_core::{AgentDirectory, DateRange, Period, Timestamp, Zone, usage_period};
 
-use crate::boundary::{Failure, string, to_js, with_bytes};
+use crate::boundary::{Failure, in_chunks, string, to_js, with_bytes};
 use crate::checks::directory;
 use crate::types::{
     AgentList, Bytes, CallList, CallbackStatsData, DateRangeInput, DayUsageList, PeriodName,
@@ -36,9 +36,11 @@ impl CallLog {
         agents: Option<Ts<AgentList>>,
     ) -> Result<CallLog, JsValue> {
         let directory = directory(agents.map_or(JsValue::UNDEFINED, |a| a.js_value()))?;
-        let feed =
-            with_bytes(&input.js_value(), CallFeed::from_ndjson)?.map_err(|e| Failure::core(&e))?;
-        Ok(CallLog { feed, directory })
+        let mut reader = NdjsonReader::new();
+        in_chunks(&input.js_value(), |piece| reader.push(piece))?
+            .and_then(|()| reader.finish())
+            .map(|feed| CallLog { feed, directory })
+            .map_err(|e| Failure::core(&e).into())
     }
 
     /// From JSON bytes: an array of calls or a `GET /api/v1/calls` response (`data` is read).

@@ -37,6 +37,53 @@ pub struct CallFeed {
     pub calls: u64,
 }
 
+/// NDJSON read in chunks, as it arrives or as it is copied in pieces, so the whole input never
+/// has to sit in memory at once: a line cut by a chunk boundary waits for the rest.
+#[derive(Debug, Default)]
+pub struct NdjsonReader {
+    feed: CallFeed,
+    line: usize,
+    partial: Vec<u8>,
+}
+
+impl NdjsonReader {
+    /// A reader with nothing read.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads every line that `chunk` completes.
+    pub fn push(&mut self, mut chunk: &[u8]) -> Result<(), FeedError> {
+        if !self.partial.is_empty() {
+            let Some(nl) = chunk.iter().position(|b| *b == b'\n') else {
+                self.partial.extend_from_slice(chunk);
+                return Ok(());
+            };
+            let (head, rest) = chunk.split_at(nl + 1);
+            self.partial.extend_from_slice(head);
+            let partial = std::mem::take(&mut self.partial);
+            self.feed.read_ndjson(&partial, &mut self.line)?;
+            chunk = rest;
+        }
+        match chunk.iter().rposition(|b| *b == b'\n') {
+            Some(last) => {
+                let (lines, rest) = chunk.split_at(last + 1);
+                self.feed.read_ndjson(lines, &mut self.line)?;
+                self.partial.extend_from_slice(rest);
+            }
+            None => self.partial.extend_from_slice(chunk),
+        }
+        Ok(())
+    }
+
+    /// Reads the last line (if it had no line break) and returns the calls.
+    pub fn finish(mut self) -> Result<CallFeed, FeedError> {
+        let partial = std::mem::take(&mut self.partial);
+        self.feed.read_ndjson(&partial, &mut self.line)?;
+        Ok(self.feed)
+    }
+}
+
 /// A call that could not be read, and where it was.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{location}: {message}")]
@@ -59,7 +106,7 @@ impl CallFeed {
     /// counting around a broken export would give numbers that look right and are not.
     pub fn from_ndjson(bytes: &[u8]) -> Result<Self, FeedError> {
         let mut feed = Self::default();
-        feed.read_ndjson(bytes)?;
+        feed.read_ndjson(bytes, &mut 0)?;
         Ok(feed)
     }
 
@@ -71,11 +118,12 @@ impl CallFeed {
         Ok(feed)
     }
 
-    fn read_ndjson(&mut self, bytes: &[u8]) -> Result<(), FeedError> {
+    /// Reads the lines of `bytes`, numbering them after `line` (which it advances).
+    fn read_ndjson(&mut self, bytes: &[u8], line: &mut usize) -> Result<(), FeedError> {
         let mut at = 0;
-        let mut line = 0usize;
         while at < bytes.len() {
-            line += 1;
+            *line += 1;
+            let line = *line;
             let location = || format!("line {line}");
             // the fast scanner when it is sure (it never reads past a line break)...
             let start = skip_blanks(bytes, at);

@@ -248,3 +248,35 @@ fn bad_input_says_where_and_why() {
     assert_eq!(fails(CallFeed::from_json(b"[] []")).0, "INVALID_JSON");
     assert_eq!(fails(CallFeed::from_json(&[0xff, 0xfe])).0, "INVALID_JSON");
 }
+
+#[test]
+fn chunks_of_any_size_read_like_the_whole() {
+    let (bodies, callbacks, activity) = calls();
+    let ndjson: String = bodies
+        .iter()
+        .map(|b| serde_json::to_string(b).unwrap() + "\n")
+        .collect();
+    for size in [1, 7, 100, 4096, ndjson.len()] {
+        let mut reader = NdjsonReader::new();
+        for chunk in ndjson.as_bytes().chunks(size) {
+            reader.push(chunk).unwrap();
+        }
+        same_counts(&reader.finish().unwrap(), &callbacks, &activity);
+    }
+    // a bad line is reported with its number whatever the chunking
+    let broken = format!("{ndjson}{{\"direction\": 1}}\n");
+    for size in [3, 50, broken.len()] {
+        let mut reader = NdjsonReader::new();
+        let pushed: Result<(), FeedError> = broken
+            .as_bytes()
+            .chunks(size)
+            .try_for_each(|c| reader.push(c));
+        let e = pushed
+            .and_then(|()| reader.finish().map(|_| ()))
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.location.as_str()),
+            ("INVALID_JSON", "line 101")
+        );
+    }
+}
