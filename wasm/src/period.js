@@ -15,19 +15,20 @@ function copy(s, at, end) {
 }
 
 /**
- * Copies three short ASCII strings into wasm memory at `ptr` (room for `cap` bytes) and
- * returns their lengths packed ten bits each; -1 for anything else (the caller then takes
- * the general path, which reports what was wrong).
+ * Reads `usagePeriod`'s arguments: the period as its index (0–2), the zone name and the
+ * instant copied into wasm memory at `ptr` (room for `cap` bytes). Returns
+ * `tz.length | now.length << 10 | period << 20`, or -1 for anything else (the caller then
+ * takes the general path, which reports what was wrong).
  */
-export function read_strings(memory, ptr, cap, a, b, c) {
-  if (typeof a !== 'string' || typeof b !== 'string' || typeof c !== 'string') return -1;
+export function read_args(memory, ptr, cap, period, tz, now) {
+  const p = period === 'month' ? 1 : period === 'week' ? 0 : period === 'year' ? 2 : -1;
+  if (p < 0 || typeof tz !== 'string' || typeof now !== 'string') return -1;
   // a view of memory goes stale (length 0) when memory grows
   if (bytes === null || bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
   const end = ptr + cap;
-  let at = copy(a, ptr, end);
-  if (at >= 0) at = copy(b, at, end);
-  if (at >= 0) at = copy(c, at, end);
-  return at < 0 ? -1 : a.length | (b.length << 10) | (c.length << 20);
+  let at = copy(tz, ptr, end);
+  if (at >= 0) at = copy(now, at, end);
+  return at < 0 ? -1 : tz.length | (now.length << 10) | (p << 20);
 }
 
 const PERIODS = ['week', 'month', 'year'];

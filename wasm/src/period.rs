@@ -15,38 +15,41 @@ use crate::types::PeriodBounds;
 /// Throws `INVALID_PERIOD`, `INVALID_TIMEZONE` or `INVALID_TIMESTAMP`.
 #[wasm_bindgen(js_name = usagePeriod)]
 pub fn usage_period(
-    #[wasm_bindgen(unchecked_param_type = "PeriodName")] period: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ZoneName")] tz: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Rfc3339")] now: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PeriodName")] period: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ZoneName")] tz: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Rfc3339")] now: &JsValue,
 ) -> Result<Ts<PeriodBounds>, JsValue> {
     // plain `JsValue`s, typed by the generated declarations (`Ts` would clone each handle)
     let mut scratch = [0u8; 160];
     let packed = MEMORY.with(|memory| {
-        read_strings(
+        read_args(
             memory,
             scratch.as_mut_ptr() as usize as u32,
             scratch.len() as u32,
-            &period,
-            &tz,
-            &now,
+            period,
+            tz,
+            now,
         )
     });
     let bounds = match u32::try_from(packed) {
         Ok(packed) => {
-            let len = |shift: u32| (packed >> shift & 0x3ff) as usize;
-            let (a, b) = (len(0), len(0) + len(10));
+            let (tz_len, now_len) = ((packed & 0x3ff) as usize, (packed >> 10 & 0x3ff) as usize);
             let text = |r: std::ops::Range<usize>| {
                 scratch
                     .get(r)
                     .and_then(|s| std::str::from_utf8(s).ok())
                     .unwrap_or_default()
             };
-            bounds(text(0..a), text(a..b), text(b..b + len(20)))?
+            let period = ["week", "month", "year"]
+                .get((packed >> 20) as usize)
+                .copied()
+                .unwrap_or_default();
+            bounds(period, text(0..tz_len), text(tz_len..tz_len + now_len))?
         }
         Err(_) => bounds(
-            &string(&period, "period", "INVALID_PERIOD")?,
-            &string(&tz, "tz", "INVALID_TIMEZONE")?,
-            &string(&now, "now", "INVALID_TIMESTAMP")?,
+            &string(period, "period", "INVALID_PERIOD")?,
+            &string(tz, "tz", "INVALID_TIMEZONE")?,
+            &string(now, "now", "INVALID_TIMESTAMP")?,
         )?,
     };
     let mut out = [0u8; 40];
@@ -71,13 +74,13 @@ thread_local! {
 
 #[wasm_bindgen(module = "/src/period.js")]
 extern "C" {
-    fn read_strings(
+    fn read_args(
         memory: &JsValue,
         ptr: u32,
         cap: u32,
-        a: &JsValue,
-        b: &JsValue,
-        c: &JsValue,
+        period: &JsValue,
+        tz: &JsValue,
+        now: &JsValue,
     ) -> i32;
     fn make_bounds(memory: &JsValue, period: u8, ptr: u32) -> JsValue;
 }

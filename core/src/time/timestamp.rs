@@ -161,13 +161,15 @@ impl Timestamp {
     /// RFC 3339 in UTC with seconds (`2024-06-01T04:00:00Z`), written without allocating or
     /// going through `fmt`: bulk outputs and the npm package format many of these.
     pub fn rfc3339(self) -> Rfc3339 {
-        let days = self.0.div_euclid(86_400);
-        let secs = self.0.rem_euclid(86_400);
-        let (y, m, d) = civil_from_days(days);
-        // years are 0000–9999 by construction (MIN_SECS..=MAX_SECS); u32 division is cheaper
-        // than i64 in wasm
-        let two = |n: i64| {
-            let n = (n as u32) % 100;
+        // years are 0000–9999 by construction (MIN_SECS..=MAX_SECS), so days since
+        // 0000-03-01 and seconds of the day are small non-negative numbers: u32 arithmetic,
+        // cheaper than i64 in wasm
+        let days = u32::try_from(self.0.div_euclid(86_400) + SHIFT).unwrap_or(0);
+        let secs = self.0.rem_euclid(86_400) as u32;
+        let (y, m, d) = civil_from_shifted_days(days);
+        let y = y - 400;
+        let two = |n: u32| {
+            let n = n % 100;
             [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]
         };
         let [y1, y2] = two(y / 100);
@@ -265,7 +267,9 @@ pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The inverse of [`days_from_civil`].
+/// The inverse of [`days_from_civil`], in i64: the reference the u32 version is tested
+/// against.
+#[cfg(test)]
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -278,9 +282,37 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// Days from -0400-03-01 to 1970-01-01: counted from there, every representable day is a
+/// small non-negative number.
+const SHIFT: i64 = 719_468 + 146_097;
+
+/// [`civil_from_days`] for days counted from -0400-03-01, in u32; the year comes back plus
+/// 400.
+fn civil_from_shifted_days(z: u32) -> (u32, u32, u32) {
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + u32::from(m <= 2), m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_calendars_agree_over_the_whole_range() {
+        let mut days = MIN_SECS.div_euclid(86_400);
+        while days <= MAX_SECS.div_euclid(86_400) {
+            let (y, m, d) = civil_from_days(days);
+            let (sy, sm, sd) = civil_from_shifted_days(u32::try_from(days + SHIFT).unwrap());
+            assert_eq!((y, m, d), (i64::from(sy) - 400, i64::from(sm), i64::from(sd)), "{days}");
+            days += 1;
+        }
+    }
 
     fn check(input: &str, expected: Option<&str>) {
         let got = Timestamp::parse(input).ok().map(|t| t.to_string());

@@ -9,7 +9,8 @@
 
 use std::sync::OnceLock;
 
-use crate::hash::FastMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 static TABLE: &[u8] = include_bytes!("tzdata.bin");
 
@@ -30,7 +31,7 @@ pub(crate) struct Database {
     /// Zone indices sorted by name, for pickers.
     pub sorted: Vec<u16>,
     /// Zone index by exact name (a hash lookup: zone names arrive with every period query).
-    by_name: FastMap<&'static str, u16>,
+    by_name: HashMap<&'static str, u16, BuildHasherDefault<NameHasher>>,
     history_of: Vec<u16>,
     histories: Vec<History>,
 }
@@ -69,17 +70,67 @@ impl Database {
         }
     }
 
-    /// Every offset the zone is in at some instant of `[lo, hi]`.
-    pub fn offsets_between(&self, zone: u16, lo: i64, hi: i64) -> impl Iterator<Item = i32> {
-        let first = self.offset_at(zone, lo);
+    /// The earliest instant at which the zone's wall clock reads `local` (local seconds read
+    /// as UTC), if it ever does. Every offset the zone is in within `margin` seconds of
+    /// `local` gives a candidate instant, kept if the zone really is in that offset then;
+    /// one binary search, then a walk over the few transitions near `local`.
+    pub fn earliest_instant_at(&self, zone: u16, local: i64, margin: i64) -> Option<i64> {
         let h = self
             .history_of
             .get(usize::from(zone))
-            .and_then(|h| self.histories.get(usize::from(*h)));
-        let (at, offset): (&[i64], &[i32]) = h.map_or((&[], &[]), |h| (&h.at, &h.offset));
-        let a = at.partition_point(|x| *x <= lo);
-        let b = at.partition_point(|x| *x <= hi);
-        std::iter::once(first).chain(offset.get(a..b).unwrap_or(&[]).iter().copied())
+            .and_then(|h| self.histories.get(usize::from(*h)))?;
+        let first = h.at.partition_point(|x| *x <= local - margin);
+        // the offset in force at a time inside the window, walking from `first`
+        let offset_from = |u: i64| {
+            let mut i = first;
+            while h.at.get(i).is_some_and(|x| *x <= u) {
+                i += 1;
+            }
+            match i.checked_sub(1) {
+                None => h.initial,
+                Some(j) => h.offset.get(j).copied().unwrap_or(h.initial),
+            }
+        };
+        let mut best: Option<i64> = None;
+        let mut consider = |o: i32| {
+            let u = local - i64::from(o);
+            if offset_from(u) == o {
+                best = Some(best.map_or(u, |b| b.min(u)));
+            }
+        };
+        consider(offset_from(local - margin));
+        let mut i = first;
+        while let Some(&t) = h.at.get(i) {
+            if t > local + margin {
+                break;
+            }
+            consider(h.offset.get(i).copied().unwrap_or(h.initial));
+            i += 1;
+        }
+        best
+    }
+}
+
+/// Hashes zone names eight bytes at a time with 64-bit multiplies (the crate's `FastMap`
+/// hasher multiplies in 128 bits, which wasm emulates; names arrive with every period query).
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(chunk) {
+                *w = *b;
+            }
+            self.0 = (self.0 ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .rotate_left(29);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0xff51_afd7_ed55_8ccd)
     }
 }
 

@@ -3,9 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::timestamp::days_from_civil;
 use super::tzdb::database;
 use super::{TimeError, Timestamp, clip};
 
@@ -75,7 +76,7 @@ impl Zone {
     ///
     /// Usage periods, callback stats ranges and daily buckets all start their days here.
     pub fn day_start(self, date: NaiveDate) -> Timestamp {
-        let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        let midnight = days_from_civil(i64::from(date.year()), date.month(), date.day()) * 86_400;
         let utc = self
             .earliest_instant_at(midnight)
             .unwrap_or_else(|| self.first_instant_at_or_after(midnight));
@@ -88,11 +89,7 @@ impl Zone {
     /// clock read as UTC), if the clock ever shows it: each offset the zone is in near that
     /// time gives one candidate, kept if the zone really is in that offset then.
     fn earliest_instant_at(self, local: i64) -> Option<i64> {
-        let db = database();
-        db.offsets_between(self.0, local - MAX_OFFSET_SECS, local + MAX_OFFSET_SECS)
-            .map(|o| local - i64::from(o))
-            .filter(|u| i64::from(db.offset_at(self.0, *u)) == local - u)
-            .min()
+        database().earliest_instant_at(self.0, local, MAX_OFFSET_SECS)
     }
 
     /// Binary search for the earliest instant whose local time is at or after `local`, for the
