@@ -20,4 +20,9 @@ pub mod types;
 
 pub use boundary::MAX_INPUT_BYTES;
 pub use call_log::CallLog;
+pub use checks::{
+    validate_callback_config, validate_callback_stats_js as validate_callback_stats,
+    validate_request, validate_usage_by_agent_js as validate_usage_by_agent,
+};
+pub use period::{parse_phone_number, tzdata_version, usage_period, zone_names};
 pub use router::CallbackRouter;

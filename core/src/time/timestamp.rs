@@ -309,7 +309,11 @@ mod tests {
         while days <= MAX_SECS.div_euclid(86_400) {
             let (y, m, d) = civil_from_days(days);
             let (sy, sm, sd) = civil_from_shifted_days(u32::try_from(days + SHIFT).unwrap());
-            assert_eq!((y, m, d), (i64::from(sy) - 400, i64::from(sm), i64::from(sd)), "{days}");
+            assert_eq!(
+                (y, m, d),
+                (i64::from(sy) - 400, i64::from(sm), i64::from(sd)),
+                "{days}"
+            );
             days += 1;
         }
     }
