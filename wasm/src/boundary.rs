@@ -92,8 +92,27 @@ pub fn optional_string(value: &JsValue, name: &str, code: &str) -> Result<Option
 }
 
 /// A structured argument, read through serde; `code` names what it should have been.
+///
+/// Arguments cross as JSON text (`JSON.stringify`, then serde_json), not through
+/// serde-wasm-bindgen: a cyclic or absurdly deep object then fails in `JSON.stringify`, or at
+/// serde_json's nesting limit, with an error, where walking it recursively in wasm would
+/// overflow the stack, which in wasm corrupts memory silently. Values JSON cannot hold
+/// (`undefined`, a `BigInt`, a `Symbol`) are reported, not guessed.
 pub fn from_js<T: DeserializeOwned>(value: JsValue, name: &str, code: &str) -> Result<T, Failure> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| Failure::new(code, format!("{name}: {e}")))
+    let text = json_text(&value).ok_or_else(|| {
+        Failure::new(
+            code,
+            format!("{name}: expected a JSON value, got {}", type_of(&value)),
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| Failure::new(code, format!("{name}: {e}")))
+}
+
+/// `JSON.stringify(value)`, or `None` when it throws or gives `undefined`.
+pub fn json_text(value: &JsValue) -> Option<String> {
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|t| t.as_string())
 }
 
 /// A result, as plain JSON-like objects (maps as objects, no `Map`, numbers as numbers).

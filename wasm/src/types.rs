@@ -65,6 +65,7 @@ pub enum CallStatus {
 /// An agent as `GET /api/v1/agents` returns it.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[tsify(missing_as_null)]
 pub struct AgentBody {
     pub id: String,
     pub name: String,
@@ -158,6 +159,7 @@ pub enum RequestKind {
 /// A call as `GET /api/v1/calls` returns it.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[tsify(missing_as_null)]
 pub struct CallBody {
     pub id: u64,
     pub external_id: Option<String>,
@@ -176,6 +178,7 @@ pub struct CallBody {
 /// An inbound call to route.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[tsify(missing_as_null)]
 pub struct InboundCall {
     /// The caller as presented; `null` when withheld.
     pub from: Option<String>,
@@ -185,6 +188,8 @@ pub struct InboundCall {
 
 /// A routing decision with its reason code and explanation.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
+// an interface cannot extend a union: spell the intersection of the two generated types
+#[tsify(type = "RoutingDecision & { reason_code: string; explanation: string }")]
 pub struct RoutingBody {
     #[serde(flatten)]
     pub decision: RoutingDecision,
@@ -300,6 +305,7 @@ pub struct UsageByAgentResponse {
 
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[tsify(missing_as_null)]
 pub struct AgentUsageRow {
     pub agent_id: Option<String>,
     pub agent_name: String,

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         "loadtest" => load::loadtest(),
         "pkg" => pkg::pkg(),
+        "bench-pkg" => pkg::bench(),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -48,6 +49,7 @@ const HELP: &str = "cargo xtask <task>
   fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)
   loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)
   pkg          build the npm package `dialback-core` into pkg/
+  bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
 
 pub(crate) fn root() -> PathBuf {
@@ -59,9 +61,16 @@ pub(crate) fn root() -> PathBuf {
 
 /// Runs a command from the repository root, echoing it; fails if it fails.
 pub(crate) fn run(program: &str, args: &[&str]) -> Result {
-    eprintln!("\n$ {program} {}", args.join(" "));
+    run_with(&[], program, args)
+}
+
+/// [`run`] with environment variables set.
+pub(crate) fn run_with(env: &[(&str, &str)], program: &str, args: &[&str]) -> Result {
+    let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    eprintln!("\n$ {}{program} {}", shown.concat(), args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root())
         .status()
         .map_err(|e| format!("cannot start {program}: {e}"))?;
@@ -75,6 +84,9 @@ pub(crate) fn run(program: &str, args: &[&str]) -> Result {
 fn setup() -> Result {
     run("rustup", &["component", "add", "rustfmt", "clippy"])?;
     run("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
+    tools::wasm_bindgen()?;
+    tools::node_modules()?;
+    tools::chromium()?;
     Ok(())
 }
 
@@ -128,16 +140,27 @@ fn ci() -> Result {
         ],
     )?;
     run("cargo", &["test", "--workspace"])?;
-    run(
-        "cargo",
-        &[
-            "check",
-            "--package",
-            "dialback-core",
-            "--target",
-            "wasm32-unknown-unknown",
-        ],
-    )?;
+    // the core's own tests use proptest, which needs an OS random source: its library only
+    for scope in [
+        ["dialback-core", "--lib"],
+        ["dialback-wasm", "--all-targets"],
+    ] {
+        run(
+            "cargo",
+            &[
+                "clippy",
+                "--package",
+                scope[0],
+                scope[1],
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )?;
+    }
+    pkg::test()?;
     run(
         "cargo",
         &["check", "--manifest-path", "core/fuzz/Cargo.toml"],

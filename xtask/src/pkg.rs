@@ -12,7 +12,10 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::{Result, root, run, tools};
+use crate::{Result, root, run, run_with, tools};
+
+/// The budget for the module users download, gzip -9, every time zone included.
+const MAX_GZIP_BYTES: u64 = 200 * 1024;
 
 const WASM: &str = "target/wasm32-unknown-unknown/wasm-release/dialback_wasm.wasm";
 const NAME: &str = "dialback_core";
@@ -77,11 +80,53 @@ pub fn pkg() -> Result {
     write("pkg/package.json", &manifest()?)?;
     let module = root().join(format!("pkg/web/{NAME}_bg.wasm"));
     let raw = fs::metadata(&module).map_err(|e| e.to_string())?.len();
-    eprintln!(
-        "\npkg/: {NAME}_bg.wasm is {raw} bytes, {} bytes gzip -9",
-        gzip_size(&module)?
-    );
+    let gzip = gzip_size(&module)?;
+    eprintln!("\npkg/: {NAME}_bg.wasm is {raw} bytes, {gzip} bytes gzip -9");
+    if gzip > MAX_GZIP_BYTES {
+        return Err(format!(
+            "the module is {gzip} bytes gzip, over the {MAX_GZIP_BYTES}-byte budget"
+        ));
+    }
     Ok(())
+}
+
+/// Every test of the package: the bindings under wasm-bindgen-test in Node, Chromium and
+/// Firefox; then `pkg/` built and tested as a consumer installs it (`node --test`), and the
+/// benchmark run small (it checks its answers against plain JavaScript's).
+pub fn test() -> Result {
+    tools::chromium()?;
+    let gecko = tools::firefox()?;
+    let gecko = gecko.to_string_lossy();
+    let wasm_test = [
+        "test",
+        "--package",
+        "dialback-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+    ];
+    run("cargo", &wasm_test)?;
+    run_with(
+        &[
+            ("WASM_BINDGEN_USE_BROWSER", "1"),
+            ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+        ],
+        "cargo",
+        &wasm_test,
+    )?;
+    run_with(
+        &[("WASM_BINDGEN_USE_BROWSER", "1"), ("GECKODRIVER", &gecko)],
+        "cargo",
+        &wasm_test,
+    )?;
+    pkg()?;
+    run("node", &["--test", "tests/pkg/"])?;
+    run("node", &["tests/pkg/bench.mjs", "pkg", "20000"])
+}
+
+/// `node tests/pkg/bench.mjs` on a fresh release build, 1M calls.
+pub fn bench() -> Result {
+    pkg()?;
+    run("node", &["tests/pkg/bench.mjs", "pkg", "1000000"])
 }
 
 /// Removes generated files, keeping the hand-written README.

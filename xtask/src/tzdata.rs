@@ -149,10 +149,10 @@ fn history(tz: &Tz) -> History {
 
 /// Most gaps between transitions are whole minutes: `minutes << 1`, else `seconds << 1 | 1`.
 fn minutes_or_seconds(gap: u64) -> u64 {
-    if gap % 60 == 0 {
-        gap / 60 << 1
+    if gap.is_multiple_of(60) {
+        (gap / 60) << 1
     } else {
-        gap << 1 | 1
+        (gap << 1) | 1
     }
 }
 

@@ -160,28 +160,6 @@ impl CallFeed {
         Ok(())
     }
 
-    /// Reads calls from any serde source holding an array of calls or an object whose `data`
-    /// is one: in the npm package, JavaScript objects already in memory.
-    pub fn from_deserializer<'de, D: de::Deserializer<'de>>(d: D) -> Result<Self, FeedError> {
-        let mut feed = Self::default();
-        let mut failure = None;
-        let read = Document {
-            feed: &mut feed,
-            failure: &mut failure,
-            nested: false,
-        }
-        .deserialize(d);
-        match (read, failure) {
-            (_, Some(e)) => Err(e),
-            (Err(e), None) => Err(FeedError {
-                code: "INVALID_JSON",
-                location: "calls".to_owned(),
-                message: e.to_string(),
-            }),
-            (Ok(()), None) => Ok(feed),
-        }
-    }
-
     fn read_json(&mut self, bytes: &[u8]) -> Result<(), FeedError> {
         let mut failure = None;
         let mut de = serde_json::Deserializer::from_slice(bytes);

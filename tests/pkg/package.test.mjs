@@ -1,0 +1,269 @@
+// The npm package as a consumer gets it: `npm pack` of pkg/, installed into a scratch
+// project, then every export exercised, its answers compared with the native core's
+// (tests/fixtures/pkg/expected.json, pinned by `cargo test -p dialback-wasm`), its
+// TypeScript declarations compiled, and its README's examples run in Node and in Chromium.
+//
+// Run by `cargo xtask ci` after `cargo xtask pkg`: node --test tests/pkg/
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync, createReadStream } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const fixtures = path.join(root, 'tests/fixtures');
+const read = (name) => readFileSync(path.join(fixtures, name), 'utf8');
+let scratch;
+let core;
+
+before(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'dialback-consumer-'));
+  execFileSync('npm', ['pack', path.join(root, 'pkg'), '--pack-destination', scratch, '--silent'], { cwd: scratch });
+  const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
+  writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({
+    name: 'consumer', private: true, type: 'module', dependencies: { 'dialback-core': `file:./${tarball}` },
+  }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--silent'], { cwd: scratch });
+  writeFileSync(path.join(scratch, 'core.mjs'), "export * from 'dialback-core';\nexport { default } from 'dialback-core';\n");
+});
+
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+const load = async () => (core ??= await import(path.join(scratch, 'core.mjs')));
+const node = (file) => execFileSync(process.execPath, [file], { cwd: scratch, encoding: 'utf8' });
+
+test('the package ships what package.json says, and nothing of the build', () => {
+  const installed = path.join(scratch, 'node_modules/dialback-core');
+  const files = readdirSync(installed, { recursive: true }).sort();
+  for (const f of ['README.md', 'package.json', 'node/index.mjs', 'node/index.d.ts', 'node/dialback_core_bg.wasm', 'web/dialback_core.js', 'web/dialback_core.d.ts', 'web/dialback_core_bg.wasm']) {
+    assert.ok(files.includes(f), `${f} missing from ${files}`);
+  }
+  const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'));
+  const cargo = readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
+  assert.equal(manifest.version, cargo.match(/\[workspace\.package\]\nversion = "([^"]+)"/)[1]);
+  assert.equal(manifest.name, 'dialback-core');
+});
+
+test('Node gets every export of the browser build, ready to call', async () => {
+  const m = await load();
+  const web = readFileSync(path.join(scratch, 'node_modules/dialback-core/web/dialback_core.js'), 'utf8');
+  const names = [...web.matchAll(/^export (?:function|class) (\w+)/gm)].map((x) => x[1]).filter((n) => n !== 'initSync');
+  assert.ok(names.length >= 10, names.join());
+  for (const n of names) assert.equal(typeof m[n], 'function', n);
+  assert.equal(typeof m.default, 'function'); // init(), a no-op in Node
+  await m.default();
+  assert.match(m.tzdataVersion(), /^20\d\d[a-z]$/);
+  assert.ok(m.zoneNames().includes('America/New_York'));
+  assert.equal(m.parsePhoneNumber('+1 (415) 555-0100'), '+14155550100');
+});
+
+test('answers equal the native core on the shared fixtures', async () => {
+  const m = await load();
+  const cases = JSON.parse(read('pkg/cases.json'));
+  const agents = JSON.parse(read('pkg/agents.json'));
+  const expected = JSON.parse(read('pkg/expected.json'));
+  const log = m.CallLog.fromNdjson(readFileSync(path.join(fixtures, 'pkg/calls.ndjson')), agents);
+  try {
+    assert.equal(log.length, expected.calls);
+    cases.periods.forEach(([p, tz, at], i) => {
+      assert.deepEqual(m.usagePeriod(p, tz, at), expected.periods[i], `${p} ${tz} ${at}`);
+      assert.deepEqual(log.usageByAgent(p, tz, cases.now), expected.usage[i]);
+    });
+    cases.ranges.forEach((r, i) => {
+      assert.deepEqual(log.callbackStats(r, cases.now), expected.stats[i]);
+      assert.deepEqual(log.dailyUsage(r, cases.now), expected.daily[i]);
+    });
+  } finally {
+    log.free();
+  }
+  cases.configs.forEach(([agentId, request], i) => {
+    assert.deepEqual(m.validateCallbackConfig(agentId, request, agents), expected.configs[i]);
+  });
+  const seedStats = JSON.parse(read('seeds/talkover_callback_stats_response.json'));
+  assert.deepEqual(m.validateCallbackStats(seedStats), expected.seedStatsProblems);
+  assert.deepEqual(m.validateCallbackStats(seedStats.data), expected.seedStatsProblems);
+  const seedUsage = JSON.parse(read('seeds/agentphone_usage_by_agent_response.json'));
+  assert.deepEqual(m.validateUsageByAgent(seedUsage, 'America/New_York'), expected.seedUsageProblems);
+});
+
+test('the same calls read the same way as JSON, as objects and as NDJSON', async () => {
+  const m = await load();
+  const agents = JSON.parse(read('pkg/agents.json'));
+  const text = read('pkg/calls.ndjson');
+  const objects = text.trim().split('\n').map((l) => JSON.parse(l));
+  const range = { startDate: '2024-04-01', endDate: '2024-06-30', tz: 'Asia/Kathmandu' };
+  const now = '2024-06-30T23:00:00Z';
+  const answer = (log) => {
+    try {
+      return [log.length, log.callbackStats(range, now), log.usageByAgent('year', 'UTC', now)];
+    } finally {
+      log.free();
+    }
+  };
+  const expected = answer(m.CallLog.fromNdjson(text, agents));
+  assert.deepEqual(answer(m.CallLog.fromJson(JSON.stringify({ success: true, data: objects }), agents)), expected);
+  assert.deepEqual(answer(m.CallLog.fromJson(new TextEncoder().encode(JSON.stringify(objects)).buffer, agents)), expected);
+  assert.deepEqual(answer(m.CallLog.fromCalls(objects, agents)), expected);
+});
+
+test('routing explains each decision', async () => {
+  const m = await load();
+  const agents = JSON.parse(read('pkg/agents.json'));
+  const calls = read('pkg/calls.ndjson').trim().split('\n').map((l) => JSON.parse(l));
+  const outbound = calls.find((c) => c.direction === 'outbound');
+  const router = new m.CallbackRouter(agents, calls);
+  try {
+    assert.ok(router.size > 100);
+    const handler = agents.find((a) => a.callback_config?.source_agent_ids.includes(outbound.agent_id));
+    const at = new Date(Date.parse(outbound.started_at) + 3600e3).toISOString();
+    const decision = router.route({ from: outbound.to, to: handler.phone_numbers[0], at });
+    assert.equal(decision.outcome, 'matched');
+    assert.equal(decision.reason_code, 'MATCHED');
+    assert.match(decision.explanation, /called this contact/);
+    const many = router.routeMany([{ from: null, to: handler.phone_numbers[0], at }, { from: 'anonymous', to: '+14155559999', at }]);
+    assert.deepEqual(many.map((d) => d.reason_code), ['CALLER_WITHHELD', 'NUMBER_NOT_OWNED']);
+  } finally {
+    router.free();
+  }
+});
+
+test('bad input throws an Error with a code, and the module keeps working', async () => {
+  const m = await load();
+  const works = () => assert.equal(m.usagePeriod('year', 'UTC', '2024-06-01T00:00:00Z').periodStart, '2024-01-01T00:00:00Z');
+  const throwsCode = (f, code) => {
+    assert.throws(f, (e) => e instanceof Error && e.code === code && e.message.length > 0, code);
+    works();
+  };
+  throwsCode(() => m.usagePeriod('fortnight', 'UTC', '2024-01-01T00:00:00Z'), 'INVALID_PERIOD');
+  throwsCode(() => m.usagePeriod(undefined, 'UTC', '2024-01-01T00:00:00Z'), 'INVALID_PERIOD');
+  throwsCode(() => m.usagePeriod('week', 'Europe/Londn', '2024-01-01T00:00:00Z'), 'INVALID_TIMEZONE');
+  throwsCode(() => m.usagePeriod('week', '\ud800', '2024-01-01T00:00:00Z'), 'INVALID_TIMEZONE');
+  throwsCode(() => m.usagePeriod('week', { toString: () => 'UTC' }, '2024-01-01T00:00:00Z'), 'INVALID_TIMEZONE');
+  throwsCode(() => m.usagePeriod('week', 'UTC', NaN), 'INVALID_TIMESTAMP');
+  throwsCode(() => m.usagePeriod('week', 'UTC', 'x'.repeat(1e6)), 'INVALID_TIMESTAMP');
+  throwsCode(() => m.usagePeriod('week', 'UTC', '2024-13-01T00:00:00Z'), 'INVALID_TIMESTAMP');
+  throwsCode(() => m.validateCallbackConfig('x', {}, new Array(1e6)), 'INVALID_AGENTS');
+  throwsCode(() => m.validateCallbackConfig('x', {}, [{ id: 1n }]), 'INVALID_AGENTS');
+  throwsCode(() => m.CallLog.fromNdjson(42), 'INVALID_ARGUMENT');
+  throwsCode(() => m.CallLog.fromNdjson('{"direction": "sideways"}\n'), 'INVALID_JSON');
+  throwsCode(() => m.CallLog.fromJson('[{"id":1}]'), 'INVALID_CALL');
+  throwsCode(() => m.CallLog.fromCalls([null]), 'INVALID_CALL');
+  throwsCode(() => m.validateRequest('newAgent', Symbol('agent')), 'INVALID_BODY');
+  throwsCode(() => m.validateRequest('newAgent', 1n), 'INVALID_BODY');
+  throwsCode(() => new m.CallbackRouter([], [{ direction: 'outbound' }]), 'INVALID_CALL');
+  const cyclic = {};
+  cyclic.self = cyclic;
+  throwsCode(() => m.validateCallbackStats(cyclic), 'INVALID_RESPONSE');
+  const check = m.validateCallbackConfig('x', { source_agent_ids: [NaN], lookback_days: Infinity }, []);
+  assert.equal(check.ok, false);
+  assert.ok(check.errors.length >= 2, JSON.stringify(check));
+  const err = (() => { try { m.CallLog.fromNdjson('{}\n{}\n'); } catch (e) { return e; } })();
+  assert.match(err.message, /line 1/);
+  works();
+});
+
+test('a freed object says so instead of reading freed memory', async () => {
+  const m = await load();
+  const log = m.CallLog.fromNdjson('');
+  assert.equal(log.length, 0);
+  log.free();
+  assert.throws(() => log.length);
+  works(m);
+});
+
+function works(m) {
+  assert.equal(m.usagePeriod('week', 'UTC', '2024-06-05T00:00:00Z').periodStart, '2024-06-03T00:00:00Z');
+}
+
+test('TypeScript accepts a typed consumer, with Node and with bundler resolution', () => {
+  writeFileSync(path.join(scratch, 'consumer.ts'), `
+import init, { usagePeriod, validateCallbackConfig, CallLog, CallbackRouter, type PeriodBounds,
+  type AgentBody, type CallbackStatsData, type RoutingBody, type ConfigCheck } from 'dialback-core';
+
+await init();
+const b: PeriodBounds = usagePeriod('month', 'America/New_York', '2024-06-15T12:00:00Z');
+const start: string = b.periodStart;
+const agents: AgentBody[] = [{ id: 'a', name: 'A', direction: 'inbound', callback_config: null }];
+const check: ConfigCheck = validateCallbackConfig('a', { source_agent_ids: ['b'] }, agents);
+if (check.ok) { const days: number | undefined = check.config.lookback_days; void days; }
+else { const code: string = check.errors[0].code; void code; }
+const log = CallLog.fromNdjson(new Uint8Array(), agents);
+const stats: CallbackStatsData = log.callbackStats({ startDate: '2024-06-01', tz: 'UTC' }, '2024-06-30T00:00:00Z');
+const total: number = stats.total_callbacks_received;
+log.free();
+const router = new CallbackRouter(agents, []);
+const d: RoutingBody = router.route({ from: null, to: '+14155550100', at: '2024-06-01T00:00:00Z' });
+if (d.outcome === 'matched') { const age: number = d.last_call.age_seconds; void age; }
+router.free();
+// @ts-expect-error: periods are 'week' | 'month' | 'year'
+usagePeriod('fortnight', 'UTC', '2024-01-01T00:00:00Z');
+void start; void total;
+`);
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  for (const resolution of [['--module', 'nodenext', '--moduleResolution', 'nodenext'], ['--module', 'esnext', '--moduleResolution', 'bundler']]) {
+    try {
+      execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,esnext.disposable,dom', '--skipLibCheck', 'false', ...resolution, 'consumer.ts'],
+        { cwd: scratch, encoding: 'utf8' });
+    } catch (e) {
+      assert.fail(`tsc ${resolution.join(' ')}:\n${e.stdout}${e.stderr}`);
+    }
+  }
+});
+
+// --- the README, as a new user follows it ---------------------------------------------------
+
+const readme = readFileSync(path.join(root, 'pkg/README.md'), 'utf8');
+const blocks = (lang) => [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((b) => b[1]);
+
+test("the README's Node examples run in a fresh project", () => {
+  const examples = blocks('js node');
+  assert.ok(examples.length >= 3);
+  examples.forEach((code, i) => {
+    writeFileSync(path.join(scratch, `readme${i}.mjs`), code);
+    const out = node(`readme${i}.mjs`);
+    assert.ok(out.length > 0, `example ${i} printed nothing`);
+    assert.doesNotMatch(out, /undefined|NaN/, out);
+  });
+  assert.match(node('readme0.mjs'), /periodStart: '2024-06-01T04:00:00Z'/);
+  assert.match(node('readme1.mjs'), /^INVALID_PERIOD - /);
+  assert.match(node('readme2.mjs'), /total_callbacks_received: 1/);
+});
+
+test("the README's HTML page works in Chromium", async () => {
+  const [page] = blocks('html');
+  const site = path.join(scratch, 'site');
+  mkdirSync(site, { recursive: true });
+  writeFileSync(path.join(site, 'index.html'), page);
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const server = createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = url === '/' ? path.join(site, 'index.html')
+      : url.startsWith('/node_modules/') ? path.join(scratch, url) : path.join(site, url);
+    res.setHeader('content-type', types[path.extname(file)] ?? 'application/octet-stream');
+    createReadStream(file).on('error', () => { res.statusCode = 404; res.end(); }).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { chromium } = await import(path.join(root, 'node_modules/playwright-core/index.mjs'));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const tab = await browser.newPage({ timezoneId: 'Asia/Kathmandu' });
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    await tab.waitForFunction(() => document.getElementById('out').textContent.includes('periodStart'), null, { timeout: 10_000 });
+    const week = JSON.parse(await tab.textContent('#out'));
+    assert.equal(week.period, 'week');
+    // a Kathmandu week starts at local midnight, 18:15 UTC the day before
+    assert.match(week.periodStart, /T18:15:00Z$/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
