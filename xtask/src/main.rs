@@ -176,7 +176,12 @@ fn ci() -> Result {
 
 fn fuzz(seconds: &str) -> Result {
     run("cargo", &["install", "cargo-fuzz", "--version", "0.13.1"])?;
-    for target in ["parse_inputs", "validate_responses", "route_calls", "read_calls"] {
+    for target in [
+        "parse_inputs",
+        "validate_responses",
+        "route_calls",
+        "read_calls",
+    ] {
         let time = format!("-max_total_time={seconds}");
         run(
             "cargo",

@@ -53,12 +53,9 @@ pub fn call_agent(
 }
 
 /// The number on the agent's side of a call or message: the dialed number of an inbound one,
-/// the calling number of an outbound one.
-pub fn agent_side_number(
-    direction: Direction,
-    from: Option<PhoneNumber>,
-    to: Option<PhoneNumber>,
-) -> Option<PhoneNumber> {
+/// the calling number of an outbound one. Generic so a bulk reader can pick the side before
+/// parsing anything.
+pub fn agent_side_number<N>(direction: Direction, from: N, to: N) -> N {
     match direction {
         Direction::Inbound => to,
         Direction::Outbound => from,

@@ -65,12 +65,15 @@ struct Scanner<'a> {
 
 const QUOTES: u64 = 0x2222_2222_2222_2222;
 const BACKSLASHES: u64 = 0x5c5c_5c5c_5c5c_5c5c;
+const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
 const LOW: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `x` is zero (the classic SWAR test; exact for "any").
-fn has_zero_byte(x: u64) -> bool {
-    x.wrapping_sub(LOW) & !x & HIGH != 0
+/// The high bit of each zero byte of `x` (the classic SWAR test: bytes above the lowest zero
+/// may be flagged falsely, the lowest flagged one is always right).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LOW) & !x & HIGH
 }
 
 impl<'a> Scanner<'a> {
@@ -124,13 +127,7 @@ impl<'a> Scanner<'a> {
         let start = self.i + 1;
         let mut at = start;
         loop {
-            while let Some(chunk) = self.b.get(at..at + 8) {
-                let word = u64::from_le_bytes(chunk.try_into().ok()?);
-                if has_zero_byte(word ^ QUOTES) || has_zero_byte(word ^ BACKSLASHES) {
-                    break;
-                }
-                at += 8;
-            }
+            at = self.skip_plain(at);
             match *self.b.get(at)? {
                 b'"' => break,
                 b'\\' | b'\n' => return None,
@@ -172,16 +169,35 @@ impl<'a> Scanner<'a> {
         (digits > 0 && !leading_zero && !fraction).then_some(v)
     }
 
+    /// Steps eight bytes at a time over string contents holding no `"`, `\\` or line break.
+    /// The first `"`, `\\` or line break at or after `at`, found eight bytes at a time;
+    /// near the end of the input (less than a word left) it stops at the last whole word
+    /// and the caller steps byte by byte.
+    // always inlined: at the core's size-optimised level a call here per string would cost
+    // more than the scan itself
+    #[inline(always)]
+    fn skip_plain(&self, mut at: usize) -> usize {
+        while let Some(chunk) = self.b.get(at..at + 8) {
+            let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let word = u64::from_le_bytes(bytes);
+            let found = zero_bytes(word ^ QUOTES)
+                | zero_bytes(word ^ BACKSLASHES)
+                | zero_bytes(word ^ NEWLINES);
+            if found != 0 {
+                // the lowest flagged byte is always a true match
+                return at + (found.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
+        at
+    }
+
     /// Where the string whose contents start at `from` closes: the next `"` not escaped.
     fn string_end(&self, mut at: usize) -> Option<usize> {
         loop {
-            while let Some(chunk) = self.b.get(at..at + 8) {
-                let word = u64::from_le_bytes(chunk.try_into().ok()?);
-                if has_zero_byte(word ^ QUOTES) || has_zero_byte(word ^ BACKSLASHES) {
-                    break;
-                }
-                at += 8;
-            }
+            at = self.skip_plain(at);
             match *self.b.get(at)? {
                 b'"' => return Some(at),
                 b'\\' => at += 2,
@@ -293,6 +309,12 @@ mod tests {
             format!("{{{base},\"duration_seconds\":1,\"status\":\"s\"}}"),
             format!("{{{base}}}"),
             format!("{{{base},\"duration_seconds\":1,\"x\":\"a\nb\"}}"),
+            // a raw line break deep inside a long string, past the eight-byte steps
+            format!("{{{base},\"duration_seconds\":1,\"x\":\"0123456789abcdef\n0123456789\"}}"),
+            format!(
+                "{{\"direction\":\"0123456789abcdef\n0123456789\",{}",
+                &base[23..]
+            ),
             format!("{{{base},\"duration_seconds\":1,\"x\":nope}}"),
             format!("{{{base},\"duration_seconds\":1,\"x\":[1}}"),
             format!("{{\"direction\":\"in\\u0062ound\",{}", &base[23..]),

@@ -233,6 +233,12 @@ fn bad_input_says_where_and_why() {
         "line 2",
     );
     check(vec!["[]".into()], "INVALID_JSON", "line 1");
+    // a raw line break inside a long string ends the line: the call is broken, not merged
+    // with the next line
+    let mut long = serde_json::to_value(&bodies[0]).unwrap();
+    long["external_id"] = "0123456789abcdef\n0123456789".into();
+    let split = serde_json::to_string(&long).unwrap().replace("\\n", "\n");
+    check(vec![split, good.clone()], "INVALID_JSON", "line 1");
 
     let json = |v: serde_json::Value| fails(CallFeed::from_json(v.to_string().as_bytes()));
     assert_eq!(
