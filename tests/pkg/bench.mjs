@@ -132,7 +132,7 @@ sameAnswers(js.result, wasm.result);
 console.log(`  => package is ${(js.ms / wasm.ms).toFixed(2)}x plain JS`);
 
 const objects = text.trimEnd().split('\n').map((l) => JSON.parse(l));
-const swb = best('dialback-core CallLog.fromCalls(objects) (serde-wasm-bindgen)', 3, () => viaObjects(objects));
+const swb = best('dialback-core CallLog.fromCalls(objects) (JSON text inside)', 3, () => viaObjects(objects));
 sameAnswers(js.result, swb.result);
 const json = best('dialback-core CallLog.fromJson(JSON.stringify(objects))', 3, () =>
   queries(core.CallLog.fromJson(JSON.stringify(objects), AGENTS)));
