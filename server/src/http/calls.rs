@@ -4,10 +4,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::{NewCall, parse_new_call, parse_new_message, parse_simulation};
 use dialback_core::wire::talkover::{CallBody, Envelope, RoutingBody};
@@ -140,6 +141,56 @@ pub async fn list(
             next_cursor,
         },
     }))
+}
+
+/// Calls per page of an export.
+const EXPORT_PAGE: usize = 5_000;
+
+/// `GET /api/v1/calls/export`: every call of the environment, newest first, one JSON object
+/// per line in the shape of `GET /api/v1/calls`'s items (routing decisions included). It is
+/// streamed a page at a time, so a million calls never sit in memory as one body; it is what
+/// the npm package's `CallLog.fromNdjson` reads.
+pub async fn export(State(app): State<Arc<App>>, TalkoverEnv(env): TalkoverEnv) -> Response {
+    let pages = futures_util::stream::unfold(Some(None), move |cursor| {
+        let (app, env) = (app.clone(), env.clone());
+        async move {
+            let cursor = cursor?;
+            let id = env.id;
+            let store = app.clone();
+            let rows = blocking(move || {
+                store
+                    .store
+                    .list_calls(id, cursor, EXPORT_PAGE)
+                    .map_err(|e| ops::OpError::one(500, "INTERNAL_ERROR", e.to_string(), "body"))
+            })
+            .await;
+            let rows = match rows {
+                Ok(rows) => rows,
+                Err(e) => {
+                    // the status line is long gone: ending the stream early is all that is
+                    // left, and a reader sees a truncated last line
+                    tracing::error!(error = ?e, "export stopped");
+                    return Some((Err(std::io::Error::other("export stopped")), None));
+                }
+            };
+            let next = (rows.len() == EXPORT_PAGE)
+                .then(|| rows.last().map(|r| (r.started_at, r.id)))
+                .flatten();
+            let view = env.view.read().await;
+            let mut page = Vec::with_capacity(rows.len() * 320);
+            for row in rows {
+                if serde_json::to_writer(&mut page, &call_body(row, &view.directory)).is_ok() {
+                    page.push(b'\n');
+                }
+            }
+            Some((Ok(Bytes::from(page)), next.map(Some)))
+        }
+    });
+    (
+        [(CONTENT_TYPE, "application/x-ndjson")],
+        Body::from_stream(pages),
+    )
+        .into_response()
 }
 
 fn parse_cursor(c: &str) -> Option<(Timestamp, u64)> {

@@ -58,6 +58,7 @@ pub fn router(app: Arc<App>) -> Router {
             post(agents::check_constraints),
         )
         .route("/calls", get(calls::list).post(calls::record))
+        .route("/calls/export", get(calls::export))
         .route(
             "/calls/import",
             post(calls::import).layer(DefaultBodyLimit::disable()),
