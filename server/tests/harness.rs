@@ -150,6 +150,18 @@ impl Server {
         (handler, source)
     }
 
+    /// `POST /api/v1/calls/import` of these NDJSON lines.
+    pub async fn import(&self, lines: &[String]) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/v1/calls/import", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/x-ndjson")
+            .body(lines.join("\n"))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Every call, following the cursor to the end.
     pub async fn all_calls(&self) -> Vec<Value> {
         all_calls(&self.http, &self.base, &self.token).await

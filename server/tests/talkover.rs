@@ -456,15 +456,7 @@ async fn import_reports_bad_lines_and_stores_only_good_ones() {
         json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered", "external_id": "i1"}).to_string(),
         json!({"direction": "outbound", "agent_id": handler, "to": "+442079460958", "started_at": "2024-01-03T10:00:00Z", "status": "busy"}).to_string(),
     ];
-    let res = s
-        .http
-        .post(format!("{}/api/v1/calls/import", s.base))
-        .bearer_auth(&s.token)
-        .header("content-type", "application/x-ndjson")
-        .body(lines.join("\n"))
-        .send()
-        .await
-        .unwrap();
+    let res = s.import(&lines).await;
     assert_eq!(res.status().as_u16(), 200);
     let report: serde_json::Value = res.json().await.unwrap();
     let d = &report["data"];
@@ -561,15 +553,7 @@ async fn export_streams_every_call_and_reads_back_to_the_same_stats() {
             _ => json!({"direction": "inbound", "from": contact, "to": "+14155550200", "started_at": at(13), "status": "completed", "duration_seconds": 30}),
         }.to_string());
     }
-    let res = s
-        .http
-        .post(format!("{}/api/v1/calls/import", s.base))
-        .bearer_auth(&s.token)
-        .header("content-type", "application/x-ndjson")
-        .body(lines.join("\n"))
-        .send()
-        .await
-        .unwrap();
+    let res = s.import(&lines).await;
     assert_eq!(res.status().as_u16(), 200);
 
     let res = s
