@@ -24,6 +24,7 @@
 //! - [`time`]: instants, zones, the local-day rule, date ranges.
 //! - [`callback`]: configuration, routing, stats.
 //! - [`usage`]: periods, usage by agent, daily and monthly buckets.
+//! - [`token`]: the shape of an API token.
 //! - [`wire`]: the JSON shapes of both APIs and the response validators.
 //!
 //! Errors: each area has its own enum; all implement [`ErrorCode`], whose `code()` is the
@@ -38,6 +39,7 @@ mod order;
 pub mod phone;
 mod slots;
 pub mod time;
+pub mod token;
 pub mod usage;
 pub mod wire;
 
@@ -52,6 +54,7 @@ pub use callback::{
 pub use error::ErrorCode;
 pub use phone::{PhoneError, PhoneNumber};
 pub use time::{DateRange, TimeError, Timestamp, Zone};
+pub use token::{ApiToken, TokenError};
 pub use usage::by_agent::UNASSIGNED;
 pub use usage::{
     Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, NumberUsage, Period, PeriodBounds,

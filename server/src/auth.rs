@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// The token prefix Talkover uses.
-pub const PREFIX: &str = "talq_";
+pub const PREFIX: &str = dialback_core::token::TOKEN_PREFIX;
 const BODY_LEN: usize = 40;
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -38,11 +38,12 @@ pub fn matches(presented: &[u8; 32], stored: &[u8; 32]) -> bool {
     presented.ct_eq(stored).into()
 }
 
-/// The token of an `Authorization: Bearer ...` header value, if it has the right shape.
+/// The token of an `Authorization: Bearer ...` header value, if it has the shape the core
+/// checks (the console checks the same before sending it).
 pub fn bearer(header: &str) -> Option<&str> {
     let (scheme, token) = header.trim().split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(PREFIX) && token.len() <= 200)
+    (scheme.eq_ignore_ascii_case("bearer") && dialback_core::ApiToken::parse(token).is_ok())
         .then_some(token)
 }
 
@@ -68,5 +69,6 @@ mod tests {
         assert_eq!(bearer("Basic talq_abc"), None);
         assert_eq!(bearer("Bearer abc"), None);
         assert_eq!(bearer("talq_abc"), None);
+        assert_eq!(bearer("Bearer talq_a%b"), None);
     }
 }
