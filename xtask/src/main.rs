@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         "loadtest" => load::loadtest(),
         "pkg" => pkg::pkg(),
+        "web" => pkg::web(),
         "bench-pkg" => pkg::bench(),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
@@ -49,6 +50,7 @@ const HELP: &str = "cargo xtask <task>
   fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)
   loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)
   pkg          build the npm package `dialback-core` into pkg/
+  web          build the admin console into web/dist/ (served by `dialback serve`)
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
 
@@ -90,10 +92,11 @@ fn setup() -> Result {
     Ok(())
 }
 
-/// The main job: the server with demo data (database `dialback.db` in the repository root,
-/// created on first start), printing its URL and a token.
+/// The main job: the console built, then the server with demo data (database `dialback.db` in
+/// the repository root, created on first start), printing its URL and a token.
 fn demo() -> Result {
     setup()?;
+    pkg::web()?;
     run(
         "cargo",
         &[
@@ -161,6 +164,7 @@ fn ci() -> Result {
         )?;
     }
     pkg::test()?;
+    pkg::web()?;
     run(
         "cargo",
         &["check", "--manifest-path", "core/fuzz/Cargo.toml"],

@@ -51,27 +51,7 @@ pub fn pkg() -> Result {
                 NAME,
             ],
         )?;
-        let module = format!("pkg/{dir}/{NAME}_bg.wasm");
-        run(
-            "node_modules/.bin/wasm-opt",
-            &[
-                "-Oz",
-                "--enable-bulk-memory",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-mutable-globals",
-                "--enable-reference-types",
-                "--enable-multivalue",
-                "--strip-debug",
-                "--strip-producers",
-                // true of every fresh Rust module: memory starts zeroed, the first 1 KiB unused
-                "--zero-filled-memory",
-                "--low-memory-unused",
-                &module,
-                "-o",
-                &module,
-            ],
-        )?;
+        optimise(&format!("pkg/{dir}/{NAME}_bg.wasm"))?;
     }
     copy("wasm/npm/node/index.mjs", "pkg/node/index.mjs")?;
     copy("wasm/npm/node/index.d.ts", "pkg/node/index.d.ts")?;
@@ -129,6 +109,57 @@ pub fn bench() -> Result {
     run("node", &["tests/pkg/bench.mjs", "pkg", "1000000"])
 }
 
+/// `cargo xtask web`: the console's static files in `web/dist/`, which `dialback serve`
+/// serves at `/`: one size-optimised wasm build, `wasm-bindgen --target web`, `wasm-opt`, and
+/// the repository's `index.html` and `web/console.css`.
+pub fn web() -> Result {
+    tools::wasm_bindgen()?;
+    tools::node_modules()?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--package",
+            "dialback-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ],
+    )?;
+    let dist = root().join("web/dist");
+    if dist.exists() {
+        fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear web/dist: {e}"))?;
+    }
+    run(
+        "wasm-bindgen",
+        &[
+            "target/wasm32-unknown-unknown/wasm-release/dialback-web.wasm",
+            "--target",
+            "web",
+            "--out-dir",
+            "web/dist",
+            "--out-name",
+            "dialback_web",
+            "--no-typescript",
+        ],
+    )?;
+    optimise("web/dist/dialback_web_bg.wasm")?;
+    copy("index.html", "web/dist/index.html")?;
+    copy("web/console.css", "web/dist/console.css")?;
+    let mut total = 0;
+    for file in [
+        "dialback_web_bg.wasm",
+        "dialback_web.js",
+        "console.css",
+        "index.html",
+    ] {
+        total += gzip_size(&dist.join(file))?;
+    }
+    eprintln!("\nweb/dist/: the console's first download is {total} bytes gzip -9");
+    Ok(())
+}
+
 /// Removes generated files, keeping the hand-written README.
 fn clean(pkg: &Path) -> Result {
     fs::create_dir_all(pkg).map_err(|e| e.to_string())?;
@@ -145,6 +176,30 @@ fn clean(pkg: &Path) -> Result {
         removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// `wasm-opt -Oz` in place, with the features the Rust toolchain's output uses.
+fn optimise(module: &str) -> Result {
+    run(
+        "node_modules/.bin/wasm-opt",
+        &[
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+            "--strip-debug",
+            "--strip-producers",
+            // true of every fresh Rust module: memory starts zeroed, the first 1 KiB unused
+            "--zero-filled-memory",
+            "--low-memory-unused",
+            module,
+            "-o",
+            module,
+        ],
+    )
 }
 
 fn copy(from: &str, to: &str) -> Result {

@@ -1,0 +1,169 @@
+//! The only module that talks to the network: where the APIs are, the token, and requests
+//! whose failures come back in plain words.
+
+use dialback_core::ApiToken;
+use gloo_net::http::Request;
+use serde::de::DeserializeOwned;
+
+const TOKEN_KEY: &str = "dialback.token";
+const TALKOVER_KEY: &str = "dialback.talkover";
+const AGENTPHONE_KEY: &str = "dialback.agentphone";
+
+/// Where the two APIs are and the token to send them. Bases default to the page's origin.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Connection {
+    /// Base URL of the Talkover side (`""` = this origin).
+    pub talkover: String,
+    /// Base URL of the AgentPhone side (`""` = this origin).
+    pub agentphone: String,
+    /// The token, if one was given.
+    pub token: Option<ApiToken>,
+}
+
+/// What went wrong with a request, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No token yet.
+    NotConnected,
+    /// 401: the server refused the token.
+    Unauthorized,
+    /// The request never got an answer: server down, wrong URL, or CORS.
+    Unreachable(String),
+    /// Any other non-2xx answer, with the server's message when it sent one.
+    Status(u16, String),
+    /// The answer was not the expected JSON.
+    BadResponse(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::NotConnected => {
+                f.write_str("Not connected: paste an API token on the Connect page.")
+            }
+            ApiError::Unauthorized => f.write_str(
+                "The server refused the token (401). Check that it is complete and still valid.",
+            ),
+            ApiError::Unreachable(url) => write!(
+                f,
+                "Could not reach {url}. The server may be down or the URL wrong; if it is \
+                 another site, it may not allow requests from this page (CORS)."
+            ),
+            ApiError::Status(code, message) => write!(f, "The server answered {code}: {message}"),
+            ApiError::BadResponse(why) => {
+                write!(f, "The server's answer was not understood: {why}")
+            }
+        }
+    }
+}
+
+fn storage(persistent: bool) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    if persistent {
+        window.local_storage().ok().flatten()
+    } else {
+        window.session_storage().ok().flatten()
+    }
+}
+
+fn stored(key: &str) -> Option<String> {
+    storage(false)
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .or_else(|| storage(true).and_then(|s| s.get_item(key).ok().flatten()))
+}
+
+impl Connection {
+    /// The connection saved in this tab (or remembered on this device).
+    pub fn load() -> Connection {
+        Connection {
+            talkover: stored(TALKOVER_KEY).unwrap_or_default(),
+            agentphone: stored(AGENTPHONE_KEY).unwrap_or_default(),
+            token: stored(TOKEN_KEY).and_then(|t| ApiToken::parse(&t).ok()),
+        }
+    }
+
+    /// Saves it for this tab, or also on this device when `remember` is set (otherwise any
+    /// remembered copy is forgotten).
+    pub fn save(&self, remember: bool) {
+        let token = self.token.as_ref().map(|t| t.as_str()).unwrap_or("");
+        for (persistent, keep) in [(false, true), (true, remember)] {
+            let Some(s) = storage(persistent) else {
+                continue;
+            };
+            for (key, value) in [
+                (TOKEN_KEY, token),
+                (TALKOVER_KEY, self.talkover.as_str()),
+                (AGENTPHONE_KEY, self.agentphone.as_str()),
+            ] {
+                let _ = if keep && !value.is_empty() {
+                    s.set_item(key, value)
+                } else {
+                    s.remove_item(key)
+                };
+            }
+        }
+    }
+
+    /// A `#token=...` fragment (what `dialback serve --demo` prints) moves into this tab's
+    /// storage and out of the address bar, so it is not bookmarked or shared by accident.
+    pub fn adopt_fragment_token() -> Option<Connection> {
+        let window = web_sys::window()?;
+        let location = window.location();
+        let hash = location.hash().ok()?;
+        let token = hash.strip_prefix("#token=")?;
+        let token = js_sys::decode_uri_component(token).ok()?.as_string()?;
+        let path = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+        let mut connection = Connection::load();
+        connection.token = Some(ApiToken::parse(&token).ok()?);
+        connection.save(false);
+        Some(connection)
+    }
+
+    /// `GET` a Talkover path (`/api/v1/...`).
+    pub async fn talkover<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.get(&self.talkover, path).await
+    }
+
+    /// `GET` an AgentPhone path (`/v1/...`).
+    pub async fn agentphone<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.get(&self.agentphone, path).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, base: &str, path: &str) -> Result<T, ApiError> {
+        let token = self.token.as_ref().ok_or(ApiError::NotConnected)?;
+        let url = format!("{}{path}", base.trim_end_matches('/'));
+        let response = Request::get(&url)
+            .header("Authorization", &format!("Bearer {}", token.as_str()))
+            .send()
+            .await
+            .map_err(|_| {
+                ApiError::Unreachable(if base.is_empty() {
+                    "this server".into()
+                } else {
+                    base.into()
+                })
+            })?;
+        match response.status() {
+            200..=299 => response
+                .json::<T>()
+                .await
+                .map_err(|e| ApiError::BadResponse(e.to_string())),
+            401 => Err(ApiError::Unauthorized),
+            code => {
+                let body: serde_json::Value = response.json().await.unwrap_or_default();
+                let message = ["message", "error", "detail"]
+                    .iter()
+                    .find_map(|k| body.get(k).and_then(|v| v.as_str()).map(str::to_owned))
+                    .unwrap_or_else(|| response.status_text());
+                Err(ApiError::Status(code, message))
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Connect: where the APIs are and the token, checked by the core before any request.
+
+use dialback_core::{ApiToken, ErrorCode};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use crate::api::Connection;
+
+/// The Connect page.
+#[component]
+pub fn Connect() -> impl IntoView {
+    let connection = expect_context::<RwSignal<Connection>>();
+    let current = connection.get_untracked();
+    let talkover = RwSignal::new(current.talkover.clone());
+    let agentphone = RwSignal::new(current.agentphone.clone());
+    let token_text = RwSignal::new(
+        current
+            .token
+            .as_ref()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let remember = RwSignal::new(false);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let parsed = Memo::new(move |_| ApiToken::parse(&token_text.get()));
+
+    let save = move || {
+        let next = Connection {
+            talkover: talkover.get_untracked().trim().to_owned(),
+            agentphone: agentphone.get_untracked().trim().to_owned(),
+            token: parsed.get_untracked().ok(),
+        };
+        next.save(remember.get_untracked());
+        connection.set(next.clone());
+        next
+    };
+    let test = move |_| {
+        let next = save();
+        status.set(None);
+        spawn_local(async move {
+            let result = next.talkover::<Value>("/api/v1/agents?per_page=100").await;
+            status.set(Some(match result {
+                Ok(body) => {
+                    let n = body
+                        .get("data")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len);
+                    Ok(format!(
+                        "Connected: the server answered and lists {n} agents."
+                    ))
+                }
+                Err(e) => Err(e.to_string()),
+            }));
+        });
+    };
+
+    view! {
+        <h1>"Connect"</h1>
+        <p class="hint">"Both APIs default to this page's own server. The token is kept for this tab only unless you tick “remember”."</p>
+        <form class="panel" on:submit=move |ev| { ev.prevent_default(); test(()); }>
+            <label for="token">"API token"</label>
+            <input id="token" type="password" autocomplete="off" spellcheck="false"
+                placeholder="talq_…"
+                aria-describedby="token-help"
+                prop:value=move || token_text.get()
+                on:input=move |ev| token_text.set(event_target_value(&ev))/>
+            <p id="token-help" class="field-note" role="status">
+                {move || match parsed.get() {
+                    Ok(_) => "Looks like a token.".to_owned(),
+                    Err(e) => format!("{} ({})", e, e.code()),
+                }}
+            </p>
+            <label for="talkover">"Talkover API base URL"</label>
+            <input id="talkover" type="url" placeholder="(this server)"
+                prop:value=move || talkover.get()
+                on:input=move |ev| talkover.set(event_target_value(&ev))/>
+            <label for="agentphone">"AgentPhone API base URL"</label>
+            <input id="agentphone" type="url" placeholder="(this server)"
+                prop:value=move || agentphone.get()
+                on:input=move |ev| agentphone.set(event_target_value(&ev))/>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || remember.get()
+                    on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                "Remember on this device"
+            </label>
+            <button type="submit" disabled=move || parsed.get().is_err()>"Save and test connection"</button>
+        </form>
+        <div role="status" aria-live="polite">
+            {move || status.get().map(|s| match s {
+                Ok(text) => view! { <p class="ok">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="error">{text}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
