@@ -22,20 +22,7 @@ const NAME: &str = "dialback_core";
 
 /// Builds `pkg/` and prints the module's size.
 pub fn pkg() -> Result {
-    tools::wasm_bindgen()?;
-    tools::node_modules()?;
-    run(
-        "cargo",
-        &[
-            "build",
-            "--package",
-            "dialback-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
-    )?;
+    build_wasm("dialback-wasm")?;
     let pkg = root().join("pkg");
     clean(&pkg)?;
     for (target, dir) in [("experimental-nodejs-module", "node"), ("web", "web")] {
@@ -113,20 +100,7 @@ pub fn bench() -> Result {
 /// serves at `/`: one size-optimised wasm build, `wasm-bindgen --target web`, `wasm-opt`, and
 /// the repository's `index.html` and `web/console.css`.
 pub fn web() -> Result {
-    tools::wasm_bindgen()?;
-    tools::node_modules()?;
-    run(
-        "cargo",
-        &[
-            "build",
-            "--package",
-            "dialback-web",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm-release",
-        ],
-    )?;
+    build_wasm("dialback-web")?;
     let dist = root().join("web/dist");
     if dist.exists() {
         fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear web/dist: {e}"))?;
@@ -176,6 +150,24 @@ fn clean(pkg: &Path) -> Result {
         removed.map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// The tools, then a `wasm-release` build of `package` for wasm32.
+fn build_wasm(package: &str) -> Result {
+    tools::wasm_bindgen()?;
+    tools::node_modules()?;
+    run(
+        "cargo",
+        &[
+            "build",
+            "--package",
+            package,
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+        ],
+    )
 }
 
 /// `wasm-opt -Oz` in place, with the features the Rust toolchain's output uses.
