@@ -15,20 +15,20 @@ function copy(s, at, end) {
 }
 
 /**
- * Reads `usagePeriod`'s arguments: the period as its index (0–2), the zone name and the
- * instant copied into wasm memory at `ptr` (room for `cap` bytes). Returns
- * `tz.length | now.length << 10 | period << 20`, or -1 for anything else (the caller then
- * takes the general path, which reports what was wrong).
+ * Copies `usagePeriod`'s three arguments, if they are short ASCII strings, into wasm memory at
+ * `ptr` (room for `cap` bytes) and returns their lengths packed ten bits each; -1 for
+ * anything else (the caller then takes the general path, which reports what was wrong).
+ * What the strings mean is the core's business, not this helper's.
  */
 export function read_args(memory, ptr, cap, period, tz, now) {
-  const p = period === 'month' ? 1 : period === 'week' ? 0 : period === 'year' ? 2 : -1;
-  if (p < 0 || typeof tz !== 'string' || typeof now !== 'string') return -1;
+  if (typeof period !== 'string' || typeof tz !== 'string' || typeof now !== 'string') return -1;
   // a view of memory goes stale (length 0) when memory grows
   if (bytes === null || bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
   const end = ptr + cap;
-  let at = copy(tz, ptr, end);
+  let at = copy(period, ptr, end);
+  if (at >= 0) at = copy(tz, at, end);
   if (at >= 0) at = copy(now, at, end);
-  return at < 0 ? -1 : tz.length | (now.length << 10) | (p << 20);
+  return at < 0 ? -1 : period.length | (tz.length << 10) | (now.length << 20);
 }
 
 const PERIODS = ['week', 'month', 'year'];

@@ -33,18 +33,15 @@ pub fn usage_period(
     });
     let bounds = match u32::try_from(packed) {
         Ok(packed) => {
-            let (tz_len, now_len) = ((packed & 0x3ff) as usize, (packed >> 10 & 0x3ff) as usize);
+            let len = |shift: u32| (packed >> shift & 0x3ff) as usize;
+            let (a, b, c) = (len(0), len(0) + len(10), len(0) + len(10) + len(20));
             let text = |r: std::ops::Range<usize>| {
                 scratch
                     .get(r)
                     .and_then(|s| std::str::from_utf8(s).ok())
                     .unwrap_or_default()
             };
-            let period = ["week", "month", "year"]
-                .get((packed >> 20) as usize)
-                .copied()
-                .unwrap_or_default();
-            bounds(period, text(0..tz_len), text(tz_len..tz_len + now_len))?
+            bounds(text(0..a), text(a..b), text(b..c))?
         }
         Err(_) => bounds(
             &string(period, "period", "INVALID_PERIOD")?,
