@@ -1,9 +1,12 @@
 //! The only module that talks to the network: where the APIs are, the token, and requests
 //! whose failures come back in plain words.
 
-use dialback_core::ApiToken;
-use gloo_net::http::Request;
+use dialback_core::wire::FieldError;
+use dialback_core::wire::talkover::{AgentBody, Page};
+use dialback_core::{ApiToken, ConfigError};
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 const TOKEN_KEY: &str = "dialback.token";
 const TALKOVER_KEY: &str = "dialback.talkover";
@@ -29,6 +32,9 @@ pub enum ApiError {
     Unauthorized,
     /// The request never got an answer: server down, wrong URL, or CORS.
     Unreachable(String),
+    /// The server refused the request's content (4xx with field errors): each problem with
+    /// its field, so forms can show it next to the right input.
+    Rejected(u16, Vec<FieldError>),
     /// Any other non-2xx answer, with the server's message when it sent one.
     Status(u16, String),
     /// The answer was not the expected JSON.
@@ -49,6 +55,13 @@ impl std::fmt::Display for ApiError {
                 "Could not reach {url}. The server may be down or the URL wrong; if it is \
                  another site, it may not allow requests from this page (CORS)."
             ),
+            ApiError::Rejected(code, errors) => {
+                write!(f, "The server refused the request ({code})")?;
+                for e in errors {
+                    write!(f, "; {}: {} ({})", e.field, e.message, e.code)?;
+                }
+                Ok(())
+            }
             ApiError::Status(code, message) => write!(f, "The server answered {code}: {message}"),
             ApiError::BadResponse(why) => {
                 write!(f, "The server's answer was not understood: {why}")
@@ -128,28 +141,63 @@ impl Connection {
 
     /// `GET` a Talkover path (`/api/v1/...`).
     pub async fn talkover<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.get(&self.talkover, path).await
+        self.send(Method::GET, &self.talkover, path, None).await
+    }
+
+    /// A Talkover write (`POST`, `PATCH`, `DELETE`) with an optional JSON body.
+    pub async fn talkover_send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, ApiError> {
+        self.send(method, &self.talkover, path, body).await
     }
 
     /// `GET` an AgentPhone path (`/v1/...`).
     pub async fn agentphone<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.get(&self.agentphone, path).await
+        self.send(Method::GET, &self.agentphone, path, None).await
     }
 
-    async fn get<T: DeserializeOwned>(&self, base: &str, path: &str) -> Result<T, ApiError> {
+    /// Every agent, page after page (the API pages at most 100 at a time).
+    pub async fn all_agents(&self) -> Result<Vec<AgentBody>, ApiError> {
+        let mut agents = Vec::new();
+        for page in 1..=MAX_AGENT_PAGES {
+            let body: Page<AgentBody> = self
+                .talkover(&format!("/api/v1/agents?per_page=100&page={page}"))
+                .await?;
+            agents.extend(body.data);
+            if page >= body.meta.last_page {
+                break;
+            }
+        }
+        Ok(agents)
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        base: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, ApiError> {
         let token = self.token.as_ref().ok_or(ApiError::NotConnected)?;
         let url = format!("{}{path}", base.trim_end_matches('/'));
-        let response = Request::get(&url)
-            .header("Authorization", &format!("Bearer {}", token.as_str()))
-            .send()
-            .await
-            .map_err(|_| {
-                ApiError::Unreachable(if base.is_empty() {
-                    "this server".into()
-                } else {
-                    base.into()
-                })
-            })?;
+        let request = RequestBuilder::new(&url)
+            .method(method)
+            .header("Authorization", &format!("Bearer {}", token.as_str()));
+        let request = match body {
+            Some(body) => request.json(body),
+            None => request.build(),
+        }
+        .map_err(|e| ApiError::BadResponse(e.to_string()))?;
+        let response = request.send().await.map_err(|_| {
+            ApiError::Unreachable(if base.is_empty() {
+                "this server".into()
+            } else {
+                base.into()
+            })
+        })?;
         match response.status() {
             200..=299 => response
                 .json::<T>()
@@ -157,13 +205,61 @@ impl Connection {
                 .map_err(|e| ApiError::BadResponse(e.to_string())),
             401 => Err(ApiError::Unauthorized),
             code => {
-                let body: serde_json::Value = response.json().await.unwrap_or_default();
-                let message = ["message", "error", "detail"]
-                    .iter()
-                    .find_map(|k| body.get(k).and_then(|v| v.as_str()).map(str::to_owned))
-                    .unwrap_or_else(|| response.status_text());
-                Err(ApiError::Status(code, message))
+                let body: Value = response.json().await.unwrap_or_default();
+                Err(refusal(code, &body).unwrap_or_else(|| {
+                    ApiError::Status(code, message_of(&body).unwrap_or(response.status_text()))
+                }))
             }
         }
     }
+}
+
+/// Enough pages for 10,000 agents; a directory larger than that is not a console's job.
+const MAX_AGENT_PAGES: u64 = 100;
+
+/// The field errors in a refusal, from either API's shape: Talkover's
+/// `{"success": false, "message", "code", "errors": [{code, message, field, index}]}` (or
+/// only its `message`/`code`), or AgentPhone's `{"detail": [{"loc", "msg", "type"}]}`.
+pub fn refusal(status: u16, body: &Value) -> Option<ApiError> {
+    if !(400..500).contains(&status) {
+        return None;
+    }
+    if let Some(errors) = body.get("errors").cloned()
+        && let Ok(errors) = serde_json::from_value::<Vec<FieldError>>(errors)
+        && !errors.is_empty()
+    {
+        return Some(ApiError::Rejected(status, errors));
+    }
+    if let (Some(code), Some(message)) = (
+        body.get("code").and_then(Value::as_str),
+        body.get("message").and_then(Value::as_str),
+    ) {
+        // the seed's shape has no field: the callback codes still say which one
+        let field = ConfigError::field_of_code(code).unwrap_or("");
+        return Some(ApiError::Rejected(
+            status,
+            vec![FieldError::new(code, message, field, None)],
+        ));
+    }
+    let detail = body.get("detail")?.as_array()?;
+    let errors: Vec<FieldError> = detail
+        .iter()
+        .filter_map(|d| {
+            let loc = d.get("loc")?.as_array()?;
+            let field = loc.last().and_then(Value::as_str).unwrap_or("");
+            Some(FieldError::new(
+                d.get("type").and_then(Value::as_str).unwrap_or("INVALID"),
+                d.get("msg").and_then(Value::as_str).unwrap_or(""),
+                field,
+                None,
+            ))
+        })
+        .collect();
+    (!errors.is_empty()).then_some(ApiError::Rejected(status, errors))
+}
+
+fn message_of(body: &Value) -> Option<String> {
+    ["message", "error", "detail"]
+        .iter()
+        .find_map(|k| body.get(k).and_then(Value::as_str).map(str::to_owned))
 }

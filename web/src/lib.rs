@@ -4,18 +4,28 @@
 //! check what users type and what the APIs return, and talks to any server that speaks the
 //! Talkover and AgentPhone shapes (`api.rs` is the only module that touches the network).
 //!
-//! Pages so far: Connect and Usage. Agents, callback routing, the routing simulator and
-//! callback stats are the next ones (issue 5).
+//! Pages: Connect, Agents, Callback routing, the routing simulator, Callback stats and
+//! Usage. Each page keeps its filters in the URL's query, so a view can be bookmarked.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+mod agents;
 mod api;
+mod callbacks;
 mod connect;
+pub mod format;
+mod simulate;
+mod stats;
+pub mod ui;
 mod usage;
 
-pub use api::{ApiError, Connection};
+pub use agents::{filter as filter_agents, split_failure};
+pub use api::{ApiError, Connection, refusal};
+pub use callbacks::{callback_body, check as check_callback};
+pub use simulate::simulation_body;
+pub use usage::days_so_far;
 
 /// The whole console.
 #[component]
@@ -29,12 +39,20 @@ pub fn App() -> impl IntoView {
                 <strong class="brand">"Dialback"</strong>
                 <nav aria-label="Main">
                     <A href="/">"Connect"</A>
+                    <A href="/agents">"Agents"</A>
+                    <A href="/callbacks">"Callback routing"</A>
+                    <A href="/simulate">"Simulator"</A>
+                    <A href="/stats">"Callback stats"</A>
                     <A href="/usage">"Usage"</A>
                 </nav>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"No such page."</p> }>
                     <Route path=path!("/") view=connect::Connect/>
+                    <Route path=path!("/agents") view=agents::Agents/>
+                    <Route path=path!("/callbacks") view=callbacks::Callbacks/>
+                    <Route path=path!("/simulate") view=simulate::Simulate/>
+                    <Route path=path!("/stats") view=stats::Stats/>
                     <Route path=path!("/usage") view=usage::Usage/>
                 </Routes>
             </main>

@@ -2,15 +2,19 @@
 //! from the core (shown in the zone and in UTC), the rows from the AgentPhone API, and the
 //! core's validator says whether they add up.
 
-use chrono::Timelike;
-use dialback_core::wire::agentphone::{AgentUsageRow, UsageByAgentResponse};
-use dialback_core::{
-    Inconsistency, Period, Timestamp, Zone, usage_period, validate_usage_by_agent,
-};
+use dialback_core::wire::agentphone::{AgentUsageRow, DailyUsageResponse, UsageByAgentResponse};
+use dialback_core::{Period, Timestamp, Zone, usage_period, validate_usage_by_agent};
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
 
 use crate::api::{ApiError, Connection};
+use crate::format::{Cell, csv, duration, local_time};
+use crate::ui::{
+    Bar, BarChart, ColumnChart, CsvLink, Warnings, ZoneInput, browser_zone, loaded, now,
+};
+
+/// The longest period, in days: what the daily chart may ask for.
+const MAX_DAYS: i64 = 366;
 
 /// The Usage page; its period and zone live in the URL (`?period=week&tz=Asia/Kathmandu`).
 #[component]
@@ -42,8 +46,21 @@ pub fn Usage() -> impl IntoView {
             Ok::<_, ApiError>((body, problems))
         }
     });
+    let daily = LocalResource::new(move || {
+        let c = connection.get();
+        let p = period.get();
+        let z = zone.get();
+        async move {
+            let z = z.map_err(|e| ApiError::BadResponse(e.to_string()))?;
+            let days = days_so_far(p, z, now());
+            let tz = js_sys::encode_uri_component(z.name());
+            let body: DailyUsageResponse = c
+                .agentphone(&format!("/v1/usage/daily?days={days}&tz={tz}"))
+                .await?;
+            Ok::<_, ApiError>(body)
+        }
+    });
 
-    let zones: Vec<&'static str> = Zone::all_names().collect();
     view! {
         <h1>"Usage by agent"</h1>
         <form class="filters" on:submit=|ev| ev.prevent_default()>
@@ -53,34 +70,38 @@ pub fn Usage() -> impl IntoView {
                     <option value=p.as_str() selected=move || period.get() == p>{label(p)}</option>
                 })}
             </select>
-            <label for="tz">"Time zone"</label>
-            <input id="tz" list="zones" autocomplete="off" spellcheck="false"
-                prop:value=move || tz_text.get()
-                on:change=move |ev| set_tz.set(Some(event_target_value(&ev)))/>
-            <datalist id="zones">
-                {zones.into_iter().map(|z| view! { <option value=z/> }).collect_view()}
-            </datalist>
-            <p class="field-note" role="status">
-                {move || zone.get().err().map(|e| e.to_string())}
-            </p>
+            <ZoneInput value=tz_text on_change=move |v| set_tz.set(Some(v))/>
         </form>
         {move || zone.get().ok().map(|z| view! { <Bounds period=period.get() zone=z/> })}
         <section aria-live="polite">
-            {move || match data.get() {
-                None => view! { <p class="loading">"Loading usage…"</p> }.into_any(),
-                Some(Err(e)) => view! {
-                    <div class="error" role="alert">
-                        <p>{e.to_string()}</p>
-                        <button on:click=move |_| data.refetch()>"Retry"</button>
-                    </div>
-                }.into_any(),
-                Some(Ok((body, problems))) => view! {
+            {loaded("usage", data, move |(body, problems)| {
+                let file = format!("usage-{}-{}.csv", body.period, tz_text.get_untracked().replace('/', "-"));
+                view! {
                     <Warnings problems=problems/>
-                    <UsageTable rows=body.data sort=sort/>
-                }.into_any(),
-            }}
+                    <UsageTable rows=body.data sort=sort file=file/>
+                }
+            })}
+        </section>
+        <section aria-live="polite">
+            <h2>"Day by day"</h2>
+            {loaded("daily usage", daily, |body: DailyUsageResponse| {
+                let bars: Vec<Bar> = body.data.iter().map(|d| Bar {
+                    label: d.date.clone(),
+                    value: d.total_seconds as f64,
+                    shown: format!("{}, {} calls, {} messages",
+                        duration(i64::try_from(d.total_seconds).unwrap_or(i64::MAX)), d.calls, d.messages),
+                }).collect();
+                view! { <ColumnChart title="Call time per day".to_owned() bars=bars/> }
+            })}
         </section>
     }
+}
+
+/// How many local days of `period` have begun by `now` in `zone`, today included: what the
+/// daily chart asks for.
+pub fn days_so_far(period: Period, zone: Zone, now: Timestamp) -> i64 {
+    let start = zone.date_of(usage_period(period, zone, now).period_start);
+    ((zone.date_of(now) - start).num_days() + 1).clamp(1, MAX_DAYS)
 }
 
 fn label(p: Period) -> &'static str {
@@ -91,58 +112,18 @@ fn label(p: Period) -> &'static str {
     }
 }
 
-/// The zone the browser runs in, from `Intl`; UTC if it cannot say.
-fn browser_zone() -> String {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-        .resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| "UTC".to_owned())
-}
-
-fn now() -> Timestamp {
-    Timestamp::from_unix_millis_f64(js_sys::Date::now()).unwrap_or(Timestamp::EPOCH)
-}
-
 /// The period's first and last instant, in the zone and in UTC, computed by the core.
 #[component]
 fn Bounds(period: Period, zone: Zone) -> impl IntoView {
     let b = usage_period(period, zone, now());
-    let local = |t: Timestamp| {
-        let l = zone.local(t);
-        format!(
-            "{} {:02}:{:02}:{:02}",
-            l.date(),
-            l.hour(),
-            l.minute(),
-            l.second()
-        )
-    };
     view! {
         <dl class="bounds">
-            <dt>{format!("Starts ({})", zone.name())}</dt><dd>{local(b.period_start)}</dd>
-            <dt>{format!("Ends ({})", zone.name())}</dt><dd>{local(b.period_end)}</dd>
-            <dt>"Starts (UTC)"</dt><dd><code>{b.period_start.to_string()}</code></dd>
-            <dt>"Ends (UTC)"</dt><dd><code>{b.period_end.to_string()}</code></dd>
+            <dt>{format!("Starts ({})", zone.name())}</dt><dd data-bound="local-start">{local_time(zone, b.period_start)}</dd>
+            <dt>{format!("Ends ({})", zone.name())}</dt><dd data-bound="local-end">{local_time(zone, b.period_end)}</dd>
+            <dt>"Starts (UTC)"</dt><dd data-bound="utc-start"><code>{b.period_start.to_string()}</code></dd>
+            <dt>"Ends (UTC)"</dt><dd data-bound="utc-end"><code>{b.period_end.to_string()}</code></dd>
         </dl>
     }
-}
-
-#[component]
-fn Warnings(problems: Vec<Inconsistency>) -> impl IntoView {
-    (!problems.is_empty()).then(|| {
-        view! {
-            <div class="warning" role="alert">
-                <p>"This response does not add up:"</p>
-                <ul>
-                    {problems.into_iter().map(|p| view! {
-                        <li><code>{p.code}</code>" "{p.message}</li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        }
-    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,10 +135,39 @@ enum Sort {
 }
 
 #[component]
-fn UsageTable(rows: Vec<AgentUsageRow>, sort: RwSignal<Sort>) -> impl IntoView {
+fn UsageTable(rows: Vec<AgentUsageRow>, sort: RwSignal<Sort>, file: String) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p class="empty">"No activity in this period."</p> }.into_any();
     }
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|r| Bar {
+            label: r.agent_name.clone(),
+            value: r.total_seconds as f64,
+            shown: duration(r.total_seconds),
+        })
+        .collect();
+    let document = csv(
+        &[
+            "agent_id",
+            "agent_name",
+            "messages",
+            "calls",
+            "total_seconds",
+        ],
+        &rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(r.agent_id.clone().unwrap_or_default()),
+                    Cell::Text(r.agent_name.clone()),
+                    Cell::Int(r.messages),
+                    Cell::Int(r.calls),
+                    Cell::Int(r.total_seconds),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
     let totals = rows.iter().fold((0, 0, 0), |(m, c, s), r| {
         (m + r.messages, c + r.calls, s + r.total_seconds)
     });
@@ -179,7 +189,8 @@ fn UsageTable(rows: Vec<AgentUsageRow>, sort: RwSignal<Sort>) -> impl IntoView {
         }
     };
     view! {
-        <table>
+        <BarChart title="Call time per agent".to_owned() bars=bars/>
+        <table class="usage">
             <thead><tr>
                 {header(Sort::Name, "Agent")}
                 {header(Sort::Messages, "Messages")}
@@ -201,37 +212,7 @@ fn UsageTable(rows: Vec<AgentUsageRow>, sort: RwSignal<Sort>) -> impl IntoView {
                 <td>{totals.0}</td><td>{totals.1}</td><td>{duration(totals.2)}</td>
             </tr></tfoot>
         </table>
+        <CsvLink filename=file document=document/>
     }
     .into_any()
-}
-
-/// `1 h 02 min 05 s`, for call time.
-pub fn duration(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 {
-        format!("{h} h {m:02} min {s:02} s")
-    } else if m > 0 {
-        format!("{m} min {s:02} s")
-    } else {
-        format!("{s} s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn call_time_reads_naturally() {
-        for (secs, text) in [
-            (0, "0 s"),
-            (59, "59 s"),
-            (60, "1 min 00 s"),
-            (3_599, "59 min 59 s"),
-            (3_600, "1 h 00 min 00 s"),
-            (152_856, "42 h 27 min 36 s"),
-        ] {
-            assert_eq!(duration(secs), text);
-        }
-    }
 }

@@ -188,6 +188,22 @@ impl ConfigError {
         }
     }
 
+    /// The field a problem code is about, for answers that carry only a `code` (the seed's
+    /// error shape): a client can still put the message next to the right input.
+    pub fn field_of_code(code: &str) -> Option<&'static str> {
+        Some(match code {
+            "AGENT_NOT_FOUND" | "INVALID_AGENT_DIRECTION" => "agent_id",
+            "SOURCE_AGENT_IDS_REQUIRED"
+            | "INVALID_SOURCE_AGENT_ID"
+            | "SOURCE_AGENT_NOT_FOUND"
+            | "INVALID_SOURCE_AGENT_DIRECTION"
+            | "DUPLICATE_SOURCE_AGENT_ID" => "source_agent_ids",
+            "INVALID_LOOKBACK_DAYS" => "lookback_days",
+            "INVALID_CALL_STATUS" => "callback_trigger_statuses",
+            _ => return None,
+        })
+    }
+
     /// The array position the problem is about, for per-entry problems.
     pub fn index(&self) -> Option<usize> {
         match self {

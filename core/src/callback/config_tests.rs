@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::agent::{Agent, AgentDirectory, AgentId, Direction};
 use crate::call::CallStatus;
-use crate::callback::config::{LookbackDays, validate_callback_config};
+use crate::callback::config::{ConfigError, LookbackDays, validate_callback_config};
 use crate::error::ErrorCode;
 
 const HANDLER: &str = "00000000-0000-0000-0000-000000000001";
@@ -241,4 +241,42 @@ fn config_serialises_only_what_was_set() {
         serde_json::to_value(&c).unwrap(),
         json!({"source_agent_ids": [SALES], "lookback_days": 14, "callback_trigger_statuses": ["no-answer"]})
     );
+}
+
+#[test]
+fn every_code_names_its_field() {
+    let id: AgentId = SALES.parse().unwrap();
+    let every = [
+        ConfigError::AgentNotFound("x".into()),
+        ConfigError::InvalidAgentDirection,
+        ConfigError::SourceAgentIdsRequired,
+        ConfigError::InvalidSourceAgentId {
+            index: 0,
+            value: "1".into(),
+        },
+        ConfigError::SourceAgentNotFound { index: 0, id },
+        ConfigError::InvalidSourceAgentDirection {
+            index: 0,
+            id,
+            name: "n".into(),
+        },
+        ConfigError::DuplicateSourceAgentId {
+            index: 1,
+            first: 0,
+            id,
+        },
+        ConfigError::InvalidLookbackDays("0".into()),
+        ConfigError::InvalidCallStatus {
+            index: None,
+            value: "1".into(),
+        },
+    ];
+    for e in &every {
+        assert_eq!(
+            ConfigError::field_of_code(e.code()),
+            Some(e.field()),
+            "{e:?}"
+        );
+    }
+    assert_eq!(ConfigError::field_of_code("NOT_A_CODE"), None);
 }

@@ -90,13 +90,14 @@ pub async fn by_agent(
     Ok(Json(view.activity.by_agent(&bounds, &view.directory)))
 }
 
-/// `GET /v1/usage/daily?days=N&tz=`: the last N local days, today included.
+/// `GET /v1/usage/daily?days=N&tz=`: the last N local days, today included (up to 366: a
+/// leap year so far, which the console asks for on December 31).
 pub async fn daily(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Query(q): Q,
 ) -> Result<Json<DailyUsageResponse>, UsageError> {
     let mut p = Params::default();
-    let days = p.count(&q, "days", 30, 365);
+    let days = p.count(&q, "days", 30, 366);
     let zone = p.zone(&q);
     p.done()?;
     let today = zone.date_of(clock());

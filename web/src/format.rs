@@ -1,0 +1,274 @@
+//! Pure pieces of the console: how numbers, times and CSV read, which days a date preset
+//! covers, and which problems belong to which field. No DOM here, so they are tested natively
+//! and in the browser (`web/tests/browser.rs`).
+
+use chrono::{Datelike, Days, NaiveDate, Timelike};
+use dialback_core::wire::FieldError;
+use dialback_core::{Timestamp, Zone};
+
+/// `1 h 02 min 05 s`, for call time.
+pub fn duration(seconds: i64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h} h {m:02} min {s:02} s")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// `part` as a share of `whole` with one decimal (`"42.9%"`), or `"–"` when `whole` is 0:
+/// a rate of nothing is not 0%.
+pub fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        return "–".to_owned();
+    }
+    // integer tenths, rounded half up, so 1/3 reads 33.3% in every browser
+    let tenths = (part.saturating_mul(2000) + whole) / (2 * whole);
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// `2026-11-22 18:15:00`: an instant as a wall-clock time in `zone`.
+pub fn local_time(zone: Zone, t: Timestamp) -> String {
+    let l = zone.local(t);
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        l.date(),
+        l.hour(),
+        l.minute(),
+        l.second()
+    )
+}
+
+/// A CSV document (RFC 4180, CRLF line ends). Fields with commas, quotes or line breaks are
+/// quoted; a text field starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` so a
+/// spreadsheet shows an agent named `=HYPERLINK(..)` instead of running it.
+pub fn csv(header: &[&str], rows: &[Vec<Cell>]) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
+        let mut first = true;
+        for cell in cells {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            if cell.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&cell.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(&cell);
+            }
+        }
+        out.push_str("\r\n");
+    };
+    line(&mut out, &mut header.iter().map(|h| (*h).to_owned()));
+    for row in rows {
+        line(&mut out, &mut row.iter().map(Cell::text));
+    }
+    out
+}
+
+/// One CSV value: numbers are written as they are, text is guarded against formulas.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Any text (names, ids, dates).
+    Text(String),
+    /// A count or a number of seconds.
+    Int(i64),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Int(n) => n.to_string(),
+            Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+            Cell::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// A `data:` URL for a CSV document, for a download link (no Blob bookkeeping needed).
+pub fn csv_data_url(document: &str) -> String {
+    let mut url = String::from("data:text/csv;charset=utf-8,");
+    for b in document.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            url.push(char::from(b));
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    url
+}
+
+/// The date ranges the stats page offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Today and the six days before it.
+    Last7,
+    /// Today and the 29 days before it.
+    Last30,
+    /// Today and the 89 days before it.
+    Last90,
+    /// From the first of this month to today.
+    ThisMonth,
+    /// The dates in the URL.
+    Custom,
+}
+
+impl Preset {
+    /// Every preset, in the order shown.
+    pub const ALL: [Preset; 5] = [
+        Preset::Last7,
+        Preset::Last30,
+        Preset::Last90,
+        Preset::ThisMonth,
+        Preset::Custom,
+    ];
+
+    /// Its name in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Preset::Last7 => "7d",
+            Preset::Last30 => "30d",
+            Preset::Last90 => "90d",
+            Preset::ThisMonth => "month",
+            Preset::Custom => "custom",
+        }
+    }
+
+    /// Its label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Last7 => "Last 7 days",
+            Preset::Last30 => "Last 30 days",
+            Preset::Last90 => "Last 90 days",
+            Preset::ThisMonth => "This month",
+            Preset::Custom => "Custom",
+        }
+    }
+
+    /// From its URL name; anything else is the default, the last 30 days.
+    pub fn from_key(key: &str) -> Preset {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.key() == key)
+            .unwrap_or(Preset::Last30)
+    }
+
+    /// The inclusive days it covers when it is `today` in the chosen zone (`None` for
+    /// Custom, whose days come from the user).
+    pub fn days(self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let back = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+        match self {
+            Preset::Last7 => Some((back(6), today)),
+            Preset::Last30 => Some((back(29), today)),
+            Preset::Last90 => Some((back(89), today)),
+            Preset::ThisMonth => Some((today.with_day(1).unwrap_or(today), today)),
+            Preset::Custom => None,
+        }
+    }
+}
+
+/// The messages about `field` (and its entries, `field[i]`), for the note under an input.
+pub fn messages_for(errors: &[FieldError], field: &str) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| format!("{} ({})", e.message, e.code))
+        .collect()
+}
+
+/// The numbers a user typed into one box: split on commas, semicolons and line breaks, blanks
+/// dropped. Each entry is then checked by the core as it would be on the server.
+pub fn number_list(text: &str) -> Vec<String> {
+    text.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_time_reads_naturally() {
+        for (secs, text) in [
+            (0, "0 s"),
+            (59, "59 s"),
+            (60, "1 min 00 s"),
+            (3_599, "59 min 59 s"),
+            (3_600, "1 h 00 min 00 s"),
+            (152_856, "42 h 27 min 36 s"),
+        ] {
+            assert_eq!(duration(secs), text);
+        }
+    }
+
+    #[test]
+    fn rates_round_half_up_and_nothing_has_no_rate() {
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(2, 3), "66.7%");
+        assert_eq!(percent(1, 8), "12.5%");
+        assert_eq!(percent(5, 5), "100.0%");
+        assert_eq!(percent(0, 7), "0.0%");
+        assert_eq!(percent(0, 0), "–");
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let doc = csv(
+            &["name", "count"],
+            &[
+                vec![Cell::Text("Sales, \"East\"".into()), Cell::Int(3)],
+                vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Int(-1)],
+                vec![Cell::Text("two\nlines".into()), Cell::Int(0)],
+            ],
+        );
+        assert_eq!(
+            doc,
+            "name,count\r\n\"Sales, \"\"East\"\"\",3\r\n\"'=HYPERLINK(\"\"x\"\")\",-1\r\n\"two\nlines\",0\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_data_urls_escape_everything_but_plain_text() {
+        assert_eq!(
+            csv_data_url("a b,é\r\n"),
+            "data:text/csv;charset=utf-8,a%20b%2C%C3%A9%0D%0A"
+        );
+    }
+
+    #[test]
+    fn presets_count_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Preset::Last7.days(today), Some((d(2026, 2, 23), today)));
+        assert_eq!(Preset::Last30.days(today), Some((d(2026, 1, 31), today)));
+        assert_eq!(Preset::Last90.days(today), Some((d(2025, 12, 2), today)));
+        assert_eq!(Preset::ThisMonth.days(today), Some((today, today)));
+        assert_eq!(Preset::Custom.days(today), None);
+        assert_eq!(Preset::from_key("nonsense"), Preset::Last30);
+        for p in Preset::ALL {
+            assert_eq!(Preset::from_key(p.key()), p);
+        }
+    }
+
+    #[test]
+    fn number_lists_split_on_any_separator() {
+        assert_eq!(
+            number_list(" +1 415 555 0100,\n+442071838750; ;\n"),
+            ["+1 415 555 0100", "+442071838750"]
+        );
+    }
+
+    #[test]
+    fn local_times_are_wall_clock() {
+        let zone = Zone::parse("Asia/Kathmandu").unwrap();
+        let t = Timestamp::parse("2026-11-22T18:15:00Z").unwrap();
+        assert_eq!(local_time(zone, t), "2026-11-23 00:00:00");
+    }
+}

@@ -1,0 +1,221 @@
+//! Small components every page uses: loading / error / empty states, the "does not add up"
+//! warning, the note under a field, the zone picker, bar charts and the CSV link.
+//!
+//! Everything from an API or a user is put into the page as text nodes or attribute values,
+//! never as HTML.
+
+use dialback_core::wire::FieldError;
+use dialback_core::{Inconsistency, Timestamp, Zone};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::format::{csv_data_url, messages_for};
+
+/// What a page shows for a request: a loading line, an error with a retry button, or `ok`.
+pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+    what: &'static str,
+    data: LocalResource<Result<T, ApiError>>,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    move || match data.get() {
+        None => {
+            view! { <p class="loading" role="status">{format!("Loading {what}…")}</p> }.into_any()
+        }
+        Some(Err(e)) => view! { <Failed error=e retry=move || data.refetch()/> }.into_any(),
+        Some(Ok(value)) => ok(value).into_any(),
+    }
+}
+
+/// An error in plain words, with a button to try again.
+#[component]
+pub fn Failed(
+    /// What went wrong.
+    error: ApiError,
+    /// Runs the request again.
+    retry: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="error-box" role="alert">
+            <p>{error.to_string()}</p>
+            <button type="button" on:click=move |_| retry()>"Retry"</button>
+        </div>
+    }
+}
+
+/// The core's verdict on a response that does not add up, in a visible box.
+#[component]
+pub fn Warnings(
+    /// The core validator's findings (nothing is shown when there are none).
+    problems: Vec<Inconsistency>,
+) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        view! {
+            <div class="warning" role="alert">
+                <p><strong>"This response does not add up:"</strong></p>
+                <ul>
+                    {problems.into_iter().map(|p| view! {
+                        <li><code>{p.code}</code>" "{p.message}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// The problems about one field, under its input (`id` is what the input's
+/// `aria-describedby` points at).
+#[component]
+pub fn FieldNote(
+    /// The element id.
+    id: &'static str,
+    /// The request field whose problems to show.
+    field: &'static str,
+    /// Every problem of the form.
+    #[prop(into)]
+    errors: Signal<Vec<FieldError>>,
+) -> impl IntoView {
+    view! {
+        <div id=id class="field-errors" aria-live="polite">
+            {move || messages_for(&errors.get(), field).into_iter()
+                .map(|m| view! { <p class="error">{m}</p> }).collect_view()}
+        </div>
+    }
+}
+
+/// A text input with every zone the core knows as suggestions; the core says if the text is
+/// not one of them.
+#[component]
+pub fn ZoneInput(
+    /// The zone name shown.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Called with the new text when the user commits it.
+    on_change: impl Fn(String) + Send + Sync + 'static,
+) -> impl IntoView {
+    let problem = move || Zone::parse(&value.get()).err().map(|e| e.to_string());
+    view! {
+        <label for="tz">"Time zone"</label>
+        <input id="tz" list="zones" autocomplete="off" spellcheck="false"
+            aria-describedby="tz-note"
+            prop:value=move || value.get()
+            on:change=move |ev| on_change(event_target_value(&ev))/>
+        <datalist id="zones">
+            {Zone::all_names().map(|z| view! { <option value=z/> }).collect_view()}
+        </datalist>
+        <p id="tz-note" class="field-note error" aria-live="polite">{problem}</p>
+    }
+}
+
+/// One bar of a chart: its label, its value, and the value as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// What it is (an agent, a day).
+    pub label: String,
+    /// How much (drawn).
+    pub value: f64,
+    /// How much (written).
+    pub shown: String,
+}
+
+/// Horizontal bars, one per row, as SVG sized by CSS. The figure is an image with a title for
+/// screen readers; the table next to it carries the same numbers.
+#[component]
+pub fn BarChart(
+    /// The caption, also the image's accessible name.
+    title: String,
+    /// One per row.
+    bars: Vec<Bar>,
+) -> impl IntoView {
+    const ROW: f64 = 28.0;
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let height = ROW * bars.len() as f64 + 4.0;
+    view! {
+        <figure class="chart">
+            <figcaption>{title.clone()}</figcaption>
+            <svg viewBox=format!("0 0 600 {height}") role="img" aria-label=title
+                preserveAspectRatio="xMinYMin meet">
+                {bars.into_iter().enumerate().map(|(i, b)| {
+                    let y = ROW * i as f64 + 2.0;
+                    let w = if max > 0.0 { 330.0 * b.value / max } else { 0.0 };
+                    view! {
+                        <g>
+                            <title>{format!("{}: {}", b.label, b.shown)}</title>
+                            <text x="0" y=y + 18.0 class="label">{clip(&b.label, 28)}</text>
+                            <rect x="200" y=y + 4.0 width=w.max(1.0) height=ROW - 8.0 rx="3"/>
+                            <text x=205.0 + w y=y + 18.0 class="value">{b.shown}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}
+
+/// Vertical bars over time (one per day), with the first and last date under them.
+#[component]
+pub fn ColumnChart(
+    /// The caption, also the image's accessible name.
+    title: String,
+    /// One per day, oldest first.
+    bars: Vec<Bar>,
+) -> impl IntoView {
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let n = bars.len().max(1) as f64;
+    let step = 600.0 / n;
+    let first = bars.first().map(|b| b.label.clone()).unwrap_or_default();
+    let last = bars.last().map(|b| b.label.clone()).unwrap_or_default();
+    view! {
+        <figure class="chart">
+            <figcaption>{title.clone()}</figcaption>
+            <svg viewBox="0 0 600 150" role="img" aria-label=title preserveAspectRatio="none">
+                {bars.into_iter().enumerate().map(|(i, b)| {
+                    let h = if max > 0.0 { 120.0 * b.value / max } else { 0.0 };
+                    view! {
+                        <rect x=step * i as f64 + step * 0.1 y=125.0 - h
+                            width=step * 0.8 height=h.max(0.5)>
+                            <title>{format!("{}: {}", b.label, b.shown)}</title>
+                        </rect>
+                    }
+                }).collect_view()}
+            </svg>
+            <div class="axis"><span>{first}</span><span>{last}</span></div>
+        </figure>
+    }
+}
+
+fn clip(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_owned();
+    }
+    let mut s: String = text.chars().take(chars - 1).collect();
+    s.push('…');
+    s
+}
+
+/// A link that downloads `document` as `filename`.
+#[component]
+pub fn CsvLink(
+    /// The name the download gets.
+    filename: String,
+    /// The CSV text.
+    document: String,
+) -> impl IntoView {
+    view! {
+        <a class="button" href=csv_data_url(&document) download=filename>"Export CSV"</a>
+    }
+}
+
+/// The zone the browser runs in, from `Intl`; UTC if it cannot say.
+pub fn browser_zone() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| "UTC".to_owned())
+}
+
+/// The browser's clock.
+pub fn now() -> Timestamp {
+    Timestamp::from_unix_millis_f64(js_sys::Date::now()).unwrap_or(Timestamp::EPOCH)
+}
