@@ -60,4 +60,6 @@ pub use usage::{
     Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, NumberUsage, Period, PeriodBounds,
     UsageTotals, Window, agent_side_number, call_agent, usage_period,
 };
-pub use wire::validate::{Inconsistency, validate_callback_stats, validate_usage_by_agent};
+pub use wire::validate::{
+    Inconsistency, validate_callback_stats, validate_callback_stats_for, validate_usage_by_agent,
+};

@@ -105,3 +105,25 @@ fn broken_usage() {
         ["INVALID_TIMESTAMP"]
     );
 }
+
+#[test]
+fn stats_must_answer_the_range_asked_for() {
+    let mut s = seed_stats();
+    s.total_callbacks_received = 196;
+    let asked = |start: &str, end: &str| {
+        dialback_core::DateRange::parse(
+            Some(start),
+            Some(end),
+            None,
+            dialback_core::Timestamp::EPOCH,
+        )
+        .unwrap()
+    };
+    assert!(validate_callback_stats_for(&s, &asked("2024-01-01", "2024-01-31")).is_empty());
+    let found = validate_callback_stats_for(&s, &asked("2024-01-01", "2024-01-30"));
+    assert_eq!(codes(&found), ["PERIOD_MISMATCH"]);
+    assert_eq!(
+        found[0].message,
+        "the answer covers 2024-01-01 to 2024-01-31, but 2024-01-01 to 2024-01-30 was asked for"
+    );
+}

@@ -32,22 +32,22 @@ pub fn Agents() -> impl IntoView {
     view! {
         <h1>"Agents"</h1>
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
-            <label for="agent-search">"Search"</label>
+            <label for="agent-search">"Search agents"</label>
             <input id="agent-search" type="search" placeholder="name or number"
                 prop:value=move || q.get().unwrap_or_default()
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     set_q.set((!v.is_empty()).then_some(v));
                 }/>
-            <label for="agent-direction">"Direction"</label>
+            <label for="agent-direction">"Show"</label>
             <select id="agent-direction"
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
                     set_direction.set((!v.is_empty()).then_some(v));
                 }>
-                <option value="" selected=move || direction.get().is_none()>"All"</option>
-                <option value="inbound" selected=move || direction.get().as_deref() == Some("inbound")>"Inbound"</option>
-                <option value="outbound" selected=move || direction.get().as_deref() == Some("outbound")>"Outbound"</option>
+                <option value="" selected=move || direction.get().is_none()>"All agents"</option>
+                <option value="inbound" selected=move || direction.get().as_deref() == Some("inbound")>"Inbound only"</option>
+                <option value="outbound" selected=move || direction.get().as_deref() == Some("outbound")>"Outbound only"</option>
             </select>
         </form>
         <section aria-live="polite">
@@ -153,11 +153,11 @@ fn AgentTable(
                     view! {
                         <tr>
                             <th scope="row">{a.name.clone()}</th>
-                            <td>{a.direction.as_str()}</td>
-                            <td class="numbers">
+                            <td data-label="Direction">{a.direction.as_str()}</td>
+                            <td class="numbers" data-label="Numbers">
                                 {if numbers.is_empty() { "–".to_owned() } else { numbers.join(", ") }}
                             </td>
-                            <td class="role">{text}</td>
+                            <td class="role" data-label="Callbacks">{text}</td>
                             <td><button type="button" class="secondary" aria-label=label
                                 on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button></td>
                         </tr>

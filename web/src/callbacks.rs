@@ -20,6 +20,8 @@ use crate::ui::{FieldNote, loaded};
 #[component]
 pub fn Callbacks() -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
+    // outlives the form, which is rebuilt when the agents are reloaded after a change
+    let status = RwSignal::new(None::<Result<String, String>>);
     let agents = LocalResource::new(move || {
         let c = connection.get();
         async move {
@@ -44,7 +46,8 @@ pub fn Callbacks() -> impl IntoView {
              and own no line to answer, so they are not offered."
         </p>
         {loaded("agents", agents, move |(list, directory)| view! {
-            <CallbackForm agents=list directory=directory on_saved=move || agents.refetch()/>
+            <CallbackForm agents=list directory=directory status=status
+                on_saved=move || agents.refetch()/>
         })}
     }
 }
@@ -76,6 +79,7 @@ pub fn check(agent_id: &str, body: &Value, directory: &AgentDirectory) -> Vec<Fi
 fn CallbackForm(
     agents: Vec<AgentBody>,
     directory: AgentDirectory,
+    status: RwSignal<Option<Result<String, String>>>,
     on_saved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
@@ -86,7 +90,6 @@ fn CallbackForm(
     let lookback = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let server = RwSignal::new(Vec::<FieldError>::new());
-    let status = RwSignal::new(None::<Result<String, String>>);
     let confirming = RwSignal::new(false);
     let selected = Memo::new(move |_| agent_q.get().unwrap_or_default());
     let current = move || {
@@ -110,7 +113,6 @@ fn CallbackForm(
                 .unwrap_or_default(),
         );
         server.set(Vec::new());
-        status.set(None);
         confirming.set(false);
     });
 
@@ -218,6 +220,7 @@ fn CallbackForm(
             <select id="cb-agent" aria-describedby="cb-agent-errors"
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
+                    status.set(None);
                     set_agent_q.set((!v.is_empty()).then_some(v));
                 }>
                 <option value="" selected=move || selected.get().is_empty()>"Choose an inbound agent…"</option>

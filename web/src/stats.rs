@@ -1,9 +1,10 @@
 //! Callback stats over a range of local days: cards, a chart by source agent, the table behind
 //! it and a CSV of it. The range is read by the core's `DateRange::parse` (the server's rule)
-//! and the answer checked by `validate_callback_stats`.
+//! and the answer checked by `validate_callback_stats_for` (sums, and that it covers the days
+//! asked for).
 
 use dialback_core::wire::talkover::{CallbackStatsData, Envelope};
-use dialback_core::{DateRange, ErrorCode, Zone, validate_callback_stats};
+use dialback_core::{DateRange, ErrorCode, Inconsistency, Zone, validate_callback_stats_for};
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
 
@@ -55,7 +56,8 @@ pub fn Stats() -> impl IntoView {
                 js_sys::encode_uri_component(range.zone().name())
             );
             let body: Envelope<CallbackStatsData> = c.talkover(&path).await?;
-            Ok::<_, ApiError>(body.data)
+            let problems = validate_callback_stats_for(&body.data, &range);
+            Ok::<_, ApiError>((body.data, problems))
         }
     });
 
@@ -90,14 +92,13 @@ pub fn Stats() -> impl IntoView {
             </div>
         </form>
         <section aria-live="polite">
-            {move || range.get().is_ok().then(|| loaded("callback stats", stats, |data| view! { <StatsView data=data/> }))}
+            {move || range.get().is_ok().then(|| loaded("callback stats", stats, |(data, problems)| view! { <StatsView data=data problems=problems/> }))}
         </section>
     }
 }
 
 #[component]
-fn StatsView(data: CallbackStatsData) -> impl IntoView {
-    let problems = validate_callback_stats(&data);
+fn StatsView(data: CallbackStatsData, problems: Vec<Inconsistency>) -> impl IntoView {
     let received = data.total_callbacks_received;
     let matched: i64 = data.callbacks_by_source_agent.iter().map(|r| r.count).sum();
     let bars: Vec<Bar> = data

@@ -117,36 +117,33 @@ pub struct Bar {
     pub shown: String,
 }
 
-/// Horizontal bars, one per row, as SVG sized by CSS. The figure is an image with a title for
-/// screen readers; the table next to it carries the same numbers.
+/// Horizontal bars, one per row, drawn with CSS so the text keeps the page's size at any
+/// width. Screen readers get a plain list of labels and values; the bars are decoration.
 #[component]
 pub fn BarChart(
-    /// The caption, also the image's accessible name.
+    /// The caption.
     title: String,
     /// One per row.
     bars: Vec<Bar>,
 ) -> impl IntoView {
-    const ROW: f64 = 28.0;
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let height = ROW * bars.len() as f64 + 4.0;
     view! {
-        <figure class="chart">
-            <figcaption>{title.clone()}</figcaption>
-            <svg viewBox=format!("0 0 600 {height}") role="img" aria-label=title
-                preserveAspectRatio="xMinYMin meet">
-                {bars.into_iter().enumerate().map(|(i, b)| {
-                    let y = ROW * i as f64 + 2.0;
-                    let w = if max > 0.0 { 330.0 * b.value / max } else { 0.0 };
+        <figure class="chart bars">
+            <figcaption>{title}</figcaption>
+            <ul>
+                {bars.into_iter().map(|b| {
+                    let share = if max > 0.0 { 100.0 * b.value / max } else { 0.0 };
                     view! {
-                        <g>
-                            <title>{format!("{}: {}", b.label, b.shown)}</title>
-                            <text x="0" y=y + 18.0 class="label">{clip(&b.label, 28)}</text>
-                            <rect x="200" y=y + 4.0 width=w.max(1.0) height=ROW - 8.0 rx="3"/>
-                            <text x=205.0 + w y=y + 18.0 class="value">{b.shown}</text>
-                        </g>
+                        <li>
+                            <span class="label">{b.label}</span>
+                            <span class="track" aria-hidden="true">
+                                <span class="fill" style=format!("width: {share:.1}%")></span>
+                            </span>
+                            <span class="value">{b.shown}</span>
+                        </li>
                     }
                 }).collect_view()}
-            </svg>
+            </ul>
         </figure>
     }
 }
@@ -181,15 +178,6 @@ pub fn ColumnChart(
             <div class="axis"><span>{first}</span><span>{last}</span></div>
         </figure>
     }
-}
-
-fn clip(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_owned();
-    }
-    let mut s: String = text.chars().take(chars - 1).collect();
-    s.push('…');
-    s
 }
 
 /// A link that downloads `document` as `filename`.

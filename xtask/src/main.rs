@@ -7,6 +7,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod console;
 mod load;
 mod pkg;
 mod tools;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         "loadtest" => load::loadtest(),
         "pkg" => pkg::pkg(),
         "web" => pkg::web(),
+        "e2e" => setup().and_then(|()| console::test()),
         "bench-pkg" => pkg::bench(),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
@@ -51,6 +53,7 @@ const HELP: &str = "cargo xtask <task>
   loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)
   pkg          build the npm package `dialback-core` into pkg/
   web          build the admin console into web/dist/ (served by `dialback serve`)
+  e2e          the console's tests: components in Chromium, then Playwright against the server
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
 
@@ -147,6 +150,7 @@ fn ci() -> Result {
     for scope in [
         ["dialback-core", "--lib"],
         ["dialback-wasm", "--all-targets"],
+        ["dialback-web", "--all-targets"],
     ] {
         run(
             "cargo",
@@ -164,7 +168,7 @@ fn ci() -> Result {
         )?;
     }
     pkg::test()?;
-    pkg::web()?;
+    console::test()?;
     run(
         "cargo",
         &["check", "--manifest-path", "core/fuzz/Cargo.toml"],

@@ -149,6 +149,29 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
     out
 }
 
+/// [`validate_callback_stats`] for an answer to a question: also checks that `period` is the
+/// range that was asked for (`PERIOD_MISMATCH`), so a client cannot show last year's numbers
+/// under this month's dates.
+pub fn validate_callback_stats_for(
+    stats: &CallbackStatsData,
+    asked: &crate::time::DateRange,
+) -> Vec<Inconsistency> {
+    let mut out = validate_callback_stats(stats);
+    let (start, end) = (asked.start().to_string(), asked.end().to_string());
+    if stats.period.start != start || stats.period.end != end {
+        issue(
+            &mut out,
+            "PERIOD_MISMATCH",
+            "period",
+            format!(
+                "the answer covers {} to {}, but {start} to {end} was asked for",
+                stats.period.start, stats.period.end
+            ),
+        );
+    }
+    out
+}
+
 /// Checks usage by agent: a known period, RFC 3339 bounds in order and of a plausible length,
 /// non-negative counts, call seconds only with calls, one row per agent, the Unassigned row
 /// (and only it) with `agentId: null` and `isOrphan: true`.
