@@ -11,6 +11,7 @@
 )]
 
 mod agentphone;
+mod console;
 mod demo;
 mod durability;
 mod harness;

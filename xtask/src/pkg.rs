@@ -98,7 +98,8 @@ pub fn bench() -> Result {
 
 /// `cargo xtask web`: the console's static files in `web/dist/`, which `dialback serve`
 /// serves at `/`: one size-optimised wasm build, `wasm-bindgen --target web`, `wasm-opt`, and
-/// the repository's `index.html` and `web/console.css`.
+/// the repository's `index.html` and `web/console.css`, each beside its `gzip -9` copy (the
+/// server sends that to browsers that accept gzip, without compressing on every request).
 pub fn web() -> Result {
     build_wasm("dialback-web")?;
     let dist = root().join("web/dist");
@@ -128,7 +129,12 @@ pub fn web() -> Result {
         "console.css",
         "index.html",
     ] {
-        total += gzip_size(&dist.join(file))?;
+        let path = dist.join(file);
+        let compressed = gzip(&path)?;
+        total += compressed.len() as u64;
+        let mut name = path.into_os_string();
+        name.push(".gz");
+        fs::write(&name, compressed).map_err(|e| format!("cannot write {name:?}: {e}"))?;
     }
     eprintln!("\nweb/dist/: the console's first download is {total} bytes gzip -9");
     Ok(())
@@ -256,10 +262,18 @@ fn manifest() -> Result<String> {
 
 /// Bytes after `gzip -9`, as a browser would download it.
 pub fn gzip_size(path: &Path) -> Result<u64> {
+    Ok(gzip(path)?.len() as u64)
+}
+
+/// A file, `gzip -9`ed.
+fn gzip(path: &Path) -> Result<Vec<u8>> {
     let out = Command::new("gzip")
-        .args(["-9", "-c"])
+        .args(["-9", "-n", "-c"])
         .arg(path)
         .output()
         .map_err(|e| format!("cannot run gzip: {e}"))?;
-    Ok(out.stdout.len() as u64)
+    if !out.status.success() {
+        return Err(format!("gzip {} failed", path.display()));
+    }
+    Ok(out.stdout)
 }

@@ -76,8 +76,11 @@ pub fn router(app: Arc<App>) -> Router {
         .fallback(agentphone_not_found)
         .method_not_allowed_fallback(agentphone_method_not_allowed);
     let console = match &app.settings.static_dir {
-        Some(dir) if dir.join("index.html").is_file() => Router::new()
-            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        Some(dir) if dir.join("index.html").is_file() => Router::new().fallback_service(
+            ServeDir::new(dir)
+                .precompressed_gzip()
+                .fallback(ServeFile::new(dir.join("index.html")).precompressed_gzip()),
+        ),
         _ => Router::new().fallback(console_not_built),
     };
     let routes = Router::new()
