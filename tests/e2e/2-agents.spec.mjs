@@ -17,7 +17,14 @@ test('the list shows every agent with direction, numbers and callback role', asy
   await expect(row(handler.name)).toContainText(`Takes callbacks for ${source.name}`);
   await expect(row(source.name)).toContainText(`Callbacks go to ${handler.name}`);
 
-  // the filters live in the URL
+  // the filters live in the URL; typing keeps the focus in the box
+  const search = page.getByLabel('Search agents');
+  await search.pressSequentially('outb');
+  await expect(search).toBeFocused();
+  await expect(search).toHaveValue('outb');
+  await expect(page).toHaveURL(/q=outb/);
+  await expect(rows).toHaveCount(all.filter((a) => a.name.toLowerCase().includes('outb')).length);
+  await search.fill('');
   await page.getByLabel('Show').selectOption('inbound');
   await expect(page).toHaveURL(/direction=inbound/);
   await expect(rows).toHaveCount(all.filter((a) => a.direction === 'inbound').length);

@@ -37,7 +37,7 @@ pub fn Connect() -> impl IntoView {
     };
     let test = move |_| {
         let next = save();
-        status.set(None);
+        status.set(Some(Ok("Testing the connection…".to_owned())));
         spawn_local(async move {
             let result = next.talkover::<Value>("/api/v1/agents?per_page=100").await;
             status.set(Some(match result {

@@ -102,10 +102,13 @@ pub fn Simulate() -> impl IntoView {
             <button type="submit">"Simulate"</button>
         </form>
         <section aria-live="polite">
-            {move || match answer.get().flatten() {
-                None => None,
-                Some(Err(e)) => Some(view! { <Failed error=e retry=move || answer.refetch()/> }.into_any()),
-                Some(Ok(r)) => Some(view! { <Decision routing=r/> }.into_any()),
+            {move || match answer.get() {
+                None => to_q.get().is_some().then(|| {
+                    view! { <p class="loading" role="status">"Simulating…"</p> }.into_any()
+                }),
+                Some(None) => None,
+                Some(Some(Err(e))) => Some(view! { <Failed error=e retry=move || answer.refetch()/> }.into_any()),
+                Some(Some(Ok(r))) => Some(view! { <Decision routing=r/> }.into_any()),
             }}
         </section>
     }
