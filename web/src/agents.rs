@@ -170,7 +170,7 @@ fn AgentTable(
 }
 
 /// Field errors to show: the core's while the input is wrong, else the server's last answer.
-fn shown_errors(local: Vec<FieldError>, server: Vec<FieldError>) -> Vec<FieldError> {
+pub fn shown_errors(local: Vec<FieldError>, server: Vec<FieldError>) -> Vec<FieldError> {
     if local.is_empty() { server } else { local }
 }
 

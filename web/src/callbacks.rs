@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::query_signal;
 use serde_json::{Map, Value, json};
 
-use crate::agents::{Status, split_failure};
+use crate::agents::{Status, shown_errors, split_failure};
 use crate::api::{ApiError, Connection};
 use crate::ui::{FieldNote, loaded};
 
@@ -124,14 +124,7 @@ fn CallbackForm(
         }
         directory.with_value(|d| check(&id, &body(), d))
     });
-    let errors = Signal::derive(move || {
-        let local = local.get();
-        if local.is_empty() {
-            server.get()
-        } else {
-            local
-        }
-    });
+    let errors = Signal::derive(move || shown_errors(local.get(), server.get()));
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
