@@ -37,6 +37,7 @@ pub mod error;
 mod hash;
 mod order;
 pub mod phone;
+mod prefetch;
 mod slots;
 pub mod time;
 pub mod token;

@@ -52,3 +52,51 @@ impl AgentSlots {
             + self.slots.capacity().next_power_of_two() * 8 / 7 * item
     }
 }
+
+/// A set of agent numbers as a bitmap: membership is a shift and a mask, with no branch on
+/// the answer (the router asks it for every call in a contact's history).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SlotSet {
+    words: Vec<u64>,
+}
+
+impl SlotSet {
+    /// Whether `slot` is in the set.
+    #[inline]
+    pub(crate) fn contains(&self, slot: u32) -> bool {
+        let word = self.words.get((slot / 64) as usize).copied().unwrap_or(0);
+        (word >> (slot % 64)) & 1 == 1
+    }
+}
+
+impl FromIterator<u32> for SlotSet {
+    fn from_iter<I: IntoIterator<Item = u32>>(slots: I) -> Self {
+        let mut words: Vec<u64> = Vec::new();
+        for slot in slots {
+            let i = (slot / 64) as usize;
+            if words.len() <= i {
+                words.resize(i + 1, 0);
+            }
+            if let Some(word) = words.get_mut(i) {
+                *word |= 1 << (slot % 64);
+            }
+        }
+        SlotSet { words }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_set_holds_exactly_its_members() {
+        let members = [0, 3, 63, 64, 200];
+        let set: SlotSet = members.into_iter().collect();
+        for slot in 0..300 {
+            assert_eq!(set.contains(slot), members.contains(&slot), "slot {slot}");
+        }
+        assert!(!set.contains(u32::MAX));
+        assert!(!SlotSet::default().contains(0));
+    }
+}

@@ -183,6 +183,40 @@ proptest! {
     }
 
     #[test]
+    fn routing_in_a_batch_of_any_length_equals_routing_one_by_one(
+        outbound in prop::collection::vec((0u64..12, 0u128..4, 0i64..20 * 86_400, 0usize..8), 0..80),
+        inserted in 0usize..80,
+        inbound in prop::collection::vec((0u64..16, 0u8..4, 0u8..8, 0i64..25 * 86_400), 0..120),
+    ) {
+        // long enough to cross the batch router's chunks and pipeline stages; numbers 12+
+        // were never called, caller kinds and dialed numbers of every sort
+        let number = |i: u64| PhoneNumber::parse(&format!("+4420794600{i:02}")).unwrap();
+        let (line, plain_line, unowned) = (number(90), number(91), number(92));
+        let sources = [AgentId::from_u128(0), AgentId::from_u128(1)];
+        let config = CallbackConfig { source_agent_ids: sources.to_vec(), lookback_days: LookbackDays::new(7), callback_trigger_statuses: None };
+        let dir = AgentDirectory::new([
+            Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) },
+            Agent { id: AgentId::from_u128(8), name: "P".into(), direction: Direction::Inbound, phone_numbers: vec![plain_line], callback_config: None },
+        ]).unwrap();
+        let outbound: Vec<OutboundCall> = outbound.into_iter().enumerate().map(|(id, (to, agent, at, st))| OutboundCall {
+            id: CallId(id as u64), agent_id: AgentId::from_u128(agent), to: number(to),
+            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
+        }).collect();
+        // some calls in the main arrays, the rest in the side table of later inserts
+        let split = outbound.len() - inserted.min(outbound.len());
+        let mut index = OutboundIndex::build(outbound[..split].iter().copied());
+        for c in &outbound[split..] { index.insert(*c); }
+        let batch: Vec<InboundCall> = inbound.into_iter().map(|(from, kind, to, at)| InboundCall {
+            from: match kind { 0 => Caller::Withheld, 1 => Caller::Anonymous, _ => Caller::Number(number(from)) },
+            to: [line, line, line, line, line, plain_line, unowned, number(from)][usize::from(to)],
+            at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(),
+        }).collect();
+        let router = Router::new(&dir, &index);
+        let one_by_one: Vec<RoutingDecision> = batch.iter().map(|c| router.route(c)).collect();
+        prop_assert_eq!(router.route_many(&batch), one_by_one);
+    }
+
+    #[test]
     fn timestamps_round_trip(t in instant(-62_167_219_200, 253_402_300_800)) {
         prop_assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
     }

@@ -39,7 +39,7 @@ pub(crate) struct Entry {
 /// an empty slot (no phone number is 0).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Slot {
-    key: u64,
+    pub(crate) key: u64,
     start: u32,
     len: u32,
 }
@@ -175,12 +175,38 @@ impl OutboundIndex {
         self.resolve(number, self.first_slot(number))
     }
 
-    /// The slot a look-up for `number` reads first, loaded without looking at it: batches do
-    /// this for many calls before deciding anything, so the loads overlap.
+    /// The slot a look-up for `number` reads first.
     #[inline]
     pub(crate) fn first_slot(&self, number: PhoneNumber) -> (usize, Slot) {
         let i = bucket(number.as_u64()) & self.table.len().saturating_sub(1);
         (i, self.table.get(i).copied().unwrap_or_default())
+    }
+
+    /// Asks the CPU to start loading the slot a look-up for `number` reads first, and
+    /// returns where it is, for [`OutboundIndex::slot_from`].
+    #[inline]
+    pub(crate) fn prefetch_slot(&self, number: PhoneNumber) -> usize {
+        let i = bucket(number.as_u64()) & self.table.len().saturating_sub(1);
+        if let Some(slot) = self.table.get(i) {
+            crate::prefetch::prefetch(slot);
+        }
+        i
+    }
+
+    /// [`OutboundIndex::slot`], starting from the position [`OutboundIndex::prefetch_slot`]
+    /// returned for the same number.
+    #[inline]
+    pub(crate) fn slot_from(&self, number: PhoneNumber, i: usize) -> Option<Slot> {
+        self.resolve(number, (i, self.table.get(i).copied().unwrap_or_default()))
+    }
+
+    /// Asks the CPU to start loading a contact's calls.
+    #[inline]
+    pub(crate) fn prefetch_history(&self, history: &[Entry]) {
+        if let (Some(first), Some(last)) = (history.first(), history.last()) {
+            crate::prefetch::prefetch(first);
+            crate::prefetch::prefetch(last);
+        }
     }
 
     /// Finishes a look-up begun by [`OutboundIndex::first_slot`].

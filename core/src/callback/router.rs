@@ -7,6 +7,7 @@ use crate::callback::index::{Entry, OutboundIndex};
 use crate::callback::routing::{Caller, InboundCall, LastCall, Reason, RoutingDecision};
 use crate::hash::FastMap;
 use crate::phone::PhoneNumber;
+use crate::slots::SlotSet;
 use crate::time::Timestamp;
 
 /// What the router knows about a dialed number, resolved once per configuration.
@@ -15,7 +16,7 @@ enum Target {
     Plain(AgentId),
     Callback {
         agent: AgentId,
-        sources: Vec<u32>,
+        sources: SlotSet,
         lookback: LookbackDays,
         triggers: StatusSet,
     },
@@ -101,57 +102,45 @@ impl<'a> Router<'a> {
     /// [`Router::route_many`] into a buffer the caller reuses (cleared first), so a bulk
     /// importer does not pay for fresh pages on every batch.
     ///
-    /// One call at a time, a decision waits on two dependent cache misses (the contact's slot,
-    /// then its calls), and the branchy decision code between calls leaves the CPU no room to
-    /// overlap them. So calls go in chunks, one level per pass: load every contact's first
-    /// table slot without branching on it, then resolve the slots, then touch every history
-    /// with a branch-free count, then decide with the data in cache. The misses of a pass are
-    /// independent and overlap; output is written in order.
+    /// One call at a time, a decision waits on two dependent cache misses (the contact's
+    /// table slot, then its calls), and the branchy code between calls leaves the CPU no room
+    /// to overlap them. So calls go through a three-stage pipeline, a chunk per stage: while
+    /// one chunk is planned and its table slots are prefetched, the chunk before it reads
+    /// those slots (arrived by now) and prefetches its histories, and the chunk before that
+    /// is decided with its histories in cache. A prefetch, unlike a load, does not hold up
+    /// the instructions after it, so a whole chunk's misses are in flight at once. Output is
+    /// written in input order.
     pub fn route_many_into(&self, calls: &[InboundCall], out: &mut Vec<RoutingDecision>) {
-        const CHUNK: usize = 64;
+        const CHUNK: usize = 8;
         out.clear();
         out.reserve(calls.len());
         let has_recent = !self.index.recent.is_empty();
-        let mut plans: Vec<Result<Plan<'_>, RoutingDecision>> = Vec::with_capacity(CHUNK);
-        let mut contacts = Vec::with_capacity(CHUNK);
-        let mut firsts = Vec::with_capacity(CHUNK);
-        let mut histories: Vec<&[Entry]> = Vec::with_capacity(CHUNK);
-        for chunk in calls.chunks(CHUNK) {
-            plans.clear();
-            contacts.clear();
-            firsts.clear();
-            histories.clear();
-            plans.extend(chunk.iter().map(|call| self.plan(call)));
-            // a tight loop, so dozens of these loads are in flight at once
-            contacts.extend(
-                plans
-                    .iter()
-                    .map(|plan| plan.as_ref().ok().map(|p| p.contact)),
-            );
-            firsts.extend(contacts.iter().map(|c| c.map(|c| self.index.first_slot(c))));
-            for (plan, first) in plans.iter().zip(&firsts) {
-                histories.push(match (plan, first) {
-                    (Ok(p), Some(first)) => self
-                        .index
-                        .resolve(p.contact, *first)
-                        .map_or(&[][..], |s| self.index.history(s)),
-                    _ => &[],
-                });
+        let mut chunks = calls.chunks(CHUNK);
+        // [being planned, being looked up, being decided]
+        let mut stages: [Stage<'_, '_>; 3] = Default::default();
+        loop {
+            let [planned, looked_up, decided] = &mut stages;
+            if let Some(chunk) = chunks.next() {
+                planned.plan(self, chunk);
             }
-            for (call, history) in chunk.iter().zip(histories.iter_mut()) {
-                let now = call.at.unix_seconds();
-                let before = history.iter().filter(|e| e.at <= now).count();
-                *history = history.get(..before).unwrap_or(&[]);
+            looked_up.look_up(self.index);
+            let decisions = decided
+                .calls
+                .iter()
+                .zip(&decided.plans)
+                .zip(&decided.histories);
+            out.extend(decisions.map(|((call, plan), history)| match plan {
+                Err(done) => *done,
+                Ok(plan) if has_recent && self.index.recent.contains_key(&plan.contact) => {
+                    self.route(call)
+                }
+                Ok(plan) => self.decide_before(plan, call.at, history),
+            }));
+            decided.clear();
+            if stages.iter().all(Stage::is_empty) {
+                break;
             }
-            for ((call, plan), history) in chunk.iter().zip(&plans).zip(&histories) {
-                out.push(match plan {
-                    Err(done) => *done,
-                    Ok(plan) if has_recent && self.index.recent.contains_key(&plan.contact) => {
-                        self.route(call)
-                    }
-                    Ok(plan) => self.decide_before(plan, call.at, history),
-                });
-            }
+            stages.rotate_right(1);
         }
     }
 
@@ -173,7 +162,7 @@ impl<'a> Router<'a> {
                 sources,
                 lookback,
                 triggers,
-            } => (*agent, sources.as_slice(), *lookback, *triggers),
+            } => (*agent, sources, *lookback, *triggers),
         };
         let unmatched = |reason| {
             Err(RoutingDecision::Unmatched {
@@ -198,7 +187,14 @@ impl<'a> Router<'a> {
 
     /// The decision, given all of the contact's calls (oldest first) and the inbound instant.
     fn decide_before(&self, plan: &Plan<'_>, at: Timestamp, history: &[Entry]) -> RoutingDecision {
-        let before = history.partition_point(|e| e.at <= at.unix_seconds());
+        // sorted, so the calls up to `at` are a prefix; most histories are a few calls, where
+        // a count has no branch to mispredict and a binary search has one per step
+        let now = at.unix_seconds();
+        let before = if history.len() <= 16 {
+            history.iter().filter(|e| e.at <= now).count()
+        } else {
+            history.partition_point(|e| e.at <= now)
+        };
         let history = history.get(..before).unwrap_or(&[]);
         let Plan {
             agent,
@@ -211,7 +207,6 @@ impl<'a> Router<'a> {
             callback_agent_id: agent,
             reason,
         };
-        let now = at.unix_seconds();
         let window_start = now - lookback.seconds();
         let last_call = |e: &Entry| LastCall {
             source_agent_id: self.index.agents.id(e.agent).unwrap_or(agent),
@@ -223,7 +218,7 @@ impl<'a> Router<'a> {
         // Most recent source call inside the window whose status did not trigger.
         let mut skipped: Option<&Entry> = None;
         for e in history.iter().rev() {
-            if !sources.contains(&e.agent) {
+            if !sources.contains(e.agent) {
                 continue;
             }
             if e.at < window_start {
@@ -257,11 +252,59 @@ impl<'a> Router<'a> {
     }
 }
 
+/// One chunk of [`Router::route_many_into`]'s pipeline.
+#[derive(Default)]
+struct Stage<'c, 'r> {
+    calls: &'c [InboundCall],
+    plans: Vec<Result<Plan<'r>, RoutingDecision>>,
+    positions: Vec<usize>,
+    histories: Vec<&'r [Entry]>,
+}
+
+impl<'c, 'r> Stage<'c, 'r> {
+    /// Decides what needs no history and prefetches the contacts' table slots.
+    fn plan(&mut self, router: &'r Router<'_>, calls: &'c [InboundCall]) {
+        self.calls = calls;
+        self.plans
+            .extend(calls.iter().map(|call| router.plan(call)));
+        self.positions
+            .extend(self.plans.iter().map(|plan| match plan {
+                Ok(p) => router.index.prefetch_slot(p.contact),
+                Err(_) => 0,
+            }));
+    }
+
+    /// Reads the slots and prefetches the contacts' calls.
+    fn look_up(&mut self, index: &'r OutboundIndex) {
+        for (plan, &position) in self.plans.iter().zip(&self.positions) {
+            let history = match plan {
+                Ok(p) => index
+                    .slot_from(p.contact, position)
+                    .map_or(&[][..], |s| index.history(s)),
+                Err(_) => &[],
+            };
+            index.prefetch_history(history);
+            self.histories.push(history);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.calls = &[];
+        self.plans.clear();
+        self.positions.clear();
+        self.histories.clear();
+    }
+
+    fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+}
+
 /// A call to a callback agent from a real number: what is left to decide needs its history.
 #[derive(Clone, Copy)]
 struct Plan<'r> {
     agent: AgentId,
-    sources: &'r [u32],
+    sources: &'r SlotSet,
     lookback: LookbackDays,
     triggers: StatusSet,
     contact: PhoneNumber,
