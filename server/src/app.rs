@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tokio::sync::RwLock as ViewLock;
 
 use crate::auth;
+use crate::cors::AllowedOrigins;
 use crate::store::{EnvId, Store, StoreError};
 use crate::view::View;
 
@@ -19,6 +20,8 @@ pub struct Settings {
     pub import_limit: usize,
     /// Where the console's static files are (`None`: a page saying it is not built).
     pub static_dir: Option<PathBuf>,
+    /// Other web origins whose pages may call the APIs (CORS).
+    pub allowed_origins: AllowedOrigins,
 }
 
 impl Default for Settings {
@@ -27,6 +30,7 @@ impl Default for Settings {
             body_limit: 1 << 20,
             import_limit: 512 << 20,
             static_dir: None,
+            allowed_origins: AllowedOrigins::None,
         }
     }
 }

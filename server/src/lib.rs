@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cors;
 pub mod demo;
 pub mod http;
 pub mod ops;

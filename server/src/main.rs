@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use dialback_server::app::{App, Settings};
+use dialback_server::cors::AllowedOrigins;
 use dialback_server::store::{SqliteStore, Store};
 
 #[derive(Parser)]
@@ -42,6 +43,10 @@ enum Command {
         /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes.
         #[arg(long, env = "DIALBACK_SYNC", default_value = "normal")]
         sync: String,
+        /// A web origin whose pages may call the APIs (CORS), e.g. `http://localhost:5173`;
+        /// repeat it or separate with commas; `*` allows any. Not needed for the console.
+        #[arg(long, env = "DIALBACK_ALLOW_ORIGIN", value_delimiter = ',')]
+        allow_origin: Vec<String>,
     },
     /// Manage environments.
     Env {
@@ -108,14 +113,21 @@ fn run(cli: Cli) -> Result<(), String> {
             static_dir,
             import_limit,
             sync,
+            allow_origin,
         } => {
             let full_sync = match sync.as_str() {
                 "full" => true,
                 "normal" => false,
                 other => return Err(format!("--sync must be normal or full, got {other:?}")),
             };
+            let settings = Settings {
+                import_limit,
+                static_dir: Some(static_dir),
+                allowed_origins: AllowedOrigins::parse(&allow_origin)?,
+                ..Settings::default()
+            };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(serve(demo, listen, db, static_dir, import_limit, full_sync))
+            runtime.block_on(serve(demo, listen, db, settings, full_sync))
         }
     }
 }
@@ -124,17 +136,11 @@ async fn serve(
     demo: bool,
     listen: String,
     db: PathBuf,
-    static_dir: PathBuf,
-    import_limit: usize,
+    settings: Settings,
     full_sync: bool,
 ) -> Result<(), String> {
     let store: Arc<dyn Store> =
         Arc::new(SqliteStore::open(&db, full_sync).map_err(|e| format!("{}: {e}", db.display()))?);
-    let settings = Settings {
-        import_limit,
-        static_dir: Some(static_dir),
-        ..Settings::default()
-    };
     let app = App::load(store, settings).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await

@@ -12,6 +12,7 @@
 
 mod agentphone;
 mod console;
+mod cors;
 mod demo;
 mod durability;
 mod harness;

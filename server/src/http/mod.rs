@@ -83,9 +83,13 @@ pub fn router(app: Arc<App>) -> Router {
         ),
         _ => Router::new().fallback(console_not_built),
     };
-    let routes = Router::new()
+    let mut apis = Router::new()
         .nest("/api/v1", talkover)
-        .nest("/v1", agentphone)
+        .nest("/v1", agentphone);
+    if let Some(cors) = app.settings.allowed_origins.layer() {
+        apis = apis.layer(cors);
+    }
+    let routes = apis
         .route("/healthz", get(|| async { "ok" }))
         .merge(console);
     layers(routes, &app).with_state(app)
