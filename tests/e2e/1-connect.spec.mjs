@@ -21,7 +21,8 @@ test('the printed link connects, and the token leaves the address bar', async ({
   expect(await page.evaluate(() => localStorage.getItem('dialback.token'))).toBeNull();
 
   await page.getByRole('button', { name: 'Save and test connection' }).click();
-  await expect(page.getByText(/Connected: the server answered and lists 5 agents/)).toBeVisible();
+  await expect(page.getByText('Talkover API (this server): connected; it lists 5 agents.')).toBeVisible();
+  await expect(page.getByText('AgentPhone API (this server): connected; it answers usage by agent.')).toBeVisible();
   await shoot(page, 'connect');
   await accessible(page, 'connect');
 });
@@ -35,7 +36,9 @@ test('a wrong token is refused in plain words, a malformed one before any reques
 
   await input.fill('talq_this-token-was-never-issued');
   await page.getByRole('button', { name: 'Save and test connection' }).click();
-  await expect(page.getByText(/refused the token \(401\)/)).toBeVisible();
+  for (const api of ['Talkover', 'AgentPhone']) {
+    await expect(page.getByText(`${api} API (this server): The server refused the token (401)`, { exact: false })).toBeVisible();
+  }
   // the other pages say so too, with a way to retry
   await page.getByRole('link', { name: 'Usage' }).click();
   await expect(page.getByRole('alert').first()).toContainText('refused the token (401)');
@@ -47,5 +50,40 @@ test('an unreachable server is named as such', async ({ page }) => {
   await connect(page);
   await page.getByLabel('Talkover API base URL').fill('http://127.0.0.1:9');
   await page.getByRole('button', { name: 'Save and test connection' }).click();
-  await expect(page.getByText(/Could not reach http:\/\/127.0.0.1:9/)).toBeVisible();
+  await expect(page.getByText(/Talkover API \(http:\/\/127.0.0.1:9\): Could not reach http:\/\/127.0.0.1:9/)).toBeVisible();
+  // each API is tested on its own: the other one still answers
+  await expect(page.getByText(/AgentPhone API \(this server\): connected/)).toBeVisible();
+});
+
+test('another server works when it allows this page (CORS), and says why not when it does not', async ({ page }) => {
+  const other = (prefix) => ({ url: process.env[`${prefix}_URL`], token: process.env[`${prefix}_TOKEN`] });
+  const useServer = async ({ url, token }) => {
+    await page.getByLabel('API token').fill(token);
+    await page.getByLabel('Talkover API base URL').fill(url);
+    await page.getByLabel('AgentPhone API base URL').fill(url);
+    await page.getByRole('button', { name: 'Save and test connection' }).click();
+  };
+  await connect(page);
+  // started with --allow-origin set to this console's origin
+  const open = other('DIALBACK_OPEN');
+  await useServer(open);
+  await expect(page.getByText(`Talkover API (${open.url}): connected; it lists 5 agents.`)).toBeVisible();
+  await expect(page.getByText(`AgentPhone API (${open.url}): connected; it answers usage by agent.`)).toBeVisible();
+  // and the pages read from it: an agent only it has is listed
+  const headers = { authorization: `Bearer ${open.token}`, 'content-type': 'application/json' };
+  const created = await fetch(`${open.url}/api/v1/agents`, {
+    method: 'POST', headers, body: JSON.stringify({ name: 'Only on the other server', direction: 'inbound' }),
+  });
+  expect(created.status).toBe(201);
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await expect(page.getByRole('rowheader', { name: 'Only on the other server' })).toBeVisible();
+  await expect(page.locator('table.agents tbody tr')).toHaveCount(6);
+  // started without it: the browser blocks the answer, and the page says what to do
+  await page.getByRole('link', { name: 'Connect' }).click();
+  const closed = other('DIALBACK_CLOSED');
+  await useServer(closed);
+  for (const api of ['Talkover', 'AgentPhone']) {
+    await expect(page.getByText(`${api} API (${closed.url}): Could not reach ${closed.url}`, { exact: false }))
+      .toContainText('--allow-origin');
+  }
 });

@@ -1,5 +1,8 @@
-// Starts `dialback serve --demo` on a fresh database and a free port, reads the console URL
-// and token it prints, and hands them to the specs through the environment.
+// Starts `dialback serve --demo` on fresh databases and free ports, reads the console URL and
+// token each prints, and hands them to the specs through the environment:
+//   DIALBACK_URL/TOKEN           the server whose console the specs open
+//   DIALBACK_OPEN_URL/TOKEN      another server that allows the first one's origin (CORS)
+//   DIALBACK_CLOSED_URL/TOKEN    another server that does not
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,20 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export default async function globalSetup() {
-  rmSync(path.join(root, 'test-results/screenshots'), { recursive: true, force: true });
-  const dir = mkdtempSync(path.join(tmpdir(), 'dialback-e2e-'));
+async function serve(dir, name, extra = []) {
   const bin = process.env.DIALBACK_BIN ?? path.join(root, 'target/release/dialback');
   const server = spawn(
     bin,
-    ['serve', '--demo', '--db', path.join(dir, 'demo.db'), '--listen', '127.0.0.1:0',
-      '--static', path.join(root, 'web/dist')],
+    ['serve', '--demo', '--db', path.join(dir, `${name}.db`), '--listen', '127.0.0.1:0',
+      '--static', path.join(root, 'web/dist'), ...extra],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let printed = '';
   const started = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${printed}`)), 60_000);
-    server.on('exit', (code) => reject(new Error(`server exited (${code}):\n${printed}`)));
+    const timer = setTimeout(() => reject(new Error(`${name} server did not start:\n${printed}`)), 60_000);
+    server.on('exit', (code) => reject(new Error(`${name} server exited (${code}):\n${printed}`)));
     server.stdout.on('data', (chunk) => {
       printed += chunk;
       const url = printed.match(/Console \(connected\): (http:\/\/\S+)#token=(talq_[A-Za-z0-9_-]+)/);
@@ -32,10 +33,23 @@ export default async function globalSetup() {
     });
   });
   server.stdout.resume();
-  process.env.DIALBACK_URL = started.base;
-  process.env.DIALBACK_TOKEN = started.token;
+  return { ...started, stop: () => server.kill('SIGTERM') };
+}
+
+export default async function globalSetup() {
+  rmSync(path.join(root, 'test-results/screenshots'), { recursive: true, force: true });
+  const dir = mkdtempSync(path.join(tmpdir(), 'dialback-e2e-'));
+  const main = await serve(dir, 'demo');
+  const [open, closed] = await Promise.all([
+    serve(dir, 'open', ['--allow-origin', main.base]),
+    serve(dir, 'closed'),
+  ]);
+  for (const [prefix, s] of [['DIALBACK', main], ['DIALBACK_OPEN', open], ['DIALBACK_CLOSED', closed]]) {
+    process.env[`${prefix}_URL`] = s.base;
+    process.env[`${prefix}_TOKEN`] = s.token;
+  }
   return async () => {
-    server.kill('SIGTERM');
+    for (const s of [main, open, closed]) s.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -53,7 +53,8 @@ impl std::fmt::Display for ApiError {
             ApiError::Unreachable(url) => write!(
                 f,
                 "Could not reach {url}. The server may be down or the URL wrong; if it is \
-                 another site, it may not allow requests from this page (CORS)."
+                 another site, it may not allow requests from this page (CORS: a dialback \
+                 server allows them when started with --allow-origin and this page's origin)."
             ),
             ApiError::Rejected(code, errors) => {
                 write!(f, "The server refused the request ({code})")?;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
-use crate::api::Connection;
+use crate::api::{ApiError, Connection};
 
 /// The Connect page.
 #[component]
@@ -22,7 +22,8 @@ pub fn Connect() -> impl IntoView {
             .unwrap_or_default(),
     );
     let remember = RwSignal::new(false);
-    let status = RwSignal::new(None::<Result<String, String>>);
+    // one line per API: (answered, what happened)
+    let status = RwSignal::new(None::<Vec<(bool, String)>>);
     let parsed = Memo::new(move |_| ApiToken::parse(&token_text.get()));
 
     let save = move || {
@@ -37,21 +38,33 @@ pub fn Connect() -> impl IntoView {
     };
     let test = move |_| {
         let next = save();
-        status.set(Some(Ok("Testing the connection…".to_owned())));
+        status.set(Some(vec![(true, "Testing the connection…".to_owned())]));
         spawn_local(async move {
-            let result = next.talkover::<Value>("/api/v1/agents?per_page=100").await;
-            status.set(Some(match result {
-                Ok(body) => {
+            let talkover = next
+                .talkover::<Value>("/api/v1/agents?per_page=100")
+                .await
+                .map(|body| {
                     let n = body
                         .get("data")
                         .and_then(Value::as_array)
                         .map_or(0, Vec::len);
-                    Ok(format!(
-                        "Connected: the server answered and lists {n} agents."
-                    ))
+                    format!("connected; it lists {n} agents.")
+                });
+            let agentphone = next
+                .agentphone::<Value>("/v1/usage/by-agent?period=week")
+                .await
+                .map(|_| "connected; it answers usage by agent.".to_owned());
+            let line = |api: &str, base: &str, result: Result<String, ApiError>| {
+                let at = if base.is_empty() { "this server" } else { base };
+                match result {
+                    Ok(text) => (true, format!("{api} API ({at}): {text}")),
+                    Err(e) => (false, format!("{api} API ({at}): {e}")),
                 }
-                Err(e) => Err(e.to_string()),
-            }));
+            };
+            status.set(Some(vec![
+                line("Talkover", &next.talkover, talkover),
+                line("AgentPhone", &next.agentphone, agentphone),
+            ]));
         });
     };
 
@@ -87,10 +100,9 @@ pub fn Connect() -> impl IntoView {
             <button type="submit" disabled=move || parsed.get().is_err()>"Save and test connection"</button>
         </form>
         <div role="status" aria-live="polite">
-            {move || status.get().map(|s| match s {
-                Ok(text) => view! { <p class="ok">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="error">{text}</p> }.into_any(),
-            })}
+            {move || status.get().map(|lines| lines.into_iter().map(|(ok, text)| {
+                view! { <p class=if ok { "ok" } else { "error" }>{text}</p> }
+            }).collect_view())}
         </div>
     }
 }
