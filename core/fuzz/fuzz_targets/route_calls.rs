@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     }])
     .unwrap_or_default();
     let ts = |w: u64| Timestamp::from_unix_seconds((w % 4_000_000_000) as i64).unwrap_or(Timestamp::EPOCH);
-    let n = (next() % 64) as usize;
+    let n = (next() % 160) as usize; // some contacts get more than 16 calls
     let mut index = OutboundIndex::build((0..n).map(|_| OutboundCall {
         id: CallId(next() % 50),
         agent_id: AgentId::from_u128(u128::from(next() % 4)),
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
             status: CallStatus::Busy,
         });
     }
-    let calls: Vec<InboundCall> = (0..(next() % 16))
+    let calls: Vec<InboundCall> = (0..(next() % 40)) // several chunks of the batch pipeline
         .map(|_| InboundCall {
             from: if next() % 5 == 0 { Caller::Withheld } else { Caller::Number(contact(next())) },
             to: if next() % 4 == 0 { contact(next()) } else { line },
