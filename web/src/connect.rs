@@ -43,10 +43,12 @@ pub fn Connect() -> impl IntoView {
             let talkover = next
                 .talkover::<Value>("/api/v1/agents?per_page=1")
                 .await
-                .map(|body| match body.pointer("/meta/total").and_then(Value::as_u64) {
-                    Some(n) => format!("connected; it lists {n} agents."),
-                    None => "connected.".to_owned(),
-                });
+                .map(
+                    |body| match body.pointer("/meta/total").and_then(Value::as_u64) {
+                        Some(n) => format!("connected; it lists {n} agents."),
+                        None => "connected.".to_owned(),
+                    },
+                );
             let agentphone = next
                 .agentphone::<Value>("/v1/usage/by-agent?period=week")
                 .await
