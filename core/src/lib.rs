@@ -49,8 +49,8 @@ pub use call::{CallId, CallStatus, StatusSet};
 pub use callback::stats::{AgentCallbackTotals, UNKNOWN_AGENT};
 pub use callback::{
     CallbackConfig, CallbackLog, CallbackRecord, Caller, ConfigError, InboundCall, LastCall,
-    LookbackDays, OutboundCall, OutboundIndex, Reason, Router, RoutingDecision, callback_stats,
-    validate_callback_config,
+    LookbackDays, OutboundCall, OutboundIndex, Reason, Router, Routes, RoutingDecision,
+    callback_stats, validate_callback_config,
 };
 pub use error::ErrorCode;
 pub use phone::{PhoneError, PhoneNumber};

@@ -40,6 +40,11 @@ impl AgentSlots {
         self.ids.get(slot as usize).copied()
     }
 
+    /// How many ids are numbered.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
     /// Every id, by number.
     pub(crate) fn ids(&self) -> &[AgentId] {
         &self.ids

@@ -217,6 +217,33 @@ proptest! {
     }
 
     #[test]
+    fn routes_kept_across_inserts_route_as_a_fresh_router_would(
+        built in prop::collection::vec((0u64..6, 0u128..2, 0i64..10 * 86_400, 0usize..8), 0..20),
+        steps in prop::collection::vec((any::<bool>(), 0u64..6, 0u128..5, 0i64..12 * 86_400, 0usize..8), 0..60),
+    ) {
+        // sources 0..3; at build time only agents 0 and 1 have calls, so 2 (a source) and 4
+        // (not one) are first seen by the index through inserts, as in an import
+        let number = |i: u64| PhoneNumber::parse(&format!("+4420794600{i:02}")).unwrap();
+        let line = number(90);
+        let config = CallbackConfig { source_agent_ids: (0..3).map(AgentId::from_u128).collect(), lookback_days: LookbackDays::new(5), callback_trigger_statuses: None };
+        let dir = AgentDirectory::new([Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) }]).unwrap();
+        let call = |id: u64, to, agent, at, st: usize| OutboundCall {
+            id: CallId(id), agent_id: AgentId::from_u128(agent), to: number(to),
+            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
+        };
+        let mut index = OutboundIndex::build(built.iter().enumerate().map(|(i, &(to, agent, at, st))| call(i as u64, to, agent, at, st)));
+        let mut routes = Routes::new(&dir, &index);
+        for (i, (outbound, contact, agent, at, st)) in steps.into_iter().enumerate() {
+            if outbound {
+                index.insert(call(1000 + i as u64, contact, agent, at, st));
+            } else {
+                let inbound = InboundCall { from: Caller::Number(number(contact)), to: line, at: Timestamp::from_unix_seconds(Y2000 + at).unwrap() };
+                prop_assert_eq!(routes.router(&index).route(&inbound), Router::new(&dir, &index).route(&inbound));
+            }
+        }
+    }
+
+    #[test]
     fn timestamps_round_trip(t in instant(-62_167_219_200, 253_402_300_800)) {
         prop_assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
     }

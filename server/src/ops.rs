@@ -9,7 +9,7 @@ use dialback_core::wire::requests::{
     AgentPatch, NewAgent, NewCall, NewMessage, check_agent_reference,
 };
 use dialback_core::{
-    Agent, AgentId, CallbackConfig, InboundCall, Router, Timestamp, validate_callback_config,
+    Agent, AgentId, CallbackConfig, InboundCall, Routes, Timestamp, validate_callback_config,
 };
 use serde_json::Value;
 
@@ -271,6 +271,8 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
     let mut out = Vec::with_capacity(calls.len());
     let mut rows: Vec<CallRow> = Vec::with_capacity(calls.len());
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // the directory does not change during the batch; the index does (outbound calls)
+    let mut routes = Routes::new(&view.directory, &view.outbound);
     for call in calls {
         if let Some(ext) = &call.external_id {
             if let Some(&i) = seen.get(ext) {
@@ -291,7 +293,7 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
             continue;
         }
         let routing = (!outbound).then(|| {
-            Router::new(&view.directory, &view.outbound).route(&InboundCall {
+            routes.router(&view.outbound).route(&InboundCall {
                 from: call.caller(),
                 to: call.to,
                 at: call.started_at,

@@ -1,26 +1,16 @@
 //! [`Router`]: routes inbound calls with one snapshot of the configuration.
 
+use std::borrow::Cow;
+
 use crate::agent::{AgentDirectory, AgentId};
 use crate::call::{CallId, StatusSet};
 use crate::callback::config::LookbackDays;
 use crate::callback::index::{Entry, OutboundIndex};
+use crate::callback::routes::{Routes, Target};
 use crate::callback::routing::{Caller, InboundCall, LastCall, Reason, RoutingDecision};
-use crate::hash::FastMap;
 use crate::phone::PhoneNumber;
 use crate::slots::SlotSet;
 use crate::time::Timestamp;
-
-/// What the router knows about a dialed number, resolved once per configuration.
-#[derive(Debug, Clone)]
-enum Target {
-    Plain(AgentId),
-    Callback {
-        agent: AgentId,
-        sources: SlotSet,
-        lookback: LookbackDays,
-        triggers: StatusSet,
-    },
-}
 
 /// Routes inbound calls with one snapshot of the configuration (the directory's agents,
 /// numbers and callback configs) against an [`OutboundIndex`].
@@ -48,40 +38,18 @@ enum Target {
 #[derive(Debug, Clone)]
 pub struct Router<'a> {
     index: &'a OutboundIndex,
-    targets: Vec<Target>,
-    by_number: FastMap<PhoneNumber, u32>,
+    routes: Cow<'a, Routes>,
 }
 
 impl<'a> Router<'a> {
-    /// Resolves every number's owner and callback configuration once.
+    /// Resolves every number's owner and callback configuration once (see [`Routes`] to
+    /// keep that work across inserts into the index).
     pub fn new(directory: &AgentDirectory, index: &'a OutboundIndex) -> Self {
-        let mut targets = Vec::new();
-        let mut by_number = FastMap::default();
-        for agent in directory.iter() {
-            let target = match &agent.callback_config {
-                None => Target::Plain(agent.id),
-                Some(config) => Target::Callback {
-                    agent: agent.id,
-                    sources: config
-                        .source_agent_ids
-                        .iter()
-                        .filter_map(|id| index.agents.get(id))
-                        .collect(),
-                    lookback: config.lookback(),
-                    triggers: config.triggers(),
-                },
-            };
-            let slot = u32::try_from(targets.len()).unwrap_or(u32::MAX);
-            targets.push(target);
-            for number in &agent.phone_numbers {
-                by_number.insert(*number, slot);
-            }
-        }
-        Router {
-            index,
-            targets,
-            by_number,
-        }
+        Router::with_routes(Cow::Owned(Routes::new(directory, index)), index)
+    }
+
+    pub(crate) fn with_routes(routes: Cow<'a, Routes>, index: &'a OutboundIndex) -> Self {
+        Router { index, routes }
     }
 
     /// Decides where one inbound call goes and why.
@@ -146,11 +114,7 @@ impl<'a> Router<'a> {
 
     /// Everything decided before the contact's history is needed.
     fn plan(&self, call: &InboundCall) -> Result<Plan<'_>, RoutingDecision> {
-        let Some(target) = self
-            .by_number
-            .get(&call.to)
-            .and_then(|&slot| self.targets.get(slot as usize))
-        else {
+        let Some(target) = self.routes.target(&call.to) else {
             return Err(RoutingDecision::NumberNotOwned { number: call.to });
         };
         let (agent, sources, lookback, triggers) = match target {
@@ -162,6 +126,7 @@ impl<'a> Router<'a> {
                 sources,
                 lookback,
                 triggers,
+                ..
             } => (*agent, sources, *lookback, *triggers),
         };
         let unmatched = |reason| {
