@@ -1,9 +1,10 @@
 //! Connect: where the APIs are and the token, checked by the core before any request.
 
+use dialback_core::wire::agentphone::UsageByAgentResponse;
+use dialback_core::wire::talkover::{AgentBody, Page};
 use dialback_core::{ApiToken, ErrorCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 
 use crate::api::{ApiError, Connection};
 
@@ -40,17 +41,13 @@ pub fn Connect() -> impl IntoView {
         let next = save();
         status.set(Some(vec![(true, "Testing the connection…".to_owned())]));
         spawn_local(async move {
+            // the list's meta counts every agent; one item per page keeps the answer small
             let talkover = next
-                .talkover::<Value>("/api/v1/agents?per_page=1")
+                .talkover::<Page<AgentBody>>("/api/v1/agents?per_page=1")
                 .await
-                .map(
-                    |body| match body.pointer("/meta/total").and_then(Value::as_u64) {
-                        Some(n) => format!("connected; it lists {n} agents."),
-                        None => "connected.".to_owned(),
-                    },
-                );
+                .map(|page| format!("connected; it lists {} agents.", page.meta.total));
             let agentphone = next
-                .agentphone::<Value>("/v1/usage/by-agent?period=week")
+                .agentphone::<UsageByAgentResponse>("/v1/usage/by-agent?period=week")
                 .await
                 .map(|_| "connected; it answers usage by agent.".to_owned());
             let line = |api: &str, base: &str, result: Result<String, ApiError>| {
