@@ -223,7 +223,7 @@ fn callback_stats_1m(b: Bencher) {
     )
     .unwrap();
     b.counter(ItemsCount::new(log.len()))
-        .bench(|| log.stats(black_box(&range), &DIRECTORY));
+        .bench(|| log.stats(black_box(&range)));
 }
 
 static ACTIVITY: LazyLock<ActivityLog> = LazyLock::new(|| {

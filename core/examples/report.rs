@@ -1,6 +1,7 @@
 //! A callback and usage report from a small, fixed set of calls: the core end to end, with no
 //! server. Run: `cargo run -p dialback-core --example report`.
 
+use dialback_core::wire::agentphone::UsageByAgentResponse;
 use dialback_core::wire::talkover::{CallbackStatsData, Envelope};
 use dialback_core::*;
 
@@ -116,7 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t("2024-02-01T00:00:00Z")?,
     )
     .map_err(|e| format!("{e:?}"))?;
-    let stats = Envelope::ok(log.stats(&range, &directory));
+    let stats = Envelope::ok(CallbackStatsData::new(&log.stats(&range), &directory));
     println!(
         "\nGET /api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-31\n{}",
         serde_json::to_string_pretty(&stats)?
@@ -165,7 +166,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ]);
     println!(
         "\nGET /v1/usage/by-agent?period=month&tz=America/New_York\n{}",
-        serde_json::to_string_pretty(&activity.by_agent(&bounds, &directory))?
+        serde_json::to_string_pretty(&UsageByAgentResponse::from(
+            &activity.by_agent(&bounds, &directory)
+        ))?
     );
     Ok(())
 }

@@ -1,8 +1,13 @@
-//! Calls: ids, statuses and who placed or answered them.
+//! Calls: ids, statuses, and the record of a call as a server stores it.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::agent::{AgentId, Direction};
+use crate::callback::{OutboundCall, RoutingDecision};
+use crate::phone::PhoneNumber;
+use crate::time::Timestamp;
 
 /// A call's id. Ordered: when two outbound calls to a contact start in the same second, the
 /// larger id is the more recent one.
@@ -73,6 +78,15 @@ impl CallStatus {
             b"voicemail" => CallStatus::Voicemail,
             _ => return None,
         })
+    }
+
+    /// The spelling Talkover's callback trigger statuses use: `no_answer` with an
+    /// underscore, where call statuses write `no-answer`.
+    pub const fn as_trigger_str(self) -> &'static str {
+        match self {
+            CallStatus::NoAnswer => "no_answer",
+            other => other.as_str(),
+        }
     }
 
     /// The wire spelling.
@@ -153,6 +167,85 @@ impl<'de> Deserialize<'de> for StatusSet {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(Vec::<CallStatus>::deserialize(d)?.into_iter().collect())
     }
+}
+
+/// Which agent a call belongs to, for usage and for call lists: an outbound call to the agent
+/// that placed it; an inbound call to the agent its routing decision sent it to (the owner of
+/// the dialed number when it arrived), or to none.
+pub fn call_agent(
+    direction: Direction,
+    placed_by: Option<AgentId>,
+    routing: Option<&RoutingDecision>,
+) -> Option<AgentId> {
+    match direction {
+        Direction::Outbound => placed_by,
+        Direction::Inbound => routing.and_then(RoutingDecision::routed_to),
+    }
+}
+
+/// A call as a server stores it: what the client reported, plus the routing decision made
+/// once, when an inbound call was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallRecord {
+    /// Server-assigned id, increasing.
+    pub id: CallId,
+    /// Caller-supplied idempotency key (the telephony provider's call id, typically).
+    pub external_id: Option<String>,
+    /// Which way.
+    pub direction: Direction,
+    /// The call's agent, by [`call_agent`]: who placed it, or who took it.
+    pub agent_id: Option<AgentId>,
+    /// The caller as presented (an inbound caller may withhold it).
+    pub from: Option<String>,
+    /// The dialed number.
+    pub to: PhoneNumber,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// How it went.
+    pub status: CallStatus,
+    /// How long it lasted.
+    pub duration_seconds: u32,
+    /// Inbound: the routing decision made when it was recorded.
+    pub routing: Option<RoutingDecision>,
+}
+
+impl CallRecord {
+    /// The entry routing looks this call up by, if it is an outbound call by a known agent.
+    pub fn outbound_entry(&self) -> Option<OutboundCall> {
+        match (self.direction, self.agent_id) {
+            (Direction::Outbound, Some(agent_id)) => Some(OutboundCall {
+                id: self.id,
+                agent_id,
+                to: self.to,
+                started_at: self.started_at,
+                status: self.status,
+            }),
+            _ => None,
+        }
+    }
+
+    /// When the call ended: its start plus its duration.
+    pub fn ended_at(&self) -> Timestamp {
+        self.started_at
+            .saturating_add_seconds(i64::from(self.duration_seconds))
+    }
+}
+
+/// A message as a server stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    /// Server-assigned id.
+    pub id: u64,
+    /// The agent, if any.
+    pub agent_id: Option<AgentId>,
+    /// Which way.
+    pub direction: Direction,
+    /// Sender.
+    pub from: PhoneNumber,
+    /// Recipient.
+    pub to: PhoneNumber,
+    /// When.
+    pub sent_at: Timestamp,
 }
 
 impl fmt::Display for CallStatus {

@@ -44,22 +44,26 @@ pub mod token;
 pub mod usage;
 pub mod wire;
 
-pub use agent::{Agent, AgentDirectory, AgentId, AgentIdError, Direction, DirectoryError};
-pub use call::{CallId, CallStatus, StatusSet};
-pub use callback::stats::{AgentCallbackTotals, UNKNOWN_AGENT};
+pub use agent::{
+    Agent, AgentDirectory, AgentId, AgentIdError, AgentProfile, AgentQuery, AgentRecord,
+    AgentStatus, Direction, DirectoryError,
+};
+pub use call::{CallId, CallRecord, CallStatus, MessageRecord, StatusSet, call_agent};
+pub use callback::stats::{AgentCallbackTotals, CallbackStats, UNKNOWN_AGENT};
 pub use callback::{
     CallbackConfig, CallbackLog, CallbackRecord, Caller, ConfigError, InboundCall, LastCall,
     LookbackDays, OutboundCall, OutboundIndex, Reason, Router, Routes, RoutingDecision,
     callback_stats, validate_callback_config,
 };
 pub use error::ErrorCode;
-pub use phone::{PhoneError, PhoneNumber};
+pub use phone::{NumberId, NumberResource, PhoneError, PhoneNumber};
 pub use time::{DateRange, TimeError, Timestamp, Zone};
 pub use token::{ApiToken, TokenError};
 pub use usage::by_agent::UNASSIGNED;
 pub use usage::{
-    Activity, ActivityLog, ActivityRecord, DayUsage, MonthUsage, NumberUsage, Period, PeriodBounds,
-    UsageTotals, Window, agent_side_number, call_agent, usage_period,
+    Activity, ActivityLog, ActivityRecord, AgentUsage, AgentUsageLine, DayUsage, MonthUsage,
+    NumberQuota, NumberUsage, Period, PeriodBounds, Plan, UsageSummary, Window, agent_side_number,
+    usage_period,
 };
 pub use wire::validate::{
     Inconsistency, validate_callback_stats, validate_callback_stats_for, validate_usage_by_agent,

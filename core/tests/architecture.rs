@@ -50,7 +50,9 @@ fn core_source_has_no_io_clock_randomness_or_js() {
 
 /// Architecture Invariant: the core's dependencies are chrono (dates), serde, uuid and
 /// thiserror; chrono's `clock` feature is off. Zone data is the core's own table
-/// (`time/tzdata.bin`); chrono-tz is only the reference its tests compare with.
+/// (`time/tzdata.bin`); chrono-tz is only the reference its tests compare with. The one
+/// optional dependency, `phonenumber` (libphonenumber's metadata), is behind the `regions`
+/// feature, off by default, so the npm package and the console never carry it.
 #[test]
 fn core_dependencies_are_the_allowed_ones() {
     let manifest = std::fs::read_to_string(core_dir().join("Cargo.toml")).unwrap();
@@ -61,15 +63,29 @@ fn core_dependencies_are_the_allowed_ones() {
         .split("\n[")
         .next()
         .unwrap();
-    let names: Vec<&str> = deps
+    let lines: Vec<&str> = deps
         .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .collect();
+    let names: Vec<&str> = lines
+        .iter()
         .filter_map(|l| l.split(['.', ' ', '=']).next())
-        .filter(|n| !n.is_empty())
         .collect();
     assert_eq!(
         names,
-        ["chrono", "serde", "serde_json", "thiserror", "uuid"]
+        [
+            "chrono",
+            "serde",
+            "serde_json",
+            "thiserror",
+            "uuid",
+            "phonenumber"
+        ]
     );
+    let optional = lines.iter().find(|l| l.starts_with("phonenumber")).unwrap();
+    assert!(optional.contains("optional = true"), "{optional}");
+    let features = manifest.split("[features]").nth(1).unwrap();
+    assert!(features.contains("default = []"), "{features}");
     let workspace = std::fs::read_to_string(core_dir().join("../Cargo.toml")).unwrap();
     let chrono = workspace
         .lines()

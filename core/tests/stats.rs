@@ -1,5 +1,6 @@
 //! Callback stats from routed calls: our definitions, pinned.
 
+use dialback_core::wire::talkover::CallbackStatsData;
 use dialback_core::*;
 
 use crate::support::{agent, t};
@@ -30,6 +31,10 @@ fn range(start: &str, end: &str, tz: &str) -> DateRange {
     DateRange::parse(Some(start), Some(end), Some(tz), t("2024-02-01T00:00:00Z")).unwrap()
 }
 
+fn stats(records: &[CallbackRecord], range: &DateRange) -> CallbackStatsData {
+    CallbackStatsData::new(&callback_stats(records, range), &names())
+}
+
 #[test]
 fn totals_split_into_matched_by_source_and_unmatched() {
     let records = [
@@ -40,11 +45,7 @@ fn totals_split_into_matched_by_source_and_unmatched() {
         rec("2024-01-06T10:00:00Z", None, false),
         rec("2024-02-01T10:00:00Z", Some(SURVEY), true), // after the range
     ];
-    let s = callback_stats(
-        &records,
-        &range("2024-01-01", "2024-01-31", "UTC"),
-        &names(),
-    );
+    let s = stats(&records, &range("2024-01-01", "2024-01-31", "UTC"));
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(
         json,
@@ -69,29 +70,19 @@ fn days_are_local_to_the_zone() {
         rec("2024-01-01T03:00:00Z", Some(SALES), true),
         rec("2024-02-01T03:00:00Z", Some(SALES), true),
     ];
-    let utc = callback_stats(
-        &records,
-        &range("2024-01-01", "2024-01-31", "UTC"),
-        &names(),
-    );
-    let ny = callback_stats(
+    let utc = stats(&records, &range("2024-01-01", "2024-01-31", "UTC"));
+    let ny = stats(
         &records,
         &range("2024-01-01", "2024-01-31", "America/New_York"),
-        &names(),
     );
     assert_eq!(utc.total_callbacks_received, 1);
     assert_eq!(ny.total_callbacks_received, 1);
-    let ny_records = callback_stats(
+    let ny_records = stats(
         &records[1..],
         &range("2024-01-01", "2024-01-31", "America/New_York"),
-        &names(),
     );
     assert_eq!(ny_records.total_callbacks_received, 1);
-    let utc_records = callback_stats(
-        &records[1..],
-        &range("2024-01-01", "2024-01-31", "UTC"),
-        &names(),
-    );
+    let utc_records = stats(&records[1..], &range("2024-01-01", "2024-01-31", "UTC"));
     assert_eq!(utc_records.total_callbacks_received, 0);
 }
 
@@ -104,11 +95,7 @@ fn ties_in_count_sort_by_id_and_unknown_sources_keep_their_id() {
         rec("2024-01-02T10:00:00Z", Some(gone), true),
         rec("2024-01-02T10:00:00Z", Some(gone), true),
     ];
-    let s = callback_stats(
-        &records,
-        &range("2024-01-01", "2024-01-31", "UTC"),
-        &names(),
-    );
+    let s = stats(&records, &range("2024-01-01", "2024-01-31", "UTC"));
     let order: Vec<(&str, i64)> = s
         .callbacks_by_source_agent
         .iter()
@@ -157,10 +144,7 @@ fn per_agent_totals() {
     log.push(rec("2024-01-02T10:00:00Z", Some(SALES), true));
     log.push(rec("2024-01-03T10:00:00Z", None, false));
     let totals = log.agent_totals(&AgentId::from_u128(HANDLER));
-    assert_eq!(
-        (totals.total_callbacks_received, totals.callbacks_answered),
-        (2, 1)
-    );
+    assert_eq!((totals.received, totals.answered), (2, 1));
     assert_eq!(
         log.agent_totals(&AgentId::from_u128(SALES)),
         AgentCallbackTotals::default()

@@ -1,5 +1,6 @@
 //! Usage by agent, daily and monthly buckets: pinned.
 
+use dialback_core::wire::agentphone::UsageByAgentResponse;
 use dialback_core::*;
 
 use crate::support::{agent, t};
@@ -69,6 +70,7 @@ fn rows_unassigned_and_sorting() {
         msg(Some(BETA), "2024-07-01T00:00:00Z"),                           // next month
     ];
     let usage = ActivityLog::from_records(&records).by_agent(&june_in("UTC"), &names());
+    let usage = UsageByAgentResponse::from(&usage);
     let json = serde_json::to_value(&usage).unwrap();
     assert_eq!(
         json,
@@ -91,9 +93,11 @@ fn rows_unassigned_and_sorting() {
 fn no_unassigned_row_when_everything_has_an_agent() {
     let usage = ActivityLog::from_records(&[msg(Some(ALPHA), "2024-06-03T00:00:00Z")])
         .by_agent(&june_in("UTC"), &names());
+    let usage = UsageByAgentResponse::from(&usage);
     assert_eq!(usage.data.len(), 1);
     assert!(!usage.data[0].is_orphan);
     let empty = ActivityLog::new().by_agent(&june_in("UTC"), &names());
+    let empty = UsageByAgentResponse::from(&empty);
     assert!(empty.data.is_empty());
 }
 
@@ -107,17 +111,29 @@ fn period_bounds_are_inclusive_and_local() {
         msg(Some(ALPHA), "2024-07-01T04:00:00Z"), // July
     ];
     let usage = ActivityLog::from_records(&records).by_agent(&ny, &names());
+    let usage = UsageByAgentResponse::from(&usage);
     assert_eq!(usage.data[0].messages, 2);
     assert_eq!(usage.period_start, "2024-06-01T04:00:00Z");
     assert_eq!(usage.period_end, "2024-07-01T03:59:59Z");
 }
 
 #[test]
-fn inbound_calls_belong_to_the_owner_of_the_dialed_number() {
-    let owner = Some(AgentId::from_u128(ALPHA));
+fn inbound_calls_belong_to_the_agent_routing_sent_them_to() {
+    let owner = AgentId::from_u128(ALPHA);
     let placed_by = Some(AgentId::from_u128(BETA));
-    assert_eq!(call_agent(Direction::Inbound, placed_by, owner), owner);
-    assert_eq!(call_agent(Direction::Outbound, placed_by, owner), placed_by);
+    let routed = RoutingDecision::NotCallbackAgent { agent_id: owner };
+    let unowned = RoutingDecision::NumberNotOwned {
+        number: PhoneNumber::parse("+14155550100").unwrap(),
+    };
+    assert_eq!(
+        call_agent(Direction::Inbound, placed_by, Some(&routed)),
+        Some(owner)
+    );
+    assert_eq!(
+        call_agent(Direction::Outbound, placed_by, Some(&routed)),
+        placed_by
+    );
+    assert_eq!(call_agent(Direction::Inbound, None, Some(&unowned)), None);
     assert_eq!(call_agent(Direction::Inbound, None, None), None);
 }
 
@@ -225,11 +241,6 @@ fn huge_daily_ranges_are_refused_not_allocated() {
 fn rolling_totals_and_usage_by_number() {
     let line = PhoneNumber::parse("+14155550100").unwrap();
     let other = PhoneNumber::parse("+14155550199").unwrap();
-    let mut dir = names();
-    let mut alpha = dir.get(&AgentId::from_u128(ALPHA)).unwrap().clone();
-    alpha.phone_numbers = vec![line];
-    let rest: Vec<Agent> = dir.iter().filter(|a| a.id != alpha.id).cloned().collect();
-    dir = AgentDirectory::new(rest.into_iter().chain([alpha])).unwrap();
     let on = |number, r: ActivityRecord| ActivityRecord {
         number: Some(number),
         ..r
@@ -249,35 +260,41 @@ fn rolling_totals_and_usage_by_number() {
     ];
     let log = ActivityLog::from_records(&records);
     let now = t("2024-06-15T12:00:00Z");
-    let totals = log.totals(&usage_period(Period::Month, Zone::UTC, now), now);
-    let json = serde_json::to_value(&totals).unwrap();
-    assert_eq!(json["messages"], 1);
-    assert_eq!(json["calls"], 1);
-    assert_eq!(json["totalSeconds"], 100);
+    let month = usage_period(Period::Month, Zone::UTC, now);
+    let summary = log.summary(&month, now);
     assert_eq!(
-        json["last24h"],
-        serde_json::json!({"messages": 0, "calls": 1, "totalSeconds": 100})
+        summary.period,
+        Window {
+            messages: 1,
+            calls: 1,
+            total_seconds: 100
+        }
     );
-    assert_eq!(json["last7d"]["messages"], 1);
-    assert_eq!(json["last30d"]["messages"], 2);
-    assert_eq!(json["periodStart"], "2024-06-01T00:00:00Z");
+    assert_eq!(
+        summary.last24h,
+        Window {
+            messages: 0,
+            calls: 1,
+            total_seconds: 100
+        }
+    );
+    assert_eq!(summary.last7d.messages, 1);
+    assert_eq!(summary.last30d.messages, 2);
+    assert_eq!(summary.all_time.messages, 2);
+    let number = |id: u128, n: PhoneNumber, agent: Option<u128>| NumberResource {
+        id: NumberId::from_u128(id),
+        number: n,
+        agent: agent.map(AgentId::from_u128),
+        position: 0,
+        created_at: now,
+        updated_at: now,
+    };
     let rows = log.by_number(
-        &usage_period(Period::Month, Zone::UTC, now),
-        &[("n1".into(), line), ("n2".into(), other)],
-        &dir,
+        &month,
+        &[number(1, line, Some(ALPHA)), number(2, other, None)],
     );
-    assert_eq!(
-        (
-            rows[0].messages,
-            rows[0].calls,
-            rows[0].agent_name.as_deref()
-        ),
-        (1, 1, Some("Support Agent Alpha"))
-    );
-    assert_eq!(
-        (rows[1].messages, rows[1].calls, rows[1].agent_id.as_deref()),
-        (0, 0, None)
-    );
+    assert_eq!((rows[0].usage.messages, rows[0].usage.calls), (1, 1));
+    assert_eq!((rows[1].usage.messages, rows[1].usage.calls), (0, 0));
     assert_eq!(
         agent_side_number(Direction::Inbound, Some(other), Some(line)),
         Some(line)

@@ -4,12 +4,39 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use tokio::sync::RwLock as ViewLock;
+use dialback_core::Timestamp;
+use tokio::sync::{RwLock as ViewLock, RwLockReadGuard};
 
 use crate::auth;
 use crate::cors::AllowedOrigins;
 use crate::store::{EnvId, Store, StoreError};
 use crate::view::View;
+
+/// Where "now" comes from: the system clock, or a fixed instant (tests, reproducible demos).
+/// The server reads the time in one place, this one.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// Always this instant.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// The current time, as the core needs it.
+    pub fn now(self) -> Timestamp {
+        match self {
+            Clock::Fixed(t) => t,
+            Clock::System => {
+                let secs = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+                Timestamp::from_unix_seconds(secs).unwrap_or(Timestamp::EPOCH)
+            }
+        }
+    }
+}
 
 /// Settings the server runs with.
 #[derive(Debug, Clone)]
@@ -18,10 +45,14 @@ pub struct Settings {
     pub body_limit: usize,
     /// Largest NDJSON import body, in bytes.
     pub import_limit: usize,
+    /// Longest line of an NDJSON import, in bytes: a longer line is refused unread.
+    pub import_line_limit: usize,
     /// Where the console's static files are (`None`: a page saying it is not built).
     pub static_dir: Option<PathBuf>,
     /// Other web origins whose pages may call the APIs (CORS).
     pub allowed_origins: AllowedOrigins,
+    /// Where "now" comes from.
+    pub clock: Clock,
 }
 
 impl Default for Settings {
@@ -29,8 +60,10 @@ impl Default for Settings {
         Settings {
             body_limit: 1 << 20,
             import_limit: 512 << 20,
+            import_line_limit: 64 << 10,
             static_dir: None,
             allowed_origins: AllowedOrigins::None,
+            clock: Clock::System,
         }
     }
 }
@@ -55,6 +88,17 @@ pub struct App {
     tokens: RwLock<HashMap<[u8; 32], EnvId>>,
     envs: RwLock<HashMap<EnvId, Arc<Env>>>,
     ids: Mutex<(u64, u64)>,
+}
+
+/// Makes a stale view what storage holds again (from a blocking thread).
+pub fn reload(store: &dyn Store, env: &Env) -> Result<(), StoreError> {
+    let mut view = env.view.blocking_write();
+    if view.stale {
+        let fresh = View::from_snapshot(store.load(env.id)?)
+            .map_err(|e| StoreError::Corrupt(format!("environment {}: {e}", env.id)))?;
+        *view = fresh;
+    }
+    Ok(())
 }
 
 /// Why the app could not start.
@@ -110,6 +154,42 @@ impl App {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&env)
             .cloned()
+    }
+
+    /// The current time.
+    pub fn now(&self) -> Timestamp {
+        self.settings.clock.now()
+    }
+
+    /// An environment's view for reading, rebuilt from storage first if a failed write left
+    /// it stale (and an error if storage cannot give it back: the view is never read while it
+    /// may hold what storage does not).
+    pub async fn read<'e>(
+        &self,
+        env: &'e Arc<Env>,
+    ) -> Result<RwLockReadGuard<'e, View>, StoreError> {
+        {
+            let view = env.view.read().await;
+            if !view.stale {
+                return Ok(view);
+            }
+        }
+        let (store, env2) = (self.store.clone(), env.clone());
+        tokio::task::spawn_blocking(move || reload(&*store, &env2))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("reload stopped: {e}")))??;
+        Ok(env.view.read().await)
+    }
+
+    /// An environment by name.
+    pub fn env_named(&self, name: &str) -> Result<Option<Arc<Env>>, StoreError> {
+        let id = self
+            .store
+            .environments()?
+            .into_iter()
+            .find(|(_, n)| n == name)
+            .map(|(id, _)| id);
+        Ok(id.and_then(|id| self.env(id)))
     }
 
     /// Creates an environment with a first token; returns the token.

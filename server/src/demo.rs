@@ -6,12 +6,13 @@
 //! Everything goes through the same operations as the API, so the demo's routing decisions
 //! are the core's. Generation is seeded: the same "now" gives the same data.
 
-use dialback_core::wire::requests::{NewAgent, NewCall, NewMessage};
-use dialback_core::{CallStatus, Direction, PhoneNumber, Timestamp};
+use dialback_core::wire::requests::agents::parse_agent_patch;
+use dialback_core::wire::requests::{AgentPatch, NewAgent, NewCall, NewMessage, NewNumber};
+use dialback_core::{AgentProfile, CallStatus, Direction, PhoneNumber, Timestamp};
 use serde_json::json;
 
 use crate::app::{App, Env};
-use crate::ops::{self, clock};
+use crate::ops::{self, Failure};
 
 /// The demo environment's name.
 pub const NAME: &str = "demo";
@@ -32,7 +33,7 @@ pub fn ensure(app: &App) -> Result<String, String> {
                 .create_environment(NAME, "demo-serve") // replaced by the token issued below
                 .map_err(|e| e.to_string())?;
             let env = app.env(id).ok_or("the demo environment vanished")?;
-            generate(app, &env, clock()).map_err(|e| format!("generating demo data: {e:?}"))?;
+            generate(app, &env, app.now()).map_err(|e| format!("generating demo data: {e:?}"))?;
             id
         }
     };
@@ -58,14 +59,18 @@ impl Rng {
     }
 }
 
+fn broken(e: impl std::fmt::Display) -> ops::OpError {
+    ops::OpError::one(Failure::Storage, "DEMO", e.to_string(), "demo")
+}
+
 fn number(s: &str) -> Result<PhoneNumber, ops::OpError> {
-    PhoneNumber::parse(s).map_err(|e| ops::OpError::one(500, "DEMO", e.to_string(), "demo"))
+    PhoneNumber::parse(s).map_err(broken)
 }
 
 fn agent(
     app: &App,
     env: &Env,
-    name: &str,
+    (name, label, description): (&str, &str, &str),
     direction: Direction,
     numbers: &[&str],
 ) -> Result<String, ops::OpError> {
@@ -73,16 +78,26 @@ fn agent(
         .iter()
         .map(|n| number(n))
         .collect::<Result<_, _>>()?;
-    let row = ops::create_agent(
+    let profile = AgentProfile {
+        label: label.into(),
+        description: Some(description.into()),
+        ..AgentProfile::for_name(name)
+    };
+    let created = ops::agents::create_agent(
         app,
         env,
         NewAgent {
             name: name.into(),
             direction,
+            profile,
             phone_numbers,
         },
     )?;
-    Ok(row.agent.id.to_string())
+    let id = created.record.id.to_string();
+    let publish: AgentPatch = parse_agent_patch(&json!({"current_status": "published"}))
+        .map_err(|e| broken(format!("{e:?}")))?;
+    ops::agents::patch_agent(app, env, &id, publish)?;
+    Ok(id)
 }
 
 /// Fills an empty environment with ninety days of activity ending at `now`.
@@ -90,39 +105,67 @@ pub fn generate(app: &App, env: &Env, now: Timestamp) -> Result<(), ops::OpError
     let handler = agent(
         app,
         env,
-        "Callback Handler",
+        (
+            "Callback Handler",
+            "Inbound Callback Agent",
+            "Takes the calls of contacts our campaigns reached",
+        ),
         Direction::Inbound,
         &["+1 415 555 0100"],
     )?;
     let support = agent(
         app,
         env,
-        "Support Line",
+        (
+            "Support Line",
+            "Customer Support Agent",
+            "Handles customer inquiries and support requests",
+        ),
         Direction::Inbound,
         &["+1 415 555 0199"],
     )?;
     let sales = agent(
         app,
         env,
-        "Sales Outbound",
+        (
+            "Sales Outbound",
+            "Sales Campaign Agent",
+            "Calls leads about the spring offer",
+        ),
         Direction::Outbound,
         &["+1 415 555 0110"],
     )?;
     let survey = agent(
         app,
         env,
-        "Survey Outbound",
+        (
+            "Survey Outbound",
+            "Satisfaction Survey Agent",
+            "Asks recent customers three questions",
+        ),
         Direction::Outbound,
         &["+1 415 555 0120"],
     )?;
     let renewals = agent(
         app,
         env,
-        "Renewals Outbound",
+        (
+            "Renewals Outbound",
+            "Renewals Agent",
+            "Reminds customers whose plan ends this month",
+        ),
         Direction::Outbound,
         &["+1 415 555 0130"],
     )?;
-    ops::set_callback(
+    // the shared SMS line has no agent: its messages are Unassigned usage
+    ops::agents::create_number(
+        app,
+        env,
+        NewNumber {
+            number: number("+14155550150")?,
+        },
+    )?;
+    ops::agents::set_callback(
         app,
         env,
         &handler,
@@ -229,7 +272,7 @@ pub fn generate(app: &App, env: &Env, now: Timestamp) -> Result<(), ops::OpError
                 agent_id: agent_id
                     .map(dialback_core::AgentId::parse)
                     .transpose()
-                    .map_err(|e| ops::OpError::one(500, "DEMO", e.to_string(), "demo"))?,
+                    .map_err(broken)?,
                 direction,
                 from: number(&from)?,
                 to: number(&to)?,
@@ -267,12 +310,8 @@ fn outbound(
     Ok(NewCall {
         external_id: None,
         direction: Direction::Outbound,
-        agent_id: Some(
-            dialback_core::AgentId::parse(agent_id)
-                .map_err(|e| ops::OpError::one(500, "DEMO", e.to_string(), "demo"))?,
-        ),
-        from_raw: Some(from.to_owned()),
-        from: Some(number(from)?),
+        agent_id: Some(dialback_core::AgentId::parse(agent_id).map_err(broken)?),
+        from_raw: Some(number(from)?.to_string()),
         to: number(to)?,
         started_at,
         status,
@@ -297,7 +336,6 @@ fn inbound(
         direction: Direction::Inbound,
         agent_id: None,
         from_raw: from.map(str::to_owned),
-        from: from.and_then(|f| PhoneNumber::parse(f).ok()),
         to: number(to)?,
         started_at,
         status,

@@ -40,6 +40,9 @@ enum Command {
         /// Largest NDJSON import, in bytes.
         #[arg(long, env = "DIALBACK_IMPORT_LIMIT", default_value_t = 512 << 20)]
         import_limit: usize,
+        /// Longest line of an NDJSON import, in bytes.
+        #[arg(long, env = "DIALBACK_IMPORT_LINE_LIMIT", default_value_t = 64 << 10)]
+        import_line_limit: usize,
         /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes.
         #[arg(long, env = "DIALBACK_SYNC", default_value = "normal")]
         sync: String,
@@ -62,6 +65,33 @@ enum EnvCommand {
         /// Its name.
         #[arg(long)]
         name: String,
+        /// SQLite database file.
+        #[arg(long, env = "DIALBACK_DB", default_value = "dialback.db")]
+        db: PathBuf,
+    },
+    /// Show or set the plan `GET /v1/usage` reports (name and limits; not enforced).
+    Plan {
+        /// The environment.
+        #[arg(long = "env")]
+        name: String,
+        /// The plan's name, e.g. `pro`.
+        #[arg(long = "name")]
+        plan: Option<String>,
+        /// Phone numbers.
+        #[arg(long)]
+        numbers: Option<u32>,
+        /// Messages a month.
+        #[arg(long)]
+        messages_per_month: Option<u32>,
+        /// Minutes of calls a month.
+        #[arg(long)]
+        voice_minutes_per_month: Option<u32>,
+        /// The longest call, in minutes.
+        #[arg(long)]
+        max_call_duration_minutes: Option<u32>,
+        /// Calls at once.
+        #[arg(long)]
+        concurrent_calls: Option<u32>,
         /// SQLite database file.
         #[arg(long, env = "DIALBACK_DB", default_value = "dialback.db")]
         db: PathBuf,
@@ -106,12 +136,66 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Env {
+            command:
+                EnvCommand::Plan {
+                    name,
+                    plan,
+                    numbers,
+                    messages_per_month,
+                    voice_minutes_per_month,
+                    max_call_duration_minutes,
+                    concurrent_calls,
+                    db,
+                },
+        } => {
+            let store: Arc<dyn Store> =
+                Arc::new(SqliteStore::open(&db, false).map_err(|e| e.to_string())?);
+            let app = App::load(store, Settings::default()).map_err(|e| e.to_string())?;
+            let env = app
+                .env_named(&name)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no environment named {name:?} in {}", db.display()))?;
+            let mut current = env.view.blocking_read().plan.clone();
+            let changed = plan.is_some()
+                || [
+                    numbers,
+                    messages_per_month,
+                    voice_minutes_per_month,
+                    max_call_duration_minutes,
+                    concurrent_calls,
+                ]
+                .iter()
+                .any(Option::is_some);
+            if let Some(p) = plan {
+                current.name = p;
+            }
+            current.numbers = numbers.unwrap_or(current.numbers);
+            current.messages_per_month = messages_per_month.unwrap_or(current.messages_per_month);
+            current.voice_minutes_per_month =
+                voice_minutes_per_month.unwrap_or(current.voice_minutes_per_month);
+            current.max_call_duration_minutes =
+                max_call_duration_minutes.unwrap_or(current.max_call_duration_minutes);
+            current.concurrent_calls = concurrent_calls.unwrap_or(current.concurrent_calls);
+            let current = current.validate().map_err(|e| e.to_string())?;
+            if changed {
+                app.store
+                    .set_plan(env.id, &current)
+                    .map_err(|e| e.to_string())?;
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&current).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
         Command::Serve {
             demo,
             listen,
             db,
             static_dir,
             import_limit,
+            import_line_limit,
             sync,
             allow_origin,
         } => {
@@ -122,6 +206,7 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let settings = Settings {
                 import_limit,
+                import_line_limit,
                 static_dir: Some(static_dir),
                 allowed_origins: AllowedOrigins::parse(&allow_origin)?,
                 ..Settings::default()

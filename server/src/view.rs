@@ -2,31 +2,39 @@
 //! from storage at start and kept in step with every committed write.
 //!
 //! Queries (stats, usage, routing simulation) run on the view, so they cost what the core
-//! costs, not what a database scan costs. Storage stays the source of truth.
+//! costs, not what a database scan costs. Storage stays the source of truth: a write changes
+//! the view only once its transaction committed, and a write that fails after touching the
+//! view marks it stale, so that nothing reads it until it has been rebuilt from storage.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use dialback_core::{
-    Activity, ActivityLog, ActivityRecord, AgentDirectory, AgentId, CallId, CallbackLog,
-    CallbackRecord, Direction, OutboundCall, OutboundIndex, agent_side_number,
+    ActivityLog, ActivityRecord, AgentDirectory, AgentId, AgentRecord, CallRecord, CallbackLog,
+    CallbackRecord, MessageRecord, NumberId, NumberResource, OutboundIndex, Plan,
 };
 
-use crate::store::{AgentRow, CallRow, MessageRow, Snapshot};
+use crate::store::Snapshot;
 
 /// See the module docs.
 #[derive(Debug, Default)]
 pub struct View {
-    /// Agents in creation order, with their numbers' ids.
-    pub agents: Vec<AgentRow>,
-    /// The same agents, indexed for the rules.
+    /// Agents in creation order.
+    pub agents: Vec<AgentRecord>,
+    /// Numbers, assigned or not, in the order they were added.
+    pub numbers: Vec<NumberResource>,
+    /// The agents and the numbers they own, indexed for the rules.
     pub directory: AgentDirectory,
     /// Every outbound call, for routing.
     pub outbound: OutboundIndex,
     /// Every inbound call that hit a callback agent, for stats.
     pub callbacks: CallbackLog,
-    /// Messages and calls, for usage.
+    /// Messages and completed calls, for usage.
     pub activity: ActivityLog,
+    /// The environment's plan.
+    pub plan: Plan,
+    /// Set when a write failed after changing the view: it must be rebuilt before use.
+    pub stale: bool,
     /// Hash of external id → call id (confirmed against storage on a hit).
     external: HashMap<u64, u64>,
 }
@@ -39,11 +47,13 @@ impl View {
     pub fn from_snapshot(snapshot: Snapshot) -> Result<View, DirectoryError> {
         let mut view = View {
             agents: snapshot.agents,
+            numbers: snapshot.numbers,
+            plan: snapshot.plan,
             ..View::default()
         };
         view.refresh_directory()?;
-        let outbound: Vec<OutboundCall> = snapshot.calls.iter().filter_map(outbound_of).collect();
-        view.outbound = OutboundIndex::build(outbound);
+        view.outbound =
+            OutboundIndex::build(snapshot.calls.iter().filter_map(CallRecord::outbound_entry));
         for call in &snapshot.calls {
             view.account_call(call);
         }
@@ -53,78 +63,83 @@ impl View {
         Ok(view)
     }
 
-    /// Rebuilds the directory after agents changed.
+    /// Rebuilds the directory after agents or numbers changed.
     pub fn refresh_directory(&mut self) -> Result<(), DirectoryError> {
-        self.directory = AgentDirectory::new(self.agents.iter().map(|r| r.agent.clone()))?;
+        self.directory = AgentDirectory::from_records(&self.agents, &self.numbers)?;
         Ok(())
     }
 
-    /// The agent row with this id.
-    pub fn agent(&self, id: &AgentId) -> Option<&AgentRow> {
-        self.agents.iter().find(|r| r.agent.id == *id)
+    /// The agent with this id.
+    pub fn agent(&self, id: &AgentId) -> Option<&AgentRecord> {
+        self.agents.iter().find(|r| r.id == *id)
     }
 
-    /// Adds a stored call to stats and usage (and, if outbound, the index is updated by the
-    /// caller: batches insert into the index as they route).
-    pub fn account_call(&mut self, call: &CallRow) {
-        if let Some(ext) = &call.external_id {
-            self.external.insert(external_key(ext), call.id);
+    /// The agent an id from a path names, if it is one of this environment's.
+    pub fn agent_by_path(&self, id: &str) -> Option<&AgentRecord> {
+        AgentId::parse(id).ok().and_then(|id| self.agent(&id))
+    }
+
+    /// An agent's numbers, in their order.
+    pub fn numbers_of(&self, agent: AgentId) -> Vec<NumberResource> {
+        let mut mine: Vec<NumberResource> = self
+            .numbers
+            .iter()
+            .filter(|n| n.agent == Some(agent))
+            .copied()
+            .collect();
+        mine.sort_by_key(|n| n.position);
+        mine
+    }
+
+    /// The number with this id (any string: one that is not ours names nothing).
+    pub fn number(&self, id: &str) -> Option<&NumberResource> {
+        let id = NumberId::parse(id)?;
+        self.numbers.iter().find(|n| n.id == id)
+    }
+
+    /// Replaces or adds an agent.
+    pub fn put_agent(&mut self, record: AgentRecord) {
+        match self.agents.iter_mut().find(|r| r.id == record.id) {
+            Some(slot) => *slot = record,
+            None => self.agents.push(record),
         }
-        let agent = match (call.direction, &call.routing) {
-            (Direction::Outbound, _) => call.agent_id,
-            (Direction::Inbound, Some(decision)) => {
-                if let Some(record) =
-                    CallbackRecord::from_decision(decision, call.started_at, call.status)
-                {
-                    self.callbacks.push(record);
-                }
-                decision.routed_to()
+    }
+
+    /// Replaces or adds numbers.
+    pub fn put_numbers(&mut self, numbers: &[NumberResource]) {
+        for n in numbers {
+            match self.numbers.iter_mut().find(|m| m.id == n.id) {
+                Some(slot) => *slot = *n,
+                None => self.numbers.push(*n),
             }
-            (Direction::Inbound, None) => None,
-        };
-        let from = call
-            .from
-            .as_deref()
-            .and_then(|f| dialback_core::PhoneNumber::parse(f).ok());
-        self.activity.push(&ActivityRecord {
-            agent_id: agent,
-            number: agent_side_number(call.direction, from, Some(call.to)),
-            at: call.started_at,
-            activity: Activity::Call {
-                status: call.status,
-                duration_seconds: call.duration_seconds,
-            },
-        });
+        }
+    }
+
+    /// Adds a stored call to stats and usage (an outbound call's index entry is inserted by
+    /// whoever routes: an import routes each call against the ones before it).
+    pub fn account_call(&mut self, call: &CallRecord) {
+        if let Some(ext) = &call.external_id {
+            self.external.insert(external_key(ext), call.id.0);
+        }
+        if let Some(record) = call
+            .routing
+            .as_ref()
+            .and_then(|d| CallbackRecord::from_decision(d, call.started_at, call.status))
+        {
+            self.callbacks.push(record);
+        }
+        self.activity.push(&ActivityRecord::of_call(call));
     }
 
     /// Adds a stored message to usage.
-    pub fn account_message(&mut self, m: &MessageRow) {
-        self.activity.push(&ActivityRecord {
-            agent_id: m.agent_id,
-            number: agent_side_number(m.direction, Some(m.from), Some(m.to)),
-            at: m.sent_at,
-            activity: Activity::Message,
-        });
+    pub fn account_message(&mut self, m: &MessageRecord) {
+        self.activity.push(&ActivityRecord::of_message(m));
     }
 
     /// The id of a call recorded with this external id, if any (may be a hash collision:
     /// confirm against storage).
     pub fn external_candidate(&self, external_id: &str) -> Option<u64> {
         self.external.get(&external_key(external_id)).copied()
-    }
-}
-
-/// The index entry for a stored outbound call.
-pub fn outbound_of(call: &CallRow) -> Option<OutboundCall> {
-    match (call.direction, call.agent_id) {
-        (Direction::Outbound, Some(agent_id)) => Some(OutboundCall {
-            id: CallId(call.id),
-            agent_id,
-            to: call.to,
-            started_at: call.started_at,
-            status: call.status,
-        }),
-        _ => None,
     }
 }
 

@@ -1,18 +1,30 @@
-//! The AgentPhone side: usage endpoints and their error dialect.
+//! The AgentPhone side: the five usage endpoints and the call lists, against the documented
+//! shapes, with the server's clock fixed so that periods are known.
 
+use dialback_server::app::{Clock, Settings};
 use serde_json::json;
 
-use crate::harness::{Server, same_shape, seed};
+use crate::harness::{Server, doc, has_shape, same_shape, seed};
+
+/// The server's "now" in these tests: mid-June, far from any period's edge.
+const NOW: &str = "2024-06-15T12:00:00Z";
 
 async fn with_activity() -> Server {
-    let s = Server::start().await;
+    let now = dialback_core::Timestamp::parse(NOW).unwrap();
+    let s = Server::start_with(
+        Settings {
+            clock: Clock::Fixed(now),
+            ..Settings::default()
+        },
+        |r| r,
+    )
+    .await;
     let support = s
         .agent("Support Agent Alpha", "inbound", &["+14155550100"])
         .await;
     let sales = s
         .agent("Sales Agent Beta", "outbound", &["+14155550110"])
         .await;
-    let now = dialback_server::ops::clock();
     let at = |mins: i64| now.saturating_add_seconds(-mins * 60).to_string();
     for (body, n) in [
         (
@@ -27,6 +39,11 @@ async fn with_activity() -> Server {
             json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": at(7), "status": "no-answer"}),
             3,
         ),
+        // last month: all time, not this period
+        (
+            json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-05-20T10:00:00Z", "status": "completed", "duration_seconds": 60}),
+            1,
+        ),
     ] {
         for _ in 0..n {
             s.call("POST", "/api/v1/calls", Some(body.clone())).await;
@@ -35,6 +52,12 @@ async fn with_activity() -> Server {
     for agent in [Some(support.clone()), None] {
         s.call("POST", "/api/v1/messages", Some(json!({"agent_id": agent, "direction": "inbound", "from": "+442079460958", "to": "+14155550100", "sent_at": at(1)}))).await;
     }
+    s.call(
+        "POST",
+        "/api/v1/phone-numbers",
+        Some(json!({"number": "+44 20 7946 0000"})),
+    )
+    .await;
     s
 }
 
@@ -71,8 +94,20 @@ async fn usage_by_agent_has_the_seed_shape() {
             ("Unassigned".to_owned(), 1, 0, 0)
         ]
     );
-    assert_eq!(body["data"][2]["agentId"], json!(null));
-    assert_eq!(body["data"][2]["isOrphan"], true);
+    assert_eq!(
+        (
+            body["data"][2]["agentId"].clone(),
+            body["data"][2]["isOrphan"].clone()
+        ),
+        (json!(null), json!(true))
+    );
+    assert_eq!(
+        (body["periodStart"].as_str(), body["periodEnd"].as_str()),
+        (Some("2024-06-01T04:00:00Z"), Some("2024-07-01T03:59:59Z"))
+    );
+    // the official SDK asks without a period: this month
+    let (status, body) = s.call("GET", "/v1/usage/by-agent", None).await;
+    assert_eq!((status, body["period"].as_str()), (200, Some("month")));
     for period in ["week", "year"] {
         let (status, body) = s
             .call("GET", &format!("/v1/usage/by-agent?period={period}"), None)
@@ -82,7 +117,221 @@ async fn usage_by_agent_has_the_seed_shape() {
 }
 
 #[tokio::test]
-async fn usage_errors_speak_agentphones_dialect() {
+async fn the_usage_summary_has_the_documented_plan_numbers_and_counters() {
+    let s = with_activity().await;
+    let (status, body) = s.call("GET", "/v1/usage", None).await;
+    assert_eq!(status, 200, "{body}");
+    for example in [
+        "agentphone_usage_reference.json",
+        "agentphone_usage_guide.json",
+    ] {
+        same_shape(
+            &json!({"plan": body["plan"], "numbers": body["numbers"], "stats": body["stats"], "periodStart": body["periodStart"], "periodEnd": body["periodEnd"]}),
+            &doc(example),
+            "",
+        );
+    }
+    assert_eq!(
+        body["numbers"],
+        json!({"used": 3, "limit": 100, "remaining": 97})
+    );
+    let stats = &body["stats"];
+    assert_eq!(
+        (
+            stats["totalCalls"].as_u64(),
+            stats["callsLast24h"].as_u64(),
+            stats["callsLast30d"].as_u64()
+        ),
+        (Some(4), Some(3), Some(4))
+    );
+    assert_eq!(
+        (
+            stats["totalMessages"].as_u64(),
+            stats["messagesLast7d"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(stats["totalWebhookDeliveries"], 0);
+    assert_eq!(
+        (body["periodStart"].as_str(), body["periodEnd"].as_str()),
+        (Some("2024-06-01T00:00:00Z"), Some("2024-06-30T23:59:59Z"))
+    );
+    assert_eq!(
+        body["periodUsage"],
+        json!({"messages": 2, "calls": 3, "totalSeconds": 540})
+    );
+    assert_eq!(body["reportGeneratedAt"], NOW);
+
+    // the plan is the environment's, set from the CLI (here through the store)
+    let env = s.app.env_named("test").unwrap().unwrap();
+    let plan = dialback_core::Plan {
+        name: "pro".into(),
+        numbers: 2,
+        ..dialback_core::Plan::default()
+    };
+    s.app.store.set_plan(env.id, &plan).unwrap();
+    env.view.write().await.plan = plan;
+    let (_, body) = s.call("GET", "/v1/usage", None).await;
+    assert_eq!(
+        (body["plan"]["name"].as_str(), body["numbers"].clone()),
+        (Some("pro"), json!({"used": 3, "limit": 2, "remaining": 0}))
+    );
+}
+
+#[tokio::test]
+async fn daily_monthly_and_by_number_carry_the_documented_keys() {
+    let s = with_activity().await;
+    let (status, daily) = s
+        .call("GET", "/v1/usage/daily?days=7&tz=Asia/Kathmandu", None)
+        .await;
+    assert_eq!(status, 200);
+    same_shape(
+        &json!({"data": [daily["data"][0].clone()], "days": daily["days"]}),
+        &json!({"data": [{"date": "", "messages": 0, "calls": 0, "webhooks": 0, "totalSeconds": 0}], "days": 1}),
+        "",
+    );
+    has_shape(&daily, &doc("agentphone_usage_daily_guide.json"), "");
+    assert_eq!(
+        (daily["days"].as_u64(), daily["tz"].as_str()),
+        (Some(7), Some("Asia/Kathmandu"))
+    );
+    let days = daily["data"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    assert_eq!(
+        days.iter()
+            .map(|d| d["calls"].as_i64().unwrap())
+            .sum::<i64>(),
+        3
+    );
+    assert_eq!(days[6]["date"], "2024-06-15");
+
+    let (_, monthly) = s.call("GET", "/v1/usage/monthly", None).await;
+    has_shape(
+        &monthly,
+        &doc("agentphone_usage_monthly_reference.json"),
+        "",
+    );
+    assert_eq!(
+        (
+            monthly["months"].as_u64(),
+            monthly["data"].as_array().unwrap().len()
+        ),
+        (Some(6), 6)
+    );
+    assert_eq!(
+        (
+            monthly["data"][5]["month"].as_str(),
+            monthly["data"][5]["messages"].as_u64(),
+            monthly["data"][4]["calls"].as_u64()
+        ),
+        (Some("2024-06"), Some(2), Some(1))
+    );
+
+    let (_, by_number) = s.call("GET", "/v1/usage/by-number", None).await;
+    has_shape(&by_number, &doc("agentphone_usage_by_number.json"), "");
+    let rows = by_number["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let row = |n: &str| rows.iter().find(|r| r["phoneNumber"] == n).unwrap();
+    assert_eq!(
+        (
+            row("+14155550100")["calls"].as_i64(),
+            row("+14155550100")["messages"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        (
+            row("+14155550100")["country"].as_str(),
+            row("+14155550100")["status"].as_str()
+        ),
+        (Some("US"), Some("active"))
+    );
+    assert_eq!(row("+14155550100")["agentName"], "Support Agent Alpha");
+    assert_eq!(row("+14155550110")["calls"], 1);
+    assert_eq!(
+        (
+            row("+442079460000")["country"].as_str(),
+            row("+442079460000")["agentId"].clone()
+        ),
+        (Some("GB"), json!(null))
+    );
+}
+
+#[tokio::test]
+async fn call_lists_answer_agentphones_call_object() {
+    let s = with_activity().await;
+    let (status, list) = s.call("GET", "/v1/calls?limit=2&offset=1", None).await;
+    assert_eq!(status, 200, "{list}");
+    has_shape(&list, &doc("agentphone_list_agent_calls.json"), "");
+    assert_eq!(
+        (
+            list["total"].as_u64(),
+            list["hasMore"].as_bool(),
+            list["data"].as_array().unwrap().len()
+        ),
+        (Some(7), Some(true), 2)
+    );
+    let (_, inbound) = s
+        .call("GET", "/v1/calls?direction=inbound&status=completed", None)
+        .await;
+    assert_eq!(inbound["total"], 3);
+    let first = &inbound["data"][0];
+    assert_eq!(
+        (first["phoneNumber"].as_str(), first["agentName"].as_str()),
+        (Some("+14155550100"), Some("Support Agent Alpha"))
+    );
+    let number = first["phoneNumberId"].as_str().unwrap().to_owned();
+    let (_, of_number) = s
+        .call("GET", &format!("/v1/numbers/{number}/calls"), None)
+        .await;
+    assert_eq!(of_number["total"], 3);
+    let agent = first["agentId"].as_str().unwrap().to_owned();
+    let (_, of_agent) = s
+        .call("GET", &format!("/v1/agents/{agent}/calls?limit=1"), None)
+        .await;
+    assert_eq!(
+        (of_agent["total"].as_u64(), of_agent["hasMore"].as_bool()),
+        (Some(3), Some(true))
+    );
+    let id = first["id"].as_str().unwrap().to_owned();
+    let (status, one) = s.call("GET", &format!("/v1/calls/{id}"), None).await;
+    assert_eq!(
+        (
+            status,
+            one["transcripts"].clone(),
+            one["recordingAvailable"].clone()
+        ),
+        (200, json!([]), json!(false))
+    );
+    let (_, searched) = s.call("GET", "/v1/calls?search=7946", None).await;
+    assert_eq!(searched["total"], 7);
+    for path in [
+        "/v1/calls/nope",
+        "/v1/agents/agent_1/calls",
+        "/v1/numbers/num_1/calls",
+    ] {
+        let (status, body) = s.call("GET", path, None).await;
+        assert_eq!((status, body["detail"].is_string()), (404, true), "{path}");
+    }
+    let (status, body) = s
+        .call(
+            "POST",
+            "/v1/calls",
+            Some(json!({"agentId": agent, "toNumber": "+14155550100"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (501, Some("NOT_SUPPORTED"))
+    );
+    let (status, _) = s
+        .call("GET", &format!("/v1/calls/{id}/transcript"), None)
+        .await;
+    assert_eq!(status, 501);
+}
+
+#[tokio::test]
+async fn errors_speak_agentphones_dialects() {
     let s = Server::start().await;
     let (status, body) = s
         .call(
@@ -92,75 +341,46 @@ async fn usage_errors_speak_agentphones_dialect() {
         )
         .await;
     assert_eq!(status, 422);
-    assert_eq!(body["detail"][0]["loc"], json!(["query", "period"]));
-    assert_eq!(body["detail"][0]["type"], "INVALID_PERIOD");
-    assert_eq!(body["detail"][1]["loc"], json!(["query", "tz"]));
-    assert_eq!(body["detail"][1]["type"], "INVALID_TIMEZONE");
-    let (status, body) = s.call("GET", "/v1/usage/by-agent", None).await;
     assert_eq!(
-        (status, body["detail"][0]["type"].as_str()),
-        (422, Some("missing"))
+        (
+            body["detail"][0]["loc"].clone(),
+            body["detail"][0]["type"].as_str()
+        ),
+        (json!(["query", "period"]), Some("enum"))
     );
-    let (status, _) = s.call("GET", "/v1/usage/daily?days=0", None).await;
-    assert_eq!(status, 422);
+    assert_eq!(
+        (
+            body["detail"][1]["loc"].clone(),
+            body["detail"][1]["type"].as_str()
+        ),
+        (json!(["query", "tz"]), Some("value_error"))
+    );
+    has_shape(&body, &doc("agentphone_validation_error.json"), "");
+    for (q, kind) in [
+        ("days=0", "greater_than_equal"),
+        ("days=366", "less_than_equal"),
+        ("days=x", "int_parsing"),
+    ] {
+        let (status, body) = s.call("GET", &format!("/v1/usage/daily?{q}"), None).await;
+        assert_eq!(
+            (status, body["detail"][0]["type"].as_str()),
+            (422, Some(kind)),
+            "{q}"
+        );
+    }
     let (status, _) = s.call("GET", "/v1/usage/monthly?months=25", None).await;
     assert_eq!(status, 422);
     let (status, body) = s
         .call_as("talq_nope", "GET", "/v1/usage/by-agent?period=week", None)
         .await;
-    assert_eq!((status, body["detail"].is_string()), (401, true));
+    assert_eq!(
+        (
+            status,
+            body["detail"].is_string(),
+            body["error"]["type"].as_str()
+        ),
+        (401, true, Some("authentication_error"))
+    );
     let (status, body) = s.call("GET", "/v1/nothing-here", None).await;
     assert_eq!((status, body["detail"].as_str()), (404, Some("Not Found")));
-}
-
-#[tokio::test]
-async fn daily_monthly_by_number_and_totals() {
-    let s = with_activity().await;
-    let (status, daily) = s
-        .call("GET", "/v1/usage/daily?days=7&tz=Asia/Kathmandu", None)
-        .await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        (daily["days"].as_u64(), daily["tz"].as_str()),
-        (Some(7), Some("Asia/Kathmandu"))
-    );
-    let days = daily["data"].as_array().unwrap();
-    assert_eq!(days.len(), 7);
-    let total: i64 = days.iter().map(|d| d["calls"].as_i64().unwrap()).sum();
-    assert_eq!(total, 3);
-    assert!(days[0]["date"].as_str().unwrap() < days[6]["date"].as_str().unwrap());
-
-    let (_, monthly) = s.call("GET", "/v1/usage/monthly", None).await;
-    assert_eq!(
-        (
-            monthly["months"].as_u64(),
-            monthly["data"].as_array().unwrap().len()
-        ),
-        (Some(6), 6)
-    );
-    assert_eq!(monthly["data"][5]["messages"], 2);
-
-    let (_, by_number) = s.call("GET", "/v1/usage/by-number", None).await;
-    let rows = by_number["data"].as_array().unwrap();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(
-        (
-            rows[0]["phoneNumber"].as_str(),
-            rows[0]["calls"].as_i64(),
-            rows[0]["messages"].as_i64()
-        ),
-        (Some("+14155550100"), Some(2), Some(2))
-    );
-    assert_eq!(rows[0]["agentName"], "Support Agent Alpha");
-    assert_eq!(
-        (rows[1]["phoneNumber"].as_str(), rows[1]["calls"].as_i64()),
-        (Some("+14155550110"), Some(1))
-    );
-
-    let (_, totals) = s.call("GET", "/v1/usage", None).await;
-    assert_eq!(
-        totals["last24h"],
-        json!({"messages": 2, "calls": 3, "totalSeconds": 540})
-    );
-    assert!(totals["periodStart"].as_str().unwrap().ends_with('Z'));
 }

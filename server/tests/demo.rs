@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use dialback_core::wire::agentphone::UsageByAgentResponse;
+use dialback_core::wire::talkover::CallbackStatsData;
 use dialback_core::{Zone, validate_callback_stats, validate_usage_by_agent};
 use dialback_server::app::{App, Settings};
 use dialback_server::store::{SqliteStore, Store};
@@ -38,7 +39,7 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
     );
 
     let view = env.view.read().await;
-    let names: Vec<&str> = view.agents.iter().map(|r| r.agent.name.as_str()).collect();
+    let names: Vec<&str> = view.agents.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -55,9 +56,20 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
         view.outbound.len()
     );
 
-    let now = dialback_server::ops::clock();
+    assert!(
+        view.agents
+            .iter()
+            .all(|r| r.status == dialback_core::AgentStatus::Published),
+        "the demo's agents are live"
+    );
+    assert_eq!(
+        view.numbers.iter().filter(|n| n.agent.is_none()).count(),
+        1,
+        "the shared SMS line"
+    );
+    let now = app.now();
     let range = dialback_core::DateRange::parse(None, None, None, now).unwrap();
-    let stats = view.callbacks.stats(&range, &view.directory);
+    let stats = CallbackStatsData::new(&view.callbacks.stats(&range), &view.directory);
     assert!(
         stats.total_callbacks_received > 100
             && stats.callbacks_unmatched > 10
@@ -71,10 +83,10 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
     assert!(validate_callback_stats(&stats).is_empty());
 
     let zone = Zone::parse("America/New_York").unwrap();
-    let usage: UsageByAgentResponse = view.activity.by_agent(
+    let usage = UsageByAgentResponse::from(&view.activity.by_agent(
         &dialback_core::usage_period(dialback_core::Period::Year, zone, now),
         &view.directory,
-    );
+    ));
     assert!(
         usage.data.last().is_some_and(|r| r.is_orphan),
         "some activity has no agent"

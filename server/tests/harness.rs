@@ -117,7 +117,7 @@ impl Server {
     pub async fn agent(&self, name: &str, direction: &str, numbers: &[&str]) -> String {
         let (status, body) =
             self.call("POST", "/api/v1/agents", Some(serde_json::json!({"name": name, "direction": direction, "phone_numbers": numbers}))).await;
-        assert_eq!(status, 201, "{body}");
+        assert_eq!(status, 200, "{body}");
         body["data"]["id"].as_str().unwrap().to_owned()
     }
 }
@@ -150,6 +150,21 @@ impl Server {
         (handler, source)
     }
 
+    /// The id of the number resource with this E.164 number.
+    pub async fn number_id(&self, number: &str) -> String {
+        let (status, body) = self.call("GET", "/api/v1/phone-numbers", None).await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["number"] == number)
+            .unwrap_or_else(|| panic!("no number {number}: {body}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// `POST /api/v1/calls/import` of these NDJSON lines.
     pub async fn import(&self, lines: &[String]) -> reqwest::Response {
         self.http
@@ -162,36 +177,35 @@ impl Server {
             .unwrap()
     }
 
-    /// Every call, following the cursor to the end.
+    /// Every call, page after page.
     pub async fn all_calls(&self) -> Vec<Value> {
         all_calls(&self.http, &self.base, &self.token).await
     }
 }
 
-/// Every call of an environment, following `GET /api/v1/calls`'s cursor to the end.
+/// Every call of an environment, following `GET /api/v1/calls`'s pages to the last.
 pub async fn all_calls(http: &reqwest::Client, base: &str, token: &str) -> Vec<Value> {
     let mut calls = vec![];
-    let mut cursor = String::new();
-    loop {
+    for page in 1.. {
         let res = http
-            .get(format!("{base}/api/v1/calls?per_page=100&cursor={cursor}"))
+            .get(format!("{base}/api/v1/calls?per_page=100&page={page}"))
             .bearer_auth(token)
             .send()
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), 200);
-        let page: Value = res.json().await.unwrap();
-        calls.extend(page["data"].as_array().unwrap().iter().cloned());
-        match page["meta"]["next_cursor"].as_str() {
-            Some(c) => cursor = c.to_owned(),
-            None => return calls,
+        let body: Value = res.json().await.unwrap();
+        calls.extend(body["data"].as_array().unwrap().iter().cloned());
+        if body["pagination"]["current_page"] == body["pagination"]["last_page"] {
+            break;
         }
     }
+    calls
 }
 
-/// The codes of a Talkover error body's `errors`.
+/// The codes of a Talkover error body's `details`.
 pub fn codes(body: &Value) -> Vec<String> {
-    body["errors"]
+    body["details"]
         .as_array()
         .map(|a| {
             a.iter()
@@ -199,6 +213,40 @@ pub fn codes(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Every key a documented example has, ours has too, with the same JSON type (our
+/// extensions may add keys): what "the documented shape" means for an answer.
+pub fn has_shape(ours: &Value, doc: &Value, path: &str) {
+    match (ours, doc) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                let mine = a
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{path}.{k} is missing: {ours}"));
+                has_shape(mine, v, &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if let (Some(x), Some(y)) = (a.first(), b.first()) {
+                has_shape(x, y, &format!("{path}[0]"));
+            }
+        }
+        // a documented null (an unset field) may be a value here, and the reverse
+        (Value::Null, _) | (_, Value::Null) => {}
+        (Value::Bool(_), Value::Bool(_))
+        | (Value::Number(_), Value::Number(_))
+        | (Value::String(_), Value::String(_)) => {}
+        (a, b) => panic!("type differs at {path}: ours {a}, documented {b}"),
+    }
+}
+
+/// A documented example, from `tests/fixtures/docs`.
+pub fn doc(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/docs")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// Same keys, recursively, and same JSON types — what "the seed's shape" means.

@@ -41,6 +41,9 @@ impl CallbackConfig {
     }
 }
 
+/// The most source agents one callback agent may list.
+pub const MAX_SOURCES: usize = 1_000;
+
 /// How many days back an outbound call still counts as recent: 1 to 365.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u16", into = "u16")]
@@ -95,7 +98,7 @@ impl From<LookbackDays> for u16 {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// The target agent does not exist (or its id is not even a UUID).
-    #[error("agent {0:?} not found")]
+    #[error("Agent not found")]
     AgentNotFound(String),
     /// The target agent is outbound. The message is the seed's, word for word.
     #[error("Agent must have direction=inbound to serve as a callback")]
@@ -144,6 +147,17 @@ pub enum ConfigError {
     /// `lookback_days` is not an integer from 1 to 365.
     #[error("lookback_days must be an integer from 1 to 365, got {0}")]
     InvalidLookbackDays(String),
+    /// More source agents than one configuration may list.
+    #[error("source_agent_ids may list at most {max} agents, got {got}")]
+    TooManySources {
+        /// The limit.
+        max: usize,
+        /// How many were sent.
+        got: usize,
+    },
+    /// `is_callback_agent` (check-constraints) is not a boolean.
+    #[error("is_callback_agent must be true or false, got {0}")]
+    InvalidIsCallbackAgent(String),
     /// A trigger status is unknown, or the list is not a non-empty array of strings.
     #[error("{}", match index {
         Some(i) => format!("callback_trigger_statuses[{i}]: unknown call status {value}; expected initiated, ringing, answered, completed, failed, busy, no-answer (or no_answer) or voicemail"),
@@ -169,6 +183,8 @@ impl ErrorCode for ConfigError {
             ConfigError::DuplicateSourceAgentId { .. } => "DUPLICATE_SOURCE_AGENT_ID",
             ConfigError::InvalidLookbackDays(_) => "INVALID_LOOKBACK_DAYS",
             ConfigError::InvalidCallStatus { .. } => "INVALID_CALL_STATUS",
+            ConfigError::TooManySources { .. } => "TOO_MANY_ITEMS",
+            ConfigError::InvalidIsCallbackAgent(_) => "INVALID_BOOLEAN",
         }
     }
 }
@@ -182,9 +198,11 @@ impl ConfigError {
             | ConfigError::InvalidSourceAgentId { .. }
             | ConfigError::SourceAgentNotFound { .. }
             | ConfigError::InvalidSourceAgentDirection { .. }
-            | ConfigError::DuplicateSourceAgentId { .. } => "source_agent_ids",
+            | ConfigError::DuplicateSourceAgentId { .. }
+            | ConfigError::TooManySources { .. } => "source_agent_ids",
             ConfigError::InvalidLookbackDays(_) => "lookback_days",
             ConfigError::InvalidCallStatus { .. } => "callback_trigger_statuses",
+            ConfigError::InvalidIsCallbackAgent(_) => "is_callback_agent",
         }
     }
 
@@ -200,6 +218,7 @@ impl ConfigError {
             | "DUPLICATE_SOURCE_AGENT_ID" => "source_agent_ids",
             "INVALID_LOOKBACK_DAYS" => "lookback_days",
             "INVALID_CALL_STATUS" => "callback_trigger_statuses",
+            "NOT_A_CALLBACK_AGENT" => "agent_id",
             _ => return None,
         })
     }
@@ -216,13 +235,10 @@ impl ConfigError {
         }
     }
 
-    /// The HTTP status a server answers with when this is the first problem: 404 for an
-    /// unknown target agent, 422 for everything else.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            ConfigError::AgentNotFound(_) => 404,
-            _ => 422,
-        }
+    /// Whether the problem is that the target agent does not exist (rather than that the
+    /// configuration is wrong): servers answer that with "not found".
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ConfigError::AgentNotFound(_))
     }
 }
 
@@ -285,8 +301,16 @@ fn sources(
     if items.is_empty() {
         errors.push(ConfigError::SourceAgentIdsRequired);
     }
+    if items.len() > MAX_SOURCES {
+        errors.push(ConfigError::TooManySources {
+            max: MAX_SOURCES,
+            got: items.len(),
+        });
+        return Vec::new();
+    }
     let mut ids: Vec<AgentId> = Vec::with_capacity(items.len());
-    let mut positions: Vec<usize> = Vec::with_capacity(items.len());
+    // first position of each id: a map, so a long list is checked in linear time
+    let mut first_at: std::collections::HashMap<AgentId, usize> = Default::default();
     for (index, item) in items.iter().enumerate() {
         let Some(id) = item.as_str().and_then(|s| AgentId::parse(s).ok()) else {
             errors.push(ConfigError::InvalidSourceAgentId {
@@ -295,11 +319,7 @@ fn sources(
             });
             continue;
         };
-        if let Some(first) = ids
-            .iter()
-            .position(|seen| *seen == id)
-            .and_then(|p| positions.get(p))
-        {
+        if let Some(first) = first_at.get(&id) {
             errors.push(ConfigError::DuplicateSourceAgentId {
                 index,
                 first: *first,
@@ -307,6 +327,7 @@ fn sources(
             });
             continue;
         }
+        first_at.insert(id, index);
         match dir.get(&id) {
             None => errors.push(ConfigError::SourceAgentNotFound { index, id }),
             Some(agent) if agent.direction != Direction::Outbound => {
@@ -319,7 +340,6 @@ fn sources(
             Some(_) => {}
         }
         ids.push(id);
-        positions.push(index);
     }
     ids
 }

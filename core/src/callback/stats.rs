@@ -9,13 +9,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::{AgentDirectory, AgentId};
+use crate::agent::AgentId;
 use crate::call::CallStatus;
 use crate::callback::routing::RoutingDecision;
 use crate::order::{self, Order};
 use crate::slots::{self, AgentSlots};
 use crate::time::{DateRange, Timestamp};
-use crate::wire::talkover::{CallbackStatsData, SourceAgentCount, StatsPeriod};
 
 /// One routed callback, as stats need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,13 +68,28 @@ pub struct CallbackLog {
     agents: AgentSlots,
 }
 
+/// Callback stats over a date range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackStats {
+    /// The days covered.
+    pub range: DateRange,
+    /// Callbacks received: matched plus unmatched.
+    pub received: u64,
+    /// Of those, picked up.
+    pub answered: u64,
+    /// Of those, matching no recent outbound call.
+    pub unmatched: u64,
+    /// Matched callbacks per source agent, most first, then by id; sums to matched.
+    pub by_source: Vec<(AgentId, u64)>,
+}
+
 /// Totals for one callback agent over all time (the callback-agent detail endpoint's `stats`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AgentCallbackTotals {
     /// Callbacks it received.
-    pub total_callbacks_received: u64,
+    pub received: u64,
     /// Of those, answered.
-    pub callbacks_answered: u64,
+    pub answered: u64,
 }
 
 impl CallbackLog {
@@ -122,16 +136,15 @@ impl CallbackLog {
         let mut totals = AgentCallbackTotals::default();
         for (a, answered) in self.callback_agent.iter().zip(&self.answered) {
             let hit = u64::from(*a == slot);
-            totals.total_callbacks_received += hit;
-            totals.callbacks_answered += hit & u64::from(*answered);
+            totals.received += hit;
+            totals.answered += hit & u64::from(*answered);
         }
         totals
     }
 
-    /// Stats over `range`, with source agent names from `names`.
-    pub fn stats(&self, range: &DateRange, names: &AgentDirectory) -> CallbackStatsData {
-        let (lo, hi) = range.instants();
-        let (lo, hi) = (lo.unix_seconds(), hi.unix_seconds());
+    /// Stats over `range`.
+    pub fn stats(&self, range: &DateRange) -> CallbackStats {
+        let (lo, hi) = range.bounds_secs();
         // counts[slot] per source agent; the last cell counts unmatched
         let mut counts = vec![0u64; self.agents.ids().len() + 1];
         let unmatched_cell = self.agents.ids().len();
@@ -151,33 +164,20 @@ impl CallbackLog {
             }
         }
         let unmatched = counts.pop().unwrap_or(0);
-        let mut by_source: Vec<SourceAgentCount> = counts
+        let mut by_source: Vec<(AgentId, u64)> = counts
             .iter()
             .zip(self.agents.ids())
             .filter(|(count, _)| **count > 0)
-            .map(|(count, id)| SourceAgentCount {
-                source_agent_id: id.to_string(),
-                name: names
-                    .get(id)
-                    .map_or_else(|| UNKNOWN_AGENT.to_owned(), |a| a.name.clone()),
-                count: *count as i64,
-            })
+            .map(|(count, id)| (*id, *count))
             .collect();
-        by_source.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| a.source_agent_id.cmp(&b.source_agent_id))
-        });
+        by_source.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let matched: u64 = counts.iter().sum();
-        CallbackStatsData {
-            period: StatsPeriod {
-                start: range.start().to_string(),
-                end: range.end().to_string(),
-            },
-            total_callbacks_received: (matched + unmatched) as i64,
-            callbacks_answered: answered as i64,
-            callbacks_unmatched: unmatched as i64,
-            callbacks_by_source_agent: by_source,
+        CallbackStats {
+            range: *range,
+            received: matched + unmatched,
+            answered,
+            unmatched,
+            by_source,
         }
     }
 }
@@ -190,11 +190,10 @@ pub const UNKNOWN_AGENT: &str = "Unknown agent";
 pub fn callback_stats<'r>(
     records: impl IntoIterator<Item = &'r CallbackRecord>,
     range: &DateRange,
-    names: &AgentDirectory,
-) -> CallbackStatsData {
+) -> CallbackStats {
     let mut log = CallbackLog::new();
     for r in records {
         log.push(*r);
     }
-    log.stats(range, names)
+    log.stats(range)
 }

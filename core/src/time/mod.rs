@@ -74,6 +74,6 @@ impl ErrorCode for TimeError {
 }
 
 /// Keeps user input in error messages short.
-pub(crate) fn clip(input: &str) -> String {
+pub fn clip(input: &str) -> String {
     input.chars().take(64).collect()
 }

@@ -101,10 +101,49 @@ impl DateRange {
     }
 
     /// The instants covered: from the start of the first day (inclusive) to the start of the
-    /// day after the last (exclusive), by [`Zone::day_start`].
+    /// day after the last (exclusive), by [`Zone::day_start`]. The end is clamped to the last
+    /// representable instant; aggregations use [`DateRange::bounds_secs`], which is not.
     pub fn instants(&self) -> (Timestamp, Timestamp) {
-        let after = self.end.checked_add_days(Days::new(1)).unwrap_or(self.end);
-        (self.zone.day_start(self.start), self.zone.day_start(after))
+        let (lo, hi) = self.bounds_secs();
+        (
+            Timestamp::EPOCH.saturating_add_seconds(lo),
+            Timestamp::EPOCH.saturating_add_seconds(hi),
+        )
+    }
+
+    /// The instants covered, `[lo, hi)` in Unix seconds.
+    pub fn bounds_secs(&self) -> (i64, i64) {
+        (
+            self.zone.day_start_secs(self.start),
+            Self::day_end_secs(self.zone, self.end),
+        )
+    }
+
+    /// Where local day `date` ends in `zone` (the next day's start), in Unix seconds.
+    pub fn day_end_secs(zone: Zone, date: NaiveDate) -> i64 {
+        date.checked_add_days(Days::new(1))
+            .map_or(i64::MAX, |next| zone.day_start_secs(next))
+    }
+
+    /// The last `days` local days in `zone`, the day of `now` included: what "last 30 days"
+    /// and AgentPhone's `days` mean.
+    ///
+    /// ```
+    /// use dialback_core::{DateRange, Timestamp, Zone};
+    /// let now = Timestamp::parse("2024-03-01T02:00:00Z").unwrap();
+    /// let r = DateRange::last_days(Zone::parse("America/New_York").unwrap(), now, 7).unwrap();
+    /// assert_eq!((r.start().to_string(), r.end().to_string()), ("2024-02-23".into(), "2024-02-29".into()));
+    /// ```
+    pub fn last_days(zone: Zone, now: Timestamp, days: u32) -> Result<Self, TimeError> {
+        let today = zone.date_of(now);
+        let first = today
+            .checked_sub_days(Days::new(u64::from(days.max(1)) - 1))
+            .ok_or(TimeError::InvalidDateRange {
+                start: today.to_string(),
+                end: today.to_string(),
+                why: "reaches before year 0",
+            })?;
+        DateRange::new(first, today, zone)
     }
 
     /// Each day of the range.

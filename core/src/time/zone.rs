@@ -76,13 +76,18 @@ impl Zone {
     ///
     /// Usage periods, callback stats ranges and daily buckets all start their days here.
     pub fn day_start(self, date: NaiveDate) -> Timestamp {
-        let midnight = days_from_civil(i64::from(date.year()), date.month(), date.day()) * 86_400;
-        let utc = self
-            .earliest_instant_at(midnight)
-            .unwrap_or_else(|| self.first_instant_at_or_after(midnight));
         // The first and last representable days can start a few hours outside years
         // 0000–9999; clamp rather than fail, no real query reaches them.
-        Timestamp::EPOCH.saturating_add_seconds(utc)
+        Timestamp::EPOCH.saturating_add_seconds(self.day_start_secs(date))
+    }
+
+    /// [`Zone::day_start`] in Unix seconds, unclamped: the day after 9999-12-31 starts past
+    /// the last representable instant, and a range ending on that last day must still count
+    /// its last second.
+    pub fn day_start_secs(self, date: NaiveDate) -> i64 {
+        let midnight = days_from_civil(i64::from(date.year()), date.month(), date.day()) * 86_400;
+        self.earliest_instant_at(midnight)
+            .unwrap_or_else(|| self.first_instant_at_or_after(midnight))
     }
 
     /// The earliest instant whose local time is exactly `local` (seconds of the local wall

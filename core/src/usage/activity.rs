@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::{AgentId, Direction};
 use crate::call::CallStatus;
+use crate::call::{CallRecord, MessageRecord};
 use crate::order::{self, Order};
 use crate::phone::PhoneNumber;
 use crate::slots::AgentSlots;
@@ -28,7 +29,8 @@ pub enum Activity {
 /// One message or call, attributed to an agent (or to none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityRecord {
-    /// The agent it belongs to (see [`call_agent`]); `None` is Unassigned.
+    /// The agent it belongs to (see [`call_agent`](crate::call::call_agent)); `None` is
+    /// Unassigned.
     pub agent_id: Option<AgentId>,
     /// The agent-side number it used (see [`agent_side_number`]), for usage by number.
     #[serde(default)]
@@ -39,19 +41,6 @@ pub struct ActivityRecord {
     pub activity: Activity,
 }
 
-/// Which agent a call's usage belongs to: an outbound call to the agent that placed it, an
-/// inbound call to the agent that owns the dialed number.
-pub fn call_agent(
-    direction: Direction,
-    agent_id: Option<AgentId>,
-    dialed_number_owner: Option<AgentId>,
-) -> Option<AgentId> {
-    match direction {
-        Direction::Outbound => agent_id,
-        Direction::Inbound => dialed_number_owner,
-    }
-}
-
 /// The number on the agent's side of a call or message: the dialed number of an inbound one,
 /// the calling number of an outbound one. Generic so a bulk reader can pick the side before
 /// parsing anything.
@@ -59,6 +48,35 @@ pub fn agent_side_number<N>(direction: Direction, from: N, to: N) -> N {
     match direction {
         Direction::Inbound => to,
         Direction::Outbound => from,
+    }
+}
+
+impl ActivityRecord {
+    /// The usage a stored call makes.
+    pub fn of_call(call: &CallRecord) -> Self {
+        let from = call
+            .from
+            .as_deref()
+            .and_then(|f| PhoneNumber::parse(f).ok());
+        ActivityRecord {
+            agent_id: call.agent_id,
+            number: agent_side_number(call.direction, from, Some(call.to)),
+            at: call.started_at,
+            activity: Activity::Call {
+                status: call.status,
+                duration_seconds: call.duration_seconds,
+            },
+        }
+    }
+
+    /// The usage a stored message makes.
+    pub fn of_message(m: &MessageRecord) -> Self {
+        ActivityRecord {
+            agent_id: m.agent_id,
+            number: agent_side_number(m.direction, Some(m.from), Some(m.to)),
+            at: m.sent_at,
+            activity: Activity::Message,
+        }
     }
 }
 

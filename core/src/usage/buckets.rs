@@ -47,8 +47,8 @@ impl ActivityLog {
         }
         let zone = range.zone();
         let days: Vec<NaiveDate> = range.days().collect();
-        let mut edges: Vec<Timestamp> = days.iter().map(|d| zone.day_start(*d)).collect();
-        edges.push(range.instants().1);
+        let mut edges: Vec<i64> = days.iter().map(|d| zone.day_start_secs(*d)).collect();
+        edges.push(range.bounds_secs().1);
         let counts = self.bucketed(&edges);
         Ok(days
             .iter()
@@ -82,7 +82,7 @@ impl ActivityLog {
         let starts: Vec<NaiveDate> = (0..=months)
             .filter_map(|i| first.checked_add_months(Months::new(i)))
             .collect();
-        let edges: Vec<Timestamp> = starts.iter().map(|d| zone.day_start(*d)).collect();
+        let edges: Vec<i64> = starts.iter().map(|d| zone.day_start_secs(*d)).collect();
         let counts = self.bucketed(&edges);
         Ok(starts
             .iter()
@@ -96,10 +96,9 @@ impl ActivityLog {
             .collect())
     }
 
-    /// Counters for the buckets `[edges[i], edges[i+1])`; `edges` ascending (equal neighbours
-    /// make an empty bucket).
-    fn bucketed(&self, edges: &[Timestamp]) -> Vec<Counts> {
-        let edges: Vec<i64> = edges.iter().map(|t| t.unix_seconds()).collect();
+    /// Counters for the buckets `[edges[i], edges[i+1])` (Unix seconds); `edges` ascending
+    /// (equal neighbours make an empty bucket).
+    fn bucketed(&self, edges: &[i64]) -> Vec<Counts> {
         let n = edges.len().saturating_sub(1);
         let mut cells = vec![Counts::default(); n];
         let (Some(&lo), Some(&hi)) = (edges.first(), edges.last()) else {

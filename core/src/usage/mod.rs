@@ -9,9 +9,12 @@ pub mod activity;
 pub mod buckets;
 pub mod by_agent;
 pub mod period;
+pub mod plan;
 pub mod summary;
 
-pub use activity::{Activity, ActivityLog, ActivityRecord, agent_side_number, call_agent};
+pub use activity::{Activity, ActivityLog, ActivityRecord, agent_side_number};
 pub use buckets::{DayUsage, MonthUsage};
+pub use by_agent::{AgentUsage, AgentUsageLine};
 pub use period::{Period, PeriodBounds, usage_period};
-pub use summary::{NumberUsage, UsageTotals, Window};
+pub use plan::{NumberQuota, Plan};
+pub use summary::{NumberUsage, UsageSummary, Window};

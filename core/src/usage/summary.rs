@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agent::AgentDirectory;
-use crate::phone::PhoneNumber;
+use crate::phone::NumberResource;
 use crate::time::Timestamp;
 use crate::usage::activity::{ActivityLog, Counts};
 use crate::usage::period::PeriodBounds;
@@ -31,52 +30,42 @@ impl From<Counts> for Window {
     }
 }
 
-/// `GET /v1/usage`: the current period's totals and rolling windows ending at "now".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UsageTotals {
-    /// The current period's totals.
-    #[serde(flatten)]
-    pub period_totals: Window,
+/// What `GET /v1/usage` reports: usage over all time, over the current period, and over the
+/// last 24 hours, 7 days and 30 days before "now".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageSummary {
+    /// Everything ever recorded.
+    pub all_time: Window,
+    /// The current period.
+    pub period: Window,
     /// The 24 hours before now.
     pub last24h: Window,
     /// The 7 days before now.
     pub last7d: Window,
     /// The 30 days before now.
     pub last30d: Window,
-    /// `week`, `month` or `year`.
-    pub period: String,
-    /// RFC 3339 UTC.
-    pub period_start: String,
-    /// RFC 3339 UTC.
-    pub period_end: String,
 }
 
-/// One row of usage by number.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Usage of one number in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NumberUsage {
-    /// The number's id (the caller's identifier for the number resource).
-    pub number_id: String,
-    /// E.164.
-    pub phone_number: String,
-    /// Messages sent from or received on it.
-    pub messages: u64,
-    /// Completed calls placed from or answered on it.
-    pub calls: u64,
-    /// Their seconds (our extension).
-    pub total_seconds: u64,
-    /// Its owner, if any.
-    pub agent_id: Option<String>,
-    /// Its owner's name, if any.
-    pub agent_name: Option<String>,
+    /// The number.
+    pub number: NumberResource,
+    /// Its usage.
+    pub usage: Window,
 }
 
 impl ActivityLog {
     /// Totals over `[lo, hi)`.
     pub fn window(&self, lo: Timestamp, hi: Timestamp) -> Window {
+        self.window_secs(lo.unix_seconds(), hi.unix_seconds())
+    }
+
+    /// Totals over `[lo, hi)` in Unix seconds: an exclusive end may lie past the last
+    /// representable instant.
+    fn window_secs(&self, lo: i64, hi: i64) -> Window {
         let mut c = Counts::default();
-        self.each_in(lo.unix_seconds(), hi.unix_seconds(), |r| {
+        self.each_in(lo, hi, |r| {
             if let (Some(is_call), Some(seconds)) = (self.is_call.get(r), self.seconds.get(r)) {
                 c.add(*is_call, *seconds);
             }
@@ -84,32 +73,26 @@ impl ActivityLog {
         c.into()
     }
 
-    /// The current period's totals plus the last 24 hours, 7 days and 30 days before `now`.
-    pub fn totals(&self, bounds: &PeriodBounds, now: Timestamp) -> UsageTotals {
+    /// Usage over all time, over the period, and over the windows before `now` (each ends at
+    /// `now`, inclusive).
+    pub fn summary(&self, bounds: &PeriodBounds, now: Timestamp) -> UsageSummary {
         let after_now = now.saturating_add_seconds(1);
         let back = |secs: i64| self.window(now.saturating_add_seconds(1 - secs), after_now);
-        UsageTotals {
-            period_totals: self.window(bounds.period_start, bounds.end_exclusive()),
+        UsageSummary {
+            all_time: self.window_secs(i64::MIN, i64::MAX),
+            period: self.window(bounds.period_start, bounds.end_exclusive()),
             last24h: back(86_400),
             last7d: back(7 * 86_400),
             last30d: back(30 * 86_400),
-            period: bounds.period.as_str().to_owned(),
-            period_start: bounds.period_start.to_string(),
-            period_end: bounds.period_end.to_string(),
         }
     }
 
-    /// Usage in the period for each of `numbers` (id and number), with its owner from the
-    /// directory, in the order given.
-    pub fn by_number(
-        &self,
-        bounds: &PeriodBounds,
-        numbers: &[(String, PhoneNumber)],
-        names: &AgentDirectory,
-    ) -> Vec<NumberUsage> {
+    /// Usage in the period for each of `numbers`, in the order given: calls and messages
+    /// whose agent-side number is that number.
+    pub fn by_number(&self, bounds: &PeriodBounds, numbers: &[NumberResource]) -> Vec<NumberUsage> {
         let mut index: crate::hash::FastMap<u64, usize> = crate::hash::FastMap::default();
-        for (i, (_, n)) in numbers.iter().enumerate() {
-            index.insert(n.as_u64(), i);
+        for (i, n) in numbers.iter().enumerate() {
+            index.insert(n.number.as_u64(), i);
         }
         let mut cells = vec![Counts::default(); numbers.len()];
         self.each_in(
@@ -129,17 +112,9 @@ impl ActivityLog {
         numbers
             .iter()
             .zip(cells)
-            .map(|((id, number), c)| {
-                let owner = names.owner_of(*number);
-                NumberUsage {
-                    number_id: id.clone(),
-                    phone_number: number.to_string(),
-                    messages: c.messages,
-                    calls: c.calls,
-                    total_seconds: c.seconds,
-                    agent_id: owner.map(|a| a.id.to_string()),
-                    agent_name: owner.map(|a| a.name.clone()),
-                }
+            .map(|(n, c)| NumberUsage {
+                number: *n,
+                usage: c.into(),
             })
             .collect()
     }

@@ -10,32 +10,52 @@ use crate::callback::{CallbackConfig, LookbackDays};
 use crate::error::ErrorCode;
 use crate::phone::PhoneNumber;
 
-/// The directory these agents form, or every problem found. Fields are reported as paths
-/// (`agents[2].phone_numbers`) with the array index in `index`.
+/// The directory of agents read from an API, and what could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryRead {
+    /// The agents that could be read.
+    pub directory: AgentDirectory,
+    /// Why each other agent was left out (its position in `index`, its field as a path,
+    /// `agents[2].id`): a client shows these instead of silently dropping the agent.
+    pub problems: Vec<FieldError>,
+}
+
+/// Reads the agents a server listed into a directory, leaving out (and reporting) any agent
+/// the rules cannot use: an id that is not a UUID (the docs' own `agent-uuid-1`), a number
+/// that is not E.164, a callback configuration that does not parse, or a number another agent
+/// of the list already owns.
 ///
 /// ```
 /// use dialback_core::wire::{agents::directory_from_bodies, talkover::AgentBody};
 ///
 /// let agents: Vec<AgentBody> = serde_json::from_str(r#"[{
 ///     "id": "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01", "name": "Sales Outbound",
-///     "direction": "outbound", "phone_numbers": ["+14155550100"], "callback_config": null
-/// }]"#).unwrap();
-/// let directory = directory_from_bodies(&agents).unwrap();
-/// assert_eq!(directory.len(), 1);
+///     "direction": "outbound", "phone_numbers": [{"id": "n1", "number": "+14155550100"}]
+/// }, {"id": "agent-uuid-2", "name": "Survey Outbound", "direction": "outbound"}]"#).unwrap();
+/// let read = directory_from_bodies(&agents);
+/// assert_eq!(read.directory.len(), 1);
+/// assert_eq!(read.problems[0].field, "agents[1].id");
 /// ```
-pub fn directory_from_bodies(bodies: &[AgentBody]) -> Result<AgentDirectory, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut agents = Vec::with_capacity(bodies.len());
+pub fn directory_from_bodies(bodies: &[AgentBody]) -> DirectoryRead {
+    let mut read = DirectoryRead::default();
     for (i, body) in bodies.iter().enumerate() {
-        if let Some(agent) = agent_from_body(body, i, &mut errors) {
-            agents.push(agent);
+        let before = read.problems.len();
+        let Some(agent) = agent_from_body(body, i, &mut read.problems) else {
+            continue;
+        };
+        if read.problems.len() > before {
+            continue;
+        }
+        if let Err(e) = read.directory.insert(agent) {
+            read.problems.push(FieldError::new(
+                e.code(),
+                e.to_string(),
+                &format!("agents[{i}].phone_numbers"),
+                Some(i),
+            ));
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    AgentDirectory::new(agents)
-        .map_err(|e| vec![FieldError::new(e.code(), e.to_string(), "agents", None)])
+    read
 }
 
 fn agent_from_body(body: &AgentBody, i: usize, errors: &mut Vec<FieldError>) -> Option<Agent> {
@@ -52,7 +72,7 @@ fn agent_from_body(body: &AgentBody, i: usize, errors: &mut Vec<FieldError>) -> 
         .map_err(|e| fail(e.code(), e.to_string(), "id"))
         .ok();
     let mut phone_numbers = Vec::new();
-    for n in body.phone_numbers.iter().flatten() {
+    for n in body.numbers() {
         match PhoneNumber::parse(n) {
             Ok(n) => phone_numbers.push(n),
             Err(e) => fail(e.code(), e.to_string(), "phone_numbers"),
@@ -130,38 +150,35 @@ fn config_from_body(
 mod tests {
     use super::*;
 
-    fn check(json: &str, expected_codes: &[&str]) {
+    fn check(json: &str, expected_codes: &[&str]) -> usize {
         let bodies: Vec<AgentBody> = serde_json::from_str(json).unwrap();
-        match directory_from_bodies(&bodies) {
-            Ok(d) => assert!(expected_codes.is_empty(), "parsed {} agents", d.len()),
-            Err(errors) => {
-                let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
-                assert_eq!(codes, expected_codes, "{errors:?}");
-            }
-        }
+        let read = directory_from_bodies(&bodies);
+        let codes: Vec<&str> = read.problems.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, expected_codes, "{:?}", read.problems);
+        read.directory.len()
     }
 
     const OUT: &str = "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01";
     const IN: &str = "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c02";
 
     #[test]
-    fn round_trips_what_the_server_returns() {
+    fn reads_what_the_server_returns() {
         let json = format!(
-            r#"[{{"id":"{OUT}","name":"Sales","direction":"outbound","phone_numbers":["+14155550100"],"callback_config":null}},
-               {{"id":"{IN}","name":"Callbacks","direction":"inbound","phone_numbers":["+14155550199"],
-                 "callback_config":{{"source_agent_ids":["{OUT}"],"lookback_days":7,"callback_trigger_statuses":["no-answer"]}}}}]"#
+            r#"[{{"id":"{OUT}","name":"Sales","direction":"outbound","phone_numbers":[{{"id":"a","number":"+14155550100"}}],"callback_config":null}},
+               {{"id":"{IN}","name":"Callbacks","direction":"inbound","phone_numbers":[{{"id":"b","number":"+14155550199"}}],
+                 "callback_config":{{"source_agent_ids":["{OUT}"],"lookback_days":7,"callback_trigger_statuses":["no_answer"]}}}}]"#
         );
-        let bodies: Vec<AgentBody> = serde_json::from_str(&json).unwrap();
-        let dir = directory_from_bodies(&bodies).unwrap();
-        let back: Vec<AgentBody> = dir.iter().map(AgentBody::from_agent).collect();
-        assert_eq!(back, bodies);
+        assert_eq!(check(&json, &[]), 2);
     }
 
     #[test]
-    fn reports_every_bad_field_with_its_agent() {
-        check(
-            r#"[{"id":"agent-uuid-1","name":"A","direction":"inbound","phone_numbers":["555"],
-                 "callback_config":{"source_agent_ids":["x"],"lookback_days":0,"callback_trigger_statuses":["maybe"]}}]"#,
+    fn leaves_out_and_reports_every_agent_it_cannot_use() {
+        let n = check(
+            &format!(
+                r#"[{{"id":"agent-uuid-1","name":"A","direction":"inbound","phone_numbers":[{{"number":"555"}}],
+                 "callback_config":{{"source_agent_ids":["x"],"lookback_days":0,"callback_trigger_statuses":["maybe"]}}}},
+                 {{"id":"{OUT}","name":"B","direction":"outbound"}}]"#
+            ),
             &[
                 "INVALID_AGENT_ID",
                 "INVALID_PHONE_NUMBER",
@@ -170,16 +187,18 @@ mod tests {
                 "INVALID_CALL_STATUS",
             ],
         );
+        assert_eq!(n, 1);
     }
 
     #[test]
-    fn refuses_a_number_owned_twice() {
-        check(
+    fn reports_a_number_owned_twice() {
+        let n = check(
             &format!(
-                r#"[{{"id":"{OUT}","name":"A","direction":"outbound","phone_numbers":["+14155550100"],"callback_config":null}},
-                   {{"id":"{IN}","name":"B","direction":"inbound","phone_numbers":["+14155550100"],"callback_config":null}}]"#
+                r#"[{{"id":"{OUT}","name":"A","direction":"outbound","phone_numbers":[{{"number":"+14155550100"}}]}},
+                   {{"id":"{IN}","name":"B","direction":"inbound","phone_numbers":[{{"number":"+14155550100"}}]}}]"#
             ),
             &["NUMBER_ALREADY_ASSIGNED"],
         );
+        assert_eq!(n, 1);
     }
 }

@@ -5,6 +5,11 @@
 //! (the Talkover docs themselves use `agent-uuid-1`), counts are signed (so a validator can say
 //! "negative" instead of failing to parse). Strict parsing happens when a shell turns a request
 //! into domain values; these types describe what is on the wire.
+//!
+//! The dependency goes one way: the domain returns typed results (ids, unsigned counts), and
+//! this module converts them to the wire at the edge (`AgentBody::new`,
+//! `CallbackStatsData::new`, `UsageByAgentResponse::from`, ...). Constructors that write a
+//! number's country or formatted forms need the `regions` feature.
 
 pub mod agentphone;
 pub mod agents;
@@ -45,6 +50,13 @@ impl From<&crate::callback::ConfigError> for FieldError {
     fn from(e: &crate::callback::ConfigError) -> Self {
         use crate::error::ErrorCode;
         FieldError::new(e.code(), e.to_string(), e.field(), e.index())
+    }
+}
+
+impl From<&crate::agent::DirectoryError> for FieldError {
+    fn from(e: &crate::agent::DirectoryError) -> Self {
+        use crate::error::ErrorCode;
+        FieldError::new(e.code(), e.to_string(), "phone_numbers", None)
     }
 }
 

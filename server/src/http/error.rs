@@ -1,18 +1,21 @@
 //! The two error dialects, each faithful to its API.
 //!
-//! - Talkover (`/api/v1`): `{"success": false, "message": ..., "code": ...}` for the first
-//!   problem, plus our `errors` array with all of them.
-//! - AgentPhone (`/v1`): FastAPI's `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}` for
-//!   422, `{"detail": "..."}` otherwise.
+//! - Talkover (`/api/v1`): `{"success": false, "message", "code"}` for the first problem, as
+//!   its pages show, plus Laravel's `errors` map (field → messages) and our `details` list
+//!   (every problem, coded).
+//! - AgentPhone (`/v1`): FastAPI's `{"detail": [...]}` for 422 and `{"detail": "..."}`
+//!   otherwise, which both official clients read, with the error guide's `error` object
+//!   beside it.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dialback_core::wire::FieldError;
-use dialback_core::wire::agentphone::{ValidationDetail, ValidationErrorBody};
+use dialback_core::wire::agentphone::{ErrorEnvelope, ValidationDetail, ValidationErrorBody};
+use dialback_core::wire::requests::{RequestError, field_errors};
 use dialback_core::wire::talkover::ErrorBody;
 
-use crate::ops::OpError;
+use crate::ops::{Failure, OpError};
 
 /// An error answered in Talkover's dialect.
 #[derive(Debug)]
@@ -20,13 +23,30 @@ pub struct ApiError(pub OpError);
 
 impl ApiError {
     /// One problem.
-    pub fn new(status: u16, code: &str, message: impl Into<String>, field: &str) -> Self {
-        ApiError(OpError::one(status, code, message, field))
+    pub fn new(failure: Failure, code: &str, message: impl Into<String>, field: &str) -> Self {
+        ApiError(OpError::one(failure, code, message, field))
     }
 
     /// Validation problems (422).
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         ApiError(OpError::invalid(errors))
+    }
+
+    /// A request's problems (422).
+    pub fn request(errors: Vec<RequestError>) -> Self {
+        ApiError(OpError::invalid(field_errors(&errors)))
+    }
+
+    /// The token was missing or not one of ours.
+    pub fn unauthorized() -> Response {
+        let body = ErrorBody {
+            success: false,
+            message: "Unauthorized: send Authorization: Bearer talq_... with a valid token".into(),
+            code: Some("INVALID_TOKEN".into()),
+            errors: None,
+            details: None,
+        };
+        (StatusCode::UNAUTHORIZED, Json(body)).into_response()
     }
 }
 
@@ -36,17 +56,30 @@ impl From<OpError> for ApiError {
     }
 }
 
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let code = self.0.status();
         let body = ErrorBody::from_errors(self.0.errors).unwrap_or_else(|| ErrorBody {
             success: false,
             message: "request failed".into(),
-            code: "INTERNAL_ERROR".into(),
+            code: Some("INTERNAL_ERROR".into()),
             errors: None,
+            details: None,
         });
-        (status, Json(body)).into_response()
+        // the Laravel map is for validation problems only
+        let body = if code == 422 {
+            body
+        } else {
+            ErrorBody {
+                errors: None,
+                ..body
+            }
+        };
+        (status(code), Json(body)).into_response()
     }
 }
 
@@ -54,33 +87,63 @@ impl IntoResponse for ApiError {
 #[derive(Debug)]
 pub enum UsageError {
     /// 422 with every query problem.
-    Invalid(ValidationErrorBody),
-    /// Any other status, with a message.
-    Status(u16, String),
+    Invalid(Vec<ValidationDetail>),
+    /// Any other status: its message, code and category.
+    Status(u16, String, &'static str, &'static str),
 }
 
 impl UsageError {
-    /// One query parameter problem.
-    pub fn query(param: &str, msg: impl Into<String>, kind: &str) -> ValidationDetail {
-        ValidationDetail {
-            loc: vec!["query".into(), param.into()],
-            msg: msg.into(),
-            kind: kind.into(),
-        }
+    /// 401.
+    pub fn unauthorized() -> Self {
+        UsageError::Status(
+            401,
+            "Missing or invalid bearer token".into(),
+            "UNAUTHORIZED",
+            "authentication_error",
+        )
+    }
+
+    /// 404.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        UsageError::Status(404, what.into(), "NOT_FOUND", "not_found")
+    }
+}
+
+impl From<OpError> for UsageError {
+    fn from(e: OpError) -> Self {
+        let message = e
+            .errors
+            .first()
+            .map_or_else(|| "request failed".to_owned(), |f| f.message.clone());
+        let (code, kind) = match e.failure {
+            Failure::NotFound => ("NOT_FOUND", "not_found"),
+            Failure::Unavailable => ("SERVICE_UNAVAILABLE", "api_error"),
+            Failure::Storage => ("INTERNAL_ERROR", "api_error"),
+            Failure::NotImplemented => ("NOT_IMPLEMENTED", "api_error"),
+            Failure::MethodNotAllowed => ("METHOD_NOT_ALLOWED", "invalid_request_error"),
+            Failure::BadRequest
+            | Failure::Conflict
+            | Failure::Invalid
+            | Failure::TooLarge
+            | Failure::UnsupportedMediaType => ("VALIDATION_ERROR", "validation_error"),
+        };
+        UsageError::Status(e.status(), message, code, kind)
     }
 }
 
 impl IntoResponse for UsageError {
     fn into_response(self) -> Response {
         match self {
-            UsageError::Invalid(body) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-            }
-            UsageError::Status(status, detail) => {
-                let status =
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                (status, Json(serde_json::json!({ "detail": detail }))).into_response()
-            }
+            UsageError::Invalid(detail) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(ValidationErrorBody::new(detail)),
+            )
+                .into_response(),
+            UsageError::Status(code, message, error_code, kind) => (
+                status(code),
+                Json(ErrorEnvelope::new(message, error_code, kind)),
+            )
+                .into_response(),
         }
     }
 }

@@ -7,11 +7,15 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use dialback_core::wire::agentphone::ValidationDetail;
+use dialback_core::wire::requests::queries::Params as QueryParams;
 use serde_json::Value;
 
 use super::error::{ApiError, UsageError};
 use crate::app::{App, Env};
 use crate::auth;
+use crate::ops::Failure;
 
 fn env_of(parts: &Parts, app: &App) -> Option<Arc<Env>> {
     let header = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
@@ -22,19 +26,14 @@ fn env_of(parts: &Parts, app: &App) -> Option<Arc<Env>> {
 pub struct TalkoverEnv(pub Arc<Env>);
 
 impl FromRequestParts<Arc<App>> for TalkoverEnv {
-    type Rejection = ApiError;
+    type Rejection = Response;
     async fn from_request_parts(
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
-        env_of(parts, app).map(TalkoverEnv).ok_or_else(|| {
-            ApiError::new(
-                401,
-                "UNAUTHENTICATED",
-                "missing or invalid bearer token: send Authorization: Bearer talq_...",
-                "authorization",
-            )
-        })
+        env_of(parts, app)
+            .map(TalkoverEnv)
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -49,7 +48,7 @@ impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
     ) -> Result<Self, Self::Rejection> {
         env_of(parts, app)
             .map(AgentPhoneEnv)
-            .ok_or_else(|| UsageError::Status(401, "Missing or invalid bearer token".into()))
+            .ok_or_else(UsageError::unauthorized)
     }
 }
 
@@ -72,7 +71,7 @@ impl FromRequest<Arc<App>> for JsonBody {
             });
         if !is_json {
             return Err(ApiError::new(
-                415,
+                Failure::UnsupportedMediaType,
                 "UNSUPPORTED_MEDIA_TYPE",
                 "send the body as JSON with Content-Type: application/json",
                 "content-type",
@@ -81,14 +80,14 @@ impl FromRequest<Arc<App>> for JsonBody {
         let bytes = Bytes::from_request(req, app).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
-                    413,
+                    Failure::TooLarge,
                     "PAYLOAD_TOO_LARGE",
                     format!("the body is larger than {} bytes", app.settings.body_limit),
                     "body",
                 )
             } else {
                 ApiError::new(
-                    400,
+                    Failure::BadRequest,
                     "INVALID_BODY",
                     format!("could not read the body: {e}"),
                     "body",
@@ -97,11 +96,41 @@ impl FromRequest<Arc<App>> for JsonBody {
         })?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
             ApiError::new(
-                400,
+                Failure::BadRequest,
                 "INVALID_JSON",
                 format!("the body is not valid JSON: {e}"),
                 "body",
             )
         })
+    }
+}
+
+/// The query string, by parameter name (the last value of a repeated name wins). A query
+/// that is not valid URL encoding is refused with 400 in the dialect of the path's API.
+pub struct Params(pub QueryParams);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        match serde_urlencoded::from_str::<Vec<(String, String)>>(query) {
+            Ok(pairs) => Ok(Params(pairs.into_iter().collect())),
+            Err(_) if parts.uri.path().starts_with("/v1/") => {
+                Err(UsageError::Invalid(vec![ValidationDetail::query(
+                    "query",
+                    "value_error",
+                    "the query string is not valid URL encoding",
+                    None,
+                )])
+                .into_response())
+            }
+            Err(_) => Err(ApiError::new(
+                Failure::BadRequest,
+                "INVALID_QUERY",
+                "the query string is not valid URL encoding",
+                "query",
+            )
+            .into_response()),
+        }
     }
 }

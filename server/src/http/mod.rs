@@ -1,20 +1,19 @@
 //! The HTTP shell: routes, layers, fallbacks. Handlers parse, authorise, call `ops` or the
 //! core on the environment's view, and answer in their API's dialect.
 
-mod agents;
-mod calls;
+mod agentphone;
 mod error;
 mod extract;
-mod usage;
+mod talkover;
 
 use std::any::Any;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::http::{Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
@@ -22,7 +21,7 @@ use tower_http::trace::TraceLayer;
 pub use error::{ApiError, UsageError};
 
 use crate::app::App;
-use crate::ops::OpError;
+use crate::ops::{Failure, OpError};
 
 /// Runs a blocking operation (storage) off the async workers.
 pub(crate) async fn blocking<T: Send + 'static>(
@@ -30,51 +29,82 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     match tokio::task::spawn_blocking(f).await {
         Ok(result) => result.map_err(ApiError::from),
-        Err(e) => Err(ApiError::new(
-            500,
-            "INTERNAL_ERROR",
-            format!("the operation failed: {e}"),
-            "body",
-        )),
+        Err(e) => {
+            tracing::error!(error = %e, "a blocking operation stopped");
+            Err(ApiError::new(
+                Failure::Storage,
+                "INTERNAL_ERROR",
+                "the operation stopped unexpectedly; the server log has the details",
+                "",
+            ))
+        }
     }
 }
 
-/// The whole HTTP application.
-pub fn router(app: Arc<App>) -> Router {
-    let talkover = Router::new()
+/// Talkover's routes (`/api/v1`).
+fn talkover() -> Router<Arc<App>> {
+    use talkover::{agents, callbacks, calls, import, numbers, unsupported};
+    let refuse = || any(unsupported::refuse);
+    Router::new()
         .route("/agents", get(agents::list).post(agents::create))
         .route("/agents/{id}", get(agents::get).patch(agents::patch))
+        .route("/agents/{id}/calling", put(agents::calling))
+        .route("/agents/{id}/knowledge", put(agents::knowledge))
         .route(
             "/agents/{id}/callback",
-            post(agents::set_callback)
-                .put(agents::set_callback)
-                .delete(agents::remove_callback),
+            post(callbacks::set)
+                .put(callbacks::replace)
+                .delete(callbacks::remove),
         )
-        .route("/callback-agents", get(agents::list_callback_agents))
-        .route("/callback-agents/stats", get(agents::stats))
-        .route("/callback-agents/{id}", get(agents::callback_agent))
+        .route("/agents/{id}/calls", get(calls::of_agent))
+        .route("/callback-agents", get(callbacks::list))
+        .route("/callback-agents/stats", get(callbacks::stats))
+        .route("/callback-agents/{id}", get(callbacks::get))
         .route(
             "/callback-agents/{id}/check-constraints",
-            post(agents::check_constraints),
+            post(callbacks::check),
         )
+        .route("/phone-numbers", get(numbers::list).post(numbers::create))
         .route("/calls", get(calls::list).post(calls::record))
         .route("/calls/export", get(calls::export))
         .route(
             "/calls/import",
-            post(calls::import).layer(DefaultBodyLimit::disable()),
+            post(import::import).layer(DefaultBodyLimit::disable()),
         )
         .route("/messages", post(calls::message))
         .route("/routing/simulate", post(calls::simulate))
+        .route("/agents/{id}/call", refuse())
+        .route("/agents/{id}/voice", refuse())
+        .route("/agents/{id}/trainings", refuse())
+        .route("/agents/{id}/webhooks", refuse())
+        .route("/campaigns", refuse())
+        .route("/campaigns/{id}/call", refuse())
+        .route("/campaigns/{id}/webhooks", refuse())
+        .route("/voice-templates", refuse())
+        .route("/voice-templates/{id}/demo", refuse())
         .fallback(talkover_not_found)
-        .method_not_allowed_fallback(talkover_method_not_allowed);
-    let agentphone = Router::new()
-        .route("/usage", get(usage::totals))
+        .method_not_allowed_fallback(talkover_method_not_allowed)
+}
+
+/// AgentPhone's routes (`/v1`).
+fn agentphone() -> Router<Arc<App>> {
+    use agentphone::{calls, usage};
+    Router::new()
+        .route("/usage", get(usage::summary))
         .route("/usage/by-agent", get(usage::by_agent))
         .route("/usage/daily", get(usage::daily))
         .route("/usage/monthly", get(usage::monthly))
         .route("/usage/by-number", get(usage::by_number))
+        .route("/calls", get(calls::all))
+        .route("/calls/{id}", get(calls::one))
+        .route("/agents/{id}/calls", get(calls::of_agent))
+        .route("/numbers/{id}/calls", get(calls::of_number))
         .fallback(agentphone_not_found)
-        .method_not_allowed_fallback(agentphone_method_not_allowed);
+        .method_not_allowed_fallback(agentphone_method_not_allowed)
+}
+
+/// The whole HTTP application.
+pub fn router(app: Arc<App>) -> Router {
     let console = match &app.settings.static_dir {
         Some(dir) if dir.join("index.html").is_file() => Router::new().fallback_service(
             ServeDir::new(dir)
@@ -84,8 +114,8 @@ pub fn router(app: Arc<App>) -> Router {
         _ => Router::new().fallback(console_not_built),
     };
     let mut apis = Router::new()
-        .nest("/api/v1", talkover)
-        .nest("/v1", agentphone);
+        .nest("/api/v1", talkover())
+        .nest("/v1", agentphone());
     if let Some(cors) = app.settings.allowed_origins.layer() {
         apis = apis.layer(cors);
     }
@@ -104,36 +134,58 @@ pub fn layers(routes: Router<Arc<App>>, app: &App) -> Router<Arc<App>> {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn talkover_not_found(uri: Uri) -> ApiError {
+async fn talkover_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::new(
-        404,
+        Failure::NotFound,
         "NOT_FOUND",
         format!("no such endpoint: {}", uri.path()),
         "path",
     )
 }
 
-async fn talkover_method_not_allowed(uri: Uri) -> ApiError {
+async fn talkover_method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::new(
-        405,
+        Failure::MethodNotAllowed,
         "METHOD_NOT_ALLOWED",
         format!("{} does not support this method", uri.path()),
         "method",
     )
 }
 
-async fn agentphone_not_found() -> UsageError {
-    UsageError::Status(404, "Not Found".into())
+async fn agentphone_not_found(OriginalUri(uri): OriginalUri) -> UsageError {
+    if uri.path().starts_with("/v1/calls/") {
+        return UsageError::Status(
+            501,
+            "placing, ending and transcribing calls needs telephony, which Dialback does not have"
+                .into(),
+            "NOT_SUPPORTED",
+            "api_error",
+        );
+    }
+    UsageError::not_found("Not Found")
 }
 
-async fn agentphone_method_not_allowed() -> UsageError {
-    UsageError::Status(405, "Method Not Allowed".into())
+async fn agentphone_method_not_allowed(OriginalUri(uri): OriginalUri) -> UsageError {
+    if uri.path() == "/v1/calls" || uri.path() == "/v1/calls/web" {
+        return UsageError::Status(
+            501,
+            "placing calls needs telephony, which Dialback does not have".into(),
+            "NOT_SUPPORTED",
+            "api_error",
+        );
+    }
+    UsageError::Status(
+        405,
+        "Method Not Allowed".into(),
+        "METHOD_NOT_ALLOWED",
+        "invalid_request_error",
+    )
 }
 
 async fn console_not_built(uri: Uri) -> impl IntoResponse {
     if uri.path() != "/" && uri.path() != "/index.html" {
         return ApiError::new(
-            404,
+            Failure::NotFound,
             "NOT_FOUND",
             format!("no such page: {}", uri.path()),
             "path",
@@ -157,7 +209,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<axum::body::
         .or_else(|| panic.downcast_ref::<String>().cloned());
     tracing::error!(panic = what.as_deref().unwrap_or("?"), "handler panicked");
     let mut response = ApiError::new(
-        500,
+        Failure::Storage,
         "INTERNAL_ERROR",
         "the server hit an unexpected error while handling this request",
         "body",

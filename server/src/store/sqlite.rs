@@ -9,12 +9,16 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use dialback_core::wire::requests::queries::{AgentFilter, CallFilter, CallSearch};
 use dialback_core::{
-    Agent, AgentId, CallStatus, CallbackConfig, Direction, PhoneNumber, RoutingDecision, Timestamp,
+    AgentId, AgentProfile, AgentRecord, AgentStatus, CallId, CallRecord, CallStatus,
+    CallbackConfig, Direction, MessageRecord, NumberId, NumberResource, PhoneNumber, Plan,
+    RoutingDecision, Timestamp,
 };
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::{AgentRow, CallRow, EnvId, MessageRow, Result, Snapshot, Store, StoreError, schema};
+use super::{EnvId, Result, Slice, Snapshot, Store, StoreError, migrate};
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -67,19 +71,23 @@ fn direction(s: &str) -> Result<Direction> {
     Direction::parse(s).ok_or_else(|| corrupt(format!("direction {s:?}")))
 }
 
+fn json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| corrupt(format!("{what}: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(corrupt)
+}
+
+fn id64(id: u64) -> Result<i64> {
+    i64::try_from(id).map_err(corrupt)
+}
+
 impl SqliteStore {
-    /// Opens (or creates) the database file and applies the schema.
+    /// Opens (or creates) the database file and brings its schema up to date.
     pub fn open(path: &Path, full_sync: bool) -> Result<Self> {
-        let writer = open(path, full_sync)?;
-        let version: i64 = writer.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > schema::VERSION {
-            return Err(corrupt(format!(
-                "database schema version {version} is newer than this server understands ({})",
-                schema::VERSION
-            )));
-        }
-        writer.execute_batch(schema::SCHEMA)?;
-        writer.pragma_update(None, "user_version", schema::VERSION)?;
+        let mut writer = open(path, full_sync)?;
+        migrate::migrate(&mut writer)?;
         let reader = open(path, full_sync)?;
         Ok(SqliteStore {
             writer: Mutex::new(writer),
@@ -88,54 +96,50 @@ impl SqliteStore {
     }
 }
 
-const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, to_number, started_at, status, duration_seconds, routing";
+const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, to_number, \
+                            started_at, status, duration_seconds, routing";
 
-/// A `calls` row as SQLite returns it, before it is parsed.
-type RawCall = (
-    i64,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    String,
-    i64,
-    Option<String>,
-);
-
-fn call_row(r: &Row<'_>) -> rusqlite::Result<RawCall> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-    ))
+/// A `calls` row, read by column name.
+fn call_row(r: &Row<'_>) -> rusqlite::Result<Result<CallRecord>> {
+    let id: i64 = r.get("id")?;
+    let dir: String = r.get("direction")?;
+    let agent: Option<String> = r.get("agent_id")?;
+    let to: String = r.get("to_number")?;
+    let status: String = r.get("status")?;
+    let duration: i64 = r.get("duration_seconds")?;
+    let routing: Option<String> = r.get("routing")?;
+    let started: i64 = r.get("started_at")?;
+    let external_id: Option<String> = r.get("external_id")?;
+    let from: Option<String> = r.get("from_number")?;
+    Ok((|| {
+        Ok(CallRecord {
+            id: CallId(u64::try_from(id).map_err(corrupt)?),
+            external_id,
+            direction: direction(&dir)?,
+            agent_id: agent.as_deref().map(agent_id).transpose()?,
+            from,
+            to: number(&to)?,
+            started_at: ts(started)?,
+            status: CallStatus::parse(&status)
+                .ok_or_else(|| corrupt(format!("status {status:?}")))?,
+            duration_seconds: u32::try_from(duration).map_err(corrupt)?,
+            routing: routing
+                .map(|r| json::<RoutingDecision>("routing", &r))
+                .transpose()?,
+        })
+    })())
 }
 
-fn to_call(raw: RawCall) -> Result<CallRow> {
-    let (id, external_id, dir, agent, from, to, started, status, duration, routing) = raw;
-    Ok(CallRow {
-        id: u64::try_from(id).map_err(corrupt)?,
-        external_id,
-        direction: direction(&dir)?,
-        agent_id: agent.as_deref().map(agent_id).transpose()?,
-        from,
-        to: number(&to)?,
-        started_at: ts(started)?,
-        status: CallStatus::parse(&status).ok_or_else(|| corrupt(format!("status {status:?}")))?,
-        duration_seconds: u32::try_from(duration).map_err(corrupt)?,
-        routing: routing
-            .map(|r| serde_json::from_str::<RoutingDecision>(&r))
-            .transpose()
-            .map_err(corrupt)?,
-    })
+fn collect_calls(
+    stmt: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+) -> Result<Vec<CallRecord>> {
+    let rows = stmt.query_map(params, call_row)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row??);
+    }
+    Ok(out)
 }
 
 impl Store for SqliteStore {
@@ -160,6 +164,15 @@ impl Store for SqliteStore {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()> {
+        let conn = lock(&self.writer);
+        conn.execute(
+            "UPDATE environments SET plan = ?1 WHERE id = ?2",
+            params![to_json(plan)?, env],
+        )?;
+        Ok(())
     }
 
     fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()> {
@@ -194,70 +207,100 @@ impl Store for SqliteStore {
 
     fn load(&self, env: EnvId) -> Result<Snapshot> {
         let conn = lock(&self.reader);
-        let mut snapshot = Snapshot::default();
-        let mut numbers = conn.prepare(
-            "SELECT id, number FROM phone_numbers WHERE agent_id = ?1 ORDER BY position",
-        )?;
+        let plan: Option<String> = conn
+            .query_row("SELECT plan FROM environments WHERE id = ?1", [env], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        let mut snapshot = Snapshot {
+            plan: plan
+                .map(|p| json("plan", &p))
+                .transpose()?
+                .unwrap_or_default(),
+            ..Snapshot::default()
+        };
         let mut agents = conn.prepare(
-            "SELECT id, name, direction, callback_config, created_at FROM agents WHERE environment_id = ?1 ORDER BY seq",
+            "SELECT id, name, direction, callback_config, status, profile, created_at, updated_at \
+             FROM agents WHERE environment_id = ?1 ORDER BY seq",
         )?;
         let rows = agents.query_map([env], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, i64>(4)?,
+                r.get::<_, String>("id")?,
+                r.get::<_, String>("name")?,
+                r.get::<_, String>("direction")?,
+                r.get::<_, Option<String>>("callback_config")?,
+                r.get::<_, String>("status")?,
+                r.get::<_, Option<String>>("profile")?,
+                r.get::<_, i64>("created_at")?,
+                r.get::<_, Option<i64>>("updated_at")?,
             ))
         })?;
         for row in rows {
-            let (id, name, dir, config, created) = row?;
-            let nums = numbers.query_map([&id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?;
-            let (mut number_ids, mut phone_numbers) = (Vec::new(), Vec::new());
-            for n in nums {
-                let (nid, n) = n?;
-                number_ids.push(nid);
-                phone_numbers.push(number(&n)?);
-            }
-            snapshot.agents.push(AgentRow {
-                agent: Agent {
-                    id: agent_id(&id)?,
-                    name,
-                    direction: direction(&dir)?,
-                    phone_numbers,
-                    callback_config: config
-                        .map(|c| serde_json::from_str::<CallbackConfig>(&c))
-                        .transpose()
-                        .map_err(corrupt)?,
+            let (id, name, dir, config, status, profile, created, updated) = row?;
+            snapshot.agents.push(AgentRecord {
+                id: agent_id(&id)?,
+                profile: match profile {
+                    Some(p) => json::<AgentProfile>("profile", &p)?,
+                    None => AgentProfile::for_name(&name),
                 },
-                number_ids,
+                name,
+                direction: direction(&dir)?,
+                callback_config: config
+                    .map(|c| json::<CallbackConfig>("callback_config", &c))
+                    .transpose()?,
+                status: AgentStatus::parse(&status)
+                    .ok_or_else(|| corrupt(format!("status {status:?}")))?,
                 created_at: ts(created)?,
+                updated_at: ts(updated.unwrap_or(created))?,
+            });
+        }
+        let mut numbers = conn.prepare(
+            "SELECT id, number, agent_id, position, created_at, updated_at FROM phone_numbers \
+             WHERE environment_id = ?1 ORDER BY created_at, id",
+        )?;
+        let rows = numbers.query_map([env], |r| {
+            Ok((
+                r.get::<_, String>("id")?,
+                r.get::<_, String>("number")?,
+                r.get::<_, Option<String>>("agent_id")?,
+                r.get::<_, i64>("position")?,
+                r.get::<_, i64>("created_at")?,
+                r.get::<_, i64>("updated_at")?,
+            ))
+        })?;
+        for row in rows {
+            let (id, n, agent, position, created, updated) = row?;
+            snapshot.numbers.push(NumberResource {
+                id: NumberId::parse(&id).ok_or_else(|| corrupt(format!("number id {id:?}")))?,
+                number: number(&n)?,
+                agent: agent.as_deref().map(agent_id).transpose()?,
+                position: u32::try_from(position).map_err(corrupt)?,
+                created_at: ts(created)?,
+                updated_at: ts(updated)?,
             });
         }
         let mut calls = conn.prepare(&format!(
             "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 ORDER BY id"
         ))?;
-        for raw in calls.query_map([env], call_row)? {
-            snapshot.calls.push(to_call(raw?)?);
-        }
+        snapshot.calls = collect_calls(&mut calls, [env])?;
         let mut messages = conn.prepare(
-            "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages WHERE environment_id = ?1 ORDER BY id",
+            "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages \
+             WHERE environment_id = ?1 ORDER BY id",
         )?;
         let rows = messages.query_map([env], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
+                r.get::<_, i64>("id")?,
+                r.get::<_, Option<String>>("agent_id")?,
+                r.get::<_, String>("direction")?,
+                r.get::<_, String>("from_number")?,
+                r.get::<_, String>("to_number")?,
+                r.get::<_, i64>("sent_at")?,
             ))
         })?;
         for row in rows {
             let (id, agent, dir, from, to, sent) = row?;
-            snapshot.messages.push(MessageRow {
+            snapshot.messages.push(MessageRecord {
                 id: u64::try_from(id).map_err(corrupt)?,
                 agent_id: agent.as_deref().map(agent_id).transpose()?,
                 direction: direction(&dir)?,
@@ -283,83 +326,88 @@ impl Store for SqliteStore {
         ))
     }
 
-    fn insert_agent(&self, env: EnvId, row: &AgentRow) -> Result<()> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
-        let seq: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM agents WHERE environment_id = ?1",
-            [env],
-            |r| r.get(0),
-        )?;
-        let config = row
-            .agent
-            .callback_config
-            .as_ref()
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(corrupt)?;
-        tx.execute(
-            "INSERT INTO agents (id, environment_id, seq, name, direction, callback_config, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![row.agent.id.to_string(), env, seq, row.agent.name, row.agent.direction.as_str(), config, row.created_at.unix_seconds()],
-        )?;
-        insert_numbers(&tx, env, row)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    fn update_agent(&self, env: EnvId, row: &AgentRow) -> Result<()> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
-        let id = row.agent.id.to_string();
-        tx.execute(
-            "UPDATE agents SET name = ?1 WHERE id = ?2 AND environment_id = ?3",
-            params![row.agent.name, id, env],
-        )?;
-        tx.execute(
-            "DELETE FROM phone_numbers WHERE agent_id = ?1 AND environment_id = ?2",
-            params![id, env],
-        )?;
-        insert_numbers(&tx, env, row)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    fn set_callback_config(
+    fn write_agent(
         &self,
         env: EnvId,
-        agent: AgentId,
-        config: Option<&CallbackConfig>,
+        agent: Option<&AgentRecord>,
+        numbers: &[NumberResource],
     ) -> Result<()> {
-        let conn = lock(&self.writer);
-        let config = config
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(corrupt)?;
-        conn.execute(
-            "UPDATE agents SET callback_config = ?1 WHERE id = ?2 AND environment_id = ?3",
-            params![config, agent.to_string(), env],
-        )?;
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction()?;
+        if let Some(a) = agent {
+            tx.execute(
+                "INSERT INTO agents (id, environment_id, seq, name, direction, callback_config, \
+                 status, profile, created_at, updated_at) \
+                 VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM agents WHERE environment_id = ?2), \
+                         ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, direction = excluded.direction, \
+                 callback_config = excluded.callback_config, status = excluded.status, \
+                 profile = excluded.profile, updated_at = excluded.updated_at \
+                 WHERE agents.environment_id = excluded.environment_id",
+                params![
+                    a.id.to_string(),
+                    env,
+                    a.name,
+                    a.direction.as_str(),
+                    a.callback_config.as_ref().map(to_json).transpose()?,
+                    a.status.as_str(),
+                    to_json(&a.profile)?,
+                    a.created_at.unix_seconds(),
+                    a.updated_at.unix_seconds(),
+                ],
+            )?;
+        }
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO phone_numbers (id, environment_id, agent_id, position, number, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                 ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, \
+                 position = excluded.position, updated_at = excluded.updated_at \
+                 WHERE phone_numbers.environment_id = excluded.environment_id",
+            )?;
+            for n in numbers {
+                let done = upsert.execute(params![
+                    n.id.to_string(),
+                    env,
+                    n.agent.map(|a| a.to_string()),
+                    n.position,
+                    n.number.to_string(),
+                    n.created_at.unix_seconds(),
+                    n.updated_at.unix_seconds(),
+                ]);
+                match done {
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        return Err(StoreError::NumberExists(n.number.to_string()));
+                    }
+                    other => {
+                        other?;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
-    fn insert_batch(&self, env: EnvId, calls: &[CallRow], messages: &[MessageRow]) -> Result<()> {
+    fn insert_batch(
+        &self,
+        env: EnvId,
+        calls: &[CallRecord],
+        messages: &[MessageRecord],
+    ) -> Result<()> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction()?;
         {
-            let mut insert_call = tx.prepare_cached(
-                "INSERT INTO calls (id, environment_id, external_id, direction, agent_id, from_number, to_number, started_at, status, duration_seconds, routing) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?;
+            let mut insert_call = tx.prepare_cached(&format!(
+                "INSERT INTO calls (environment_id, {CALL_COLUMNS}) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            ))?;
             for c in calls {
-                let routing = c
-                    .routing
-                    .as_ref()
-                    .map(serde_json::to_string)
-                    .transpose()
-                    .map_err(corrupt)?;
                 insert_call.execute(params![
-                    i64::try_from(c.id).map_err(corrupt)?,
                     env,
+                    id64(c.id.0)?,
                     c.external_id,
                     c.direction.as_str(),
                     c.agent_id.map(|a| a.to_string()),
@@ -368,15 +416,16 @@ impl Store for SqliteStore {
                     c.started_at.unix_seconds(),
                     c.status.as_str(),
                     c.duration_seconds,
-                    routing,
+                    c.routing.as_ref().map(to_json).transpose()?,
                 ])?;
             }
             let mut insert_message = tx.prepare_cached(
-                "INSERT INTO messages (id, environment_id, agent_id, direction, from_number, to_number, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO messages (id, environment_id, agent_id, direction, from_number, to_number, sent_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for m in messages {
                 insert_message.execute(params![
-                    i64::try_from(m.id).map_err(corrupt)?,
+                    id64(m.id)?,
                     env,
                     m.agent_id.map(|a| a.to_string()),
                     m.direction.as_str(),
@@ -390,66 +439,125 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRow>> {
+    fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>> {
         let conn = lock(&self.reader);
-        let id = i64::try_from(id).unwrap_or(-1);
-        let raw = conn
-            .query_row(
-                &format!("SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND id = ?2"),
-                params![env, id],
-                call_row,
-            )
-            .optional()?;
-        raw.map(to_call).transpose()
+        let Ok(id) = i64::try_from(id) else {
+            return Ok(None);
+        };
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND id = ?2"
+        ))?;
+        Ok(collect_calls(&mut stmt, params![env, id])?.pop())
+    }
+
+    fn calls_by_external_id(&self, env: EnvId, ids: &[&str]) -> Result<Vec<CallRecord>> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND external_id = ?2"
+        ))?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(collect_calls(&mut stmt, params![env, id])?);
+        }
+        Ok(out)
     }
 
     fn list_calls(
         &self,
         env: EnvId,
-        cursor: Option<(Timestamp, u64)>,
-        limit: usize,
-    ) -> Result<Vec<CallRow>> {
+        filter: &CallFilter,
+        slice: Slice,
+    ) -> Result<(Vec<CallRecord>, Option<u64>)> {
         let conn = lock(&self.reader);
-        let limit = i64::try_from(limit).unwrap_or(100);
-        let raws: Vec<RawCall> = match cursor {
-            None => {
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 ORDER BY started_at DESC, id DESC LIMIT ?2"
-                ))?;
-                stmt.query_map(params![env, limit], call_row)?
-                    .collect::<rusqlite::Result<_>>()?
+        let (mut clause, mut args) = where_clause(env, filter);
+        let total = match slice {
+            Slice::Page { .. } => {
+                let count: i64 = conn.query_row(
+                    &format!("SELECT count(*) FROM calls WHERE {clause}"),
+                    params_from_iter(args.iter().map(|a| a.as_ref())),
+                    |r| r.get(0),
+                )?;
+                Some(u64::try_from(count).unwrap_or(0))
             }
-            Some((at, id)) => {
-                let mut stmt = conn.prepare_cached(&format!(
-                    "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND (started_at, id) < (?2, ?3) \
-                     ORDER BY started_at DESC, id DESC LIMIT ?4"
-                ))?;
-                let id = i64::try_from(id).unwrap_or(i64::MAX);
-                stmt.query_map(params![env, at.unix_seconds(), id, limit], call_row)?
-                    .collect::<rusqlite::Result<_>>()?
+            Slice::After { .. } => None,
+        };
+        let (limit, offset) = match slice {
+            Slice::Page { offset, limit } => (limit, offset),
+            Slice::After {
+                cursor: (at, id),
+                limit,
+            } => {
+                clause.push_str(" AND (started_at, id) < (?, ?)");
+                args.push(Box::new(at.unix_seconds()));
+                args.push(Box::new(i64::try_from(id).unwrap_or(i64::MAX)));
+                (limit, 0)
             }
         };
-        raws.into_iter().map(to_call).collect()
+        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+        args.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE {clause} \
+             ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?"
+        ))?;
+        let calls = collect_calls(&mut stmt, params_from_iter(args.iter().map(|a| a.as_ref())))?;
+        Ok((calls, total))
     }
 }
 
-fn insert_numbers(tx: &rusqlite::Transaction<'_>, env: EnvId, row: &AgentRow) -> Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO phone_numbers (id, environment_id, agent_id, position, number) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (i, (nid, n)) in row
-        .number_ids
-        .iter()
-        .zip(&row.agent.phone_numbers)
-        .enumerate()
-    {
-        stmt.execute(params![
-            nid,
-            env,
-            row.agent.id.to_string(),
-            i64::try_from(i).unwrap_or(0),
-            n.to_string()
-        ])?;
+/// The SQL of a call filter: the core's [`CallFilter::matches`], translated (tests check the
+/// two agree).
+fn where_clause(env: EnvId, f: &CallFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut clause = String::from("environment_id = ?");
+    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(env)];
+    if let Some(s) = f.status {
+        clause.push_str(" AND status = ?");
+        args.push(Box::new(s.as_str()));
     }
-    Ok(())
+    if let Some(d) = f.direction {
+        clause.push_str(" AND direction = ?");
+        args.push(Box::new(d.as_str()));
+    }
+    match f.agent {
+        AgentFilter::Any => {}
+        AgentFilter::Agent(a) => {
+            clause.push_str(" AND agent_id = ?");
+            args.push(Box::new(a.to_string()));
+        }
+        AgentFilter::Unknown => clause.push_str(" AND 0"),
+    }
+    if let Some(t) = f.since {
+        clause.push_str(" AND started_at >= ?");
+        args.push(Box::new(t.unix_seconds()));
+    }
+    if let Some(t) = f.until {
+        clause.push_str(" AND started_at < ?");
+        args.push(Box::new(t));
+    }
+    if let Some(n) = f.number {
+        clause.push_str(
+            " AND ((direction = 'inbound' AND to_number = ?) OR (direction = 'outbound' AND from_number = ?))",
+        );
+        args.push(Box::new(n.to_string()));
+        args.push(Box::new(n.to_string()));
+    }
+    if let Some(search) = &f.search {
+        clause.push_str(" AND (0");
+        if let Some(text) = &search.text {
+            clause.push_str(" OR instr(COALESCE(external_id, ''), ?) > 0");
+            args.push(Box::new(text.clone()));
+        }
+        if let Some(digits) = &search.digits {
+            let mut from = String::from("COALESCE(from_number, '')");
+            for c in CallSearch::FORMATTING {
+                from = format!("replace({from}, '{c}', '')");
+            }
+            clause.push_str(&format!(
+                " OR instr(to_number, ?) > 0 OR instr({from}, ?) > 0"
+            ));
+            args.push(Box::new(digits.clone()));
+            args.push(Box::new(digits.clone()));
+        }
+        clause.push(')');
+    }
+    (clause, args)
 }

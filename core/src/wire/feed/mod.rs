@@ -7,10 +7,13 @@
 //! allocating, skips what it does not need (explanations, `last_call` details) and appends
 //! each call to the logs, so memory is the logs' ~35 bytes a call, not the input's ~300.
 //!
-//! Each call counts exactly as on the server: its usage belongs to the outbound agent that
-//! placed it or, inbound, to the agent its recorded routing decision went to
-//! ([`call_agent`](crate::usage::call_agent)); a routed callback (`matched` or `unmatched`) is a
-//! [`CallbackRecord`] attributed to `last_call.source_agent_id`.
+//! Calls are read in Talkover's documented shape (`created_at`, `duration`, `agent`) or in
+//! the shape Dialback wrote before (`started_at`, `duration_seconds`, `agent_id`). Each call
+//! counts exactly as on the server: its usage belongs to its `agent` when the list names one;
+//! otherwise, by [`call_agent`](crate::call::call_agent), to the outbound agent that placed it
+//! or, inbound, to the agent its recorded routing decision went to. A routed callback
+//! (`matched` or `unmatched`, our `routing` extension) is a [`CallbackRecord`] attributed to
+//! `last_call.source_agent_id`; calls from a server that records no routing make no callbacks.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -142,7 +145,7 @@ impl CallFeed {
     }
 
     /// Reads a JSON array of calls, or an object whose `data` is one (a `GET /api/v1/calls`
-    /// response), without building the array.
+    /// page, either pagination shape), without building the array.
     pub fn from_json(bytes: &[u8]) -> Result<Self, FeedError> {
         let mut feed = Self::default();
         feed.read_json(bytes)?;
@@ -224,7 +227,7 @@ impl CallFeed {
             other => return Err(invalid("direction", other)),
         };
         let at = Timestamp::parse_bytes(&call.started_at.0)
-            .ok_or_else(|| invalid("started_at", &call.started_at.0))?;
+            .ok_or_else(|| invalid("created_at", &call.started_at.0))?;
         let status = CallStatus::parse_bytes(&call.status.0)
             .ok_or_else(|| invalid("status", &call.status.0))?;
         let ids = &mut self.ids;
@@ -234,19 +237,13 @@ impl CallFeed {
                 .transpose()
         };
         let number = |s: Option<&Text<'_>>| s.and_then(|s| PhoneNumber::parse_bytes(&s.0));
-        let agent_id = match direction {
-            Direction::Outbound => id("agent_id", &call.agent_id)?,
-            Direction::Inbound => {
-                let Some(routing) = &call.routing else {
-                    return Err((
-                        "ROUTING_MISSING",
-                        "an inbound call has no `routing`: feed calls as the API returns them \
-                         (GET /api/v1/calls or its export), not import lines"
-                            .to_owned(),
-                    ));
-                };
-                let callback_agent = id("routing.callback_agent_id", &routing.callback_agent_id)?;
-                if let Some(callback_agent_id) = callback_agent {
+        let mut routed_to = None;
+        if direction == Direction::Inbound
+            && let Some(routing) = &call.routing
+        {
+            let callback_agent = id("routing.callback_agent_id", &routing.callback_agent_id)?;
+            routed_to = match callback_agent {
+                Some(callback_agent_id) => {
                     let source = match &routing.last_call {
                         Some(last) => {
                             id("routing.last_call.source_agent_id", &last.source_agent_id)?
@@ -260,10 +257,31 @@ impl CallFeed {
                         answered: status.is_answered(),
                     });
                     Some(callback_agent_id)
-                } else {
-                    id("routing.agent_id", &routing.agent_id)?
                 }
-            }
+                None => id("routing.agent_id", &routing.agent_id)?,
+            };
+        }
+        let agent_id = match &call.agent {
+            // the documented list names each call's agent
+            Some(agent) => match agent {
+                Some(a) => id("agent.id", &Some(Text(a.id.0.clone())))?,
+                None => None,
+            },
+            None => match direction {
+                Direction::Outbound => id("agent_id", &call.agent_id)?,
+                Direction::Inbound => {
+                    if call.routing.is_none() {
+                        return Err((
+                            "ROUTING_MISSING",
+                            "an inbound call has neither `agent` nor `routing`: feed calls as \
+                             the API lists them (GET /api/v1/calls or its export), not import \
+                             lines"
+                                .to_owned(),
+                        ));
+                    }
+                    routed_to
+                }
+            },
         };
         self.activity.push(&ActivityRecord {
             agent_id,
@@ -333,17 +351,34 @@ struct CallLine<'a> {
     direction: Text<'a>,
     #[serde(borrow, default)]
     agent_id: Option<Text<'a>>,
+    /// `Some(None)`: the list says the call has no agent; `None`: it does not say.
+    #[serde(borrow, default, deserialize_with = "present")]
+    agent: Option<Option<AgentLine<'a>>>,
     #[serde(borrow, default)]
     from: Option<Text<'a>>,
     #[serde(borrow)]
     to: Text<'a>,
-    #[serde(borrow)]
+    #[serde(borrow, alias = "created_at")]
     started_at: Text<'a>,
     #[serde(borrow)]
     status: Text<'a>,
+    #[serde(default, alias = "duration")]
     duration_seconds: u32,
     #[serde(borrow, default)]
     routing: Option<RoutingLine<'a>>,
+}
+
+/// A field that was present, `null` or not.
+fn present<'de, D: de::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+struct AgentLine<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
 }
 
 #[derive(Deserialize)]

@@ -10,13 +10,14 @@
 
 use std::borrow::Cow;
 
-use super::{CallLine, LastCallLine, RoutingLine, Text};
+use super::{AgentLine, CallLine, LastCallLine, RoutingLine, Text};
 
 /// Reads one call object starting at `b[i]`; returns it and the index just after its `}`.
 pub(super) fn call(b: &[u8], i: usize) -> Option<(CallLine<'_>, usize)> {
     let mut s = Scanner { b, i };
     let mut direction = None;
     let mut agent_id = None;
+    let mut agent = None;
     let mut from = None;
     let mut to = None;
     let mut started_at = None;
@@ -26,22 +27,24 @@ pub(super) fn call(b: &[u8], i: usize) -> Option<(CallLine<'_>, usize)> {
     s.object(|s, key| match key {
         b"direction" => set(&mut direction, s.string()?),
         b"agent_id" => set(&mut agent_id, s.nullable_string()?),
+        b"agent" => set(&mut agent, s.nullable(Scanner::agent)?),
         b"from" => set(&mut from, s.nullable_string()?),
         b"to" => set(&mut to, s.string()?),
-        b"started_at" => set(&mut started_at, s.string()?),
+        b"created_at" | b"started_at" => set(&mut started_at, s.string()?),
         b"status" => set(&mut status, s.string()?),
-        b"duration_seconds" => set(&mut duration_seconds, s.integer()?),
+        b"duration" | b"duration_seconds" => set(&mut duration_seconds, s.integer()?),
         b"routing" => set(&mut routing, s.nullable(Scanner::routing)?),
         _ => s.skip_value(),
     })?;
     let call = CallLine {
         direction: direction?,
         agent_id: agent_id.flatten(),
+        agent,
         from: from.flatten(),
         to: to?,
         started_at: started_at?,
         status: status?,
-        duration_seconds: duration_seconds?,
+        duration_seconds: duration_seconds.unwrap_or(0),
         routing: routing.flatten(),
     };
     Some((call, s.i))
@@ -266,6 +269,15 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    fn agent(&mut self) -> Option<AgentLine<'a>> {
+        let mut id = None;
+        self.object(|s, key| match key {
+            b"id" => set(&mut id, s.string()?),
+            _ => s.skip_value(),
+        })?;
+        Some(AgentLine { id: id? })
+    }
+
     fn last_call(&mut self) -> Option<LastCallLine<'a>> {
         let mut source_agent_id = None;
         self.object(|s, key| match key {
@@ -307,7 +319,7 @@ mod tests {
             format!("{{{base},\"duration_seconds\":01}}"),
             format!("{{{base},\"duration_seconds\":99999999999}}"),
             format!("{{{base},\"duration_seconds\":1,\"status\":\"s\"}}"),
-            format!("{{{base}}}"),
+            r#"{"direction":"inbound","to":"+2","status":"s"}"#.to_owned(),
             format!("{{{base},\"duration_seconds\":1,\"x\":\"a\nb\"}}"),
             // a raw line break deep inside a long string, past the eight-byte steps
             format!("{{{base},\"duration_seconds\":1,\"x\":\"0123456789abcdef\n0123456789\"}}"),

@@ -3,10 +3,11 @@
 use super::*;
 use crate::agent::{Agent, AgentDirectory};
 use crate::call::CallId;
+use crate::call::call_agent;
 use crate::callback::{CallbackConfig, Caller, InboundCall, OutboundCall, OutboundIndex, Router};
 use crate::time::{DateRange, Zone};
-use crate::usage::{Period, call_agent, usage_period};
-use crate::wire::talkover::{CallBody, RoutingBody};
+use crate::usage::{Period, usage_period};
+use crate::wire::talkover::{AgentRef, CallBody, CallItem, RoutingBody};
 
 const SALES: AgentId = AgentId::from_u128(0x11);
 const HANDLER: AgentId = AgentId::from_u128(0x22);
@@ -43,7 +44,7 @@ fn directory() -> AgentDirectory {
 }
 
 /// A day of calls written as the server writes them, and the logs built from the decisions.
-fn calls() -> (Vec<CallBody>, CallbackLog, ActivityLog) {
+fn calls() -> (Vec<CallItem>, CallbackLog, ActivityLog) {
     let dir = directory();
     let base = Timestamp::parse("2024-03-09T12:00:00Z")
         .unwrap()
@@ -66,32 +67,32 @@ fn calls() -> (Vec<CallBody>, CallbackLog, ActivityLog) {
             started_at: at,
             status,
         });
-        bodies.push(CallBody {
-            id: i,
-            external_id: None,
-            direction: Direction::Outbound,
-            agent_id: Some(SALES.to_string()),
-            from: Some("+14155550001".into()),
+        bodies.push(item(
+            i,
+            None,
+            Direction::Outbound,
+            Some(SALES),
+            Some("+14155550001".into()),
             to,
-            started_at: at,
+            at,
             status,
-            duration_seconds: 60 + i as u32,
-            routing: None,
-        });
+            60 + i as u32,
+            None,
+        ));
     }
     let index = OutboundIndex::build(outbound);
     let router = Router::new(&dir, &index);
     let mut callbacks = CallbackLog::new();
     let mut activity = ActivityLog::new();
     for b in &bodies {
-        let status = b.status;
+        let status = b.call.status;
         activity.push(&ActivityRecord {
             agent_id: Some(SALES),
             number: Some(n("+14155550001")),
-            at: b.started_at,
+            at: b.call.created_at,
             activity: Activity::Call {
                 status,
-                duration_seconds: b.duration_seconds,
+                duration_seconds: b.call.duration,
             },
         });
     }
@@ -115,7 +116,7 @@ fn calls() -> (Vec<CallBody>, CallbackLog, ActivityLog) {
         }
         let seconds = 30 + i as u32;
         activity.push(&ActivityRecord {
-            agent_id: call_agent(Direction::Inbound, None, decision.routed_to()),
+            agent_id: call_agent(Direction::Inbound, None, Some(&decision)),
             number: Some(n(to)),
             at,
             activity: Activity::Call {
@@ -123,20 +124,60 @@ fn calls() -> (Vec<CallBody>, CallbackLog, ActivityLog) {
                 duration_seconds: seconds,
             },
         });
-        bodies.push(CallBody {
-            id: 100 + i,
-            external_id: Some(format!("ext-{i}")),
-            direction: Direction::Inbound,
-            agent_id: None,
+        bodies.push(item(
+            100 + i,
+            Some(format!("ext-{i}")),
+            Direction::Inbound,
+            decision.routed_to(),
             from,
-            to: to.into(),
-            started_at: at,
+            to.into(),
+            at,
             status,
-            duration_seconds: seconds,
-            routing: Some(RoutingBody::new(decision, &dir)),
-        });
+            seconds,
+            Some(RoutingBody::new(decision, &dir)),
+        ));
     }
     (bodies, callbacks, activity)
+}
+
+/// A call as `GET /api/v1/calls` lists it.
+#[allow(clippy::too_many_arguments)]
+fn item(
+    id: u64,
+    external_id: Option<String>,
+    direction: Direction,
+    agent: Option<AgentId>,
+    from: Option<String>,
+    to: String,
+    at: Timestamp,
+    status: CallStatus,
+    duration: u32,
+    routing: Option<RoutingBody>,
+) -> CallItem {
+    let names = directory();
+    CallItem {
+        call: CallBody {
+            id: id.to_string(),
+            sid: external_id.clone(),
+            to,
+            to_formatted: None,
+            from,
+            from_formatted: None,
+            is_testing: false,
+            direction,
+            status,
+            duration,
+            created_at: at,
+            updated_at: Some(at.saturating_add_seconds(i64::from(duration))),
+            external_id,
+            routing,
+        },
+        agent: agent.map(|a| AgentRef {
+            id: a.to_string(),
+            name: names.get(&a).map(|x| x.name.clone()).unwrap_or_default(),
+            label: None,
+        }),
+    }
 }
 
 fn same_counts(feed: &CallFeed, callbacks: &CallbackLog, activity: &ActivityLog) {
@@ -149,12 +190,9 @@ fn same_counts(feed: &CallFeed, callbacks: &CallbackLog, activity: &ActivityLog)
         now,
     )
     .unwrap();
-    assert_eq!(
-        feed.callbacks.stats(&range, &dir),
-        callbacks.stats(&range, &dir)
-    );
-    let stats = feed.callbacks.stats(&range, &dir);
-    assert!(stats.total_callbacks_received > 0 && stats.callbacks_unmatched > 0);
+    assert_eq!(feed.callbacks.stats(&range), callbacks.stats(&range));
+    let stats = feed.callbacks.stats(&range);
+    assert!(stats.received > 0 && stats.unmatched > 0);
     let month = usage_period(Period::Month, Zone::parse("America/New_York").unwrap(), now);
     assert_eq!(
         feed.activity.by_agent(&month, &dir),
@@ -185,6 +223,39 @@ fn ndjson_and_json_count_what_the_decisions_say() {
 }
 
 #[test]
+fn the_shape_dialback_wrote_before_reads_the_same() {
+    let (bodies, callbacks, activity) = calls();
+    let old: Vec<serde_json::Value> = bodies
+        .iter()
+        .map(|b| {
+            let mut v = serde_json::to_value(b).unwrap();
+            let o = v.as_object_mut().unwrap();
+            let outbound = o["direction"] == "outbound";
+            let agent = o.remove("agent").unwrap();
+            o.insert(
+                "agent_id".into(),
+                if outbound {
+                    agent["id"].clone()
+                } else {
+                    serde_json::Value::Null
+                },
+            );
+            let at = o.remove("created_at").unwrap();
+            o.insert("started_at".into(), at);
+            let d = o.remove("duration").unwrap();
+            o.insert("duration_seconds".into(), d);
+            v
+        })
+        .collect();
+    let ndjson: String = old.iter().map(|b| b.to_string() + "\n").collect();
+    same_counts(
+        &CallFeed::from_ndjson(ndjson.as_bytes()).unwrap(),
+        &callbacks,
+        &activity,
+    );
+}
+
+#[test]
 fn newest_first_counts_the_same() {
     let (mut bodies, callbacks, activity) = calls();
     bodies.reverse();
@@ -204,10 +275,11 @@ fn bad_input_says_where_and_why() {
     let inbound = serde_json::to_value(&bodies[45]).unwrap();
     let mut unrouted = inbound.clone();
     unrouted.as_object_mut().unwrap().remove("routing");
+    unrouted.as_object_mut().unwrap().remove("agent");
     let mut bad_time = inbound.clone();
-    bad_time["started_at"] = "yesterday".into();
+    bad_time["created_at"] = "yesterday".into();
     let mut bad_agent = serde_json::to_value(&bodies[0]).unwrap();
-    bad_agent["agent_id"] = "agent-uuid-1".into();
+    bad_agent["agent"] = serde_json::json!({"id": "agent-uuid-1", "name": "x"});
 
     let ndjson = |lines: &[String]| CallFeed::from_ndjson(lines.join("\n").as_bytes());
     let check = |lines: Vec<String>, code: &str, location: &str| {

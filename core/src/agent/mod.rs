@@ -1,6 +1,19 @@
-//! Agents, their directions and numbers, and the directory the rules look agents up in.
+//! Agents: ids, directions, lifecycle, numbers, and the directory the rules look agents up in.
+//!
+//! - [`directory`]: every agent of an environment by id and by owned number, with the rules
+//!   on number ownership and on changing an agent's direction;
+//! - [`search`]: which agents a list query matches;
+//! - [`profile`]: what an agent says and how (label, language, voice settings), stored and
+//!   echoed but never used by a rule.
 
-use std::collections::HashMap;
+pub mod directory;
+pub mod profile;
+pub mod search;
+
+pub use directory::{AgentDirectory, DirectoryError};
+pub use profile::AgentProfile;
+pub use search::AgentQuery;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -9,8 +22,8 @@ use uuid::Uuid;
 
 use crate::callback::CallbackConfig;
 use crate::error::ErrorCode;
-use crate::hash::FastMap;
 use crate::phone::PhoneNumber;
+use crate::time::Timestamp;
 
 /// An agent's id: a UUID, written in its hyphenated lowercase form.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -156,109 +169,70 @@ pub struct Agent {
     pub callback_config: Option<CallbackConfig>,
 }
 
-/// Why a set of agents cannot form a directory.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DirectoryError {
-    /// Two agents share an id.
-    #[error("agent id {0} appears twice")]
-    DuplicateAgentId(AgentId),
-    /// A number is owned by two agents.
-    #[error("number {number} is assigned to both {first} and {second}")]
-    NumberAlreadyAssigned {
-        /// The number.
-        number: PhoneNumber,
-        /// The agent that had it first.
-        first: AgentId,
-        /// The agent that claimed it again.
-        second: AgentId,
-    },
+/// An agent as a server stores it. Its numbers are not here: they are resources of their own
+/// ([`NumberResource`](crate::phone::NumberResource)), each naming the agent it is assigned to,
+/// so that one list is the truth about who owns what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentRecord {
+    /// Its id.
+    pub id: AgentId,
+    /// Its name.
+    pub name: String,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Its callback role, if it is a callback agent.
+    pub callback_config: Option<CallbackConfig>,
+    /// Draft or published.
+    pub status: AgentStatus,
+    /// Label, language, voice settings.
+    pub profile: AgentProfile,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
 }
 
-impl ErrorCode for DirectoryError {
-    fn code(&self) -> &'static str {
+impl AgentRecord {
+    /// The agent as the rules see it, owning `phone_numbers`.
+    pub fn agent(&self, phone_numbers: Vec<PhoneNumber>) -> Agent {
+        Agent {
+            id: self.id,
+            name: self.name.clone(),
+            direction: self.direction,
+            phone_numbers,
+            callback_config: self.callback_config.clone(),
+        }
+    }
+}
+
+/// An agent's lifecycle state. New agents are drafts; publishing is recorded, shown and
+/// filtered on, but it does not gate routing: Dialback routes the calls it is told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    /// Being set up (every agent starts here).
+    #[default]
+    Draft,
+    /// Live.
+    Published,
+}
+
+impl AgentStatus {
+    /// The wire spelling, `draft` or `published`.
+    pub const fn as_str(self) -> &'static str {
         match self {
-            DirectoryError::DuplicateAgentId(_) => "DUPLICATE_AGENT_ID",
-            DirectoryError::NumberAlreadyAssigned { .. } => "NUMBER_ALREADY_ASSIGNED",
+            AgentStatus::Draft => "draft",
+            AgentStatus::Published => "published",
         }
     }
-}
 
-/// Every agent of one environment, looked up by id or by a number it owns.
-///
-/// Building it checks the two facts every rule relies on: ids are unique and a number belongs to
-/// at most one agent.
-#[derive(Debug, Clone, Default)]
-pub struct AgentDirectory {
-    agents: Vec<Agent>,
-    by_id: HashMap<AgentId, usize>,
-    owners: FastMap<PhoneNumber, usize>,
-}
-
-impl AgentDirectory {
-    /// Builds a directory, refusing duplicate ids and numbers owned twice.
-    pub fn new(agents: impl IntoIterator<Item = Agent>) -> Result<Self, DirectoryError> {
-        let mut dir = AgentDirectory::default();
-        for agent in agents {
-            dir.insert(agent)?;
+    /// Parses the wire spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(AgentStatus::Draft),
+            "published" => Some(AgentStatus::Published),
+            _ => None,
         }
-        Ok(dir)
-    }
-
-    /// Adds one agent; on error the directory is unchanged.
-    pub fn insert(&mut self, agent: Agent) -> Result<(), DirectoryError> {
-        if self.by_id.contains_key(&agent.id) {
-            return Err(DirectoryError::DuplicateAgentId(agent.id));
-        }
-        let slot = self.agents.len();
-        let mut seen = Vec::with_capacity(agent.phone_numbers.len());
-        for number in &agent.phone_numbers {
-            let owner = self
-                .owners
-                .get(number)
-                .map(|&i| self.agents.get(i).map(|a| a.id));
-            if let Some(Some(first)) = owner {
-                return Err(DirectoryError::NumberAlreadyAssigned {
-                    number: *number,
-                    first,
-                    second: agent.id,
-                });
-            }
-            if seen.contains(number) {
-                continue; // listing one's own number twice is harmless
-            }
-            seen.push(*number);
-        }
-        for number in seen {
-            self.owners.insert(number, slot);
-        }
-        self.by_id.insert(agent.id, slot);
-        self.agents.push(agent);
-        Ok(())
-    }
-
-    /// The agent with this id.
-    pub fn get(&self, id: &AgentId) -> Option<&Agent> {
-        self.by_id.get(id).and_then(|&i| self.agents.get(i))
-    }
-
-    /// The agent that owns this number.
-    pub fn owner_of(&self, number: PhoneNumber) -> Option<&Agent> {
-        self.owners.get(&number).and_then(|&i| self.agents.get(i))
-    }
-
-    /// All agents, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = &Agent> {
-        self.agents.iter()
-    }
-
-    /// How many agents there are.
-    pub fn len(&self) -> usize {
-        self.agents.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.agents.is_empty()
     }
 }
 

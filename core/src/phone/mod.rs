@@ -12,6 +12,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ErrorCode;
 
+#[cfg(feature = "regions")]
+mod region;
+mod resource;
+
+#[cfg(feature = "regions")]
+pub use region::NumberFormats;
+pub use resource::{NumberId, NumberResource};
+
 /// A phone number in E.164 normal form (`+` then 2 to 15 digits, the first not `0`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PhoneNumber(u64);

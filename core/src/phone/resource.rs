@@ -1,0 +1,62 @@
+//! Phone numbers as resources: an environment's numbers, each with an id, assigned to at
+//! most one agent.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::PhoneNumber;
+use crate::agent::AgentId;
+use crate::time::Timestamp;
+
+/// A phone number resource's id: a UUID, written hyphenated and lowercase.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NumberId(Uuid);
+
+impl NumberId {
+    /// Parses a UUID; `None` for anything else (such an id names no number here).
+    pub fn parse(input: &str) -> Option<Self> {
+        Uuid::try_parse(input).ok().map(NumberId)
+    }
+
+    /// Wraps a UUID.
+    pub const fn from_uuid(uuid: Uuid) -> Self {
+        NumberId(uuid)
+    }
+
+    /// Builds an id from a number, for tests and generated data.
+    pub const fn from_u128(value: u128) -> Self {
+        NumberId(Uuid::from_u128(value))
+    }
+}
+
+impl fmt::Display for NumberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.as_hyphenated().fmt(f)
+    }
+}
+
+impl fmt::Debug for NumberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NumberId({})", self.0.as_hyphenated())
+    }
+}
+
+/// One of an environment's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberResource {
+    /// Its id.
+    pub id: NumberId,
+    /// The number.
+    pub number: PhoneNumber,
+    /// The agent it is assigned to, if any.
+    pub agent: Option<AgentId>,
+    /// Its place among its agent's numbers (0 when unassigned).
+    pub position: u32,
+    /// When it was added.
+    pub created_at: Timestamp,
+    /// When it was last assigned or released.
+    pub updated_at: Timestamp,
+}

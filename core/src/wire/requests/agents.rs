@@ -1,0 +1,581 @@
+//! Agent requests: `POST /api/v1/agents` (Talkover's documented body), `PATCH
+//! /api/v1/agents/{id}` (ours), `PUT .../calling` and `PUT .../knowledge`.
+
+use serde_json::{Map, Value};
+
+use super::{Expected, MAX_NUMBERS_PER_AGENT, MAX_TEXT_CHARS, Reader, RequestError};
+use crate::agent::profile::{AgentProfile, LANGUAGES, Sensitivity, WhoSpeaksFirst};
+use crate::agent::{AgentStatus, Direction};
+use crate::phone::PhoneNumber;
+
+/// The longest greeting, in characters (the knowledge page's limit).
+pub const MAX_GREETING_CHARS: usize = 255;
+
+/// `POST /api/v1/agents`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAgent {
+    /// Name, trimmed.
+    pub name: String,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Label, language and voice settings (defaults for what was not sent).
+    pub profile: AgentProfile,
+    /// Extension: numbers to add and assign, in E.164, without repeats.
+    pub phone_numbers: Vec<PhoneNumber>,
+}
+
+/// `PATCH /api/v1/agents/{id}`: what to change.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgentPatch {
+    /// New name.
+    pub name: Option<String>,
+    /// New status (publish or unpublish).
+    pub status: Option<AgentStatus>,
+    /// Profile fields to change, as the body sent them (applied by [`AgentPatch::apply`]).
+    profile: Map<String, Value>,
+    /// New numbers (replacing the old ones).
+    pub phone_numbers: Option<Vec<PhoneNumber>>,
+}
+
+impl AgentPatch {
+    /// The profile with this patch's changes.
+    pub fn apply(&self, profile: &AgentProfile) -> AgentProfile {
+        let mut out = profile.clone();
+        let body = Value::Object(self.profile.clone());
+        let mut r = Reader::new(&body);
+        read_profile(&mut r, &mut out);
+        out
+    }
+}
+
+/// `PUT /api/v1/agents/{id}/calling`: `{direction, phone_number_ids?}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallingUpdate {
+    /// The direction to take.
+    pub direction: Direction,
+    /// The numbers to own from now on (replacing the old ones), or `None` to keep them. Ids
+    /// are any string, as the docs' own `phone-uuid-1`; one that names no number of this
+    /// environment is refused when the update is applied.
+    pub phone_number_ids: Option<Vec<String>>,
+}
+
+/// The longest phone number id read, in bytes.
+pub const MAX_ID_BYTES: usize = 100;
+
+/// `PUT /api/v1/agents/{id}/knowledge`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnowledgeUpdate {
+    /// What the agent is for (at least 5 characters).
+    pub description: String,
+    /// First utterance (5 to 255 characters), if sent.
+    pub initial_message: Option<String>,
+    /// `low`, `medium` or `high`.
+    pub interrupt_sensitivity: Sensitivity,
+    /// Ask whether the caller is still there.
+    pub ask_if_human_present_on_idle: bool,
+    /// 0 to 2.
+    pub llm_temperature: f64,
+    /// 0 to 60 seconds.
+    pub initial_message_delay: u8,
+}
+
+impl KnowledgeUpdate {
+    /// The profile with this knowledge.
+    pub fn apply(&self, profile: &AgentProfile) -> AgentProfile {
+        let mut out = profile.clone();
+        out.description = Some(self.description.clone());
+        if self.initial_message.is_some() {
+            out.initial_message = self.initial_message.clone();
+        }
+        out.interrupt_sensitivity = self.interrupt_sensitivity;
+        out.ask_if_human_present_on_idle = self.ask_if_human_present_on_idle;
+        out.initial_message_delay = self.initial_message_delay;
+        out.settings.insert(
+            "llm_temperature".to_owned(),
+            Value::from(self.llm_temperature),
+        );
+        out
+    }
+}
+
+/// Settings the create body documents that the agent object does not show: each with its
+/// range (`None` for a boolean, `Some(None)` for text).
+const SETTINGS: [(&str, Setting); 10] = [
+    ("endpointing_sensitivity", Setting::Text),
+    ("ivr_navigation_mode", Setting::Text),
+    ("idle_time_seconds", Setting::Integer(1, 60)),
+    ("max_call_duration_seconds", Setting::Integer(1, 3600)),
+    ("say_goodbye_on_max_duration", Setting::Boolean),
+    ("user_inactivity_timeout_seconds", Setting::Integer(5, 120)),
+    ("initial_idle_time_seconds", Setting::Integer(1, 60)),
+    ("initial_max_idle_check_count", Setting::Integer(0, 10)),
+    ("llm_temperature", Setting::Number(0.0, 2.0, "0 to 2")),
+    ("enable_recording", Setting::Boolean),
+];
+
+#[derive(Clone, Copy)]
+enum Setting {
+    Text,
+    Boolean,
+    Integer(u64, u64),
+    Number(f64, f64, &'static str),
+}
+
+/// The profile fields a body may set, read into `profile` (fields not sent keep their value).
+fn read_profile(r: &mut Reader<'_>, profile: &mut AgentProfile) {
+    fn set<T>(slot: &mut T, value: Option<T>) {
+        if let Some(v) = value {
+            *slot = v;
+        }
+    }
+    let v = r.get("label");
+    set(&mut profile.label, r.name("label", v, Expected::Label));
+    let v = r.get("description");
+    set(
+        &mut profile.description,
+        r.text("description", v, MAX_TEXT_CHARS).map(Some),
+    );
+    let v = r.get("language");
+    let language = r.parsed("language", v, Expected::Language, |s| {
+        LANGUAGES.contains(&s).then(|| s.to_owned())
+    });
+    set(&mut profile.language, language);
+    let v = r.get("initial_message");
+    set(
+        &mut profile.initial_message,
+        r.text("initial_message", v, MAX_GREETING_CHARS).map(Some),
+    );
+    let v = r.get("interrupt_sensitivity");
+    let sensitivity = r.parsed(
+        "interrupt_sensitivity",
+        v,
+        Expected::Sensitivity,
+        Sensitivity::parse,
+    );
+    set(&mut profile.interrupt_sensitivity, sensitivity);
+    let v = r.get("conversation_speed");
+    set(
+        &mut profile.conversation_speed,
+        r.float("conversation_speed", v, 0.1, 3.0, "0.1 to 3.0"),
+    );
+    let v = r.get("initial_message_delay");
+    let delay = r.integer("initial_message_delay", v, 0, 60);
+    set(
+        &mut profile.initial_message_delay,
+        delay.map(|d| u8::try_from(d).unwrap_or(60)),
+    );
+    let v = r.get("ask_if_human_present_on_idle");
+    set(
+        &mut profile.ask_if_human_present_on_idle,
+        r.boolean("ask_if_human_present_on_idle", v),
+    );
+    let v = r.get("who_speaks_first");
+    let first = r.parsed(
+        "who_speaks_first",
+        v,
+        Expected::WhoSpeaksFirst,
+        WhoSpeaksFirst::parse,
+    );
+    set(&mut profile.who_speaks_first, first);
+    for (field, kind) in SETTINGS {
+        let Some(v) = r.get(field) else { continue };
+        let ok = match kind {
+            Setting::Text => r.text(field, Some(v), 255).is_some(),
+            Setting::Boolean => r.boolean(field, Some(v)).is_some(),
+            Setting::Integer(lo, hi) => r.integer(field, Some(v), lo, hi).is_some(),
+            Setting::Number(lo, hi, range) => r.float(field, Some(v), lo, hi, range).is_some(),
+        };
+        if ok {
+            profile.settings.insert(field.to_owned(), v.clone());
+        }
+    }
+}
+
+/// Parses `POST /api/v1/agents`: Talkover's documented body, of which only `name` and
+/// `direction` are required here (voice settings mean nothing without voice); `label`
+/// defaults to the name. Keys the docs do not list are ignored. `phone_numbers`, a list of
+/// numbers to add and assign, is our extension.
+pub fn parse_new_agent(body: &Value) -> Result<NewAgent, Vec<RequestError>> {
+    let mut r = Reader::new(body);
+    let name = r.required("name");
+    let name = r.name("name", name, Expected::Name);
+    let direction = r.required("direction");
+    let direction = r.direction(direction);
+    let mut profile = AgentProfile::for_name(name.as_deref().unwrap_or_default());
+    read_profile(&mut r, &mut profile);
+    let numbers = r.get("phone_numbers");
+    let phone_numbers = match numbers {
+        Some(_) => r.numbers("phone_numbers", numbers),
+        None => Some(Vec::new()),
+    };
+    let value = match (name, direction, phone_numbers) {
+        (Some(name), Some(direction), Some(phone_numbers)) => Some(NewAgent {
+            name,
+            direction,
+            profile,
+            phone_numbers,
+        }),
+        _ => None,
+    };
+    r.finish(value)
+}
+
+/// Parses `PATCH /api/v1/agents/{id}`: any of `name`, `current_status`, the profile fields
+/// and `phone_numbers`. `direction` is changed through `PUT .../calling`, which checks the
+/// callback roles; `id` and timestamps cannot change.
+pub fn parse_agent_patch(body: &Value) -> Result<AgentPatch, Vec<RequestError>> {
+    let mut r = Reader::new(body);
+    let mut patch = AgentPatch::default();
+    if let Some(map) = r.body {
+        for key in map.keys() {
+            let editable = matches!(key.as_str(), "name" | "current_status" | "phone_numbers")
+                || is_profile_field(key);
+            if !editable {
+                r.errors.push(RequestError::NotEditable {
+                    field: crate::time::clip(key),
+                });
+            } else if is_profile_field(key) {
+                patch
+                    .profile
+                    .insert(key.clone(), map.get(key).cloned().unwrap_or(Value::Null));
+            }
+        }
+    }
+    // check the profile fields now, so that a bad one is refused with the rest
+    let mut scratch = AgentProfile::for_name("");
+    read_profile(&mut r, &mut scratch);
+    if let Some(v) = r.get("name") {
+        patch.name = r.name("name", Some(v), Expected::Name);
+    }
+    if let Some(v) = r.get("current_status") {
+        patch.status = r.parsed(
+            "current_status",
+            Some(v),
+            Expected::AgentStatus,
+            AgentStatus::parse,
+        );
+    }
+    if let Some(v) = r.get("phone_numbers") {
+        patch.phone_numbers = r.numbers("phone_numbers", Some(v));
+    }
+    r.finish(Some(patch))
+}
+
+fn is_profile_field(key: &str) -> bool {
+    matches!(
+        key,
+        "label"
+            | "description"
+            | "language"
+            | "initial_message"
+            | "interrupt_sensitivity"
+            | "conversation_speed"
+            | "initial_message_delay"
+            | "ask_if_human_present_on_idle"
+            | "who_speaks_first"
+    ) || SETTINGS.iter().any(|(f, _)| *f == key)
+}
+
+/// Parses `PUT /api/v1/agents/{id}/calling`: `direction` (required) and `phone_number_ids`
+/// (optional: absent keeps the agent's numbers, `[]` releases them all).
+pub fn parse_calling_update(body: &Value) -> Result<CallingUpdate, Vec<RequestError>> {
+    let mut r = Reader::new(body);
+    let direction = r.required("direction");
+    let direction = r.direction(direction);
+    let ids = match r.get("phone_number_ids") {
+        None => Some(None),
+        Some(v) => number_ids(&mut r, v).map(Some),
+    };
+    let value = match (direction, ids) {
+        (Some(direction), Some(phone_number_ids)) => Some(CallingUpdate {
+            direction,
+            phone_number_ids,
+        }),
+        _ => None,
+    };
+    r.finish(value)
+}
+
+fn number_ids<'a>(r: &mut Reader<'a>, v: &'a Value) -> Option<Vec<String>> {
+    const FIELD: &str = "phone_number_ids";
+    let items = r.array(FIELD, Some(v), MAX_NUMBERS_PER_AGENT)?;
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    let mut first: std::collections::HashMap<&str, usize> = Default::default();
+    let mut ok = true;
+    for (index, item) in items.iter().enumerate() {
+        match item
+            .as_str()
+            .filter(|s| !s.is_empty() && s.len() <= MAX_ID_BYTES)
+        {
+            Some(id) => match first.get(id) {
+                Some(&f) => {
+                    ok = false;
+                    r.errors.push(RequestError::Duplicate {
+                        field: FIELD,
+                        index,
+                        first: f,
+                        value: id.to_owned(),
+                    });
+                }
+                None => {
+                    first.insert(id, index);
+                    out.push(id.to_owned());
+                }
+            },
+            None => {
+                ok = false;
+                r.errors.push(RequestError::Invalid {
+                    field: FIELD,
+                    index: Some(index),
+                    expected: Expected::NumberId,
+                    got: super::clip(item),
+                });
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Parses `PUT /api/v1/agents/{id}/knowledge`, every documented constraint included.
+pub fn parse_knowledge_update(body: &Value) -> Result<KnowledgeUpdate, Vec<RequestError>> {
+    let mut r = Reader::new(body);
+    let description = r.required("description");
+    let description = r.text("description", description, MAX_TEXT_CHARS);
+    let description = match description {
+        Some(d) if d.trim().chars().count() < 5 => {
+            r.fail(
+                "description",
+                Expected::Text(MAX_TEXT_CHARS),
+                &Value::from(d.as_str()),
+            );
+            None
+        }
+        other => other,
+    };
+    let greeting = r.get("initial_message");
+    let initial_message = match greeting {
+        None => Some(None),
+        Some(v) => match r.text("initial_message", Some(v), MAX_GREETING_CHARS) {
+            Some(g) if g.chars().count() >= 5 => Some(Some(g)),
+            Some(g) => {
+                r.fail(
+                    "initial_message",
+                    Expected::Text(MAX_GREETING_CHARS),
+                    &Value::from(g),
+                );
+                None
+            }
+            None => None,
+        },
+    };
+    let sensitivity = r.required("interrupt_sensitivity");
+    let sensitivity = r.parsed(
+        "interrupt_sensitivity",
+        sensitivity,
+        Expected::Sensitivity,
+        Sensitivity::parse,
+    );
+    let ask = r.required("ask_if_human_present_on_idle");
+    let ask = r.boolean("ask_if_human_present_on_idle", ask);
+    let temperature = r.required("llm_temperature");
+    let temperature = r.float("llm_temperature", temperature, 0.0, 2.0, "0 to 2");
+    let delay = r.required("initial_message_delay");
+    let delay = r.integer("initial_message_delay", delay, 0, 60);
+    let value = match (
+        description,
+        initial_message,
+        sensitivity,
+        ask,
+        temperature,
+        delay,
+    ) {
+        (Some(description), Some(initial_message), Some(s), Some(ask), Some(t), Some(d)) => {
+            Some(KnowledgeUpdate {
+                description,
+                initial_message,
+                interrupt_sensitivity: s,
+                ask_if_human_present_on_idle: ask,
+                llm_temperature: t,
+                initial_message_delay: u8::try_from(d).unwrap_or(60),
+            })
+        }
+        _ => None,
+    };
+    r.finish(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use serde_json::json;
+
+    fn codes<T: std::fmt::Debug>(r: Result<T, Vec<RequestError>>) -> Vec<(&'static str, String)> {
+        r.err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.code(), e.field().to_owned()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+        list.iter().map(|(a, b)| (*a, b.to_string())).collect()
+    }
+
+    #[test]
+    fn the_documented_create_body_is_read_whole() {
+        let body = json!({
+            "label": "Customer Support Agent", "description": "Handles customer inquiries and support requests",
+            "name": "SupportBot", "language": "en-US", "initial_message": "Hello, how can I help you today?",
+            "interrupt_sensitivity": "medium", "endpointing_sensitivity": "auto", "ivr_navigation_mode": "off",
+            "conversation_speed": 1.0, "initial_message_delay": 0, "ask_if_human_present_on_idle": false,
+            "idle_time_seconds": 5, "llm_temperature": 0.7, "enable_recording": true,
+            "direction": "inbound", "who_speaks_first": "agent"
+        });
+        let a = parse_new_agent(&body).unwrap();
+        assert_eq!(
+            (a.name.as_str(), a.direction),
+            ("SupportBot", Direction::Inbound)
+        );
+        assert_eq!(a.profile.label, "Customer Support Agent");
+        assert_eq!(a.profile.settings.get("llm_temperature"), Some(&json!(0.7)));
+        assert_eq!(a.profile.settings.len(), 5);
+    }
+
+    #[test]
+    fn only_name_and_direction_are_required_and_label_defaults_to_the_name() {
+        let a = parse_new_agent(&json!({"name": " Sales ", "direction": "outbound", "phone_numbers": ["+1 415 555 0100"]})).unwrap();
+        assert_eq!(
+            (a.name.as_str(), a.profile.label.as_str()),
+            ("Sales", "Sales")
+        );
+        assert_eq!(a.phone_numbers[0].to_string(), "+14155550100");
+        assert_eq!(
+            codes(parse_new_agent(&json!({}))),
+            pairs(&[("FIELD_REQUIRED", "name"), ("FIELD_REQUIRED", "direction")])
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        assert_eq!(
+            codes(parse_new_agent(&json!({
+                "name": "", "direction": "sideways", "language": "xx", "conversation_speed": 9,
+                "initial_message_delay": -1, "who_speaks_first": "nobody", "llm_temperature": "hot",
+                "phone_numbers": ["+0415", "+1 415 555 0100", "+14155550100"]
+            }))),
+            pairs(&[
+                ("INVALID_NAME", "name"),
+                ("INVALID_DIRECTION", "direction"),
+                ("INVALID_LANGUAGE", "language"),
+                ("INVALID_NUMBER", "conversation_speed"),
+                ("INVALID_NUMBER", "initial_message_delay"),
+                ("INVALID_WHO_SPEAKS_FIRST", "who_speaks_first"),
+                ("INVALID_NUMBER", "llm_temperature"),
+                ("INVALID_PHONE_NUMBER", "phone_numbers"),
+                ("DUPLICATE_PHONE_NUMBER", "phone_numbers"),
+            ])
+        );
+        assert_eq!(
+            codes(parse_new_agent(&json!([1]))),
+            pairs(&[("INVALID_BODY", "body")])
+        );
+    }
+
+    #[test]
+    fn names_refuse_invisible_and_direction_changing_characters() {
+        for name in [
+            "Sales\u{202E}tuO",
+            "Sa\u{200B}les",
+            "\u{2066}Sales",
+            "Sales\u{7}",
+        ] {
+            assert_eq!(
+                codes(parse_new_agent(
+                    &json!({"name": name, "direction": "inbound"})
+                )),
+                pairs(&[("INVALID_NAME", "name")]),
+                "{name:?}"
+            );
+        }
+        assert!(
+            parse_new_agent(&json!({"name": "Ventes – Île-de-France", "direction": "inbound"}))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn patches_change_what_they_name() {
+        assert_eq!(
+            codes(parse_agent_patch(
+                &json!({"direction": "inbound", "id": "x"})
+            )),
+            pairs(&[
+                ("FIELD_NOT_EDITABLE", "direction"),
+                ("FIELD_NOT_EDITABLE", "id")
+            ])
+        );
+        let p = parse_agent_patch(
+            &json!({"name": "New", "label": "Shown", "current_status": "published"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (p.name.as_deref(), p.status),
+            (Some("New"), Some(AgentStatus::Published))
+        );
+        assert_eq!(p.apply(&AgentProfile::for_name("Old")).label, "Shown");
+        assert_eq!(
+            codes(parse_agent_patch(&json!({"current_status": "live"}))),
+            pairs(&[("INVALID_STATUS", "current_status")])
+        );
+    }
+
+    #[test]
+    fn calling_updates() {
+        let id = "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01";
+        let c = parse_calling_update(&json!({"direction": "outbound", "phone_number_ids": [id]}))
+            .unwrap();
+        assert_eq!(c.phone_number_ids.unwrap().len(), 1);
+        assert_eq!(
+            parse_calling_update(&json!({"direction": "inbound"}))
+                .unwrap()
+                .phone_number_ids,
+            None
+        );
+        assert_eq!(
+            codes(parse_calling_update(
+                &json!({"phone_number_ids": [id, id, 7]})
+            )),
+            pairs(&[
+                ("FIELD_REQUIRED", "direction"),
+                ("DUPLICATE_PHONE_NUMBER_ID", "phone_number_ids"),
+                ("INVALID_PHONE_NUMBER_ID", "phone_number_ids"),
+            ])
+        );
+    }
+
+    #[test]
+    fn knowledge_updates_follow_the_documented_constraints() {
+        let k = parse_knowledge_update(&json!({
+            "description": "Updated agent description with more details",
+            "initial_message": "Hello! Welcome to our support line. How may I assist you today?",
+            "interrupt_sensitivity": "high", "ask_if_human_present_on_idle": true,
+            "llm_temperature": 0.8, "initial_message_delay": 2
+        }))
+        .unwrap();
+        assert_eq!(k.initial_message_delay, 2);
+        assert_eq!(
+            codes(parse_knowledge_update(
+                &json!({"description": "hi", "initial_message": "yo"})
+            )),
+            pairs(&[
+                ("INVALID_TEXT", "description"),
+                ("INVALID_TEXT", "initial_message"),
+                ("FIELD_REQUIRED", "interrupt_sensitivity"),
+                ("FIELD_REQUIRED", "ask_if_human_present_on_idle"),
+                ("FIELD_REQUIRED", "llm_temperature"),
+                ("FIELD_REQUIRED", "initial_message_delay"),
+            ])
+        );
+    }
+}

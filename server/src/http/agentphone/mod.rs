@@ -1,0 +1,29 @@
+//! AgentPhone's side (`/v1`, camelCase, FastAPI's errors): the five usage endpoints, and its
+//! call lists, read-only (Dialback places no calls).
+
+pub mod calls;
+pub mod usage;
+
+use std::sync::Arc;
+
+use tokio::sync::RwLockReadGuard;
+
+use super::error::UsageError;
+use crate::app::{App, Env};
+use crate::view::View;
+
+/// An environment's view for reading, or AgentPhone's 503.
+pub async fn read<'e>(
+    app: &App,
+    env: &'e Arc<Env>,
+) -> Result<RwLockReadGuard<'e, View>, UsageError> {
+    app.read(env).await.map_err(|e| {
+        tracing::error!(error = %e, "could not rebuild a stale view");
+        UsageError::Status(
+            503,
+            "storage cannot be read right now; try again shortly".into(),
+            "SERVICE_UNAVAILABLE",
+            "api_error",
+        )
+    })
+}

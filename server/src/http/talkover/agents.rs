@@ -1,0 +1,147 @@
+//! Agents (Talkover side): the documented agent endpoints, and our `PATCH`.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use dialback_core::wire::requests::agents::{
+    parse_agent_patch, parse_calling_update, parse_knowledge_update, parse_new_agent,
+};
+use dialback_core::wire::requests::queries::parse_agent_list;
+use dialback_core::wire::talkover::{
+    AgentBody, CallingSettings, Envelope, MessageEnvelope, Page, PageMeta,
+};
+
+use super::super::blocking;
+use super::super::error::ApiError;
+use super::super::extract::{JsonBody, Params, TalkoverEnv};
+use super::{Reply, read};
+use crate::app::App;
+use crate::ops::OpError;
+use crate::ops::agents::{self, AgentWithNumbers};
+
+fn body(a: &AgentWithNumbers) -> AgentBody {
+    AgentBody::new(&a.record, &a.numbers)
+}
+
+/// `POST /api/v1/agents`: Talkover's documented body (only `name` and `direction` required);
+/// answers 200 with the new draft agent.
+pub async fn create(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    JsonBody(json): JsonBody,
+) -> Reply<MessageEnvelope<AgentBody>> {
+    let new = parse_new_agent(&json).map_err(ApiError::request)?;
+    let agent = blocking(move || agents::create_agent(&app, &env, new)).await?;
+    Ok(Json(MessageEnvelope::ok(
+        "Agent created successfully",
+        body(&agent),
+    )))
+}
+
+/// `GET /api/v1/agents?status=&direction=&search=&page=&per_page=`.
+pub async fn list(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    Params(q): Params,
+) -> Reply<Page<AgentBody>> {
+    let query = parse_agent_list(&q).map_err(ApiError::request)?;
+    let view = read(&app, &env).await?;
+    let matching: Vec<&dialback_core::AgentRecord> = view
+        .agents
+        .iter()
+        .filter(|r| {
+            let numbers = view
+                .directory
+                .get(&r.id)
+                .map_or(&[][..], |a| &a.phone_numbers);
+            query.filter.matches(
+                &r.name,
+                &r.profile.label,
+                r.direction,
+                r.status,
+                numbers.iter().map(ToString::to_string),
+            )
+        })
+        .collect();
+    let total = matching.len() as u64;
+    let paging = query.paging;
+    let data = matching
+        .into_iter()
+        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.per_page).unwrap_or(usize::MAX))
+        .map(|r| AgentBody::new(r, &view.numbers_of(r.id)))
+        .collect();
+    Ok(Json(Page {
+        success: true,
+        data,
+        meta: PageMeta {
+            current_page: paging.page,
+            per_page: paging.per_page,
+            total,
+            last_page: total.div_ceil(paging.per_page).max(1),
+        },
+    }))
+}
+
+/// `GET /api/v1/agents/{id}`.
+pub async fn get(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    Path(id): Path<String>,
+) -> Reply<Envelope<AgentBody>> {
+    let view = read(&app, &env).await?;
+    let r = view
+        .agent_by_path(&id)
+        .ok_or_else(OpError::agent_not_found)?;
+    Ok(Json(Envelope::ok(AgentBody::new(
+        r,
+        &view.numbers_of(r.id),
+    ))))
+}
+
+/// `PATCH /api/v1/agents/{id}` (our extension): name, `current_status` (publish or
+/// unpublish), the profile fields, and `phone_numbers`.
+pub async fn patch(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    Path(id): Path<String>,
+    JsonBody(json): JsonBody,
+) -> Reply<MessageEnvelope<AgentBody>> {
+    let patch = parse_agent_patch(&json).map_err(ApiError::request)?;
+    let agent = blocking(move || agents::patch_agent(&app, &env, &id, patch)).await?;
+    Ok(Json(MessageEnvelope::ok(
+        "Agent updated successfully",
+        body(&agent),
+    )))
+}
+
+/// `PUT /api/v1/agents/{id}/calling`: direction and numbers.
+pub async fn calling(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    Path(id): Path<String>,
+    JsonBody(json): JsonBody,
+) -> Reply<MessageEnvelope<CallingSettings>> {
+    let update = parse_calling_update(&json).map_err(ApiError::request)?;
+    let agent = blocking(move || agents::update_calling(&app, &env, &id, update)).await?;
+    Ok(Json(MessageEnvelope::ok(
+        "Agent calling settings updated successfully",
+        CallingSettings::new(&agent.record, &agent.numbers),
+    )))
+}
+
+/// `PUT /api/v1/agents/{id}/knowledge`: description, greeting and conversation settings.
+pub async fn knowledge(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    Path(id): Path<String>,
+    JsonBody(json): JsonBody,
+) -> Reply<MessageEnvelope<AgentBody>> {
+    let update = parse_knowledge_update(&json).map_err(ApiError::request)?;
+    let agent = blocking(move || agents::update_knowledge(&app, &env, &id, update)).await?;
+    Ok(Json(MessageEnvelope::ok(
+        "Agent knowledge updated successfully",
+        body(&agent),
+    )))
+}

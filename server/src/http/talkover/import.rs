@@ -1,0 +1,335 @@
+//! `POST /api/v1/calls/import`: NDJSON, one call per line, streamed.
+//!
+//! The body is read as it arrives; each byte is looked at once (a long line without a line
+//! break is not rescanned as more of it arrives), no line longer than the line limit is kept
+//! or parsed, and lines are committed 5,000 to a transaction. The report lists the first
+//! refused lines, by their line number in the file.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use dialback_core::wire::FieldError;
+use dialback_core::wire::requests::calls::parse_new_call;
+use dialback_core::wire::requests::{NewCall, field_errors};
+use dialback_core::wire::talkover::calls::Rejection;
+use dialback_core::wire::talkover::{Envelope, ImportReport};
+use http_body_util::BodyExt;
+
+use super::super::blocking;
+use super::super::error::ApiError;
+use super::super::extract::TalkoverEnv;
+use crate::app::{App, Env};
+use crate::ops::{self, Failure, Recorded};
+
+/// How many lines go into one transaction.
+const IMPORT_BATCH: usize = 5_000;
+/// How many refused lines the report lists (all are counted).
+pub const MAX_LISTED_REJECTIONS: usize = 100;
+/// How many problems a listed line shows.
+const MAX_ERRORS_PER_LINE: usize = 10;
+
+/// A line of the body, or the news that it was longer than the limit.
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+}
+
+/// Splits a stream of chunks into numbered lines, each byte scanned once.
+struct Lines {
+    pending: Vec<u8>,
+    /// Inside a line already reported as too long: drop bytes until its line break.
+    skipping: bool,
+    line: u64,
+    max: usize,
+}
+
+impl Lines {
+    fn new(max: usize) -> Self {
+        Lines {
+            pending: Vec::new(),
+            skipping: false,
+            line: 0,
+            max,
+        }
+    }
+
+    fn push(&mut self, mut rest: &[u8], out: &mut Vec<(u64, Line)>) {
+        loop {
+            let newline = rest.iter().position(|b| *b == b'\n');
+            if self.skipping {
+                match newline {
+                    Some(i) => {
+                        self.skipping = false;
+                        rest = rest.get(i + 1..).unwrap_or_default();
+                        continue;
+                    }
+                    None => return,
+                }
+            }
+            let head = rest
+                .get(..newline.unwrap_or(rest.len()))
+                .unwrap_or_default();
+            if self.pending.len() + head.len() > self.max {
+                self.line += 1;
+                out.push((self.line, Line::TooLong));
+                self.pending.clear();
+                match newline {
+                    Some(i) => rest = rest.get(i + 1..).unwrap_or_default(),
+                    None => {
+                        self.skipping = true;
+                        return;
+                    }
+                }
+                continue;
+            }
+            self.pending.extend_from_slice(head);
+            match newline {
+                Some(i) => {
+                    self.line += 1;
+                    out.push((self.line, Line::Text(std::mem::take(&mut self.pending))));
+                    rest = rest.get(i + 1..).unwrap_or_default();
+                }
+                None => return,
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<(u64, Line)>) {
+        if !self.skipping && !self.pending.is_empty() {
+            self.line += 1;
+            out.push((self.line, Line::Text(std::mem::take(&mut self.pending))));
+        }
+    }
+}
+
+/// `POST /api/v1/calls/import` with NDJSON (`application/x-ndjson`): one call per line, in
+/// time order. A refused line is reported with its number and errors and stores nothing.
+pub async fn import(
+    State(app): State<Arc<App>>,
+    TalkoverEnv(env): TalkoverEnv,
+    req: Request,
+) -> Result<Json<Envelope<ImportReport>>, ApiError> {
+    let mime = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if !matches!(
+        mime.as_str(),
+        "application/x-ndjson" | "application/jsonl" | "application/x-jsonlines"
+    ) {
+        return Err(ApiError::new(
+            Failure::UnsupportedMediaType,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send NDJSON with Content-Type: application/x-ndjson",
+            "content-type",
+        ));
+    }
+    let limit = app.settings.import_limit;
+    let too_large = || {
+        ApiError::new(
+            Failure::TooLarge,
+            "PAYLOAD_TOO_LARGE",
+            format!("imports are limited to {limit} bytes"),
+            "body",
+        )
+    };
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body: Body = req.into_body();
+    let mut report = ImportReport::default();
+    let mut lines = Lines::new(app.settings.import_line_limit);
+    let mut ready: Vec<(u64, Line)> = Vec::new();
+    let mut batch: Vec<(u64, NewCall)> = Vec::with_capacity(IMPORT_BATCH);
+    let mut read_bytes = 0usize;
+    loop {
+        let frame = match body.frame().await {
+            None => break,
+            Some(Ok(frame)) => frame,
+            Some(Err(e)) => {
+                return Err(ApiError::new(
+                    Failure::BadRequest,
+                    "INVALID_BODY",
+                    format!("could not read the body: {e}"),
+                    "body",
+                ));
+            }
+        };
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        read_bytes += chunk.len();
+        if read_bytes > limit {
+            report.truncated = true;
+            break;
+        }
+        lines.push(&chunk, &mut ready);
+        for (number, line) in ready.drain(..) {
+            take_line(number, line, &app, &mut report, &mut batch);
+            if batch.len() >= IMPORT_BATCH {
+                flush(&app, &env, &mut batch, &mut report).await?;
+            }
+        }
+    }
+    if !report.truncated {
+        lines.finish(&mut ready);
+        for (number, line) in ready.drain(..) {
+            take_line(number, line, &app, &mut report, &mut batch);
+        }
+    }
+    flush(&app, &env, &mut batch, &mut report).await?;
+    if report.truncated {
+        return Err(ApiError::new(
+            Failure::TooLarge,
+            "PAYLOAD_TOO_LARGE",
+            format!(
+                "imports are limited to {limit} bytes; the first {} lines were processed ({} created)",
+                report.lines, report.created
+            ),
+            "body",
+        ));
+    }
+    Ok(Json(Envelope::ok(report)))
+}
+
+fn take_line(
+    number: u64,
+    line: Line,
+    app: &App,
+    report: &mut ImportReport,
+    batch: &mut Vec<(u64, NewCall)>,
+) {
+    report.lines = number;
+    let text = match line {
+        Line::TooLong => {
+            let max = app.settings.import_line_limit;
+            reject(
+                report,
+                number,
+                vec![FieldError::new(
+                    "LINE_TOO_LONG",
+                    format!("the line is longer than {max} bytes and was not read"),
+                    "body",
+                    None,
+                )],
+            );
+            return;
+        }
+        Line::Text(text) => text,
+    };
+    let text = text.strip_suffix(b"\r").unwrap_or(&text);
+    if text.iter().all(u8::is_ascii_whitespace) {
+        return; // a blank line is a line, not a call
+    }
+    let parsed = serde_json::from_slice::<serde_json::Value>(text)
+        .map_err(|e| {
+            vec![FieldError::new(
+                "INVALID_JSON",
+                format!("not valid JSON: {e}"),
+                "body",
+                None,
+            )]
+        })
+        .and_then(|v| parse_new_call(&v).map_err(|errors| field_errors(&errors)));
+    match parsed {
+        Ok(call) => batch.push((number, call)),
+        Err(errors) => reject(report, number, errors),
+    }
+}
+
+/// Counts a refused line, and lists it if it is among the first refused lines of the file
+/// (by line number: a line refused when its batch is stored comes after lines refused while
+/// reading, but is listed in its place).
+fn reject(report: &mut ImportReport, line: u64, mut errors: Vec<FieldError>) {
+    report.rejected += 1;
+    let at = report.rejections.partition_point(|r| r.line < line);
+    if at < MAX_LISTED_REJECTIONS {
+        errors.truncate(MAX_ERRORS_PER_LINE);
+        report.rejections.insert(at, Rejection { line, errors });
+        report.rejections.truncate(MAX_LISTED_REJECTIONS);
+    }
+}
+
+async fn flush(
+    app: &Arc<App>,
+    env: &Arc<Env>,
+    batch: &mut Vec<(u64, NewCall)>,
+    report: &mut ImportReport,
+) -> Result<(), ApiError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let (lines, calls): (Vec<u64>, Vec<NewCall>) = std::mem::take(batch).into_iter().unzip();
+    let (app, env) = (app.clone(), env.clone());
+    let results = blocking(move || ops::record_calls(&app, &env, calls)).await?;
+    for (line, result) in lines.into_iter().zip(results) {
+        match result {
+            Recorded::Created(_) => report.created += 1,
+            Recorded::Existing(_) => report.existing += 1,
+            Recorded::Conflict(errors) | Recorded::Rejected(errors) => reject(report, line, errors),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]], max: usize) -> Vec<(u64, Option<Vec<u8>>)> {
+        let mut lines = Lines::new(max);
+        let mut out = Vec::new();
+        for c in chunks {
+            lines.push(c, &mut out);
+        }
+        lines.finish(&mut out);
+        out.into_iter()
+            .map(|(n, l)| match l {
+                Line::Text(t) => (n, Some(t)),
+                Line::TooLong => (n, None),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_are_numbered_as_the_file_numbers_them() {
+        assert_eq!(
+            split(&[b"a\n\nb", b"c\n", b"\nd"], 10),
+            [
+                (1, Some(b"a".to_vec())),
+                (2, Some(vec![])),
+                (3, Some(b"bc".to_vec())),
+                (4, Some(vec![])),
+                (5, Some(b"d".to_vec())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_reported_once_and_skipped_whatever_the_chunks() {
+        let long = [b'x'; 25];
+        for size in [1, 3, 7, 30] {
+            let body = [&long[..], b"\nok\n", &long[..]].concat();
+            let chunks: Vec<&[u8]> = body.chunks(size).collect();
+            assert_eq!(
+                split(&chunks, 10),
+                [(1, None), (2, Some(b"ok".to_vec())), (3, None)],
+                "chunks of {size}"
+            );
+        }
+    }
+}

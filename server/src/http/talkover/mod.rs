@@ -1,0 +1,36 @@
+//! Talkover's side (`/api/v1`, snake_case, `{"success": ...}`): the documented endpoints for
+//! agents, numbers, callbacks and calls, our extensions beside them, and a clear refusal for
+//! the documented endpoints that need telephony or voice.
+
+pub mod agents;
+pub mod callbacks;
+pub mod calls;
+pub mod import;
+pub mod numbers;
+pub mod unsupported;
+
+use std::sync::Arc;
+
+use axum::Json;
+use tokio::sync::RwLockReadGuard;
+
+use super::error::ApiError;
+use crate::app::{App, Env};
+use crate::ops::{Failure, OpError};
+use crate::view::View;
+
+/// A Talkover answer.
+pub type Reply<T> = Result<Json<T>, ApiError>;
+
+/// An environment's view for reading, or the Talkover error for storage being unavailable.
+pub async fn read<'e>(app: &App, env: &'e Arc<Env>) -> Result<RwLockReadGuard<'e, View>, ApiError> {
+    app.read(env).await.map_err(|e| {
+        tracing::error!(error = %e, "could not rebuild a stale view");
+        ApiError(OpError::one(
+            Failure::Unavailable,
+            "STORAGE_UNAVAILABLE",
+            "storage cannot be read right now; try again shortly",
+            "",
+        ))
+    })
+}

@@ -1,0 +1,301 @@
+//! Agents, their numbers and their callback role.
+
+use std::collections::HashMap;
+
+use dialback_core::error::ErrorCode;
+use dialback_core::wire::FieldError;
+use dialback_core::wire::requests::callback::{check_constraint_errors, check_constraints};
+use dialback_core::wire::requests::{
+    AgentPatch, CallingUpdate, KnowledgeUpdate, NewAgent, NewNumber,
+};
+use dialback_core::{
+    AgentId, AgentRecord, AgentStatus, ConfigError, NumberId, NumberResource, PhoneNumber,
+    validate_callback_config,
+};
+use serde_json::Value;
+
+use super::{Failure, OpError, failed, new_uuid, refresh, write};
+use crate::app::{App, Env};
+use crate::store::StoreError;
+use crate::view::View;
+
+/// An agent with its numbers, in their order: what the agent endpoints answer with.
+#[derive(Debug, Clone)]
+pub struct AgentWithNumbers {
+    /// The agent.
+    pub record: AgentRecord,
+    /// Its numbers.
+    pub numbers: Vec<NumberResource>,
+}
+
+fn agent_of(view: &View, id: &str) -> Result<AgentRecord, OpError> {
+    view.agent_by_path(id)
+        .cloned()
+        .ok_or_else(OpError::agent_not_found)
+}
+
+/// Stores an agent and changed numbers, then updates the view.
+fn commit(
+    app: &App,
+    env: &Env,
+    view: &mut View,
+    record: AgentRecord,
+    numbers: Vec<NumberResource>,
+) -> Result<AgentWithNumbers, OpError> {
+    if let Err(e) = app.store.write_agent(env.id, Some(&record), &numbers) {
+        return Err(match e {
+            StoreError::NumberExists(n) => OpError::one(
+                Failure::Conflict,
+                "NUMBER_ALREADY_EXISTS",
+                format!("{n} is already one of this environment's numbers"),
+                "phone_numbers",
+            ),
+            e => failed(app, env, view, &e),
+        });
+    }
+    let id = record.id;
+    view.put_agent(record.clone());
+    view.put_numbers(&numbers);
+    refresh(app, env, view);
+    Ok(AgentWithNumbers {
+        record,
+        numbers: view.numbers_of(id),
+    })
+}
+
+/// The number resources to write so that `agent` owns exactly `wanted`, in that order:
+/// existing numbers assigned, new ones added, numbers it no longer lists released. A number
+/// another agent owns is refused (409), each with its position in `field`.
+fn assign(
+    app: &App,
+    view: &View,
+    agent: AgentId,
+    wanted: &[PhoneNumber],
+    field: &str,
+) -> Result<Vec<NumberResource>, OpError> {
+    let taken = view.directory.numbers_taken(agent, wanted);
+    if !taken.is_empty() {
+        return Err(OpError {
+            failure: Failure::Conflict,
+            errors: taken
+                .iter()
+                .map(|(i, e)| FieldError::new(e.code(), e.to_string(), field, Some(*i)))
+                .collect(),
+        });
+    }
+    let now = app.now();
+    let by_number: HashMap<PhoneNumber, &NumberResource> =
+        view.numbers.iter().map(|n| (n.number, n)).collect();
+    let mut changes = Vec::with_capacity(wanted.len());
+    for (i, number) in wanted.iter().enumerate() {
+        let position = u32::try_from(i).unwrap_or(u32::MAX);
+        match by_number.get(number) {
+            Some(n) if n.agent == Some(agent) && n.position == position => {}
+            Some(n) => changes.push(NumberResource {
+                agent: Some(agent),
+                position,
+                updated_at: now,
+                ..**n
+            }),
+            None => changes.push(NumberResource {
+                id: NumberId::from_uuid(new_uuid()),
+                number: *number,
+                agent: Some(agent),
+                position,
+                created_at: now,
+                updated_at: now,
+            }),
+        }
+    }
+    for n in view.numbers.iter().filter(|n| n.agent == Some(agent)) {
+        if !wanted.contains(&n.number) {
+            changes.push(NumberResource {
+                agent: None,
+                position: 0,
+                updated_at: now,
+                ..*n
+            });
+        }
+    }
+    Ok(changes)
+}
+
+/// `POST /api/v1/agents`: a draft agent, its numbers (our extension) added and assigned.
+pub fn create_agent(app: &App, env: &Env, new: NewAgent) -> Result<AgentWithNumbers, OpError> {
+    let mut view = write(app, env)?;
+    let now = app.now();
+    let record = AgentRecord {
+        id: AgentId::from_uuid(new_uuid()),
+        name: new.name,
+        direction: new.direction,
+        callback_config: None,
+        status: AgentStatus::Draft,
+        profile: new.profile,
+        created_at: now,
+        updated_at: now,
+    };
+    let numbers = assign(app, &view, record.id, &new.phone_numbers, "phone_numbers")?;
+    commit(app, env, &mut view, record, numbers)
+}
+
+/// `PATCH /api/v1/agents/{id}`: name, status, profile and numbers.
+pub fn patch_agent(
+    app: &App,
+    env: &Env,
+    id: &str,
+    patch: AgentPatch,
+) -> Result<AgentWithNumbers, OpError> {
+    let mut view = write(app, env)?;
+    let mut record = agent_of(&view, id)?;
+    if let Some(name) = &patch.name {
+        record.name = name.clone();
+    }
+    if let Some(status) = patch.status {
+        record.status = status;
+    }
+    record.profile = patch.apply(&record.profile);
+    record.updated_at = app.now();
+    let numbers = match &patch.phone_numbers {
+        Some(wanted) => assign(app, &view, record.id, wanted, "phone_numbers")?,
+        None => Vec::new(),
+    };
+    commit(app, env, &mut view, record, numbers)
+}
+
+/// `PUT /api/v1/agents/{id}/calling`: direction, and the numbers it owns (replacing the old
+/// ones). A callback agent stays inbound and a callback source outbound.
+pub fn update_calling(
+    app: &App,
+    env: &Env,
+    id: &str,
+    update: CallingUpdate,
+) -> Result<AgentWithNumbers, OpError> {
+    let mut view = write(app, env)?;
+    let mut record = agent_of(&view, id)?;
+    view.directory
+        .check_direction(record.id, update.direction)
+        .map_err(|e| OpError::one(Failure::Invalid, e.code(), e.to_string(), "direction"))?;
+    let numbers = match &update.phone_number_ids {
+        None => Vec::new(),
+        Some(ids) => {
+            let mut wanted = Vec::with_capacity(ids.len());
+            let mut missing = Vec::new();
+            for (i, nid) in ids.iter().enumerate() {
+                match view.number(nid) {
+                    Some(n) => wanted.push(n.number),
+                    None => missing.push(FieldError::new(
+                        "PHONE_NUMBER_NOT_FOUND",
+                        format!("phone_number_ids[{i}]: no number {nid:?} in this environment"),
+                        "phone_number_ids",
+                        Some(i),
+                    )),
+                }
+            }
+            if !missing.is_empty() {
+                return Err(OpError::invalid(missing));
+            }
+            assign(app, &view, record.id, &wanted, "phone_number_ids")?
+        }
+    };
+    record.direction = update.direction;
+    record.updated_at = app.now();
+    commit(app, env, &mut view, record, numbers)
+}
+
+/// `PUT /api/v1/agents/{id}/knowledge`: what the agent knows and says; like Talkover, this
+/// takes the agent back to draft.
+pub fn update_knowledge(
+    app: &App,
+    env: &Env,
+    id: &str,
+    update: KnowledgeUpdate,
+) -> Result<AgentWithNumbers, OpError> {
+    let mut view = write(app, env)?;
+    let mut record = agent_of(&view, id)?;
+    record.profile = update.apply(&record.profile);
+    record.status = AgentStatus::Draft;
+    record.updated_at = app.now();
+    commit(app, env, &mut view, record, Vec::new())
+}
+
+/// `POST /api/v1/phone-numbers` (our extension): a number added to the environment,
+/// unassigned.
+pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResource, OpError> {
+    let mut view = write(app, env)?;
+    if view.numbers.iter().any(|n| n.number == new.number) {
+        return Err(OpError::one(
+            Failure::Conflict,
+            "NUMBER_ALREADY_EXISTS",
+            format!(
+                "{} is already one of this environment's numbers",
+                new.number
+            ),
+            "number",
+        ));
+    }
+    let now = app.now();
+    let number = NumberResource {
+        id: NumberId::from_uuid(new_uuid()),
+        number: new.number,
+        agent: None,
+        position: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    if let Err(e) = app.store.write_agent(env.id, None, &[number]) {
+        return Err(failed(app, env, &mut view, &e));
+    }
+    view.put_numbers(&[number]);
+    Ok(number)
+}
+
+/// The failure for configuration problems: not found if the target agent does not exist,
+/// invalid otherwise.
+fn config_failure(errors: &[ConfigError], fields: Vec<FieldError>) -> OpError {
+    OpError {
+        failure: if errors.first().is_some_and(ConfigError::is_not_found) {
+            Failure::NotFound
+        } else {
+            Failure::Invalid
+        },
+        errors: fields,
+    }
+}
+
+/// `POST /api/v1/callback-agents/{id}/check-constraints`: validates a proposal (Talkover's
+/// body) without saving it.
+pub fn check_callback(view: &View, target: &str, body: &Value) -> Result<(), OpError> {
+    check_constraints(target, body, &view.directory)
+        .map(|_| ())
+        .map_err(|errors| config_failure(&errors, check_constraint_errors(&errors)))
+}
+
+/// `POST` / `PUT /api/v1/agents/{id}/callback`: sets (or replaces) the callback role.
+pub fn set_callback(
+    app: &App,
+    env: &Env,
+    target: &str,
+    body: &Value,
+) -> Result<AgentRecord, OpError> {
+    let mut view = write(app, env)?;
+    let config = validate_callback_config(target, body, &view.directory).map_err(|errors| {
+        let fields = errors.iter().map(FieldError::from).collect();
+        config_failure(&errors, fields)
+    })?;
+    let mut record = agent_of(&view, target)?;
+    record.callback_config = Some(config);
+    record.updated_at = app.now();
+    Ok(commit(app, env, &mut view, record, Vec::new())?.record)
+}
+
+/// `DELETE /api/v1/agents/{id}/callback`: removes the role (idempotent).
+pub fn remove_callback(app: &App, env: &Env, target: &str) -> Result<(), OpError> {
+    let mut view = write(app, env)?;
+    let mut record = agent_of(&view, target)?;
+    if record.callback_config.is_none() {
+        return Ok(());
+    }
+    record.callback_config = None;
+    record.updated_at = app.now();
+    commit(app, env, &mut view, record, Vec::new()).map(|_| ())
+}

@@ -1,0 +1,169 @@
+//! Recording calls and messages.
+
+use std::collections::HashMap;
+
+use dialback_core::error::ErrorCode;
+use dialback_core::wire::FieldError;
+use dialback_core::wire::requests::{NewCall, NewMessage, check_agent_reference};
+use dialback_core::{
+    CallId, CallRecord, Direction, InboundCall, MessageRecord, Routes, call_agent,
+};
+
+use super::{OpError, failed, write};
+use crate::app::{App, Env};
+
+/// What recording one call did.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    /// Stored now.
+    Created(CallRecord),
+    /// Its `external_id` was already stored with the same content: the stored call, unchanged.
+    Existing(CallRecord),
+    /// Its `external_id` was already stored with different content; nothing stored.
+    Conflict(Vec<FieldError>),
+    /// Refused; nothing stored.
+    Rejected(Vec<FieldError>),
+}
+
+fn conflict(ext: &str, stored: CallId) -> Recorded {
+    Recorded::Conflict(vec![FieldError::new(
+        "EXTERNAL_ID_CONFLICT",
+        format!(
+            "external_id {:?} was recorded before (call {stored}) with different content; \
+             send the same call to retry it, or another external_id for another call",
+            dialback_core::time::clip(ext)
+        ),
+        "external_id",
+        None,
+    )])
+}
+
+/// Records calls in order, in one transaction. Inbound calls are routed by the core as they
+/// arrive, against the configuration and outbound calls in force at that moment (including
+/// outbound calls earlier in the same batch). A call whose `external_id` is already stored
+/// comes back unchanged and counts nothing twice, if it is the same call; a different call
+/// under that `external_id` is refused as a conflict, as is a call naming an unknown agent.
+pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Recorded>, OpError> {
+    let mut view = write(app, env)?;
+    let (mut next_id, _) = app.reserve_ids(calls.len() as u64, 0);
+    let mut out = Vec::with_capacity(calls.len());
+    let mut rows: Vec<CallRecord> = Vec::with_capacity(calls.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    // the directory does not change during the batch; the index does (outbound calls), and
+    // if the batch is not stored the view is rebuilt from storage
+    let mut routes = Routes::new(&view.directory, &view.outbound);
+    for call in calls {
+        if let Some(ext) = &call.external_id {
+            if let Some(row) = seen.get(ext).and_then(|&i| rows.get(i)) {
+                out.push(if call.same_as(row) {
+                    Recorded::Existing(row.clone())
+                } else {
+                    conflict(ext, row.id)
+                });
+                continue;
+            }
+            if let Some(existing) = stored_with_external_id(app, env, &view, ext)? {
+                out.push(if call.same_as(&existing) {
+                    Recorded::Existing(existing)
+                } else {
+                    conflict(ext, existing.id)
+                });
+                continue;
+            }
+        }
+        let outbound = call.direction == Direction::Outbound;
+        if let Err(e) = check_agent_reference(call.agent_id, outbound, &view.directory) {
+            out.push(Recorded::Rejected(vec![FieldError::new(
+                e.code(),
+                e.to_string(),
+                e.field(),
+                None,
+            )]));
+            continue;
+        }
+        let routing = (!outbound).then(|| {
+            routes.router(&view.outbound).route(&InboundCall {
+                from: call.caller(),
+                to: call.to,
+                at: call.started_at,
+            })
+        });
+        let row = CallRecord {
+            id: CallId(next_id),
+            agent_id: call_agent(call.direction, call.agent_id, routing.as_ref()),
+            external_id: call.external_id,
+            direction: call.direction,
+            from: call.from_raw,
+            to: call.to,
+            started_at: call.started_at,
+            status: call.status,
+            duration_seconds: call.duration_seconds,
+            routing,
+        };
+        next_id += 1;
+        if let Some(o) = row.outbound_entry() {
+            view.outbound.insert(o);
+        }
+        if let Some(ext) = &row.external_id {
+            seen.insert(ext.clone(), rows.len());
+        }
+        out.push(Recorded::Created(row.clone()));
+        rows.push(row);
+    }
+    if let Err(e) = app.store.insert_batch(env.id, &rows, &[]) {
+        return Err(failed(app, env, &mut view, &e));
+    }
+    for row in &rows {
+        view.account_call(row);
+    }
+    Ok(out)
+}
+
+fn stored_with_external_id(
+    app: &App,
+    env: &Env,
+    view: &crate::view::View,
+    ext: &str,
+) -> Result<Option<CallRecord>, OpError> {
+    let Some(id) = view.external_candidate(ext) else {
+        return Ok(None);
+    };
+    let row = app
+        .store
+        .call(env.id, id)
+        .map_err(|e| OpError::storage(&e))?;
+    Ok(row.filter(|r| r.external_id.as_deref() == Some(ext)))
+}
+
+/// `POST /api/v1/messages` (and bulk loads): stores messages in one transaction.
+pub fn record_messages(
+    app: &App,
+    env: &Env,
+    messages: Vec<NewMessage>,
+) -> Result<Vec<MessageRecord>, OpError> {
+    let mut view = write(app, env)?;
+    for m in &messages {
+        check_agent_reference(m.agent_id, false, &view.directory)
+            .map_err(|e| OpError::request(&[e]))?;
+    }
+    let (_, first) = app.reserve_ids(0, messages.len() as u64);
+    let rows: Vec<MessageRecord> = messages
+        .into_iter()
+        .zip(first..)
+        .map(|(m, id)| MessageRecord {
+            id,
+            agent_id: m.agent_id,
+            direction: m.direction,
+            from: m.from,
+            to: m.to,
+            sent_at: m.sent_at,
+        })
+        .collect();
+    if let Err(e) = app.store.insert_batch(env.id, &[], &rows) {
+        return Err(failed(app, env, &mut view, &e));
+    }
+    for row in &rows {
+        view.account_message(row);
+    }
+    Ok(rows)
+}

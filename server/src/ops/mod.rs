@@ -1,0 +1,180 @@
+//! What the API does, independent of HTTP: each write locks one environment's view, applies
+//! the core's rules, commits to storage, and only then changes the view. If a commit fails
+//! after the view was touched, the view is marked stale and rebuilt from storage before
+//! anyone reads it again, so memory never shows what the database does not hold.
+//!
+//! - [`agents`]: agents, their numbers, calling settings, knowledge and callback role;
+//! - [`calls`]: recording calls (routed once, idempotent by `external_id`) and messages.
+//!
+//! These functions block (storage is synchronous): handlers run them on blocking threads.
+
+pub mod agents;
+pub mod calls;
+
+use dialback_core::wire::FieldError;
+use dialback_core::wire::requests::{RequestError, field_errors};
+use tokio::sync::RwLockWriteGuard;
+
+use crate::app::{App, Env};
+use crate::store::StoreError;
+use crate::view::View;
+
+pub use calls::{Recorded, record_calls, record_messages};
+
+/// What went wrong, which decides the answer's status in either dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The request is malformed (400).
+    BadRequest,
+    /// What it names does not exist here (404).
+    NotFound,
+    /// The path exists, the method does not (405).
+    MethodNotAllowed,
+    /// The body is larger than allowed (413).
+    TooLarge,
+    /// The body is not in a format the endpoint reads (415).
+    UnsupportedMediaType,
+    /// The endpoint needs what Dialback does not have (501).
+    NotImplemented,
+    /// It contradicts what is stored (409).
+    Conflict,
+    /// It is well-formed but breaks a rule (422).
+    Invalid,
+    /// Storage failed (500); details are in the log, not the answer.
+    Storage,
+    /// Storage cannot be reached now (503).
+    Unavailable,
+}
+
+impl Failure {
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            Failure::BadRequest => 400,
+            Failure::NotFound => 404,
+            Failure::MethodNotAllowed => 405,
+            Failure::TooLarge => 413,
+            Failure::UnsupportedMediaType => 415,
+            Failure::NotImplemented => 501,
+            Failure::Conflict => 409,
+            Failure::Invalid => 422,
+            Failure::Storage => 500,
+            Failure::Unavailable => 503,
+        }
+    }
+}
+
+/// A failed operation: what kind of failure, and every problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpError {
+    /// The kind.
+    pub failure: Failure,
+    /// Problems, the first one leading.
+    pub errors: Vec<FieldError>,
+}
+
+impl OpError {
+    /// One problem.
+    pub fn one(failure: Failure, code: &str, message: impl Into<String>, field: &str) -> Self {
+        OpError {
+            failure,
+            errors: vec![FieldError::new(code, message, field, None)],
+        }
+    }
+
+    /// Validation problems (422).
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        OpError {
+            failure: Failure::Invalid,
+            errors,
+        }
+    }
+
+    /// A request's problems (422).
+    pub fn request(errors: &[RequestError]) -> Self {
+        OpError::invalid(field_errors(errors))
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.failure.status()
+    }
+
+    /// Storage failed: logged in full, answered without its details (which may name tables,
+    /// paths or values).
+    pub fn storage(e: &StoreError) -> Self {
+        tracing::error!(error = %e, "storage failed");
+        OpError::one(
+            Failure::Storage,
+            "INTERNAL_ERROR",
+            "storage failed; the server log has the details",
+            "",
+        )
+    }
+
+    /// No agent with this id here. One message for every place that says it.
+    pub fn agent_not_found() -> Self {
+        OpError::one(
+            Failure::NotFound,
+            "AGENT_NOT_FOUND",
+            "Agent not found",
+            "agent_id",
+        )
+    }
+}
+
+/// Takes an environment's view for writing, from a blocking thread; a stale view is rebuilt
+/// from storage first.
+fn write<'e>(app: &App, env: &'e Env) -> Result<RwLockWriteGuard<'e, View>, OpError> {
+    let mut view = env.view.blocking_write();
+    if view.stale {
+        rebuild(app, env, &mut view)?;
+    }
+    Ok(view)
+}
+
+fn rebuild(app: &App, env: &Env, view: &mut View) -> Result<(), OpError> {
+    let fresh = app
+        .store
+        .load(env.id)
+        .map_err(|e| e.to_string())
+        .and_then(|s| View::from_snapshot(s).map_err(|e| e.to_string()));
+    match fresh {
+        Ok(fresh) => {
+            *view = fresh;
+            Ok(())
+        }
+        Err(e) => {
+            view.stale = true;
+            tracing::error!(env = env.id, error = %e, "could not rebuild the view from storage");
+            Err(OpError::one(
+                Failure::Unavailable,
+                "STORAGE_UNAVAILABLE",
+                "storage cannot be read right now; try again shortly",
+                "",
+            ))
+        }
+    }
+}
+
+/// After a failed commit: the view may hold what was not stored, so it is stale until it is
+/// rebuilt (now, if storage answers).
+fn failed(app: &App, env: &Env, view: &mut View, e: &StoreError) -> OpError {
+    view.stale = true;
+    let _ = rebuild(app, env, view);
+    OpError::storage(e)
+}
+
+/// After a committed change to agents or numbers: the directory follows, or (if stored data
+/// breaks a directory rule, which the checks before the commit make impossible) the view is
+/// rebuilt from storage.
+fn refresh(app: &App, env: &Env, view: &mut View) {
+    if view.refresh_directory().is_err() {
+        view.stale = true;
+        let _ = rebuild(app, env, view);
+    }
+}
+
+fn new_uuid() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}
