@@ -51,8 +51,8 @@ pub use agent::{
 pub use call::{CallId, CallRecord, CallStatus, MessageRecord, StatusSet, call_agent};
 pub use callback::stats::{AgentCallbackTotals, CallbackStats, UNKNOWN_AGENT};
 pub use callback::{
-    CallbackConfig, CallbackLog, CallbackRecord, Caller, ConfigError, InboundCall, LastCall,
-    LookbackDays, OutboundCall, OutboundIndex, Reason, Router, Routes, RoutingDecision,
+    CallbackConfig, CallbackLog, CallbackRecord, CallbackRouting, Caller, ConfigError, InboundCall,
+    LastCall, LookbackDays, OutboundCall, OutboundIndex, Reason, Router, RoutingDecision,
     callback_stats, validate_callback_config,
 };
 pub use error::ErrorCode;

@@ -233,14 +233,13 @@ proptest! {
             id: CallId(id), agent_id: AgentId::from_u128(agent), to: number(to),
             started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
         };
-        let mut index = OutboundIndex::build(built.iter().enumerate().map(|(i, &(to, agent, at, st))| call(i as u64, to, agent, at, st)));
-        let mut routes = Routes::new(&dir, &index);
+        let mut routing = CallbackRouting::new(&dir, built.iter().enumerate().map(|(i, &(to, agent, at, st))| call(i as u64, to, agent, at, st)));
         for (i, (outbound, contact, agent, at, st)) in steps.into_iter().enumerate() {
             if outbound {
-                index.insert(call(1000 + i as u64, contact, agent, at, st));
+                routing.insert_outbound(call(1000 + i as u64, contact, agent, at, st));
             } else {
                 let inbound = InboundCall { from: Caller::Number(number(contact)), to: line, at: Timestamp::from_unix_seconds(Y2000 + at).unwrap() };
-                prop_assert_eq!(routes.router(&index).route(&inbound), Router::new(&dir, &index).route(&inbound));
+                prop_assert_eq!(routing.route(&inbound), Router::new(&dir, routing.index()).route(&inbound));
             }
         }
     }

@@ -11,7 +11,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use dialback_core::{
     ActivityLog, ActivityRecord, AgentDirectory, AgentId, AgentRecord, CallRecord, CallbackLog,
-    CallbackRecord, MessageRecord, NumberId, NumberResource, OutboundIndex, Plan,
+    CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource, Plan,
 };
 
 use crate::store::Snapshot;
@@ -25,8 +25,8 @@ pub struct View {
     pub numbers: Vec<NumberResource>,
     /// The agents and the numbers they own, indexed for the rules.
     pub directory: AgentDirectory,
-    /// Every outbound call, for routing.
-    pub outbound: OutboundIndex,
+    /// Every outbound call, and the routes the directory resolves against them.
+    pub routing: CallbackRouting,
     /// Every inbound call that hit a callback agent, for stats.
     pub callbacks: CallbackLog,
     /// Messages and completed calls, for usage.
@@ -51,9 +51,11 @@ impl View {
             plan: snapshot.plan,
             ..View::default()
         };
-        view.refresh_directory()?;
-        view.outbound =
-            OutboundIndex::build(snapshot.calls.iter().filter_map(CallRecord::outbound_entry));
+        view.directory = AgentDirectory::from_records(&view.agents, &view.numbers)?;
+        view.routing = CallbackRouting::new(
+            &view.directory,
+            snapshot.calls.iter().filter_map(CallRecord::outbound_entry),
+        );
         for call in &snapshot.calls {
             view.account_call(call);
         }
@@ -63,9 +65,11 @@ impl View {
         Ok(view)
     }
 
-    /// Rebuilds the directory after agents or numbers changed.
+    /// Rebuilds the directory, and the routes resolved from it, after agents or numbers
+    /// changed.
     pub fn refresh_directory(&mut self) -> Result<(), DirectoryError> {
         self.directory = AgentDirectory::from_records(&self.agents, &self.numbers)?;
+        self.routing.set_directory(&self.directory);
         Ok(())
     }
 

@@ -51,9 +51,9 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
         ]
     );
     assert!(
-        view.outbound.len() > 2_500,
+        view.routing.index().len() > 2_500,
         "ninety days of outbound calls: {}",
-        view.outbound.len()
+        view.routing.index().len()
     );
 
     assert!(

@@ -55,12 +55,11 @@ function plainJs(buffer, bounds) {
     if (end === -1) end = text.length;
     if (end > start) {
       const call = JSON.parse(text.slice(start, end));
-      const at = Date.parse(call.started_at);
+      const at = Date.parse(call.created_at);
       const routing = call.routing;
-      let agent = call.direction === 'outbound' ? call.agent_id : null;
+      const agent = call.agent ? call.agent.id : null;
       if (routing) {
         if (routing.outcome === 'matched' || routing.outcome === 'unmatched') {
-          agent = routing.callback_agent_id;
           if (at >= lo && at < hi) {
             stats.received++;
             if (call.status === 'answered' || call.status === 'completed') stats.answered++;
@@ -70,12 +69,12 @@ function plainJs(buffer, bounds) {
               stats.bySource.set(s, (stats.bySource.get(s) ?? 0) + 1);
             }
           }
-        } else if (routing.outcome === 'not_callback_agent') agent = routing.agent_id;
+        }
       }
       if (call.status === 'completed' && at >= ulo && at <= uhi) {
         const row = usage.get(agent) ?? { calls: 0, totalSeconds: 0 };
         row.calls++;
-        row.totalSeconds += call.duration_seconds;
+        row.totalSeconds += call.duration;
         usage.set(agent, row);
       }
     }

@@ -1,5 +1,7 @@
-// Synthetic calls in the exact shape `GET /api/v1/calls/export` writes (one JSON object per
-// line), with routing decisions on inbound calls, for the benchmark and the Node tests.
+// Synthetic agents and calls in the exact shapes `GET /api/v1/agents` and
+// `GET /api/v1/calls/export` write (Talkover's documented agent object and call item, one
+// call per line), with routing decisions on inbound calls, for the benchmark and the Node
+// tests. `node tests/pkg/calls.mjs` rewrites tests/fixtures/pkg/{agents.json,calls.ndjson}.
 
 const uuid = (n) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
@@ -7,18 +9,27 @@ export const SOURCES = Array.from({ length: 8 }, (_, i) => uuid(0x100 + i));
 export const CALLBACK_AGENTS = [uuid(0x200), uuid(0x201)];
 export const PLAIN_AGENT = uuid(0x300);
 
+const number = (n) => ({
+  id: uuid(0x9000 + n), number: `+1415555${n}`, country_code: 'US',
+  formatted_number: `(415) 555-${n}`, international_number: `+1 415-555-${n}`, current_status: 'active',
+});
+const agent = (id, name, direction, n, extra = {}) => ({
+  id, name, label: name, description: null, language: 'en-US', voice: null, initial_message: null,
+  interrupt_sensitivity: 'medium', conversation_speed: 1.0, initial_message_delay: 0,
+  ask_if_human_present_on_idle: false, direction, who_speaks_first: 'agent', current_status: 'published',
+  is_sandbox: false, is_ready_to_publish: true, created_at: '2024-01-01T00:00:00Z', updated_at: '2024-01-01T00:00:00Z',
+  trainings: [], actions: [], phone_numbers: [number(n)], ...extra,
+});
+
 export const AGENTS = [
-  ...SOURCES.map((id, i) => ({
-    id, name: `Outbound ${i + 1}`, direction: 'outbound',
-    phone_numbers: [`+1415555${String(1000 + i)}`], callback_config: null,
-  })),
-  ...CALLBACK_AGENTS.map((id, i) => ({
-    id, name: `Callbacks ${i + 1}`, direction: 'inbound',
-    phone_numbers: [`+1415555${String(2000 + i)}`],
+  ...SOURCES.map((id, i) => agent(id, `Outbound ${i + 1}`, 'outbound', 1000 + i)),
+  ...CALLBACK_AGENTS.map((id, i) => agent(id, `Callbacks ${i + 1}`, 'inbound', 2000 + i, {
     callback_config: { source_agent_ids: i === 0 ? SOURCES.slice(0, 4) : SOURCES.slice(4) },
   })),
-  { id: PLAIN_AGENT, name: 'Support', direction: 'inbound', phone_numbers: ['+14155553000'], callback_config: null },
+  agent(PLAIN_AGENT, 'Support', 'inbound', 3000),
 ];
+const NAMES = new Map(AGENTS.map((a) => [a.id, a.name]));
+const ref = (id) => `{"id":"${id}","name":"${NAMES.get(id)}","label":"${NAMES.get(id)}"}`;
 
 const STATUSES = ['completed', 'completed', 'no-answer', 'answered', 'busy', 'voicemail'];
 
@@ -46,18 +57,21 @@ export function ndjson(count, end = Date.UTC(2024, 5, 30) / 1000, seed = 7) {
     const status = STATUSES[Math.floor(random() * STATUSES.length)];
     const duration = status === 'completed' ? 30 + Math.floor(random() * 600) : 0;
     const contact = `+4420794${String(Math.floor(random() * 100000)).padStart(5, '0')}`;
-    const common = `"id":${i + 1},"external_id":null`;
+    const times = `"created_at":"${iso(at)}","updated_at":"${iso(at + duration)}"`;
+    const common = `"id":"${i + 1}","sid":null`;
     if (random() < 0.6) {
       const s = Math.floor(random() * SOURCES.length);
-      lines[i] = `{${common},"direction":"outbound","agent_id":"${SOURCES[s]}","from":"+1415555${1000 + s}","to":"${contact}","started_at":"${iso(at)}","status":"${status}","duration_seconds":${duration}}`;
+      lines[i] = `{${common},"to":"${contact}","to_formatted":null,"from":"+1415555${1000 + s}","from_formatted":"(415) 555-${1000 + s}","is_testing":false,"direction":"outbound","status":"${status}","duration":${duration},${times},"agent":${ref(SOURCES[s])}}`;
       continue;
     }
     const r = random();
     let routing;
     let to;
+    let agentId = null;
     if (r < 0.7) {
       const c = r < 0.35 ? 0 : 1;
       to = `+1415555${2000 + c}`;
+      agentId = CALLBACK_AGENTS[c];
       if (r < 0.55) {
         const s = SOURCES[c * 4 + Math.floor(random() * 4)];
         const age = Math.floor(random() * 20 * 86400);
@@ -67,12 +81,21 @@ export function ndjson(count, end = Date.UTC(2024, 5, 30) / 1000, seed = 7) {
       }
     } else if (r < 0.9) {
       to = '+14155553000';
+      agentId = PLAIN_AGENT;
       routing = `{"outcome":"not_callback_agent","agent_id":"${PLAIN_AGENT}","reason_code":"NOT_CALLBACK_AGENT","explanation":"Support is not a callback agent"}`;
     } else {
       to = '+14155559999';
       routing = `{"outcome":"number_not_owned","number":"+14155559999","reason_code":"NUMBER_NOT_OWNED","explanation":"no agent owns +14155559999"}`;
     }
-    lines[i] = `{${common},"direction":"inbound","agent_id":null,"from":"${contact}","to":"${to}","started_at":"${iso(at)}","status":"${status}","duration_seconds":${duration},"routing":${routing}}`;
+    const agentText = agentId ? ref(agentId) : 'null';
+    lines[i] = `{${common},"to":"${to}","to_formatted":null,"from":"${contact}","from_formatted":null,"is_testing":false,"direction":"inbound","status":"${status}","duration":${duration},${times},"routing":${routing},"agent":${agentText}}`;
   }
   return lines.join('\n') + '\n';
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { writeFileSync } = await import('node:fs');
+  const dir = new URL('../fixtures/pkg/', import.meta.url);
+  writeFileSync(new URL('agents.json', dir), JSON.stringify(AGENTS, null, 1) + '\n');
+  writeFileSync(new URL('calls.ndjson', dir), ndjson(300));
 }

@@ -117,13 +117,14 @@ test('routing explains each decision', async () => {
   const router = new m.CallbackRouter(agents, calls);
   try {
     assert.ok(router.size > 100);
-    const handler = agents.find((a) => a.callback_config?.source_agent_ids.includes(outbound.agent_id));
-    const at = new Date(Date.parse(outbound.started_at) + 3600e3).toISOString();
-    const decision = router.route({ from: outbound.to, to: handler.phone_numbers[0], at });
+    const handler = agents.find((a) => a.callback_config?.source_agent_ids.includes(outbound.agent.id));
+    const line = handler.phone_numbers[0].number;
+    const at = new Date(Date.parse(outbound.created_at) + 3600e3).toISOString();
+    const decision = router.route({ from: outbound.to, to: line, at });
     assert.equal(decision.outcome, 'matched');
     assert.equal(decision.reason_code, 'MATCHED');
     assert.match(decision.explanation, /called this contact/);
-    const many = router.routeMany([{ from: null, to: handler.phone_numbers[0], at }, { from: 'anonymous', to: '+14155559999', at }]);
+    const many = router.routeMany([{ from: null, to: line, at }, { from: 'anonymous', to: '+14155559999', at }]);
     assert.deepEqual(many.map((d) => d.reason_code), ['CALLER_WITHHELD', 'NUMBER_NOT_OWNED']);
   } finally {
     router.free();
@@ -181,12 +182,16 @@ function works(m) {
 test('TypeScript accepts a typed consumer, with Node and with bundler resolution', () => {
   writeFileSync(path.join(scratch, 'consumer.ts'), `
 import init, { usagePeriod, validateCallbackConfig, CallLog, CallbackRouter, type PeriodBounds,
-  type AgentBody, type CallbackStatsData, type RoutingBody, type ConfigCheck } from 'dialback-core';
+  type AgentInput, type AgentBody, type CallbackStatsData, type RoutingBody, type ConfigCheck } from 'dialback-core';
 
 await init();
 const b: PeriodBounds = usagePeriod('month', 'America/New_York', '2024-06-15T12:00:00Z');
 const start: string = b.periodStart;
-const agents: AgentBody[] = [{ id: 'a', name: 'A', direction: 'inbound', callback_config: null }];
+const agents: AgentInput[] = [{ id: 'a', name: 'A', direction: 'inbound', phone_numbers: [{ number: '+14155550100' }] }];
+// an agent object as the API lists it is an input too
+declare const listed: AgentBody;
+const fromApi: AgentInput[] = [listed];
+void fromApi;
 const check: ConfigCheck = validateCallbackConfig('a', { source_agent_ids: ['b'] }, agents);
 if (check.ok) { const days: number | undefined = check.config.lookback_days; void days; }
 else { const code: string = check.errors[0].code; void code; }

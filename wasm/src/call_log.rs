@@ -5,14 +5,15 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use dialback_core::wire::FieldError;
+use dialback_core::wire::agentphone::UsageByAgentResponse;
 use dialback_core::wire::feed::{CallFeed, NdjsonReader};
+use dialback_core::wire::talkover::CallbackStatsData;
 use dialback_core::{AgentDirectory, DateRange, Period, Timestamp, Zone, usage_period};
 
 use crate::boundary::{Failure, in_chunks, json_text, string, to_js, with_bytes};
 use crate::checks::directory;
 use crate::types::{
-    AgentList, Bytes, CallList, CallbackStatsData, DateRangeInput, DayUsageList, PeriodName,
-    Rfc3339, UsageByAgentResponse, ZoneName,
+    self, AgentList, Bytes, CallList, DateRangeInput, DayUsageList, PeriodName, Rfc3339, ZoneName,
 };
 
 /// Calls (as the API returns them) reduced to what stats and usage need, about 35 bytes a
@@ -83,11 +84,12 @@ impl CallLog {
         &self,
         range: Option<Ts<DateRangeInput>>,
         now: Ts<Rfc3339>,
-    ) -> Result<Ts<CallbackStatsData>, JsValue> {
+    ) -> Result<Ts<types::CallbackStatsData>, JsValue> {
         let range = date_range(range, &now)?;
-        Ok(Ts::new_unchecked(to_js(
-            &self.feed.callbacks.stats(&range, &self.directory),
-        )?))
+        Ok(Ts::new_unchecked(to_js(&CallbackStatsData::new(
+            &self.feed.callbacks.stats(&range),
+            &self.directory,
+        ))?))
     }
 
     /// Messages, completed calls and call seconds per agent for the calendar `period`
@@ -98,15 +100,15 @@ impl CallLog {
         period: Ts<PeriodName>,
         tz: Ts<ZoneName>,
         now: Ts<Rfc3339>,
-    ) -> Result<Ts<UsageByAgentResponse>, JsValue> {
+    ) -> Result<Ts<types::UsageByAgentResponse>, JsValue> {
         let period = string(&period.js_value(), "period", "INVALID_PERIOD")?;
         let tz = string(&tz.js_value(), "tz", "INVALID_TIMEZONE")?;
         let period = Period::parse(&period).map_err(|e| Failure::core(&e))?;
         let zone = Zone::parse(&tz).map_err(|e| Failure::core(&e))?;
         let bounds = usage_period(period, zone, instant(&now)?);
-        Ok(Ts::new_unchecked(to_js(
+        Ok(Ts::new_unchecked(to_js(&UsageByAgentResponse::from(
             &self.feed.activity.by_agent(&bounds, &self.directory),
-        )?))
+        ))?))
     }
 
     /// Usage on every local day of a date range (zeros included).

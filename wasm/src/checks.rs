@@ -6,9 +6,13 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use dialback_core::wire::agents::directory_from_bodies;
-use dialback_core::wire::requests::{
-    parse_agent_patch, parse_new_agent, parse_new_call, parse_new_message, parse_simulation,
+use dialback_core::wire::requests::agents::{
+    parse_agent_patch, parse_calling_update, parse_knowledge_update, parse_new_agent,
 };
+use dialback_core::wire::requests::calls::{parse_new_call, parse_new_message};
+use dialback_core::wire::requests::numbers::parse_new_number;
+use dialback_core::wire::requests::simulation::parse_simulation;
+use dialback_core::wire::requests::{RequestError, field_errors};
 use dialback_core::wire::talkover::{CallbackConfigBody, CallbackStatsData};
 use dialback_core::wire::{FieldError, agentphone};
 use dialback_core::{AgentDirectory, Zone, validate_callback_stats, validate_usage_by_agent};
@@ -44,8 +48,9 @@ pub fn validate_callback_config(
     Ok(Ts::new_unchecked(to_js(&check)?))
 }
 
-/// Checks a write request body (`newAgent`, `agentPatch`, `newCall`, `newMessage`,
-/// `simulation`) with the server's rules: `{ ok: true }` or `{ ok: false, errors }`.
+/// Checks a write request body (`newAgent`, `agentPatch`, `callingUpdate`,
+/// `knowledgeUpdate`, `newNumber`, `newCall`, `newMessage`, `simulation`) with the server's
+/// rules: `{ ok: true }` or `{ ok: false, errors }`.
 #[wasm_bindgen(js_name = validateRequest)]
 pub fn validate_request(
     kind: Ts<RequestKind>,
@@ -53,16 +58,19 @@ pub fn validate_request(
 ) -> Result<Ts<RequestCheck>, JsValue> {
     let kind: RequestKind = from_js(kind.js_value(), "kind", "INVALID_ARGUMENT")?;
     let body: Value = from_js(body, "body", "INVALID_BODY")?;
-    let errors = match kind {
+    let errors: Option<Vec<RequestError>> = match kind {
         RequestKind::NewAgent => parse_new_agent(&body).err(),
         RequestKind::AgentPatch => parse_agent_patch(&body).err(),
+        RequestKind::CallingUpdate => parse_calling_update(&body).err(),
+        RequestKind::KnowledgeUpdate => parse_knowledge_update(&body).err(),
+        RequestKind::NewNumber => parse_new_number(&body).err(),
         RequestKind::NewCall => parse_new_call(&body).err(),
         RequestKind::NewMessage => parse_new_message(&body).err(),
         RequestKind::Simulation => parse_simulation(&body).err(),
     };
     let check = match errors {
         None => serde_json::json!({ "ok": true }),
-        Some(errors) => serde_json::json!({ "ok": false, "errors": errors }),
+        Some(errors) => serde_json::json!({ "ok": false, "errors": field_errors(&errors) }),
     };
     Ok(Ts::new_unchecked(to_js(&check)?))
 }
@@ -105,12 +113,18 @@ pub fn validate_usage_by_agent_js(
     ))?))
 }
 
-/// The directory formed by an agent list from the API; throws with every problem.
+/// The directory formed by an agent list from the API; throws with every agent the rules
+/// cannot use (a program should know, where the console only warns).
 pub(crate) fn directory(agents: JsValue) -> Result<AgentDirectory, Failure> {
     if agents.is_undefined() || agents.is_null() {
         return Ok(AgentDirectory::default());
     }
-    let bodies: Vec<dialback_core::wire::talkover::AgentBody> =
+    let bodies: Vec<dialback_core::wire::agents::AgentRules> =
         from_js(agents, "agents", "INVALID_AGENTS")?;
-    directory_from_bodies(&bodies).map_err(Failure::many)
+    let read = directory_from_bodies(&bodies);
+    if read.problems.is_empty() {
+        Ok(read.directory)
+    } else {
+        Err(Failure::many(read.problems))
+    }
 }

@@ -3,54 +3,58 @@
 use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
-use dialback_core::wire::talkover::{CallBody, RoutingBody};
-use dialback_core::{
-    AgentDirectory, AgentId, CallId, Caller, Direction, InboundCall, OutboundCall, OutboundIndex,
-    PhoneNumber, Router, Timestamp,
-};
+use dialback_core::wire::talkover::RoutingBody;
+use dialback_core::wire::talkover::calls::RoutingFields;
+use dialback_core::{AgentDirectory, CallbackRouting, Caller, InboundCall, PhoneNumber, Timestamp};
 
 use crate::boundary::{Failure, from_js, to_js};
 use crate::checks::directory;
 use crate::types::{self, AgentList, CallList, InboundCallList, RoutingList};
 
-/// The agents and their recent outbound calls, indexed once so that each inbound call is
-/// routed in constant time. Holds wasm memory: call `free()` when done, or declare it with
-/// `using` (it is disposable).
+/// The agents and their outbound calls, indexed once so that each inbound call is routed in
+/// constant time, whatever the number of agents. Holds wasm memory: call `free()` when done,
+/// or declare it with `using` (it is disposable).
 #[wasm_bindgen]
 pub struct CallbackRouter {
     directory: AgentDirectory,
-    index: OutboundIndex,
+    routing: CallbackRouting,
+    /// Calls read so far (a call whose id is not a number is numbered by its position).
+    seen: u64,
 }
 
 #[wasm_bindgen]
 impl CallbackRouter {
     /// Indexes the outbound calls among `calls` (calls as `GET /api/v1/calls` returns them;
-    /// inbound ones are skipped). Throws `INVALID_AGENTS` or `INVALID_CALL` (with `errors`
-    /// naming each bad call by index).
+    /// inbound ones are skipped). Throws `INVALID_AGENTS` or `INVALID_CALL` (naming each bad
+    /// call by index).
     #[wasm_bindgen(constructor)]
     pub fn new(agents: Ts<AgentList>, calls: Ts<CallList>) -> Result<CallbackRouter, JsValue> {
         let directory = directory(agents.js_value())?;
-        let calls: Vec<CallBody> = from_js(calls.js_value(), "calls", "INVALID_CALL")?;
+        let calls: Vec<RoutingFields> = from_js(calls.js_value(), "calls", "INVALID_CALL")?;
         let mut outbound = Vec::with_capacity(calls.len());
         for (i, call) in calls.iter().enumerate() {
-            if let Some(call) = outbound_call(call)
-                .map_err(|m| Failure::new("INVALID_CALL", format!("calls[{i}]: {m}")))?
-            {
-                outbound.push(call);
-            }
+            let record = call
+                .to_record(i as u64)
+                .map_err(|m| Failure::new("INVALID_CALL", format!("calls[{i}]: {m}")))?;
+            outbound.extend(record.outbound_entry());
         }
         Ok(CallbackRouter {
+            routing: CallbackRouting::new(&directory, outbound),
             directory,
-            index: OutboundIndex::build(outbound),
+            seen: calls.len() as u64,
         })
     }
 
-    /// Adds one more outbound call (an inbound one is ignored).
+    /// Adds one more call (an inbound one is ignored).
     #[wasm_bindgen(js_name = addCall)]
     pub fn add_call(&mut self, call: Ts<types::CallBody>) -> Result<(), JsValue> {
-        let call: CallBody = from_js(call.js_value(), "call", "INVALID_CALL")?;
-        if let Some(call) = outbound_call(&call).map_err(|m| Failure::new("INVALID_CALL", m))? {
-            self.index.insert(call);
+        let call: RoutingFields = from_js(call.js_value(), "call", "INVALID_CALL")?;
+        let record = call
+            .to_record(self.seen)
+            .map_err(|m| Failure::new("INVALID_CALL", m))?;
+        self.seen += 1;
+        if let Some(o) = record.outbound_entry() {
+            self.routing.insert_outbound(o);
         }
         Ok(())
     }
@@ -58,7 +62,7 @@ impl CallbackRouter {
     /// How many outbound calls are indexed.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
-        self.index.len()
+        self.routing.index().len()
     }
 
     /// Where one inbound call goes and why: the decision, its `reason_code` and an
@@ -66,7 +70,7 @@ impl CallbackRouter {
     pub fn route(&self, call: Ts<types::InboundCall>) -> Result<Ts<types::RoutingBody>, JsValue> {
         let call: types::InboundCall = from_js(call.js_value(), "call", "INVALID_CALL")?;
         let call = inbound_call(&call).map_err(|m| Failure::new("INVALID_CALL", m))?;
-        let decision = Router::new(&self.directory, &self.index).route(&call);
+        let decision = self.routing.route(&call);
         Ok(Ts::new_unchecked(to_js(&RoutingBody::new(
             decision,
             &self.directory,
@@ -85,30 +89,15 @@ impl CallbackRouter {
                     .map_err(|m| Failure::new("INVALID_CALL", format!("calls[{i}]: {m}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let bodies: Vec<RoutingBody> = Router::new(&self.directory, &self.index)
+        let bodies: Vec<RoutingBody> = self
+            .routing
+            .router()
             .route_many(&calls)
             .into_iter()
             .map(|d| RoutingBody::new(d, &self.directory))
             .collect();
         Ok(Ts::new_unchecked(to_js(&bodies)?))
     }
-}
-
-fn outbound_call(call: &CallBody) -> Result<Option<OutboundCall>, String> {
-    if call.direction != Direction::Outbound {
-        return Ok(None);
-    }
-    let agent = call
-        .agent_id
-        .as_deref()
-        .ok_or("an outbound call needs agent_id")?;
-    Ok(Some(OutboundCall {
-        id: CallId(call.id),
-        agent_id: AgentId::parse(agent).map_err(|e| e.to_string())?,
-        to: PhoneNumber::parse(&call.to).map_err(|e| e.to_string())?,
-        started_at: call.started_at,
-        status: call.status,
-    }))
 }
 
 fn inbound_call(call: &types::InboundCall) -> Result<InboundCall, String> {

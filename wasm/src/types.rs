@@ -62,18 +62,96 @@ pub enum CallStatus {
     Voicemail,
 }
 
-/// An agent as `GET /api/v1/agents` returns it.
+/// An agent status.
+#[derive(Tsify, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentStatus {
+    Draft,
+    Published,
+}
+
+/// A callback trigger status, spelled as Talkover's callback pages spell them.
+#[derive(Tsify, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerStatus {
+    Initiated,
+    Ringing,
+    Answered,
+    Completed,
+    Failed,
+    Busy,
+    NoAnswer,
+    Voicemail,
+}
+
+/// An agent as `GET /api/v1/agents` returns it: Talkover's agent object.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 #[tsify(missing_as_null)]
 pub struct AgentBody {
     pub id: String,
     pub name: String,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    #[tsify(type = "unknown")]
+    pub voice: serde_json::Value,
+    pub initial_message: Option<String>,
+    pub interrupt_sensitivity: Option<String>,
+    pub conversation_speed: Option<f64>,
+    pub initial_message_delay: Option<u32>,
+    pub ask_if_human_present_on_idle: Option<bool>,
+    pub direction: Direction,
+    pub who_speaks_first: Option<String>,
+    pub current_status: AgentStatus,
+    pub is_sandbox: bool,
+    pub is_ready_to_publish: bool,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    #[tsify(type = "unknown[]")]
+    pub trainings: Vec<serde_json::Value>,
+    #[tsify(type = "unknown[]")]
+    pub actions: Vec<serde_json::Value>,
+    pub phone_numbers: Vec<PhoneNumberRef>,
+    /// Absent when the agent has no callback role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub callback_config: Option<CallbackConfigBody>,
+}
+
+/// What the package reads of an agent: any agent object from `GET /api/v1/agents` (Talkover's
+/// or Dialback's) is one, and so is a hand-written `{ id, name, direction }`.
+#[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
+pub struct AgentInput {
+    pub id: String,
+    pub name: String,
     pub direction: Direction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub phone_numbers: Option<Vec<String>>,
+    pub phone_numbers: Option<Vec<NumberInput>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "CallbackConfigBody | null")]
     pub callback_config: Option<CallbackConfigBody>,
+}
+
+/// `{ number }`: the part of a phone number object the package reads.
+#[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
+pub struct NumberInput {
+    pub number: String,
+}
+
+/// A number inside an agent object.
+#[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneNumberRef {
+    pub id: String,
+    pub number: String,
+    pub country_code: String,
+    pub formatted_number: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub international_number: Option<String>,
+    pub current_status: String,
 }
 
 /// An agent's `callback_config`.
@@ -86,7 +164,7 @@ pub struct CallbackConfigBody {
     pub lookback_days: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub callback_trigger_statuses: Option<Vec<CallStatus>>,
+    pub callback_trigger_statuses: Option<Vec<TriggerStatus>>,
 }
 
 /// The body of `POST /api/v1/agents/{id}/callback`.
@@ -151,28 +229,63 @@ pub enum RequestCheck {
 pub enum RequestKind {
     NewAgent,
     AgentPatch,
+    CallingUpdate,
+    KnowledgeUpdate,
+    NewNumber,
     NewCall,
     NewMessage,
     Simulation,
 }
 
-/// A call as `GET /api/v1/calls` returns it.
+/// `{id, name, label}`: a call's agent.
+#[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+#[tsify(missing_as_null)]
+pub struct AgentRef {
+    pub id: String,
+    pub name: String,
+    pub label: Option<String>,
+}
+
+/// A call as `GET /api/v1/calls` returns it (and its NDJSON export): Talkover's call item,
+/// with Dialback's `external_id` and `routing`.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 #[tsify(missing_as_null)]
 pub struct CallBody {
-    pub id: u64,
-    pub external_id: Option<String>,
-    pub direction: Direction,
-    pub agent_id: Option<String>,
-    pub from: Option<String>,
+    pub id: String,
+    pub sid: Option<String>,
     pub to: String,
-    pub started_at: String,
+    pub to_formatted: Option<String>,
+    pub from: Option<String>,
+    pub from_formatted: Option<String>,
+    pub is_testing: bool,
+    pub direction: Direction,
     pub status: CallStatus,
-    pub duration_seconds: u32,
+    pub duration: u32,
+    pub created_at: String,
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub routing: Option<RoutingBody>,
+    /// The agent that placed or took it (absent in an agent's own call list).
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[tsify(optional, type = "AgentRef | null")]
+    pub agent: Option<Option<AgentRef>>,
+}
+
+/// A field that was present, `null` or not.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// An inbound call to route.
@@ -339,9 +452,9 @@ pub struct Inconsistency {
 #[tsify(type = "Uint8Array | ArrayBuffer | string")]
 pub struct Bytes;
 
-/// `AgentBody[]`.
+/// `AgentInput[]`: an agent list as `GET /api/v1/agents` returns it in `data`.
 #[derive(Tsify, Serialize, Deserialize)]
-pub struct AgentList(pub Vec<AgentBody>);
+pub struct AgentList(pub Vec<AgentInput>);
 
 /// `CallBody[]`.
 #[derive(Tsify, Serialize, Deserialize)]

@@ -30,7 +30,9 @@ fn read(name: &str) -> String {
 fn answers() -> Value {
     let cases: Value = serde_json::from_str(&read("pkg/cases.json")).unwrap();
     let bodies: Vec<AgentBody> = serde_json::from_str(&read("pkg/agents.json")).unwrap();
-    let directory = directory_from_bodies(&bodies).unwrap();
+    let agents = directory_from_bodies(&bodies);
+    assert!(agents.problems.is_empty(), "{:?}", agents.problems);
+    let directory = agents.directory;
     let feed = CallFeed::from_ndjson(read("pkg/calls.ndjson").as_bytes()).unwrap();
     let now = Timestamp::parse(cases["now"].as_str().unwrap()).unwrap();
     let s = |v: &Value| v.as_str().unwrap().to_owned();
@@ -46,7 +48,12 @@ fn answers() -> Value {
         );
         periods.push(serde_json::to_value(bounds).unwrap());
         let bounds = usage_period(Period::parse(&p).unwrap(), Zone::parse(&tz).unwrap(), now);
-        usage.push(serde_json::to_value(feed.activity.by_agent(&bounds, &directory)).unwrap());
+        usage.push(
+            serde_json::to_value(UsageByAgentResponse::from(
+                &feed.activity.by_agent(&bounds, &directory),
+            ))
+            .unwrap(),
+        );
     }
     let mut stats = vec![];
     let mut daily = vec![];
@@ -54,7 +61,13 @@ fn answers() -> Value {
         let field = |k: &str| r.get(k).and_then(Value::as_str);
         let range =
             DateRange::parse(field("startDate"), field("endDate"), field("tz"), now).unwrap();
-        stats.push(serde_json::to_value(feed.callbacks.stats(&range, &directory)).unwrap());
+        stats.push(
+            serde_json::to_value(CallbackStatsData::new(
+                &feed.callbacks.stats(&range),
+                &directory,
+            ))
+            .unwrap(),
+        );
         daily.push(serde_json::to_value(feed.activity.daily(&range).unwrap()).unwrap());
     }
     let mut configs = vec![];

@@ -15,7 +15,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use dialback_core::wire::talkover::{AgentBody, CallBody, CallbackConfigBody, RoutingBody};
+use dialback_core::wire::talkover::{
+    AgentBody, AgentRef, CallBody, CallItem, CallbackConfigBody, RoutingBody,
+};
 use dialback_core::{
     Agent, AgentDirectory, AgentId, CallId, CallStatus, CallbackConfig, Caller, Direction,
     InboundCall, LookbackDays, OutboundCall, OutboundIndex, Period, PhoneNumber, Router, Timestamp,
@@ -29,6 +31,14 @@ fn same_shape<Mirror: DeserializeOwned + Serialize>(core: &impl Serialize) {
     let mirror: Mirror = serde_json::from_value(json.clone())
         .unwrap_or_else(|e| panic!("{e}: the mirror does not read {json}"));
     assert_eq!(serde_json::to_value(&mirror).unwrap(), json);
+}
+
+fn doc(name: &str) -> Value {
+    let path = format!(
+        "{}/../tests/fixtures/docs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn fixture(name: &str) -> Value {
@@ -128,18 +138,36 @@ fn every_routing_decision_and_reason() {
         let body = RoutingBody::new(decision, &dir);
         seen.insert(body.reason_code.clone());
         same_shape::<types::RoutingBody>(&body);
-        same_shape::<types::CallBody>(&CallBody {
-            id: 9,
-            external_id: Some("x".into()),
-            direction: Direction::Inbound,
-            agent_id: None,
-            from: from.map(str::to_owned),
+        let call = CallBody {
+            id: "9".into(),
+            sid: Some("x".into()),
             to: to.into(),
-            started_at: t("2024-06-03T10:00:00Z"),
+            to_formatted: Some("(415) 555-0100".into()),
+            from: from.map(str::to_owned),
+            from_formatted: None,
+            is_testing: false,
+            direction: Direction::Inbound,
             status: CallStatus::Completed,
-            duration_seconds: 60,
+            duration: 60,
+            created_at: t("2024-06-03T10:00:00Z"),
+            updated_at: Some(t("2024-06-03T10:01:00Z")),
+            external_id: Some("x".into()),
             routing: Some(body),
-        });
+        };
+        same_shape::<types::CallBody>(&call);
+        for agent in [
+            None,
+            Some(AgentRef {
+                id: HANDLER.to_string(),
+                name: "Callbacks".into(),
+                label: Some("Callbacks".into()),
+            }),
+        ] {
+            same_shape::<types::CallBody>(&CallItem {
+                call: call.clone(),
+                agent,
+            });
+        }
     }
     assert_eq!(seen.len(), 9, "{seen:?}");
 }
@@ -147,14 +175,37 @@ fn every_routing_decision_and_reason() {
 #[test]
 fn agents_configs_and_requests() {
     for agent in directory().iter() {
-        same_shape::<types::AgentBody>(&AgentBody::from_agent(agent));
         if let Some(c) = &agent.callback_config {
             same_shape::<types::CallbackConfigBody>(&CallbackConfigBody::from(c));
         }
     }
+    // the documented agent object, and ours for an agent with numbers and a callback role
+    for a in doc("talkover_list_agents_response.json")["data"]
+        .as_array()
+        .unwrap()
+    {
+        same_shape::<types::AgentBody>(a);
+    }
+    let record = dialback_core::AgentRecord {
+        id: HANDLER,
+        name: "Callbacks".into(),
+        direction: Direction::Inbound,
+        callback_config: directory().get(&HANDLER).unwrap().callback_config.clone(),
+        status: dialback_core::AgentStatus::Published,
+        profile: dialback_core::AgentProfile::for_name("Callbacks"),
+        created_at: t("2024-06-01T00:00:00Z"),
+        updated_at: t("2024-06-01T00:00:00Z"),
+    };
+    let number = dialback_core::NumberResource {
+        id: dialback_core::NumberId::from_u128(7),
+        number: n("+14155550100"),
+        agent: Some(HANDLER),
+        position: 0,
+        created_at: t("2024-06-01T00:00:00Z"),
+        updated_at: t("2024-06-01T00:00:00Z"),
+    };
+    same_shape::<types::AgentBody>(&AgentBody::new(&record, &[number]));
     same_shape::<types::SetCallbackRequest>(&fixture("talkover_set_callback_request.json"));
-    let response = fixture("talkover_set_callback_response.json");
-    same_shape::<types::AgentBody>(&response["data"]);
 }
 
 #[test]

@@ -126,8 +126,8 @@ const HANDLER: &str = "00000000-0000-4000-8000-000000000201";
 
 fn agents() -> JsValue {
     js(&format!(
-        r#"[{{"id":"{OUT}","name":"Sales Outbound","direction":"outbound","phone_numbers":["+14155551000"],"callback_config":null}},
-           {{"id":"{HANDLER}","name":"Callbacks","direction":"inbound","phone_numbers":["+14155552000"],
+        r#"[{{"id":"{OUT}","name":"Sales Outbound","direction":"outbound","phone_numbers":[{{"id":"n1","number":"+14155551000"}}]}},
+           {{"id":"{HANDLER}","name":"Callbacks","direction":"inbound","phone_numbers":[{{"id":"n2","number":"+14155552000"}}],
              "callback_config":{{"source_agent_ids":["{OUT}"]}}}}]"#
     ))
 }
@@ -172,9 +172,7 @@ fn callback_config_is_checked_as_the_server_would() {
         (JsValue::from(5), "INVALID_AGENTS"),
         (huge.into(), "INVALID_AGENTS"),
         (
-            js(
-                r#"[{"id":"agent-uuid-1","name":"x","direction":"inbound","callback_config":null}]"#,
-            ),
+            js(r#"[{"id":"agent-uuid-1","name":"x","direction":"inbound"}]"#),
             "INVALID_AGENT_ID",
         ),
     ] {
@@ -202,10 +200,10 @@ fn callback_config_is_checked_as_the_server_would() {
 
 fn ndjson() -> String {
     let outbound = format!(
-        r#"{{"id":1,"external_id":null,"direction":"outbound","agent_id":"{OUT}","from":"+14155551000","to":"+442079460001","started_at":"2024-06-02T10:00:00Z","status":"no-answer","duration_seconds":0}}"#
+        r#"{{"id":"1","sid":null,"direction":"outbound","agent":{{"id":"{OUT}","name":"Sales Outbound","label":null}},"from":"+14155551000","to":"+442079460001","created_at":"2024-06-02T10:00:00Z","status":"no-answer","duration":0}}"#
     );
     let callback = format!(
-        r#"{{"id":2,"external_id":null,"direction":"inbound","agent_id":null,"from":"+442079460001","to":"+14155552000","started_at":"2024-06-03T10:00:00Z","status":"completed","duration_seconds":95,"routing":{{"outcome":"matched","callback_agent_id":"{HANDLER}","last_call":{{"source_agent_id":"{OUT}","outbound_call_id":1,"started_at":"2024-06-02T10:00:00Z","status":"no-answer","age_seconds":86400}},"lookback_days":30,"reason_code":"MATCHED","explanation":"matched: Sales Outbound called this contact 1 day ago"}}}}"#
+        r#"{{"id":"2","sid":null,"direction":"inbound","agent":{{"id":"{HANDLER}","name":"Callbacks","label":null}},"from":"+442079460001","to":"+14155552000","created_at":"2024-06-03T10:00:00Z","status":"completed","duration":95,"routing":{{"outcome":"matched","callback_agent_id":"{HANDLER}","last_call":{{"source_agent_id":"{OUT}","outbound_call_id":1,"started_at":"2024-06-02T10:00:00Z","status":"no-answer","age_seconds":86400}},"lookback_days":30,"reason_code":"MATCHED","explanation":"matched: Sales Outbound called this contact 1 day ago"}}}}"#
     );
     format!("{outbound}\n{callback}\n")
 }

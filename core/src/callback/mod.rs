@@ -2,22 +2,24 @@
 //!
 //! - [`config`]: a callback agent's configuration and its validation;
 //! - [`index`]: every outbound call by contact, what routing looks calls up in;
-//! - [`routes`]: what each dialed number leads to, from the directory;
+//! - `routes`: what each dialed number leads to, from the directory;
 //! - [`router`] and [`routing`]: the once-per-call decision and its reasons;
+//! - [`CallbackRouting`]: the index and its routes, held together;
 //! - [`stats`]: aggregation of routed callbacks over a date range.
 
 pub mod config;
 pub mod index;
 pub mod router;
-pub mod routes;
+mod routes;
 pub mod routing;
+mod routing_state;
 pub mod stats;
 
 pub use config::{CallbackConfig, ConfigError, LookbackDays, validate_callback_config};
 pub use index::{OutboundCall, OutboundIndex};
 pub use router::Router;
-pub use routes::Routes;
 pub use routing::{Caller, InboundCall, LastCall, Reason, RoutingDecision};
+pub use routing_state::CallbackRouting;
 pub use stats::{CallbackLog, CallbackRecord, callback_stats};
 
 #[cfg(test)]

@@ -1,12 +1,9 @@
 //! [`Routes`]: what each dialed number leads to, resolved once from the directory.
 
-use std::borrow::Cow;
-
 use crate::agent::{AgentDirectory, AgentId};
 use crate::call::StatusSet;
 use crate::callback::config::LookbackDays;
 use crate::callback::index::OutboundIndex;
-use crate::callback::router::Router;
 use crate::hash::FastMap;
 use crate::phone::PhoneNumber;
 use crate::slots::SlotSet;
@@ -29,17 +26,14 @@ pub(crate) enum Target {
 /// Every owned number's agent and, for callback agents, their sources, window and trigger
 /// statuses: the directory's part of routing, resolved once.
 ///
-/// [`Router::new`] builds one per router. A caller that routes while it keeps inserting
-/// outbound calls (an import: each inbound call must see the outbound calls before it)
-/// keeps one `Routes` and asks it for a [`Router`] per call, which costs nothing unless the
-/// index has met a new agent since. Building routes is linear in the directory; an import
-/// that rebuilt them per call was quadratic in practice.
-///
 /// A `Routes` belongs to the index it was built with (and that index's later inserts): the
 /// index numbers agents in its own order, and another index would read those numbers
-/// differently. Build new routes when the directory changes.
-#[derive(Debug, Clone)]
-pub struct Routes {
+/// differently. So it is only ever held beside its index, in
+/// [`CallbackRouting`](crate::CallbackRouting) or inside a [`Router`](crate::Router).
+/// Building routes is linear in the directory; a caller that rebuilt them per call was
+/// quadratic in practice.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Routes {
     targets: Vec<Target>,
     by_number: FastMap<PhoneNumber, u32>,
     /// How many agents the index had numbered when sources were last resolved.
@@ -48,7 +42,7 @@ pub struct Routes {
 
 impl Routes {
     /// Resolves every number's owner and callback configuration.
-    pub fn new(directory: &AgentDirectory, index: &OutboundIndex) -> Routes {
+    pub(crate) fn new(directory: &AgentDirectory, index: &OutboundIndex) -> Routes {
         let mut targets = Vec::new();
         let mut by_number = FastMap::default();
         for agent in directory.iter() {
@@ -77,13 +71,13 @@ impl Routes {
         routes
     }
 
-    /// A router over `index` (the one these routes were built with, as it is now).
-    pub fn router<'a>(&'a mut self, index: &'a OutboundIndex) -> Router<'a> {
+    /// Follows inserts into `index` (the one these routes were built with): a source agent
+    /// that placed its first call since is numbered now. The index only ever adds agents, so
+    /// a count that has not changed means nothing new.
+    pub(crate) fn follow(&mut self, index: &OutboundIndex) {
         if index.agents.len() != self.agents_seen {
-            // a source agent may have placed its first call since
             self.resolve_sources(index);
         }
-        Router::with_routes(Cow::Borrowed(self), index)
     }
 
     /// The owner of a dialed number, if any agent owns it.

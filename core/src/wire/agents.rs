@@ -2,6 +2,8 @@
 //! so a client can run the same rules the server ran: validate a callback configuration,
 //! route a call, name agents in stats.
 
+use serde::Deserialize;
+
 use super::FieldError;
 use super::talkover::{AgentBody, CallbackConfigBody};
 use crate::agent::{Agent, AgentDirectory, AgentId};
@@ -9,6 +11,85 @@ use crate::call::CallStatus;
 use crate::callback::{CallbackConfig, LookbackDays};
 use crate::error::ErrorCode;
 use crate::phone::PhoneNumber;
+
+/// An agent as a server lists it, as far as the rules go: the documented agent object
+/// ([`AgentBody`]) or just the fields rules read ([`AgentRules`]).
+pub trait ListedAgent {
+    /// Its id.
+    fn id(&self) -> &str;
+    /// Its name.
+    fn name(&self) -> &str;
+    /// Its direction.
+    fn direction(&self) -> crate::agent::Direction;
+    /// Its numbers, as written.
+    fn numbers(&self) -> Vec<&str>;
+    /// Its callback role.
+    fn callback_config(&self) -> Option<&CallbackConfigBody>;
+}
+
+impl ListedAgent for AgentBody {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn direction(&self) -> crate::agent::Direction {
+        self.direction
+    }
+    fn numbers(&self) -> Vec<&str> {
+        AgentBody::numbers(self).collect()
+    }
+    fn callback_config(&self) -> Option<&CallbackConfigBody> {
+        self.callback_config.as_ref()
+    }
+}
+
+/// What the rules read of an agent object: a client that only routes or validates need not
+/// read voice settings, trainings and actions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AgentRules {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Direction.
+    pub direction: crate::agent::Direction,
+    /// Numbers.
+    #[serde(default)]
+    pub phone_numbers: Vec<NumberField>,
+    /// Callback role.
+    #[serde(default)]
+    pub callback_config: Option<CallbackConfigBody>,
+}
+
+/// `{"number": ...}` of an agent's phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NumberField {
+    /// E.164.
+    pub number: String,
+}
+
+impl ListedAgent for AgentRules {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn direction(&self) -> crate::agent::Direction {
+        self.direction
+    }
+    fn numbers(&self) -> Vec<&str> {
+        self.phone_numbers
+            .iter()
+            .map(|n| n.number.as_str())
+            .collect()
+    }
+    fn callback_config(&self) -> Option<&CallbackConfigBody> {
+        self.callback_config.as_ref()
+    }
+}
 
 /// The directory of agents read from an API, and what could not be read.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +117,7 @@ pub struct DirectoryRead {
 /// assert_eq!(read.directory.len(), 1);
 /// assert_eq!(read.problems[0].field, "agents[1].id");
 /// ```
-pub fn directory_from_bodies(bodies: &[AgentBody]) -> DirectoryRead {
+pub fn directory_from_bodies<A: ListedAgent>(bodies: &[A]) -> DirectoryRead {
     let mut read = DirectoryRead::default();
     for (i, body) in bodies.iter().enumerate() {
         let before = read.problems.len();
@@ -58,7 +139,11 @@ pub fn directory_from_bodies(bodies: &[AgentBody]) -> DirectoryRead {
     read
 }
 
-fn agent_from_body(body: &AgentBody, i: usize, errors: &mut Vec<FieldError>) -> Option<Agent> {
+fn agent_from_body<A: ListedAgent>(
+    body: &A,
+    i: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<Agent> {
     let before = errors.len();
     let mut fail = |code: &str, message: String, field: &str| {
         errors.push(FieldError::new(
@@ -68,7 +153,7 @@ fn agent_from_body(body: &AgentBody, i: usize, errors: &mut Vec<FieldError>) -> 
             Some(i),
         ));
     };
-    let id = AgentId::parse(&body.id)
+    let id = AgentId::parse(body.id())
         .map_err(|e| fail(e.code(), e.to_string(), "id"))
         .ok();
     let mut phone_numbers = Vec::new();
@@ -79,14 +164,13 @@ fn agent_from_body(body: &AgentBody, i: usize, errors: &mut Vec<FieldError>) -> 
         }
     }
     let callback_config = body
-        .callback_config
-        .as_ref()
+        .callback_config()
         .and_then(|c| config_from_body(c, &mut fail));
     (errors.len() == before).then_some(())?;
     Some(Agent {
         id: id?,
-        name: body.name.clone(),
-        direction: body.direction,
+        name: body.name().to_owned(),
+        direction: body.direction(),
         phone_numbers,
         callback_config,
     })

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use dialback_core::error::ErrorCode;
 use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::{NewCall, NewMessage, check_agent_reference};
-use dialback_core::{
-    CallId, CallRecord, Direction, InboundCall, MessageRecord, Routes, call_agent,
-};
+use dialback_core::{CallId, CallRecord, Direction, InboundCall, MessageRecord, call_agent};
 
 use super::{OpError, failed, write};
 use crate::app::{App, Env};
@@ -50,8 +48,7 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
     let mut rows: Vec<CallRecord> = Vec::with_capacity(calls.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
     // the directory does not change during the batch; the index does (outbound calls), and
-    // if the batch is not stored the view is rebuilt from storage
-    let mut routes = Routes::new(&view.directory, &view.outbound);
+    // if the batch is not stored the view is marked stale and rebuilt from storage
     for call in calls {
         if let Some(ext) = &call.external_id {
             if let Some(row) = seen.get(ext).and_then(|&i| rows.get(i)) {
@@ -82,7 +79,7 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
             continue;
         }
         let routing = (!outbound).then(|| {
-            routes.router(&view.outbound).route(&InboundCall {
+            view.routing.route(&InboundCall {
                 from: call.caller(),
                 to: call.to,
                 at: call.started_at,
@@ -102,7 +99,7 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
         };
         next_id += 1;
         if let Some(o) = row.outbound_entry() {
-            view.outbound.insert(o);
+            view.routing.insert_outbound(o);
         }
         if let Some(ext) = &row.external_id {
             seen.insert(ext.clone(), rows.len());

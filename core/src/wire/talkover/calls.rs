@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::agents::AgentRef;
-use crate::agent::{AgentDirectory, Direction};
-use crate::call::{CallStatus, MessageRecord};
+use crate::agent::{AgentDirectory, AgentId, Direction};
+use crate::call::{CallId, CallRecord, CallStatus, MessageRecord};
 use crate::callback::RoutingDecision;
+use crate::phone::PhoneNumber;
 use crate::time::Timestamp;
 use crate::wire::FieldError;
 
@@ -68,6 +69,81 @@ pub struct CallItem {
     pub agent: Option<AgentRef>,
 }
 
+/// What routing reads of a listed call: a call item has more, and a client routing against
+/// a long history need not read it. Reads the documented item and the shape Dialback wrote
+/// before (`started_at`, `agent_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RoutingFields {
+    /// Id (a string; a number is read too).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// Which way.
+    pub direction: Direction,
+    /// The call's agent.
+    #[serde(default)]
+    pub agent: Option<AgentIdField>,
+    /// The call's agent, as Dialback wrote it before.
+    #[serde(default)]
+    pub agent_id: Option<String>,
+    /// The dialed number.
+    pub to: String,
+    /// When it started.
+    #[serde(alias = "started_at")]
+    pub created_at: Timestamp,
+    /// How it went.
+    pub status: CallStatus,
+}
+
+/// `{"id": ...}` of a call's agent.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AgentIdField {
+    /// The agent's id.
+    pub id: String,
+}
+
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Text(String),
+        Number(u64),
+    }
+    Ok(match Id::deserialize(d)? {
+        Id::Text(s) => s,
+        Id::Number(n) => n.to_string(),
+    })
+}
+
+impl RoutingFields {
+    /// The call as a record for the rules (routing looks outbound calls up through
+    /// [`CallRecord::outbound_entry`]). A server whose ids are not numbers (the docs'
+    /// `call-uuid-1`) gets `position` as the call's id: ids only break ties between calls
+    /// started in the same second, and list order does that too.
+    pub fn to_record(&self, position: u64) -> Result<CallRecord, String> {
+        let agent = self
+            .agent
+            .as_ref()
+            .map(|a| a.id.as_str())
+            .or(self.agent_id.as_deref());
+        let agent_id = agent
+            .map(AgentId::parse)
+            .transpose()
+            .map_err(|e| format!("agent.id: {e}"))?;
+        Ok(CallRecord {
+            id: CallId(self.id.parse().unwrap_or(position)),
+            external_id: None,
+            direction: self.direction,
+            agent_id,
+            from: None,
+            to: PhoneNumber::parse(&self.to).map_err(|e| format!("to: {e}"))?,
+            started_at: self.created_at,
+            status: self.status,
+            duration_seconds: 0,
+            routing: None,
+        })
+    }
+}
+
 /// A routing decision as the API returns it: the decision's fields, its reason code, and the
 /// sentence that explains it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,11 +171,11 @@ impl RoutingBody {
 #[cfg(feature = "regions")]
 impl CallBody {
     /// The object for a stored call, its decision explained with the directory's names.
-    pub fn new(c: &crate::call::CallRecord, names: &AgentDirectory) -> Self {
+    pub fn new(c: &CallRecord, names: &AgentDirectory) -> Self {
         let from_formatted = c
             .from
             .as_deref()
-            .and_then(|f| crate::phone::PhoneNumber::parse(f).ok())
+            .and_then(|f| PhoneNumber::parse(f).ok())
             .map(|n| n.formats().national);
         CallBody {
             id: c.id.to_string(),

@@ -15,7 +15,7 @@ use dialback_core::wire::requests::simulation::parse_simulation;
 use dialback_core::wire::talkover::{
     AgentRef, CallBody, CallItem, CallsPage, Envelope, MessageObject, Pagination, RoutingBody,
 };
-use dialback_core::{AgentId, CallRecord, InboundCall, Router, UNKNOWN_AGENT};
+use dialback_core::{AgentId, CallRecord, InboundCall, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
@@ -226,7 +226,7 @@ pub async fn simulate(
         to: sim.to,
         at: sim.at.unwrap_or_else(|| app.now()),
     };
-    let decision = Router::new(&view.directory, &view.outbound).route(&call);
+    let decision = view.routing.route(&call);
     Ok(Json(Envelope::ok(RoutingBody::new(
         decision,
         &view.directory,
