@@ -16,7 +16,7 @@ test('an outbound agent is not offered, and choosing one anyway is refused with 
   await page.getByRole('checkbox', { name: all.find((a) => a.direction === 'outbound' && a.id !== outbound.id).name }).check();
   await page.getByRole('button', { name: 'Save callback routing' }).click();
   await expect(page.getByText('Fix the problems shown above first.')).toBeVisible();
-  expect((await agents()).find((a) => a.id === outbound.id).callback_config).toBeNull();
+  expect((await agents()).find((a) => a.id === outbound.id).callback_config).toBeUndefined();
   await shoot(page, 'callbacks-refused');
 });
 
@@ -32,7 +32,7 @@ test('configure, check live and remove a callback role', async ({ page }) => {
   await expect(page.locator('#cb-sources-errors')).toContainText('SOURCE_AGENT_IDS_REQUIRED');
   // the searchable multi-select
   await page.getByLabel('Filter sources').fill(sources[0].name.slice(0, 4).toLowerCase());
-  await expect(page.locator('.choices li')).toHaveCount(
+  await expect(page.locator('.choices:not(.inline) li')).toHaveCount(
     all.filter((a) => a.direction === 'outbound' && a.name.toLowerCase().includes(sources[0].name.slice(0, 4).toLowerCase())).length);
   await page.getByRole('checkbox', { name: sources[0].name }).check();
   await page.getByLabel('Filter sources').fill('');
@@ -64,6 +64,20 @@ test('configure, check live and remove a callback role', async ({ page }) => {
   await expect(page.getByRole('checkbox', { name: sources[0].name })).toBeChecked();
   await expect(page.getByLabel('Lookback (days, optional)')).toHaveValue('14');
 
+  // trigger statuses: set here, kept by a save that does not touch them
+  await page.getByRole('checkbox', { name: 'no answer' }).check();
+  await page.getByRole('checkbox', { name: 'voicemail' }).check();
+  await page.getByRole('button', { name: 'Save callback routing' }).click();
+  await expect(page.getByText(`Saved: ${support.name} now takes callbacks for 2 source agent(s).`)).toBeVisible();
+  expect((await agents()).find((a) => a.id === support.id).callback_config.callback_trigger_statuses)
+    .toEqual(['no_answer', 'voicemail']);
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'no answer' })).toBeChecked();
+  await page.getByLabel('Lookback (days, optional)').fill('21');
+  await page.getByRole('button', { name: 'Save callback routing' }).click();
+  await expect.poll(async () => (await agents()).find((a) => a.id === support.id).callback_config)
+    .toEqual({ source_agent_ids: sources.map((s) => s.id), lookback_days: 21, callback_trigger_statuses: ['no_answer', 'voicemail'] });
+
   await page.getByRole('button', { name: 'Remove callback role' }).click();
   await expect(page.getByRole('alertdialog')).toContainText(`Remove ${support.name}'s callback role?`);
   await page.getByRole('button', { name: 'Keep it' }).click();
@@ -71,5 +85,5 @@ test('configure, check live and remove a callback role', async ({ page }) => {
   await page.getByRole('button', { name: 'Remove callback role' }).click();
   await page.getByRole('button', { name: 'Yes, remove' }).click();
   await expect(page.getByText('Callback role removed')).toBeVisible();
-  expect((await agents()).find((a) => a.id === support.id).callback_config).toBeNull();
+  expect((await agents()).find((a) => a.id === support.id).callback_config).toBeUndefined();
 });

@@ -10,9 +10,9 @@ async function matchedCall() {
 test('a callback is explained in plain words, the same as the API says', async ({ page }) => {
   const call = await matchedCall();
   // the question the form will ask: the page runs in UTC, so the wall clock is the instant
-  const at = call.started_at.slice(0, 19);
+  const at = call.created_at.slice(0, 19);
   const expected = (await api('/api/v1/routing/simulate', {
-    method: 'POST', body: { from: call.from, to: call.to, at: call.started_at },
+    method: 'POST', body: { from: call.from, to: call.to, at: call.created_at },
   })).body.data;
   expect(expected.outcome).toBe('matched');
 

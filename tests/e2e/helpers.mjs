@@ -42,7 +42,11 @@ export async function shoot(page, name) {
     await page.setViewportSize({ width, height: 900 });
     // nothing may stick out sideways at either width (tables scroll inside themselves)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${name} is wider than ${width} px`).toBeLessThanOrEqual(0);
+    // name the widest culprits, so a failure says what to fix
+    const culprits = overflow > 0 ? await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(-3).map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.slice(0, 60)}`)) : [];
+    expect(overflow, `${name} is wider than ${width} px: ${culprits.join(' | ')}`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize(size);

@@ -1,9 +1,11 @@
 //! The only module that talks to the network: where the APIs are, the token, and requests
 //! whose failures come back in plain words.
 
+use dialback_core::ApiToken;
 use dialback_core::wire::FieldError;
-use dialback_core::wire::talkover::{AgentBody, Page};
-use dialback_core::{ApiToken, ConfigError};
+use dialback_core::wire::agentphone::ValidationDetail;
+use dialback_core::wire::agents::{DirectoryRead, directory_from_bodies};
+use dialback_core::wire::talkover::{AgentBody, CallbackAgentItem, Envelope, ErrorBody, Page};
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -39,6 +41,9 @@ pub enum ApiError {
     Status(u16, String),
     /// The answer was not the expected JSON.
     BadResponse(String),
+    /// Nothing was asked: what the user typed is not a valid question (an unknown zone, dates
+    /// in the wrong order). The field says so; this repeats it where the answer would be.
+    Input(String),
 }
 
 impl std::fmt::Display for ApiError {
@@ -67,6 +72,7 @@ impl std::fmt::Display for ApiError {
             ApiError::BadResponse(why) => {
                 write!(f, "The server's answer was not understood: {why}")
             }
+            ApiError::Input(why) => write!(f, "Nothing was asked yet: {why}"),
         }
     }
 }
@@ -160,6 +166,21 @@ impl Connection {
         self.send(Method::GET, &self.agentphone, path, None).await
     }
 
+    /// Every agent with its callback role, and the directory the rules run on (agents the
+    /// rules cannot use are left out of it and named in its `problems`).
+    ///
+    /// Talkover's agent object has no callback role: `GET /api/v1/callback-agents` has them.
+    /// Both are read and merged, so the console shows roles from any server that speaks the
+    /// documented shapes; a callback agent missing from the agent list is listed too.
+    pub async fn agents_and_directory(&self) -> Result<(Vec<AgentBody>, DirectoryRead), ApiError> {
+        let mut list = self.all_agents().await?;
+        let roles: Envelope<Vec<CallbackAgentItem>> =
+            self.talkover("/api/v1/callback-agents").await?;
+        with_roles(&mut list, roles.data);
+        let read = directory_from_bodies(&list);
+        Ok((list, read))
+    }
+
     /// Every agent, page after page (the API pages at most 100 at a time).
     pub async fn all_agents(&self) -> Result<Vec<AgentBody>, ApiError> {
         let mut agents = Vec::new();
@@ -215,45 +236,49 @@ impl Connection {
     }
 }
 
+/// Puts each callback agent's role on its agent, adding the agents the list did not have.
+pub fn with_roles(agents: &mut Vec<AgentBody>, roles: Vec<CallbackAgentItem>) {
+    for role in roles {
+        match agents.iter_mut().find(|a| a.id == role.id) {
+            Some(a) => a.callback_config = Some(role.callback_config),
+            None => {
+                let listed = serde_json::json!({
+                    "id": role.id, "name": role.name, "label": role.label,
+                    "direction": role.direction, "current_status": role.current_status,
+                    "callback_config": role.callback_config,
+                });
+                if let Ok(agent) = serde_json::from_value(listed) {
+                    agents.push(agent);
+                }
+            }
+        }
+    }
+}
+
 /// Enough pages for 10,000 agents; a directory larger than that is not a console's job.
 const MAX_AGENT_PAGES: u64 = 100;
 
-/// The field errors in a refusal, from either API's shape: Talkover's
-/// `{"success": false, "message", "code", "errors": [{code, message, field, index}]}` (or
-/// only its `message`/`code`), or AgentPhone's `{"detail": [{"loc", "msg", "type"}]}`.
+/// The field errors in a refusal, from either API's shape: Talkover's error body (our
+/// `details`, or Laravel's `errors` map, or only `message` and `code`), or AgentPhone's
+/// (FastAPI's `detail` list).
 pub fn refusal(status: u16, body: &Value) -> Option<ApiError> {
     if !(400..500).contains(&status) {
         return None;
     }
-    if let Some(errors) = body.get("errors").cloned()
-        && let Ok(errors) = serde_json::from_value::<Vec<FieldError>>(errors)
-        && !errors.is_empty()
+    if let Ok(talkover) = serde_json::from_value::<ErrorBody>(body.clone())
+        && (talkover.code.is_some() || talkover.details.is_some() || talkover.errors.is_some())
     {
-        return Some(ApiError::Rejected(status, errors));
-    }
-    if let (Some(code), Some(message)) = (
-        body.get("code").and_then(Value::as_str),
-        body.get("message").and_then(Value::as_str),
-    ) {
-        // the seed's shape has no field: the callback codes still say which one
-        let field = ConfigError::field_of_code(code).unwrap_or("");
-        return Some(ApiError::Rejected(
-            status,
-            vec![FieldError::new(code, message, field, None)],
-        ));
+        let problems = talkover.problems();
+        if !problems.is_empty() {
+            return Some(ApiError::Rejected(status, problems));
+        }
     }
     let detail = body.get("detail")?.as_array()?;
     let errors: Vec<FieldError> = detail
         .iter()
         .filter_map(|d| {
-            let loc = d.get("loc")?.as_array()?;
-            let field = loc.last().and_then(Value::as_str).unwrap_or("");
-            Some(FieldError::new(
-                d.get("type").and_then(Value::as_str).unwrap_or("INVALID"),
-                d.get("msg").and_then(Value::as_str).unwrap_or(""),
-                field,
-                None,
-            ))
+            let d: ValidationDetail = serde_json::from_value(d.clone()).ok()?;
+            Some(FieldError::new(&d.kind, d.msg.clone(), &d.field(), None))
         })
         .collect();
     (!errors.is_empty()).then_some(ApiError::Rejected(status, errors))
@@ -263,4 +288,9 @@ fn message_of(body: &Value) -> Option<String> {
     ["message", "error", "detail"]
         .iter()
         .find_map(|k| body.get(k).and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| {
+            body.pointer("/error/message")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
 }

@@ -2,9 +2,8 @@
 //! covers, and which problems belong to which field. No DOM here, so they are tested natively
 //! and in the browser (`web/tests/browser.rs`).
 
-use chrono::{Datelike, Days, NaiveDate, Timelike};
 use dialback_core::wire::FieldError;
-use dialback_core::{Timestamp, Zone};
+use dialback_core::{DateRange, Timestamp, Zone};
 
 /// `1 h 02 min 05 s`, for call time.
 pub fn duration(seconds: i64) -> String {
@@ -31,14 +30,7 @@ pub fn percent(part: i64, whole: i64) -> String {
 
 /// `2026-11-22 18:15:00`: an instant as a wall-clock time in `zone`.
 pub fn local_time(zone: Zone, t: Timestamp) -> String {
-    let l = zone.local(t);
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        l.date(),
-        l.hour(),
-        l.minute(),
-        l.second()
-    )
+    zone.wall_clock(t)
 }
 
 /// A CSV document (RFC 4180, CRLF line ends). Fields with commas, quotes or line breaks are
@@ -157,15 +149,15 @@ impl Preset {
             .unwrap_or(Preset::Last30)
     }
 
-    /// The inclusive days it covers when it is `today` in the chosen zone (`None` for
-    /// Custom, whose days come from the user).
-    pub fn days(self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-        let back = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+    /// The days it covers at `now` in `zone` (`None` for Custom, whose days come from the
+    /// user), by the core's rules for "the last N days" and "this month so far".
+    pub fn range(self, zone: Zone, now: Timestamp) -> Option<DateRange> {
+        let last = |n: u32| DateRange::last_days(zone, now, n).ok();
         match self {
-            Preset::Last7 => Some((back(6), today)),
-            Preset::Last30 => Some((back(29), today)),
-            Preset::Last90 => Some((back(89), today)),
-            Preset::ThisMonth => Some((today.with_day(1).unwrap_or(today), today)),
+            Preset::Last7 => last(7),
+            Preset::Last30 => last(30),
+            Preset::Last90 => last(90),
+            Preset::ThisMonth => Some(DateRange::month_to_date(zone, now)),
             Preset::Custom => None,
         }
     }
@@ -244,13 +236,17 @@ mod tests {
 
     #[test]
     fn presets_count_today() {
-        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(Preset::Last7.days(today), Some((d(2026, 2, 23), today)));
-        assert_eq!(Preset::Last30.days(today), Some((d(2026, 1, 31), today)));
-        assert_eq!(Preset::Last90.days(today), Some((d(2025, 12, 2), today)));
-        assert_eq!(Preset::ThisMonth.days(today), Some((today, today)));
-        assert_eq!(Preset::Custom.days(today), None);
+        let now = Timestamp::parse("2026-03-01T12:00:00Z").unwrap();
+        let days = |p: Preset| {
+            p.range(Zone::UTC, now)
+                .map(|r| (r.start().to_string(), r.end().to_string()))
+        };
+        let pair = |a: &str, b: &str| Some((a.to_owned(), b.to_owned()));
+        assert_eq!(days(Preset::Last7), pair("2026-02-23", "2026-03-01"));
+        assert_eq!(days(Preset::Last30), pair("2026-01-31", "2026-03-01"));
+        assert_eq!(days(Preset::Last90), pair("2025-12-02", "2026-03-01"));
+        assert_eq!(days(Preset::ThisMonth), pair("2026-03-01", "2026-03-01"));
+        assert_eq!(days(Preset::Custom), None);
         assert_eq!(Preset::from_key("nonsense"), Preset::Last30);
         for p in Preset::ALL {
             assert_eq!(Preset::from_key(p.key()), p);

@@ -21,11 +21,11 @@ mod stats;
 pub mod ui;
 mod usage;
 
-pub use agents::{filter as filter_agents, split_failure};
+pub use agents::filter as filter_agents;
 pub use api::{ApiError, Connection, refusal};
 pub use callbacks::{callback_body, check as check_callback};
 pub use simulate::simulation_body;
-pub use usage::days_so_far;
+pub use ui::split_failure;
 
 /// The whole console.
 #[component]

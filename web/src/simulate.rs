@@ -3,7 +3,8 @@
 //! question and its answer live in the URL (`?from=&to=&at=`), so an answer can be shared.
 
 use dialback_core::wire::FieldError;
-use dialback_core::wire::requests::parse_simulation;
+use dialback_core::wire::requests::field_errors;
+use dialback_core::wire::requests::simulation::parse_simulation;
 use dialback_core::wire::talkover::{AgentBody, Envelope, RoutingBody};
 use dialback_core::{Direction, RoutingDecision, Timestamp};
 use gloo_net::http::Method;
@@ -28,7 +29,10 @@ pub fn Simulate() -> impl IntoView {
 
     let body = move || simulation_body(&from.get(), &to.get(), &at.get());
     let local = Memo::new(move |_| match body() {
-        Ok(b) => parse_simulation(&b).err().unwrap_or_default(),
+        Ok(b) => parse_simulation(&b)
+            .err()
+            .map(|e| field_errors(&e))
+            .unwrap_or_default(),
         Err(e) => vec![e],
     });
     let errors = Signal::derive(move || {
@@ -89,8 +93,8 @@ pub fn Simulate() -> impl IntoView {
             <datalist id="owned-numbers">
                 {move || numbers.get().unwrap_or_default().into_iter()
                     .filter(|a: &AgentBody| a.direction == Direction::Inbound)
-                    .flat_map(|a| a.phone_numbers.unwrap_or_default().into_iter()
-                        .map(move |n| view! { <option value=n.clone()>{format!("{} ({})", n, a.name)}</option> }))
+                    .flat_map(|a| a.phone_numbers.into_iter()
+                        .map(move |n| view! { <option value=n.number.clone()>{format!("{} ({})", n.number, a.name)}</option> }))
                     .collect_view()}
             </datalist>
             <FieldNote id="sim-to-errors" field="to" errors=errors/>

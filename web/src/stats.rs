@@ -25,9 +25,9 @@ pub fn Stats() -> impl IntoView {
     let tz = Memo::new(move |_| tz_q.get().unwrap_or_else(browser_zone));
     // the days asked for, as text: the preset's in the chosen zone, or the URL's
     let days = Memo::new(move |_| {
-        let today = Zone::parse(&tz.get()).unwrap_or(Zone::UTC).date_of(now());
-        match preset.get().days(today) {
-            Some((s, e)) => (s.to_string(), e.to_string()),
+        let zone = Zone::parse(&tz.get()).unwrap_or(Zone::UTC);
+        match preset.get().range(zone, now()) {
+            Some(r) => (r.start().to_string(), r.end().to_string()),
             None => (
                 start_q.get().unwrap_or_default(),
                 end_q.get().unwrap_or_default(),
@@ -48,7 +48,7 @@ pub fn Stats() -> impl IntoView {
         let c = connection.get();
         let range = range.get();
         async move {
-            let range = range.map_err(|e| ApiError::BadResponse(e.join("; ")))?;
+            let range = range.map_err(|e| ApiError::Input(e.join("; ")))?;
             let path = format!(
                 "/api/v1/callback-agents/stats?start_date={}&end_date={}&tz={}",
                 range.start(),

@@ -21,6 +21,11 @@ pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
         None => {
             view! { <p class="loading" role="status">{format!("Loading {what}…")}</p> }.into_any()
         }
+        // the input is wrong, not the server: the field says so, and retrying would not help
+        Some(Err(ApiError::Input(why))) => {
+            view! { <p class="hint" role="status">{format!("Nothing was asked yet: {why}")}</p> }
+                .into_any()
+        }
         Some(Err(e)) => view! { <Failed error=e retry=move || data.refetch()/> }.into_any(),
         Some(Ok(value)) => ok(value).into_any(),
     }
@@ -191,6 +196,67 @@ pub fn CsvLink(
     view! {
         <a class="button" href=csv_data_url(&document) download=filename>"Export CSV"</a>
     }
+}
+
+/// Field errors to show: the core's while the input is wrong, else the server's last answer.
+pub fn shown_errors(local: Vec<FieldError>, server: Vec<FieldError>) -> Vec<FieldError> {
+    if local.is_empty() { server } else { local }
+}
+
+/// What a failed write means for a form: field problems go next to fields, anything else is
+/// one message.
+pub fn split_failure(e: ApiError) -> (Vec<FieldError>, Option<String>) {
+    match e {
+        ApiError::Rejected(_, errors) if errors.iter().any(|e| !e.field.is_empty()) => {
+            (errors, None)
+        }
+        other => (Vec::new(), Some(other.to_string())),
+    }
+}
+
+/// The outcome line of a form: what is happening while a write is pending, then its result.
+#[component]
+pub fn Status(
+    /// The last result.
+    #[prop(into)]
+    status: Signal<Option<Result<String, String>>>,
+    /// Whether a write is in flight, and what it is doing.
+    #[prop(into, optional)]
+    pending: Option<Signal<Option<&'static str>>>,
+) -> impl IntoView {
+    view! {
+        <div role="status" aria-live="polite">
+            {move || match pending.and_then(|p| p.get()) {
+                Some(doing) => view! { <p class="loading">{doing}</p> }.into_any(),
+                None => status.get().map(|s| match s {
+                    Ok(text) => view! { <p class="ok">{text}</p> }.into_any(),
+                    Err(text) => view! { <p class="error">{text}</p> }.into_any(),
+                }).into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The agents a server listed that the console cannot check rules against (an id that is
+/// not a UUID, a number that is not E.164...): they are still shown; this says which and why.
+#[component]
+pub fn Unchecked(
+    /// The problems, from `directory_from_bodies`.
+    problems: Vec<FieldError>,
+) -> impl IntoView {
+    (!problems.is_empty()).then(|| {
+        view! {
+            <div class="warning" role="note">
+                <p><strong>"Some agents cannot be checked here"</strong>
+                    " (they are listed, but the console cannot run the routing rules on them):"</p>
+                <ul>
+                    {problems.into_iter().map(|p| view! {
+                        <li><code>{p.field}</code>": "{p.message}</li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }
 
 /// The zone the browser runs in, from `Intl`; UTC if it cannot say.

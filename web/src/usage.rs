@@ -2,8 +2,11 @@
 //! from the core (shown in the zone and in UTC), the rows from the AgentPhone API, and the
 //! core's validator says whether they add up.
 
-use dialback_core::wire::agentphone::{AgentUsageRow, DailyUsageResponse, UsageByAgentResponse};
-use dialback_core::{Period, Timestamp, Zone, usage_period, validate_usage_by_agent};
+use dialback_core::usage::period::{days_begun, months_begun};
+use dialback_core::wire::agentphone::{
+    AgentUsageRow, DailyUsageResponse, MonthlyUsageResponse, UsageByAgentResponse,
+};
+use dialback_core::{Period, Zone, usage_period, validate_usage_by_agent};
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
 
@@ -12,9 +15,6 @@ use crate::format::{Cell, csv, duration, local_time};
 use crate::ui::{
     Bar, BarChart, ColumnChart, CsvLink, Warnings, ZoneInput, browser_zone, loaded, now,
 };
-
-/// The longest period, in days: what the daily chart may ask for.
-const MAX_DAYS: i64 = 366;
 
 /// The Usage page; its period and zone live in the URL (`?period=week&tz=Asia/Kathmandu`).
 #[component]
@@ -37,7 +37,7 @@ pub fn Usage() -> impl IntoView {
         let p = period.get();
         let z = zone.get();
         async move {
-            let z = z.map_err(|e| ApiError::BadResponse(e.to_string()))?;
+            let z = z.map_err(|e| ApiError::Input(e.to_string()))?;
             let tz = js_sys::encode_uri_component(z.name());
             let body: UsageByAgentResponse = c
                 .agentphone(&format!("/v1/usage/by-agent?period={}&tz={tz}", p.as_str()))
@@ -46,18 +46,35 @@ pub fn Usage() -> impl IntoView {
             Ok::<_, ApiError>((body, problems))
         }
     });
-    let daily = LocalResource::new(move || {
+    // a week or a month day by day; a year month by month (a year has more days than
+    // AgentPhone's daily usage serves, and 366 bars read as noise)
+    let over_time = LocalResource::new(move || {
         let c = connection.get();
         let p = period.get();
         let z = zone.get();
         async move {
-            let z = z.map_err(|e| ApiError::BadResponse(e.to_string()))?;
-            let days = days_so_far(p, z, now());
+            let z = z.map_err(|e| ApiError::Input(e.to_string()))?;
             let tz = js_sys::encode_uri_component(z.name());
-            let body: DailyUsageResponse = c
-                .agentphone(&format!("/v1/usage/daily?days={days}&tz={tz}"))
-                .await?;
-            Ok::<_, ApiError>(body)
+            let bars = if p == Period::Year {
+                let months = months_begun(z, now());
+                let body: MonthlyUsageResponse = c
+                    .agentphone(&format!("/v1/usage/monthly?months={months}&tz={tz}"))
+                    .await?;
+                body.data
+                    .iter()
+                    .map(|m| bar(m.month.clone(), m.total_seconds, m.calls, m.messages))
+                    .collect()
+            } else {
+                let days = days_begun(p, z, now());
+                let body: DailyUsageResponse = c
+                    .agentphone(&format!("/v1/usage/daily?days={days}&tz={tz}"))
+                    .await?;
+                body.data
+                    .iter()
+                    .map(|d| bar(d.date.clone(), d.total_seconds, d.calls, d.messages))
+                    .collect()
+            };
+            Ok::<Vec<Bar>, ApiError>(bars)
         }
     });
 
@@ -83,25 +100,26 @@ pub fn Usage() -> impl IntoView {
             })}
         </section>
         <section aria-live="polite">
-            <h2>"Day by day"</h2>
-            {loaded("daily usage", daily, |body: DailyUsageResponse| {
-                let bars: Vec<Bar> = body.data.iter().map(|d| Bar {
-                    label: d.date.clone(),
-                    value: d.total_seconds as f64,
-                    shown: format!("{}, {} calls, {} messages",
-                        duration(i64::try_from(d.total_seconds).unwrap_or(i64::MAX)), d.calls, d.messages),
-                }).collect();
-                view! { <ColumnChart title="Call time per day".to_owned() bars=bars/> }
+            <h2>{move || if period.get() == Period::Year { "Month by month" } else { "Day by day" }}</h2>
+            {loaded("usage over time", over_time, move |bars: Vec<Bar>| {
+                let title = if period.get_untracked() == Period::Year { "Call time per month" } else { "Call time per day" };
+                view! { <ColumnChart title=title.to_owned() bars=bars/> }
             })}
         </section>
     }
 }
 
-/// How many local days of `period` have begun by `now` in `zone`, today included: what the
-/// daily chart asks for.
-pub fn days_so_far(period: Period, zone: Zone, now: Timestamp) -> i64 {
-    let start = zone.date_of(usage_period(period, zone, now).period_start);
-    ((zone.date_of(now) - start).num_days() + 1).clamp(1, MAX_DAYS)
+/// One bar of the chart over time.
+fn bar(label: String, seconds: Option<u64>, calls: u64, messages: u64) -> Bar {
+    let seconds = seconds.unwrap_or(0);
+    Bar {
+        label,
+        value: seconds as f64,
+        shown: format!(
+            "{}, {calls} calls, {messages} messages",
+            duration(i64::try_from(seconds).unwrap_or(i64::MAX))
+        ),
+    }
 }
 
 fn label(p: Period) -> &'static str {

@@ -11,10 +11,13 @@
     clippy::indexing_slicing
 )]
 
+use dialback_core::usage::period::days_begun;
 use dialback_core::wire::FieldError;
 use dialback_core::wire::agents::directory_from_bodies;
 use dialback_core::wire::talkover::{AgentBody, CallbackStatsData, Envelope};
-use dialback_core::{Direction, Period, Timestamp, Zone, validate_callback_stats};
+use dialback_core::{
+    AgentQuery, CallStatus, Direction, Period, Timestamp, Zone, validate_callback_stats,
+};
 use dialback_web::ui::{Bar, BarChart, FieldNote, Warnings};
 use dialback_web::*;
 use leptos::prelude::*;
@@ -29,12 +32,9 @@ const SALES: &str = "00000000-0000-0000-0000-000000000002";
 const SUPPORT: &str = "00000000-0000-0000-0000-000000000004";
 
 fn agents() -> Vec<AgentBody> {
-    let agent = |id: &str, name: &str, direction| AgentBody {
-        id: id.into(),
-        name: name.into(),
-        direction,
-        phone_numbers: Some(vec![]),
-        callback_config: None,
+    let agent = |id: &str, name: &str, direction: Direction| -> AgentBody {
+        serde_json::from_value(json!({"id": id, "name": name, "direction": direction.as_str()}))
+            .unwrap()
     };
     vec![
         agent(HANDLER, "Callback Handler", Direction::Inbound),
@@ -52,14 +52,22 @@ fn codes(errors: &[FieldError]) -> Vec<(&str, &str)> {
 
 #[wasm_bindgen_test]
 fn callback_form_gets_the_servers_codes_on_the_right_fields() {
-    let directory = directory_from_bodies(&agents()).unwrap();
+    let read = directory_from_bodies(&agents());
+    assert!(read.problems.is_empty());
+    let directory = read.directory;
     let sales = vec![SALES.to_owned()];
-    assert!(check_callback(HANDLER, &callback_body(&sales, ""), &directory).is_empty());
-    assert!(check_callback(HANDLER, &callback_body(&sales, " 14 "), &directory).is_empty());
+    assert!(check_callback(HANDLER, &callback_body(&sales, "", &[]), &directory).is_empty());
+    assert!(check_callback(HANDLER, &callback_body(&sales, " 14 ", &[]), &directory).is_empty());
+    let body = callback_body(&sales, "", &[CallStatus::NoAnswer, CallStatus::Busy]);
+    assert_eq!(
+        body["callback_trigger_statuses"],
+        json!(["no_answer", "busy"])
+    );
+    assert!(check_callback(HANDLER, &body, &directory).is_empty());
     assert_eq!(
         codes(&check_callback(
             SALES,
-            &callback_body(&sales, ""),
+            &callback_body(&sales, "", &[]),
             &directory
         )),
         [("INVALID_AGENT_DIRECTION", "agent_id")]
@@ -67,7 +75,7 @@ fn callback_form_gets_the_servers_codes_on_the_right_fields() {
     assert_eq!(
         codes(&check_callback(
             HANDLER,
-            &callback_body(&[SUPPORT.to_owned()], "abc"),
+            &callback_body(&[SUPPORT.to_owned()], "abc", &[]),
             &directory
         )),
         [
@@ -78,7 +86,7 @@ fn callback_form_gets_the_servers_codes_on_the_right_fields() {
     assert_eq!(
         codes(&check_callback(
             HANDLER,
-            &callback_body(&[], "0"),
+            &callback_body(&[], "0", &[]),
             &directory
         )),
         [
@@ -92,7 +100,8 @@ fn callback_form_gets_the_servers_codes_on_the_right_fields() {
 fn refusals_from_either_api_land_on_fields() {
     // our server: every problem with its field
     let ours = json!({"success": false, "message": "m", "code": "NUMBER_ALREADY_ASSIGNED",
-        "errors": [{"code": "NUMBER_ALREADY_ASSIGNED", "message": "m", "field": "phone_numbers", "index": 0}]});
+        "errors": {"phone_numbers.0": ["m"]},
+        "details": [{"code": "NUMBER_ALREADY_ASSIGNED", "message": "m", "field": "phone_numbers", "index": 0}]});
     let (fields, message) = split_failure(refusal(409, &ours).unwrap());
     assert_eq!(
         codes(&fields),
@@ -106,10 +115,23 @@ fn refusals_from_either_api_land_on_fields() {
     .unwrap();
     let (fields, _) = split_failure(refusal(422, &seed).unwrap());
     assert_eq!(codes(&fields), [("INVALID_AGENT_DIRECTION", "agent_id")]);
+    // Laravel's validation body, as Talkover's webhook page shows it
+    let laravel = json!({"message": "The given data was invalid.",
+        "errors": {"webhook_url": ["The webhook url field is required."], "events.0": ["bad"]}});
+    let (fields, _) = split_failure(refusal(422, &laravel).unwrap());
+    assert_eq!(
+        codes(&fields),
+        [
+            ("VALIDATION_ERROR", "events"),
+            ("VALIDATION_ERROR", "webhook_url")
+        ]
+    );
+    assert_eq!(fields[0].index, Some(0));
     // AgentPhone's 422
-    let detail = json!({"detail": [{"loc": ["query", "tz"], "msg": "unknown zone", "type": "INVALID_TIMEZONE"}]});
+    let detail =
+        json!({"detail": [{"loc": ["query", "tz"], "msg": "unknown zone", "type": "value_error"}]});
     let (fields, _) = split_failure(refusal(422, &detail).unwrap());
-    assert_eq!(codes(&fields), [("INVALID_TIMEZONE", "tz")]);
+    assert_eq!(codes(&fields), [("value_error", "tz")]);
     // not a refusal: a plain message for the whole form
     assert!(refusal(500, &ours).is_none());
     let (fields, message) = split_failure(ApiError::Unauthorized);
@@ -137,26 +159,29 @@ fn simulation_times_are_the_browsers_wall_clock_sent_as_utc() {
 fn the_daily_chart_asks_for_the_days_of_the_period_so_far() {
     let zone = Zone::parse("Asia/Kathmandu").unwrap();
     let now = Timestamp::parse("2026-11-22T18:15:00Z").unwrap(); // Monday 00:00 there
-    assert_eq!(days_so_far(Period::Week, zone, now), 1);
-    assert_eq!(days_so_far(Period::Month, zone, now), 23);
+    assert_eq!(days_begun(Period::Week, zone, now), 1);
+    assert_eq!(days_begun(Period::Month, zone, now), 23);
     let leap_eve = Timestamp::parse("2024-12-31T12:00:00Z").unwrap();
-    assert_eq!(days_so_far(Period::Year, Zone::UTC, leap_eve), 366);
+    assert_eq!(days_begun(Period::Year, Zone::UTC, leap_eve), 366);
 }
 
 #[wasm_bindgen_test]
-fn agent_search_matches_names_and_digits() {
+fn agent_search_is_the_cores_rule() {
     let mut list = agents();
-    list[2].phone_numbers = Some(vec!["+14155550100".into()]);
-    let names = |found: Vec<AgentBody>| found.into_iter().map(|a| a.name).collect::<Vec<_>>();
-    assert_eq!(names(filter_agents(&list, "SUPP", None)), ["Support Line"]);
-    assert_eq!(
-        names(filter_agents(&list, "415 555", None)),
-        ["Support Line"]
-    );
-    assert_eq!(
-        names(filter_agents(&list, "", Some("outbound"))),
-        ["Sales <Outbound>"]
-    );
+    list[2].phone_numbers =
+        serde_json::from_value(json!([{"id": "n", "number": "+14155550100"}])).unwrap();
+    list[1].phone_numbers =
+        serde_json::from_value(json!([{"id": "m", "number": "+14155550122"}])).unwrap();
+    let names = |q: &str, d: Option<Direction>| {
+        filter_agents(&list, &AgentQuery::new(q, d, None))
+            .into_iter()
+            .map(|a| a.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names("SUPP", None), ["Support Line"]);
+    assert_eq!(names("+1 415 555 0100", None), ["Support Line"]);
+    assert_eq!(names("Sales 2", None), Vec::<String>::new());
+    assert_eq!(names("", Some(Direction::Outbound)), ["Sales <Outbound>"]);
 }
 
 /// Mounts a view into a fresh element and returns it.

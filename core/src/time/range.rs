@@ -1,6 +1,6 @@
 //! [`DateRange`]: an inclusive range of local calendar days in a zone.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::{TimeError, Timestamp, Zone, clip};
@@ -123,6 +123,18 @@ impl DateRange {
     pub fn day_end_secs(zone: Zone, date: NaiveDate) -> i64 {
         date.checked_add_days(Days::new(1))
             .map_or(i64::MAX, |next| zone.day_start_secs(next))
+    }
+
+    /// From the first day of the local month of `now` in `zone` to that day: "this month so
+    /// far".
+    pub fn month_to_date(zone: Zone, now: Timestamp) -> Self {
+        let today = zone.date_of(now);
+        let first = today.with_day(1).unwrap_or(today);
+        DateRange {
+            start: first,
+            end: today,
+            zone,
+        }
     }
 
     /// The last `days` local days in `zone`, the day of `now` included: what "last 30 days"

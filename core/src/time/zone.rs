@@ -59,6 +59,11 @@ impl Zone {
             .naive_utc()
     }
 
+    /// `2026-11-22 18:15:00`: the wall-clock time in this zone at `t`, as people read it.
+    pub fn wall_clock(self, t: Timestamp) -> String {
+        self.local(t).format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+
     /// The local calendar date at `t`.
     pub fn date_of(self, t: Timestamp) -> NaiveDate {
         self.local(t).date()

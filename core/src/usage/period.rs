@@ -120,6 +120,27 @@ pub fn usage_period(period: Period, zone: Zone, now: Timestamp) -> PeriodBounds 
     }
 }
 
+/// How many local days of the `period` containing `now` in `zone` have begun, today included
+/// (1 on the period's first day): what a chart of the period so far shows, day by day.
+///
+/// ```
+/// use dialback_core::{Period, Timestamp, Zone, usage::period::days_begun};
+/// let now = Timestamp::parse("2024-03-03T12:00:00Z").unwrap();
+/// assert_eq!(days_begun(Period::Month, Zone::UTC, now), 3);
+/// assert_eq!(days_begun(Period::Week, Zone::UTC, now), 7); // a Sunday
+/// ```
+pub fn days_begun(period: Period, zone: Zone, now: Timestamp) -> u32 {
+    let first = zone.date_of(usage_period(period, zone, now).period_start);
+    let days = (zone.date_of(now) - first).num_days() + 1;
+    u32::try_from(days).unwrap_or(1).max(1)
+}
+
+/// How many local months of the year containing `now` in `zone` have begun (1 in January).
+pub fn months_begun(zone: Zone, now: Timestamp) -> u32 {
+    use chrono::Datelike;
+    zone.date_of(now).month()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

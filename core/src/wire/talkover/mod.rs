@@ -159,7 +159,8 @@ pub struct CallsPage<T> {
 /// - `details`: every problem with its stable code, field and index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    /// Always `false`.
+    /// Always `false` (absent in Laravel's validation body, which some pages show).
+    #[serde(default)]
     pub success: bool,
     /// The first problem's message.
     pub message: String,
