@@ -1,11 +1,12 @@
 //! `cargo xtask loadtest`: the server's numbers against a database of 1M calls, measured with
 //! wrk (Debian's package) on this machine.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
+use crate::server::{self, Scratch, Server};
 use crate::{Result, root, run};
 
 const CALLS: usize = 1_000_000;
@@ -13,41 +14,16 @@ const DAY: i64 = 86_400;
 
 pub fn loadtest() -> Result {
     ensure_wrk()?;
-    run(
-        "cargo",
-        &["build", "--release", "--package", "dialback-server"],
-    )?;
-    let dir = std::env::temp_dir().join(format!("dialback-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let db = dir.join("load.db");
-    let bin = root().join("target/release/dialback");
+    server::build()?;
+    let scratch = Scratch::new("load")?;
+    let db = scratch.path().join("load.db");
     let token = output(
-        Command::new(&bin)
+        Command::new(server::binary())
             .args(["env", "create", "--name", "load", "--db"])
             .arg(&db),
     )?;
-    let mut server = Command::new(&bin)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .env("DIALBACK_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut line = String::new();
-    let stdout = server.stdout.take().ok_or("no stdout")?;
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|e| e.to_string())?;
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .ok_or("no address printed")?
-        .to_owned();
-    let result = scenarios(&base, &token, &dir);
-    let _ = server.kill();
-    let _ = server.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    let server = Server::start(&db, &[])?;
+    scenarios(&server.base, &token, scratch.path())
 }
 
 fn scenarios(base: &str, token: &str, dir: &Path) -> Result {

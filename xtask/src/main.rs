@@ -10,6 +10,8 @@ use std::process::{Command, ExitCode};
 mod console;
 mod load;
 mod pkg;
+mod sdk;
+mod server;
 mod tools;
 mod tzdata;
 
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         "pkg" => pkg::pkg(),
         "web" => pkg::web(),
         "e2e" => setup().and_then(|()| console::test()),
+        "sdk" => sdk::test(),
         "bench-pkg" => pkg::bench(),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
@@ -54,6 +57,7 @@ const HELP: &str = "cargo xtask <task>
   pkg          build the npm package `dialback-core` into pkg/
   web          build the admin console into web/dist/ (served by `dialback serve`)
   e2e          the console's tests: components in Chromium, then Playwright against the server
+  sdk          the official AgentPhone Python SDK (pinned, in a virtualenv) against the server
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
 
@@ -169,6 +173,7 @@ fn ci() -> Result {
     }
     pkg::test()?;
     console::test()?;
+    sdk::test()?;
     run(
         "cargo",
         &["check", "--manifest-path", "core/fuzz/Cargo.toml"],

@@ -96,6 +96,40 @@ pub fn firefox() -> Result<PathBuf> {
     Ok(driver)
 }
 
+/// A Python virtualenv at `target/NAME` holding exactly the pinned `requirements` (a path
+/// from the repository root); returns its `python`. Reinstalled only when the file changed.
+pub fn python_venv(name: &str, requirements: &str) -> Result<PathBuf> {
+    let venv = root().join("target").join(name);
+    let python = venv.join("bin/python");
+    let wanted = std::fs::read_to_string(root().join(requirements))
+        .map_err(|e| format!("cannot read {requirements}: {e}"))?;
+    let stamp = venv.join("requirements.installed");
+    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
+        return Ok(python);
+    }
+    let venv_arg = venv.to_string_lossy().into_owned();
+    if run("python3", &["-m", "venv", "--clear", &venv_arg]).is_err() {
+        // Debian splits venv (and its pip) out of python3
+        apt(&["python3-venv"])?;
+        run("python3", &["-m", "venv", "--clear", &venv_arg])?;
+    }
+    run(
+        &python.to_string_lossy(),
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+            "-r",
+            requirements,
+        ],
+    )?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {stamp:?}: {e}"))?;
+    Ok(python)
+}
+
 fn apt(packages: &[&str]) -> Result {
     let root_user = output("id", &["-u"]).as_deref() == Some("0");
     let apt_get = |args: &[&str]| {

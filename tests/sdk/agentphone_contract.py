@@ -1,0 +1,153 @@
+"""The official AgentPhone SDK (PyPI `agentphone`), unchanged, against a Dialback server.
+
+Every method of the SDK whose endpoint Dialback serves is called through the SDK's own
+client classes, sync and async, and its parsed models are checked against each other:
+what the SDK can parse, a user's code can use. Endpoints Dialback leaves out answer
+errors the SDK raises as its own exception types.
+
+Run by `cargo xtask sdk` with DIALBACK_URL and DIALBACK_TOKEN set to a demo server.
+"""
+
+import asyncio
+import datetime
+import os
+import sys
+
+from agentphone import AgentPhone, AsyncAgentPhone
+from agentphone._http import AgentPhoneError, AuthenticationError, NotFoundError
+
+BASE = os.environ["DIALBACK_URL"]
+TOKEN = os.environ["DIALBACK_TOKEN"]
+checked = []
+
+
+def check(name, ok, detail=""):
+    if not ok:
+        sys.exit(f"FAIL {name} {detail}")
+    checked.append(name)
+
+
+def raises(name, kind, status, call):
+    try:
+        call()
+    except kind as e:
+        check(name, e.status == status, f"status {e.status}: {e.message}")
+        return
+    except Exception as e:  # the wrong exception type is a contract break too
+        sys.exit(f"FAIL {name}: raised {type(e).__name__}: {e}")
+    sys.exit(f"FAIL {name}: no error")
+
+
+def usage(client):
+    summary = client.usage.get()
+    check("usage.get numbers", summary.numbers.used + summary.numbers.remaining == summary.numbers.limit)
+    stats = summary.stats
+    check("usage.get rolling windows nest",
+          stats.calls_last_24h <= stats.calls_last_7d <= stats.calls_last_30d <= stats.total_calls
+          and stats.messages_last_24h <= stats.messages_last_7d <= stats.messages_last_30d <= stats.total_messages,
+          str(stats))
+    start = datetime.datetime.fromisoformat(summary.period_start.replace("Z", "+00:00"))
+    end = datetime.datetime.fromisoformat(summary.period_end.replace("Z", "+00:00"))
+    check("usage.get period is this month (UTC)", start.day == 1 and start < end
+          and (end + datetime.timedelta(seconds=1)).day == 1, f"{start} {end}")
+
+    daily = client.usage.get_daily(days=7)
+    check("usage.get_daily length", daily.days == 7 and len(daily.data) == 7)
+    dates = [datetime.date.fromisoformat(p.date) for p in daily.data]
+    check("usage.get_daily consecutive days, oldest first",
+          all((b - a).days == 1 for a, b in zip(dates, dates[1:])), str(dates))
+    check("usage.get_daily default is 30 days", client.usage.get_daily().days == 30)
+
+    monthly = client.usage.get_monthly(months=3)
+    check("usage.get_monthly length", monthly.months == 3 and len(monthly.data) == 3)
+    check("usage.get_monthly default is 6 months", len(client.usage.get_monthly().data) == 6)
+    this_month = monthly.data[-1]
+    check("usage.get_monthly ends with this month", this_month.month == start.strftime("%Y-%m"))
+
+    # the month's days add up to the month; by agent and by number add up to it too
+    month_days = client.usage.get_daily(days=dates[-1].day)  # the 1st to today
+    by_agent = client.usage.get_by_agent()
+    by_agent_month = client.usage.get_by_agent(period="month")
+    by_number = client.usage.get_by_number()
+    if client.usage.get().period_start == summary.period_start:  # not across a month boundary
+        days_in_month = [p for p in month_days.data if p.date.startswith(this_month.month)]
+        check("daily adds up to monthly",
+              (sum(p.calls for p in days_in_month), sum(p.messages for p in days_in_month))
+              == (this_month.calls, this_month.messages))
+        check("by-agent adds up to monthly",
+              (sum(r["calls"] for r in by_agent["data"]), sum(r["messages"] for r in by_agent["data"]))
+              == (this_month.calls, this_month.messages), str(by_agent))
+        check("by-number adds up to monthly",
+              (sum(r["calls"] for r in by_number), sum(r["messages"] for r in by_number))
+              == (this_month.calls, this_month.messages))
+        check("by-agent default period is the month", by_agent == by_agent_month)
+    check("by-agent has one Unassigned row",
+          sum(1 for r in by_agent["data"] if r["isOrphan"]) <= 1
+          and all(r["agentId"] is None for r in by_agent["data"] if r["isOrphan"]))
+    for period in ("week", "year"):
+        rows = client.usage.get_by_agent(period=period)
+        check(f"by-agent {period}", rows["period"] == period and isinstance(rows["data"], list))
+    return by_number
+
+
+def calls(client, by_number):
+    page = client.calls.list(limit=5)
+    check("calls.list page", len(page.data) == 5 and page.total >= 5 and page.has_more == (page.total > 5))
+    first = page.data[0]
+    again = client.calls.get(first.id)
+    check("calls.get equals the list item", again == first, f"{again} != {first}")
+    later = client.calls.list(limit=5, offset=5)
+    check("calls.list offset", not {c.id for c in later.data} & {c.id for c in page.data})
+    inbound = client.calls.list(limit=20, direction="inbound", status="completed")
+    check("calls.list filters",
+          all(c.direction == "inbound" and c.status == "completed" for c in inbound.data))
+
+    agent_id = next(c.agent_id for c in page.data + later.data if c.agent_id)
+    of_agent = client.agents.list_calls(agent_id, limit=10)
+    check("agents.list_calls", of_agent.data and all(c.agent_id == agent_id for c in of_agent.data))
+    number = next(n for n in by_number if n["calls"])
+    of_number = client.numbers.list_calls(number["numberId"], limit=10)
+    check("numbers.list_calls",
+          of_number.data and all(c.phone_number_id == number["numberId"] for c in of_number.data))
+
+    raises("calls.get unknown id", NotFoundError, 404, lambda: client.calls.get("no-such-call"))
+    raises("usage.get_daily(days=0) is refused", AgentPhoneError, 422,
+           lambda: client.usage.get_daily(days=0))
+    raises("usage.get_monthly(months=25) is refused", AgentPhoneError, 422,
+           lambda: client.usage.get_monthly(months=25))
+    raises("usage.get_by_agent(period='decade') is refused", AgentPhoneError, 422,
+           lambda: client.usage.get_by_agent(period="decade"))
+    raises("calls.make is not supported", AgentPhoneError, 501,
+           lambda: client.calls.make(agent_id=agent_id, to_number="+14155550000"))
+
+
+async def async_client():
+    async with AsyncAgentPhone(api_key=TOKEN, base_url=BASE) as client:
+        summary = await client.usage.get()
+        check("async usage.get", summary.numbers.limit > 0)
+        check("async usage.get_daily", len((await client.usage.get_daily(days=3)).data) == 3)
+        check("async usage.get_monthly", len((await client.usage.get_monthly(months=2)).data) == 2)
+        check("async usage.get_by_number", isinstance(await client.usage.get_by_number(), list))
+        check("async usage.get_by_agent", "data" in await client.usage.get_by_agent(period="week"))
+        page = await client.calls.list(limit=3)
+        check("async calls.list", len(page.data) == 3)
+        check("async calls.get", (await client.calls.get(page.data[0].id)) == page.data[0])
+    async with AsyncAgentPhone(api_key="wrong-key", base_url=BASE) as client:
+        try:
+            await client.usage.get()
+            sys.exit("FAIL async wrong key: no error")
+        except AuthenticationError as e:
+            check("async wrong key", e.status == 401)
+
+
+def main():
+    client = AgentPhone(api_key=TOKEN, base_url=BASE)
+    by_number = usage(client)
+    calls(client, by_number)
+    raises("a wrong key is an AuthenticationError", AuthenticationError, 401,
+           lambda: AgentPhone(api_key="wrong-key", base_url=BASE).usage.get())
+    asyncio.run(async_client())
+    print(f"agentphone SDK contract: {len(checked)} checks passed")
+
+
+main()

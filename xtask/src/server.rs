@@ -1,0 +1,106 @@
+//! A release `dialback serve` on a fresh database in a temporary directory and a free port,
+//! for the tasks that test the server from outside (the SDK contract, the load test). It stops
+//! when the handle is dropped, and the directory goes when its handle is, whichever way the
+//! task ends.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::{Result, root, run};
+
+/// A fresh temporary directory, removed on drop.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Result<Self> {
+        let dir = std::env::temp_dir().join(format!("dialback-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {dir:?}: {e}"))?;
+        Ok(Scratch(dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub base: String,
+    /// The demo environment's token, when started with `--demo`.
+    pub token: Option<String>,
+}
+
+/// Builds the release binary (quick when up to date).
+pub fn build() -> Result {
+    run(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "dialback-server",
+            "--bin",
+            "dialback",
+        ],
+    )
+}
+
+pub fn binary() -> PathBuf {
+    root().join("target/release/dialback")
+}
+
+impl Server {
+    /// Starts `dialback serve --listen 127.0.0.1:0 --db DB ARGS` and reads what it prints
+    /// until it is listening (and, with `--demo`, until its token is printed).
+    pub fn start(db: &Path, args: &[&str]) -> Result<Self> {
+        let mut child = Command::new(binary())
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .args(args)
+            .env("DIALBACK_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let stdout = child.stdout.take().ok_or("the server has no stdout")?;
+        let mut server = Server {
+            child,
+            base: String::new(),
+            token: None,
+        };
+        let want_token = args.contains(&"--demo");
+        let mut lines = BufReader::new(stdout).lines();
+        while server.base.is_empty() || (want_token && server.token.is_none()) {
+            let line = lines
+                .next()
+                .ok_or("the server exited before it was listening")?
+                .map_err(|e| e.to_string())?;
+            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://"))
+                && server.base.is_empty()
+            {
+                server.base = url.trim_end_matches('/').to_owned();
+            }
+            if let Some(token) = line.trim().strip_prefix("Token:") {
+                server.token = Some(token.trim().to_owned());
+            }
+        }
+        // keep draining stdout so the server never blocks on a full pipe
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(server)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
