@@ -126,3 +126,36 @@ async fn concurrent_writers_never_see_busy_and_counts_are_exact() {
         .collect();
     assert_eq!(ids.len(), 4_000);
 }
+
+/// A hostile import: 64 MiB without a line break. The line limit refuses it as one line
+/// (scanning each byte once, however the body is chunked), stores nothing, and the server
+/// goes on serving. Regression: the line was rescanned from its first byte on every chunk.
+#[tokio::test]
+async fn an_import_line_without_end_is_refused_as_one_line() {
+    let s = Server::start().await;
+    let body = vec![b'x'; 64 << 20];
+    let started = std::time::Instant::now();
+    let res = s
+        .http
+        .post(format!("{}/api/v1/calls/import", s.base))
+        .bearer_auth(&s.token)
+        .header("content-type", "application/x-ndjson")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let report: serde_json::Value = res.json().await.unwrap();
+    eprintln!(
+        "64 MiB without a line break: refused in {:?}",
+        started.elapsed()
+    );
+    let d = &report["data"];
+    assert_eq!(
+        (d["created"].as_u64(), d["rejected"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(d["rejections"][0]["line"], 1);
+    assert_eq!(d["rejections"][0]["errors"][0]["code"], "LINE_TOO_LONG");
+    assert!(s.all_calls().await.is_empty());
+}

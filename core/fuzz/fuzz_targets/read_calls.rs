@@ -4,7 +4,7 @@
 #![no_main]
 
 use dialback_core::wire::feed::{CallFeed, NdjsonReader};
-use dialback_core::{AgentDirectory, DateRange, ErrorCode, Timestamp};
+use dialback_core::{DateRange, ErrorCode, Timestamp};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -19,11 +19,10 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|()| reader.finish());
     let range = DateRange::parse(Some("1970-01-01"), Some("2100-12-31"), None, Timestamp::EPOCH)
         .unwrap_or_else(|_| unreachable!());
-    let dir = AgentDirectory::default();
     match (whole, chunked) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a.calls, b.calls);
-            assert_eq!(a.callbacks.stats(&range, &dir), b.callbacks.stats(&range, &dir));
+            assert_eq!(a.callbacks.stats(&range), b.callbacks.stats(&range));
         }
         (Err(a), Err(b)) => {
             assert_eq!((a.code(), &a.location), (b.code(), &b.location));

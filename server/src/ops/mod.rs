@@ -112,14 +112,14 @@ impl OpError {
         )
     }
 
-    /// No agent with this id here. One message for every place that says it.
+    /// No agent with this id here: the core's `AGENT_NOT_FOUND`, so every place that says it
+    /// says it the same way.
     pub fn agent_not_found() -> Self {
-        OpError::one(
-            Failure::NotFound,
-            "AGENT_NOT_FOUND",
-            "Agent not found",
-            "agent_id",
-        )
+        let error = dialback_core::ConfigError::AgentNotFound(String::new());
+        OpError {
+            failure: Failure::NotFound,
+            errors: vec![FieldError::from(&error)],
+        }
     }
 }
 
