@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::server::{self, Scratch, Server};
-use crate::{Result, root, run};
+use crate::{Result, root};
 
 const CALLS: usize = 1_000_000;
 const DAY: i64 = 86_400;
@@ -218,9 +218,10 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
     f.flush().map_err(|e| e.to_string())
 }
 
-/// Unix seconds as RFC 3339 UTC, by the core's own formatter.
+/// Unix seconds as RFC 3339 UTC.
 fn rfc3339(secs: i64) -> String {
-    dialback_core::Timestamp::from_unix_seconds(secs).map_or_else(String::new, |t| t.to_string())
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 /// `curl -sf` a JSON body to the server; the response body.
@@ -264,9 +265,5 @@ fn ensure_wrk() -> Result {
     if Command::new("wrk").arg("--version").output().is_ok() {
         return Ok(());
     }
-    run("apt-get", &["update", "-qq"])?;
-    run(
-        "apt-get",
-        &["install", "-y", "--no-install-recommends", "wrk"],
-    )
+    crate::tools::apt(&["wrk"])
 }

@@ -1,7 +1,9 @@
 //! Repository chores, run as `cargo xtask <task>` (see `.cargo/config.toml`).
 //!
 //! CI is just `cargo xtask ci`: a list of commands anyone can run locally. Every task installs
-//! what it needs first, idempotently, so a fresh machine needs nothing but cargo.
+//! what it needs first, idempotently and quickly when it is already there. A fresh machine
+//! needs rustup and cargo, Node.js ≥ 20 with npm, Python 3, and Debian's apt-get (as root or
+//! through sudo) for Chromium, Firefox ESR and python3-venv.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -191,6 +193,11 @@ fn ci() -> Result {
 }
 
 fn fuzz(seconds: &str) -> Result {
+    // cargo-fuzz needs a nightly compiler (sanitizers); both installs are quick when done
+    run(
+        "rustup",
+        &["toolchain", "install", "nightly", "--profile", "minimal"],
+    )?;
     run("cargo", &["install", "cargo-fuzz", "--version", "0.13.1"])?;
     for target in [
         "parse_inputs",

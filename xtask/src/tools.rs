@@ -4,10 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::{Result, root, run};
+use crate::{Result, root, run, run_with};
 
-/// The `wasm-bindgen` in `Cargo.lock`; the CLI must match it exactly.
-pub const WASM_BINDGEN: &str = "0.2.130";
 /// `geckodriver` for the Firefox runs of the wasm tests.
 pub const GECKODRIVER: &str = "0.37.1";
 
@@ -26,16 +24,34 @@ fn cargo_bin(name: &str) -> PathBuf {
     home.join("bin").join(name)
 }
 
-/// `wasm-bindgen` and `wasm-bindgen-test-runner` at the locked version.
+/// The version of `package` in `Cargo.lock` (the only one, for the crates this asks about).
+pub fn locked_version(package: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let name = format!("name = \"{package}\"");
+    lock.split("[[package]]")
+        .find(|entry| entry.lines().any(|l| l.trim() == name))
+        .and_then(|entry| {
+            entry
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("version = \""))
+                .map(|v| v.trim_end_matches('"').to_owned())
+        })
+        .ok_or_else(|| format!("{package} is not in Cargo.lock"))
+}
+
+/// `wasm-bindgen` and `wasm-bindgen-test-runner` at the version in `Cargo.lock`: the CLI and
+/// the library must match exactly.
 pub fn wasm_bindgen() -> Result {
-    let want = format!("wasm-bindgen {WASM_BINDGEN}");
+    let version = locked_version("wasm-bindgen")?;
+    let want = format!("wasm-bindgen {version}");
     if output("wasm-bindgen", &["--version"]).as_deref() == Some(want.as_str()) {
         return Ok(());
     }
     // `--locked` fails here: the registry index lacks one of its newer dependencies
     run(
         "cargo",
-        &["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN],
+        &["install", "wasm-bindgen-cli", "--version", &version],
     )
 }
 
@@ -130,13 +146,15 @@ pub fn python_venv(name: &str, requirements: &str) -> Result<PathBuf> {
     Ok(python)
 }
 
-fn apt(packages: &[&str]) -> Result {
+/// Debian packages, with `apt-get` (through `sudo` when not root), never asking questions.
+pub fn apt(packages: &[&str]) -> Result {
     let root_user = output("id", &["-u"]).as_deref() == Some("0");
+    let quiet = [("DEBIAN_FRONTEND", "noninteractive")];
     let apt_get = |args: &[&str]| {
         if root_user {
-            run("apt-get", args)
+            run_with(&quiet, "apt-get", args)
         } else {
-            let mut with = vec!["apt-get"];
+            let mut with = vec!["DEBIAN_FRONTEND=noninteractive", "apt-get"];
             with.extend_from_slice(args);
             run("sudo", &with)
         }
