@@ -5,6 +5,12 @@
 use dialback_core::wire::FieldError;
 use dialback_core::{DateRange, Timestamp, Zone};
 
+/// The sum of counts a server sent, stopping at the largest `i64` rather than overflowing
+/// (a hostile or broken server may send anything).
+pub fn total(counts: impl IntoIterator<Item = i64>) -> i64 {
+    counts.into_iter().fold(0, i64::saturating_add)
+}
+
 /// `1 h 02 min 05 s`, for call time.
 pub fn duration(seconds: i64) -> String {
     let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
@@ -23,9 +29,11 @@ pub fn percent(part: i64, whole: i64) -> String {
     if whole <= 0 {
         return "–".to_owned();
     }
-    // integer tenths, rounded half up, so 1/3 reads 33.3% in every browser
-    let tenths = (part.saturating_mul(2000) + whole) / (2 * whole);
-    format!("{}.{}%", tenths / 10, tenths % 10)
+    // integer tenths, rounded half up, so 1/3 reads 33.3% in every browser; in i128, where
+    // no count a server sends can overflow
+    let (part, whole) = (i128::from(part), i128::from(whole));
+    let tenths = (part * 2000 + whole) / (2 * whole);
+    format!("{}.{}%", tenths / 10, tenths.abs() % 10)
 }
 
 /// `2026-11-22 18:15:00`: an instant as a wall-clock time in `zone`.
@@ -208,6 +216,21 @@ mod tests {
         assert_eq!(percent(5, 5), "100.0%");
         assert_eq!(percent(0, 7), "0.0%");
         assert_eq!(percent(0, 0), "–");
+    }
+
+    /// Regression: a hostile server's huge counts overflowed (and so panicked) here.
+    #[test]
+    fn huge_counts_from_a_server_neither_overflow_nor_panic() {
+        assert_eq!(percent(i64::MAX, i64::MAX), "100.0%");
+        assert_eq!(
+            percent(i64::MAX, 1),
+            format!("{}.0%", i128::from(i64::MAX) * 100)
+        );
+        assert!(percent(i64::MIN, i64::MAX).ends_with('%'));
+        assert!(!duration(i64::MIN).is_empty());
+        assert_eq!(total([i64::MAX, 1, 5]), i64::MAX);
+        assert_eq!(total([2, 3]), 5);
+        assert_eq!(duration(i64::MAX), "2562047788015215 h 30 min 07 s");
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod api;
 mod callbacks;
 mod connect;
 pub mod format;
+pub mod panic;
 mod simulate;
 mod stats;
 pub mod ui;

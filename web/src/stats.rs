@@ -100,7 +100,7 @@ pub fn Stats() -> impl IntoView {
 #[component]
 fn StatsView(data: CallbackStatsData, problems: Vec<Inconsistency>) -> impl IntoView {
     let received = data.total_callbacks_received;
-    let matched: i64 = data.callbacks_by_source_agent.iter().map(|r| r.count).sum();
+    let matched = crate::format::total(data.callbacks_by_source_agent.iter().map(|r| r.count));
     let bars: Vec<Bar> = data
         .callbacks_by_source_agent
         .iter()

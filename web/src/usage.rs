@@ -186,9 +186,11 @@ fn UsageTable(rows: Vec<AgentUsageRow>, sort: RwSignal<Sort>, file: String) -> i
             })
             .collect::<Vec<_>>(),
     );
-    let totals = rows.iter().fold((0, 0, 0), |(m, c, s), r| {
-        (m + r.messages, c + r.calls, s + r.total_seconds)
-    });
+    let totals = (
+        crate::format::total(rows.iter().map(|r| r.messages)),
+        crate::format::total(rows.iter().map(|r| r.calls)),
+        crate::format::total(rows.iter().map(|r| r.total_seconds)),
+    );
     let sorted = move || {
         let mut rows = rows.clone();
         match sort.get() {

@@ -278,3 +278,16 @@ async fn bar_charts_draw_one_labelled_bar_per_row_scaled_to_the_largest() {
             .contains("Sales <b>East</b>110")
     );
 }
+
+#[wasm_bindgen_test]
+fn a_panic_leaves_a_readable_message_on_the_page() {
+    dialback_web::panic::show("index out of bounds: the len is 0 but the index is 3");
+    let document = web_sys::window().unwrap().document().unwrap();
+    let alert = document.get_element_by_id("console-stopped").unwrap();
+    assert_eq!(alert.get_attribute("role").as_deref(), Some("alert"));
+    let text = alert.text_content().unwrap();
+    assert!(text.starts_with("The console stopped"), "{text}");
+    assert!(text.contains("Reload the page"), "{text}");
+    assert!(text.ends_with("the index is 3"), "{text}");
+    alert.remove();
+}

@@ -153,6 +153,12 @@ fn ci() -> Result {
             "warnings",
         ],
     )?;
+    // the core's API docs are for Rust users: no broken or private links
+    run_with(
+        &[("RUSTDOCFLAGS", "-D warnings")],
+        "cargo",
+        &["doc", "--package", "dialback-core", "--no-deps"],
+    )?;
     // the fuzz targets are their own workspace: they must keep compiling against the core
     run(
         "cargo",

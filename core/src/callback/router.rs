@@ -42,7 +42,7 @@ pub struct Router<'a> {
 }
 
 impl<'a> Router<'a> {
-    /// Resolves every number's owner and callback configuration once (see [`Routes`] to
+    /// Resolves every number's owner and callback configuration once (see [`CallbackRouting`](super::CallbackRouting) to
     /// keep that work across inserts into the index).
     pub fn new(directory: &AgentDirectory, index: &'a OutboundIndex) -> Self {
         Router::with_routes(Cow::Owned(Routes::new(directory, index)), index)

@@ -9,7 +9,7 @@ use crate::callback::routes::Routes;
 use crate::callback::routing::{InboundCall, RoutingDecision};
 
 /// Everything routing needs, as one value: the outbound calls (an [`OutboundIndex`]) and the
-/// directory's part of routing ([`Routes`]: each number's owner, each callback agent's
+/// directory's part of routing (the private `Routes`: each number's owner, each callback agent's
 /// sources, window and trigger statuses).
 ///
 /// Routes number source agents as *their* index numbers them, so the two are only valid

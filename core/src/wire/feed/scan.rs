@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::{AgentLine, CallLine, LastCallLine, RoutingLine, Text};
+use super::line::{AgentLine, CallLine, LastCallLine, RoutingLine, Text};
 
 /// Reads one call object starting at `b[i]`; returns it and the index just after its `}`.
 pub(super) fn call(b: &[u8], i: usize) -> Option<(CallLine<'_>, usize)> {
