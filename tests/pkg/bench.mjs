@@ -7,6 +7,8 @@
 //    (serde-wasm-bindgen crossing per field). Results are compared, so a fast wrong answer
 //    fails the run.
 // 2. `usagePeriod` beside Luxon's startOf/endOf on the same inputs.
+// 3. `CallbackRouter.route`, one call at a time, with 5 agents and with 2,000: the time per
+//    call must not grow with the directory (it once rebuilt the routes on every call).
 //
 // Usage: node tests/pkg/bench.mjs [pkg dir] [calls]
 
@@ -109,9 +111,10 @@ function sameAnswers(js, pkg) {
 }
 
 console.log(`dialback-core ${core.tzdataVersion()} tzdata; ${COUNT.toLocaleString('en')} calls`);
-const ONLY = process.env.BENCH_ONLY; // 'calls' or 'period' to run one half
-if (ONLY !== 'period') benchCalls();
-if (ONLY !== 'calls') benchPeriod();
+const ONLY = process.env.BENCH_ONLY; // 'calls', 'period' or 'router' to run one part
+if (!ONLY || ONLY === 'calls') benchCalls();
+if (!ONLY || ONLY === 'period') benchPeriod();
+if (!ONLY || ONLY === 'router') benchRouter();
 
 function benchCalls() {
 const text = ndjson(COUNT);
@@ -183,4 +186,52 @@ for (const [p, z, t] of inputs) {
   if (a.periodStart === b.periodStart && a.periodEnd === b.periodEnd) agree++;
 }
 console.log(`  (same bounds as Luxon on ${agree} of ${inputs.length} inputs; they differ where a local midnight is skipped or repeated)`);
+}
+
+// --- CallbackRouter: time per call against the size of the directory ------------------------
+function benchRouter() {
+const uuid = (n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const OUTBOUND = 100_000;
+const ROUTED = 100_000;
+function directory(size) {
+  // one callback agent with up to 50 sources; every other agent an outbound one with a number
+  const sources = Array.from({ length: Math.min(50, size - 1) }, (_, i) => uuid(i + 2));
+  const agents = [{ id: uuid(1), name: 'Callbacks', direction: 'inbound',
+    phone_numbers: [{ number: '+14155550100' }], callback_config: { source_agent_ids: sources } }];
+  for (let i = 2; i <= size; i++) {
+    agents.push({ id: uuid(i), name: `Agent ${i}`, direction: 'outbound',
+      phone_numbers: [{ number: `+1415600${String(i).padStart(4, '0')}` }] });
+  }
+  return { agents, sources };
+}
+const random = rng(5);
+const contact = () => `+4420794${String(Math.floor(random() * 50_000)).padStart(5, '0')}`;
+const base = Date.UTC(2024, 5, 1) / 1000;
+const iso = (secs) => new Date(secs * 1000).toISOString().slice(0, 19) + 'Z';
+function run(size) {
+  const { agents, sources } = directory(size);
+  const calls = Array.from({ length: OUTBOUND }, (_, i) => ({
+    id: String(i + 1), direction: 'outbound', agent: { id: sources[i % sources.length] },
+    from: '+14156000002', to: contact(), created_at: iso(base + i * 20), status: 'no-answer', duration: 0,
+  }));
+  const inbound = Array.from({ length: ROUTED }, (_, i) => ({
+    from: contact(), to: '+14155550100', at: iso(base + OUTBOUND * 20 + i),
+  }));
+  const router = new core.CallbackRouter(agents, calls);
+  try {
+    let matched = 0;
+    const one = best(`CallbackRouter.route x ${ROUTED.toLocaleString('en')}, ${size} agents`, 5, () => {
+      matched = 0;
+      for (const call of inbound) if (router.route(call).outcome === 'matched') matched++;
+      return matched;
+    });
+    console.log(`  ${(one.ms * 1000 / ROUTED).toFixed(2)} us per call; ${matched} matched`);
+    return one.ms;
+  } finally {
+    router.free();
+  }
+}
+const small = run(5);
+const large = run(2000);
+console.log(`  => 2,000 agents take ${(large / small).toFixed(2)}x the time of 5 per call`);
 }
