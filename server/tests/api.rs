@@ -22,3 +22,4 @@ mod store_filters;
 mod talkover_agents;
 mod talkover_callbacks;
 mod talkover_calls;
+mod view_consistency;

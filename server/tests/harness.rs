@@ -55,6 +55,16 @@ impl Server {
     ) -> Server {
         let dir = TempDir::new();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.db(), false).unwrap());
+        Server::start_on(dir, store, settings, extra).await
+    }
+
+    /// Starts on a store the test made (in `dir`, which lives as long as the server).
+    pub async fn start_on(
+        dir: TempDir,
+        store: Arc<dyn Store>,
+        settings: Settings,
+        extra: impl FnOnce(axum::Router<Arc<App>>) -> axum::Router<Arc<App>>,
+    ) -> Server {
         let app = App::load(store, settings).unwrap();
         let (_, token) = app.create_environment("test", "test").unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

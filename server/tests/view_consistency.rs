@@ -1,0 +1,157 @@
+//! Architecture Invariant: the in-memory view never holds what storage does not. A write
+//! whose transaction fails leaves no trace in any answer, even when storage cannot be read
+//! back at once; until it can, reads fail instead of answering from a view that may be ahead.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dialback_core::wire::requests::queries::CallFilter;
+use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan};
+use dialback_server::app::Settings;
+use dialback_server::store::{EnvId, Result, Slice, Snapshot, SqliteStore, Store, StoreError};
+use serde_json::json;
+
+use crate::harness::{Server, TempDir};
+
+/// SQLite, with switches that make writes or loads fail as a full disk or a lost volume would.
+struct FlakyStore {
+    inner: SqliteStore,
+    fail_writes: AtomicBool,
+    fail_loads: AtomicBool,
+}
+
+fn down() -> StoreError {
+    StoreError::Corrupt("disk I/O error (injected)".into())
+}
+
+impl Store for FlakyStore {
+    fn environments(&self) -> Result<Vec<(EnvId, String)>> {
+        self.inner.environments()
+    }
+    fn create_environment(&self, name: &str) -> Result<EnvId> {
+        self.inner.create_environment(name)
+    }
+    fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()> {
+        self.inner.set_plan(env, plan)
+    }
+    fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()> {
+        self.inner.add_token(env, hash, label, replace)
+    }
+    fn tokens(&self) -> Result<Vec<([u8; 32], EnvId)>> {
+        self.inner.tokens()
+    }
+    fn load(&self, env: EnvId) -> Result<Snapshot> {
+        if self.fail_loads.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.load(env)
+    }
+    fn max_ids(&self) -> Result<(u64, u64)> {
+        self.inner.max_ids()
+    }
+    fn write_agent(
+        &self,
+        env: EnvId,
+        agent: Option<&AgentRecord>,
+        numbers: &[NumberResource],
+    ) -> Result<()> {
+        if self.fail_writes.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.write_agent(env, agent, numbers)
+    }
+    fn insert_batch(
+        &self,
+        env: EnvId,
+        calls: &[CallRecord],
+        messages: &[MessageRecord],
+    ) -> Result<()> {
+        if self.fail_writes.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.insert_batch(env, calls, messages)
+    }
+    fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>> {
+        self.inner.call(env, id)
+    }
+    fn calls_by_external_id(&self, env: EnvId, ids: &[&str]) -> Result<Vec<CallRecord>> {
+        self.inner.calls_by_external_id(env, ids)
+    }
+    fn list_calls(
+        &self,
+        env: EnvId,
+        filter: &CallFilter,
+        slice: Slice,
+    ) -> Result<(Vec<CallRecord>, Option<u64>)> {
+        self.inner.list_calls(env, filter, slice)
+    }
+}
+
+#[tokio::test]
+async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
+    let dir = TempDir::new();
+    let store = Arc::new(FlakyStore {
+        inner: SqliteStore::open(&dir.db(), false).unwrap(),
+        fail_writes: AtomicBool::new(false),
+        fail_loads: AtomicBool::new(false),
+    });
+    let s = Server::start_on(dir, store.clone(), Settings::default(), |r| r).await;
+    let (_, sales) = s.callback_setup("Sales", None).await;
+    let outbound = |to: &str, at: &str| json!({"direction": "outbound", "agent_id": sales, "to": to, "started_at": at, "status": "no-answer"});
+    let (status, _) = s
+        .call(
+            "POST",
+            "/api/v1/calls",
+            Some(outbound("+442079460001", "2024-01-01T10:00:00Z")),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // the disk fails during a write, and cannot be read back either
+    store.fail_writes.store(true, Ordering::SeqCst);
+    store.fail_loads.store(true, Ordering::SeqCst);
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/calls",
+            Some(outbound("+442079460002", "2024-01-01T11:00:00Z")),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (500, Some("INTERNAL_ERROR")),
+        "{body}"
+    );
+    assert!(
+        !body.to_string().contains("injected"),
+        "storage details stay in the log: {body}"
+    );
+    // a view that may be ahead of storage is not read
+    let (status, body) = s.call("GET", "/api/v1/callback-agents/stats", None).await;
+    assert!(
+        status >= 500,
+        "answered from a view ahead of storage: {status} {body}"
+    );
+
+    // storage is back: the failed call is nowhere, the stored one is everywhere
+    store.fail_writes.store(false, Ordering::SeqCst);
+    store.fail_loads.store(false, Ordering::SeqCst);
+    let inbound = |from: &str| json!({"direction": "inbound", "from": from, "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered"});
+    let (status, failed) = s
+        .call("POST", "/api/v1/calls", Some(inbound("+442079460002")))
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        failed["data"]["routing"]["reason_code"], "NO_OUTBOUND_CALL",
+        "routed against a call that was never stored: {failed}"
+    );
+    let (_, stored) = s
+        .call("POST", "/api/v1/calls", Some(inbound("+442079460001")))
+        .await;
+    assert_eq!(
+        stored["data"]["routing"]["reason_code"], "MATCHED",
+        "{stored}"
+    );
+    let calls = s.all_calls().await;
+    assert_eq!(calls.len(), 3, "{calls:?}");
+}
