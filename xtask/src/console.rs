@@ -3,7 +3,7 @@
 //! Playwright drives Chromium through every page against `dialback serve --demo` on a fresh
 //! database (`tests/e2e/`). Screenshots land in `test-results/screenshots/`.
 
-use crate::{Result, pkg, run, run_with, tools};
+use crate::{Result, pkg, run_with, tools};
 
 pub fn test() -> Result {
     tools::chromium()?;
@@ -23,17 +23,7 @@ pub fn test() -> Result {
         ],
     )?;
     pkg::web()?;
-    run(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "--package",
-            "dialback-server",
-            "--bin",
-            "dialback",
-        ],
-    )?;
+    crate::server::build()?;
     run_with(
         &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
         "node_modules/.bin/playwright",

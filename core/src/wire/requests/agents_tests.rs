@@ -1,20 +1,8 @@
 //! The agent request parsers, pinned case by case.
 
 use super::*;
-use crate::error::ErrorCode;
+use crate::wire::requests::test_support::{codes, pairs};
 use serde_json::json;
-
-fn codes<T: std::fmt::Debug>(r: Result<T, Vec<RequestError>>) -> Vec<(&'static str, String)> {
-    r.err()
-        .unwrap_or_default()
-        .iter()
-        .map(|e| (e.code(), e.field().to_owned()))
-        .collect()
-}
-
-fn pairs(list: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-    list.iter().map(|(a, b)| (*a, b.to_string())).collect()
-}
 
 #[test]
 fn the_documented_create_body_is_read_whole() {

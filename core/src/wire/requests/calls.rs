@@ -237,20 +237,8 @@ pub fn parse_new_message(body: &Value) -> Result<NewMessage, Vec<RequestError>> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::wire::requests::test_support::{codes, pairs};
     use serde_json::json;
-
-    fn codes<T: std::fmt::Debug>(r: Result<T, Vec<RequestError>>) -> Vec<(&'static str, String)> {
-        r.err()
-            .unwrap_or_default()
-            .iter()
-            .map(|e| (e.code(), e.field().to_owned()))
-            .collect()
-    }
-
-    fn pairs(list: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-        list.iter().map(|(a, b)| (*a, b.to_string())).collect()
-    }
 
     #[test]
     fn calls() {

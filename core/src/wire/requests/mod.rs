@@ -41,3 +41,26 @@ pub const MAX_DURATION_SECONDS: u64 = 86_400;
 pub const MAX_NUMBERS_PER_AGENT: usize = 1_000;
 /// The longest free text (description, greeting, search) accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// What the parsers' tests compare: each problem's code and field.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::RequestError;
+    use crate::error::ErrorCode;
+
+    /// The `(code, field)` of each problem of a parse, none if it succeeded.
+    pub fn codes<T: std::fmt::Debug>(
+        r: Result<T, Vec<RequestError>>,
+    ) -> Vec<(&'static str, String)> {
+        r.err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.code(), e.field().to_owned()))
+            .collect()
+    }
+
+    /// Expected `(code, field)` pairs, written as string slices.
+    pub fn pairs(list: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+        list.iter().map(|(a, b)| (*a, (*b).to_owned())).collect()
+    }
+}
