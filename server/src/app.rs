@@ -53,6 +53,9 @@ pub struct Settings {
     pub allowed_origins: AllowedOrigins,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// The longest wait for the next chunk of a request body (a large import streams; a
+    /// stalled one is cut off).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             static_dir: None,
             allowed_origins: AllowedOrigins::None,
             clock: Clock::System,
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -85,7 +89,6 @@ pub struct App {
     pub store: Arc<dyn Store>,
     /// Settings.
     pub settings: Settings,
-    tokens: RwLock<HashMap<[u8; 32], EnvId>>,
     envs: RwLock<HashMap<EnvId, Arc<Env>>>,
     ids: Mutex<(u64, u64)>,
 }
@@ -127,33 +130,40 @@ impl App {
                 }),
             );
         }
-        let tokens = store.tokens()?.into_iter().collect();
         let ids = store.max_ids()?;
         Ok(Arc::new(App {
             store,
             settings,
-            tokens: RwLock::new(tokens),
             envs: RwLock::new(envs),
             ids: Mutex::new(ids),
         }))
     }
 
-    /// The environment a bearer token opens, if any.
-    pub fn authenticate(&self, token: &str) -> Option<Arc<Env>> {
-        let presented = auth::hash(token);
-        let env = {
-            let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
-            // the map finds the candidate by hash; the final comparison is constant-time
-            tokens
-                .get_key_value(&presented)
-                .filter(|(stored, _)| auth::matches(&presented, stored))
-                .map(|(_, env)| *env)
-        }?;
-        self.envs
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&env)
-            .cloned()
+    /// The environment a bearer token opens, if any. Storage is asked every time (a point
+    /// look-up by the token's SHA-256), so a token created or revoked by another process, or
+    /// another replica, counts at once; an environment created elsewhere since start is loaded
+    /// on its first request.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Arc<Env>>, StoreError> {
+        let Some(id) = self.store.token(&auth::hash(token))? else {
+            return Ok(None);
+        };
+        if let Some(env) = self.env(id) {
+            return Ok(Some(env));
+        }
+        let store = self.store.clone();
+        let snapshot = tokio::task::spawn_blocking(move || store.load(id))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("loading environment {id} stopped: {e}")))??;
+        let view = View::from_snapshot(snapshot)
+            .map_err(|e| StoreError::Corrupt(format!("environment {id}: {e}")))?;
+        let mut envs = self.envs.write().unwrap_or_else(PoisonError::into_inner);
+        let env = envs.entry(id).or_insert_with(|| {
+            Arc::new(Env {
+                id,
+                view: ViewLock::new(view),
+            })
+        });
+        Ok(Some(env.clone()))
     }
 
     /// The current time.
@@ -225,8 +235,6 @@ impl App {
             auth::generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
         let hash = auth::hash(&token);
         self.store.add_token(env, &hash, label, replace)?;
-        *self.tokens.write().unwrap_or_else(PoisonError::into_inner) =
-            self.store.tokens()?.into_iter().collect();
         Ok(token)
     }
 

@@ -8,6 +8,7 @@
 //! - [`view`]: each environment's in-memory view (the core's index and logs);
 //! - [`ops`]: what each write does, independent of HTTP;
 //! - [`http`]: routes, extractors and the two error dialects;
+//! - [`listen`]: connections: timeouts, the connection cap, shutdown with a deadline;
 //! - [`demo`]: realistic generated data for `dialback serve --demo`.
 //!
 //! Architecture Invariant: no domain rule lives here. Validation, routing, aggregation and
@@ -18,29 +19,24 @@ pub mod auth;
 pub mod cors;
 pub mod demo;
 pub mod http;
+pub mod listen;
 pub mod ops;
 pub mod store;
 pub mod view;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-/// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish,
-/// and returns.
+/// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
+/// (within `limits.shutdown_timeout`), and returns.
 pub async fn serve(
     listener: TcpListener,
     app: Arc<app::App>,
+    limits: listen::Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let router = http::router(app);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+) {
+    listen::serve(listener, http::router(app), limits, shutdown).await;
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

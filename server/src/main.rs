@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use dialback_server::app::{App, Settings};
 use dialback_server::cors::AllowedOrigins;
+use dialback_server::listen::{self, Limits};
 use dialback_server::store::{SqliteStore, Store};
 
 #[derive(Parser)]
@@ -50,12 +52,33 @@ enum Command {
         /// repeat it or separate with commas; `*` allows any. Not needed for the console.
         #[arg(long, env = "DIALBACK_ALLOW_ORIGIN", value_delimiter = ',')]
         allow_origin: Vec<String>,
+        #[command(flatten)]
+        connections: ConnectionArgs,
     },
     /// Manage environments.
     Env {
         #[command(subcommand)]
         command: EnvCommand,
     },
+}
+
+/// How connections are treated (see the README's Limits table).
+#[derive(clap::Args)]
+struct ConnectionArgs {
+    /// Seconds a client has to send a request's headers; also the longest a keep-alive
+    /// connection may sit idle.
+    #[arg(long, env = "DIALBACK_HEADER_TIMEOUT", default_value_t = 20)]
+    header_timeout: u64,
+    /// Seconds the server waits for the next chunk of a request body.
+    #[arg(long, env = "DIALBACK_BODY_TIMEOUT", default_value_t = 30)]
+    body_timeout: u64,
+    /// Open connections at most; at the cap a new one makes the oldest close after its
+    /// response. Default: the open-file limit less 64.
+    #[arg(long, env = "DIALBACK_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Seconds requests in flight get to finish after SIGTERM before the server exits.
+    #[arg(long, env = "DIALBACK_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    shutdown_timeout: u64,
 }
 
 #[derive(Subcommand)]
@@ -198,6 +221,7 @@ fn run(cli: Cli) -> Result<(), String> {
             import_line_limit,
             sync,
             allow_origin,
+            connections,
         } => {
             let full_sync = match sync.as_str() {
                 "full" => true,
@@ -209,10 +233,21 @@ fn run(cli: Cli) -> Result<(), String> {
                 import_line_limit,
                 static_dir: Some(static_dir),
                 allowed_origins: AllowedOrigins::parse(&allow_origin)?,
+                body_timeout: Duration::from_secs(connections.body_timeout),
                 ..Settings::default()
             };
+            let open_files = listen::raise_open_file_limit();
+            let mut limits = Limits::for_open_files(open_files.unwrap_or(1024));
+            limits.header_timeout = Duration::from_secs(connections.header_timeout.max(1));
+            limits.shutdown_timeout = Duration::from_secs(connections.shutdown_timeout);
+            if let Some(max) = connections.max_connections {
+                limits.max_connections = max.max(1);
+            }
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(serve(demo, listen, db, settings, full_sync))
+            let served = runtime.block_on(serve(demo, listen, db, settings, limits, full_sync));
+            // work still running on blocking threads past the deadline is not waited for
+            runtime.shutdown_timeout(Duration::from_secs(1));
+            served
         }
     }
 }
@@ -222,6 +257,7 @@ async fn serve(
     listen: String,
     db: PathBuf,
     settings: Settings,
+    limits: Limits,
     full_sync: bool,
 ) -> Result<(), String> {
     let store: Arc<dyn Store> =
@@ -233,6 +269,12 @@ async fn serve(
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let base = format!("http://{addr}");
     println!("dialback listening on {base} (database {})", db.display());
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout_s = limits.header_timeout.as_secs(),
+        shutdown_timeout_s = limits.shutdown_timeout.as_secs(),
+        "connection limits"
+    );
     if demo {
         let app2 = app.clone();
         let token = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&app2))
@@ -249,7 +291,6 @@ async fn serve(
         );
         println!();
     }
-    dialback_server::serve(listener, app, dialback_server::shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    dialback_server::serve(listener, app, limits, dialback_server::shutdown_signal()).await;
+    Ok(())
 }

@@ -28,10 +28,14 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
         .unwrap();
     assert_ne!(first, second);
     assert!(
-        app.authenticate(&first).is_none(),
+        app.authenticate(&first).await.unwrap().is_none(),
         "the previous demo token still works"
     );
-    let env = app.authenticate(&second).expect("the new demo token works");
+    let env = app
+        .authenticate(&second)
+        .await
+        .unwrap()
+        .expect("the new demo token works");
     assert_eq!(
         app.store.environments().unwrap().len(),
         1,
@@ -39,7 +43,7 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
     );
 
     let view = env.view.read().await;
-    let names: Vec<&str> = view.agents.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = view.agents.all().iter().map(|r| r.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -58,12 +62,17 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
 
     assert!(
         view.agents
+            .all()
             .iter()
             .all(|r| r.status == dialback_core::AgentStatus::Published),
         "the demo's agents are live"
     );
     assert_eq!(
-        view.numbers.iter().filter(|n| n.agent.is_none()).count(),
+        view.numbers
+            .all()
+            .iter()
+            .filter(|n| n.agent.is_none())
+            .count(),
         1,
         "the shared SMS line"
     );

@@ -153,3 +153,35 @@ async fn sigterm_lets_an_import_in_flight_finish_and_logs_hold_no_token() {
         "part of a token reached the logs"
     );
 }
+
+/// Regression: a token made by `dialback env create` while a server ran was refused until
+/// the server restarted. Storage is asked on every request, so it works at once, and so does
+/// its environment, which the server had never seen.
+#[tokio::test]
+async fn a_token_created_while_the_server_runs_works_at_once() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    let first = Binary::create_env(&db, "first");
+    let mut server = Binary::start(&db, &dir.0.join("late.log"), &[]);
+    let http = reqwest::Client::new();
+    let late = Binary::create_env(&db, "late");
+    for (token, expected) in [(&first, 200), (&late, 200), (&"talq_nope".to_owned(), 401)] {
+        let res = http
+            .get(format!("{}/api/v1/agents", server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), expected, "{token}");
+    }
+    let res = http
+        .post(format!("{}/api/v1/agents", server.base))
+        .bearer_auth(&late)
+        .json(&json!({"name": "Late agent", "direction": "inbound"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+}

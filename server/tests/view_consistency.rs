@@ -37,8 +37,8 @@ impl Store for FlakyStore {
     fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()> {
         self.inner.add_token(env, hash, label, replace)
     }
-    fn tokens(&self) -> Result<Vec<([u8; 32], EnvId)>> {
-        self.inner.tokens()
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<EnvId>> {
+        self.inner.token(hash)
     }
     fn load(&self, env: EnvId) -> Result<Snapshot> {
         if self.fail_loads.load(Ordering::SeqCst) {

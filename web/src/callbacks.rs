@@ -26,6 +26,9 @@ pub fn Callbacks() -> impl IntoView {
         async move { c.agents_and_directory().await }
     });
     let (agent_q, set_agent_q) = query_signal::<String>("agent");
+    // what the last save or removal said: kept here, above the form, because a success
+    // reloads the agents and so rebuilds the form from what the server now holds
+    let saved = RwSignal::new(None::<String>);
     view! {
         <h1>"Callback routing"</h1>
         <p class="hint">
@@ -39,14 +42,21 @@ pub fn Callbacks() -> impl IntoView {
             view! {
                 <Unchecked problems=read.problems.clone()/>
                 <AgentPicker agents=list.clone() selected=selected.clone()
-                    on_pick=move |id| set_agent_q.set((!id.is_empty()).then_some(id))/>
+                    on_pick=move |id| {
+                        saved.set(None);
+                        set_agent_q.set((!id.is_empty()).then_some(id));
+                    }/>
                 // one form per agent: choosing another builds it afresh from that agent
                 {current.map(|agent| view! {
                     <CallbackForm agent=agent agents=list.clone() directory=read.directory.clone()
-                        on_saved=move || agents.refetch()/>
+                        on_saved=move |message| {
+                            saved.set(Some(message));
+                            agents.refetch();
+                        }/>
                 })}
             }
         })}
+        <Status status=Signal::derive(move || saved.get().map(Ok))/>
     }
 }
 
@@ -144,7 +154,7 @@ fn CallbackForm(
     agent: AgentBody,
     agents: Vec<AgentBody>,
     directory: AgentDirectory,
-    on_saved: impl Fn() + Copy + Send + Sync + 'static,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
     let config = agent.callback_config.clone();
@@ -194,16 +204,16 @@ fn CallbackForm(
             return Some(Err("Fix the problems shown above first.".to_owned()));
         }
         match answer.get() {
-            Some(Ok(m)) => Some(Ok(m)),
+            // said by the page, which outlives this form
+            Some(Ok(_)) | None => None,
             Some(Err(e)) => split_failure(e).1.map(Err),
-            None => None,
         }
     });
     let pending = Signal::derive(move || action.pending().get().then_some("Saving…"));
     let errors = Signal::derive(move || shown_errors(local.get(), server.get()));
     Effect::new(move |_| {
-        if let Some(Ok(_)) = answer.get() {
-            on_saved();
+        if let Some(Ok(message)) = answer.get() {
+            on_saved(message);
         }
     });
     let path = format!(

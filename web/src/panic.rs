@@ -6,8 +6,6 @@
 //! Nothing is supposed to panic: numbers from a server are added saturating, and the core's
 //! functions take any input. This is for what was missed.
 
-use wasm_bindgen::JsCast;
-
 /// Installs the hook; call once, before mounting.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
@@ -28,14 +26,9 @@ pub fn show(details: &str) {
     alert.set_id("console-stopped");
     let _ = alert.set_attribute("role", "alert");
     alert.set_text_content(Some(&message(details)));
-    if let Ok(alert) = alert.dyn_into::<web_sys::HtmlElement>() {
-        alert.style().set_css_text(
-            "position:fixed;inset:0 0 auto 0;z-index:1000;padding:1rem 1.5rem;\
-             background:#7a1212;color:#fff;font:1rem/1.5 system-ui,sans-serif;white-space:pre-wrap",
-        );
-        if let Some(body) = document.body() {
-            let _ = body.prepend_with_node_1(&alert);
-        }
+    // styled by console.css (`#console-stopped`): the page's CSP allows no inline styles
+    if let Some(body) = document.body() {
+        let _ = body.prepend_with_node_1(&alert);
     }
 }
 

@@ -142,7 +142,7 @@ pub fn BarChart(
                         <li>
                             <span class="label">{b.label}</span>
                             <span class="track" aria-hidden="true">
-                                <span class="fill" style=format!("width: {share:.1}%")></span>
+                                <span class="fill" style:width=format!("{share:.1}%")></span>
                             </span>
                             <span class="value">{b.shown}</span>
                         </li>

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         "web" => pkg::web(),
         "e2e" => setup().and_then(|()| console::test()),
         "sdk" => sdk::test(),
+        "hostile" => hostile(),
         "bench-pkg" => pkg::bench(),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
@@ -62,6 +63,8 @@ const HELP: &str = "cargo xtask <task>
   web          build the admin console into web/dist/ (served by `dialback serve`)
   e2e          the console's tests: components in Chromium, then Playwright against the server
   sdk          the official AgentPhone Python SDK (pinned, in a virtualenv) against the server
+  hostile      hostile clients against the release server (tests/hostile/): floods, slow
+               sockets, shutdown, amplification, memory, quadratic inputs
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
 
@@ -139,6 +142,22 @@ fn report() -> Result {
     )
 }
 
+/// `tests/hostile/` against the release binary: each check prints its measurement.
+fn hostile() -> Result {
+    server::build()?;
+    run(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--package",
+            "dialback-hostile",
+            "--",
+            "target/release/dialback",
+        ],
+    )
+}
+
 fn ci() -> Result {
     setup()?;
     run("cargo", &["fmt", "--all", "--check"])?;
@@ -189,6 +208,7 @@ fn ci() -> Result {
     pkg::test()?;
     console::test()?;
     sdk::test()?;
+    hostile()?;
     // benchmarks compile and run once each
     run(
         "cargo",

@@ -122,11 +122,13 @@ pub fn web() -> Result {
     optimise("web/dist/dialback_web_bg.wasm")?;
     copy("index.html", "web/dist/index.html")?;
     copy("web/console.css", "web/dist/console.css")?;
+    copy("web/boot.js", "web/dist/boot.js")?;
     let mut total = 0;
     for file in [
         "dialback_web_bg.wasm",
         "dialback_web.js",
         "console.css",
+        "boot.js",
         "index.html",
     ] {
         let path = dist.join(file);

@@ -15,11 +15,21 @@ use serde_json::Value;
 use super::error::{ApiError, UsageError};
 use crate::app::{App, Env};
 use crate::auth;
-use crate::ops::Failure;
+use crate::ops::{Failure, OpError};
+use crate::store::StoreError;
 
-fn env_of(parts: &Parts, app: &App) -> Option<Arc<Env>> {
-    let header = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
-    app.authenticate(auth::bearer(header)?)
+/// The environment the request's bearer token opens: `Ok(None)` without a valid token, an
+/// error when storage cannot be asked.
+async fn env_of(parts: &Parts, app: &App) -> Result<Option<Arc<Env>>, StoreError> {
+    let Some(token) = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(auth::bearer)
+    else {
+        return Ok(None);
+    };
+    app.authenticate(token).await
 }
 
 /// The environment of a Talkover-side request (401 in Talkover's dialect).
@@ -31,9 +41,11 @@ impl FromRequestParts<Arc<App>> for TalkoverEnv {
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
-        env_of(parts, app)
-            .map(TalkoverEnv)
-            .ok_or_else(ApiError::unauthorized)
+        match env_of(parts, app).await {
+            Ok(Some(env)) => Ok(TalkoverEnv(env)),
+            Ok(None) => Err(ApiError::unauthorized()),
+            Err(e) => Err(ApiError::from(OpError::storage(&e)).into_response()),
+        }
     }
 }
 
@@ -46,9 +58,11 @@ impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
-        env_of(parts, app)
-            .map(AgentPhoneEnv)
-            .ok_or_else(UsageError::unauthorized)
+        match env_of(parts, app).await {
+            Ok(Some(env)) => Ok(AgentPhoneEnv(env)),
+            Ok(None) => Err(UsageError::unauthorized()),
+            Err(e) => Err(UsageError::from(OpError::storage(&e))),
+        }
     }
 }
 
@@ -129,6 +143,34 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
                 "INVALID_QUERY",
                 "the query string is not valid URL encoding",
                 "query",
+            )
+            .into_response()),
+        }
+    }
+}
+
+/// A path's `{id}`, any string. An id that is not valid UTF-8 once percent-decoded is refused
+/// with 400 in the dialect of the path's API (axum's own rejection is plain text).
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(PathId(id)),
+            Err(_) if parts.uri.path().starts_with("/v1/") => {
+                Err(UsageError::Invalid(vec![ValidationDetail::path(
+                    "id",
+                    "value_error",
+                    "the id in the path is not valid UTF-8 once percent-decoded",
+                )])
+                .into_response())
+            }
+            Err(_) => Err(ApiError::new(
+                Failure::BadRequest,
+                "INVALID_PATH",
+                "the id in the path is not valid UTF-8 once percent-decoded",
+                "id",
             )
             .into_response()),
         }

@@ -11,11 +11,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
-use axum::http::{Response, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use axum::routing::{any, get, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, UsageError};
@@ -113,6 +115,15 @@ pub fn router(app: Arc<App>) -> Router {
         ),
         _ => Router::new().fallback(console_not_built),
     };
+    let console = console
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONSOLE_CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ));
     let mut apis = Router::new()
         .nest("/api/v1", talkover())
         .nest("/v1", agentphone());
@@ -121,15 +132,33 @@ pub fn router(app: Arc<App>) -> Router {
     }
     let routes = apis
         .route("/healthz", get(|| async { "ok" }))
-        .merge(console);
+        .merge(console)
+        // no response is to be read as another type than it says, and no address (the
+        // console's carries a token in its fragment once) leaks to another site
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ));
     layers(routes, &app).with_state(app)
 }
 
-/// The layers every route gets: body limit, panics turned into a 500 (the server keeps
+/// The console's Content-Security-Policy: its own scripts (and compiling its own wasm), its
+/// own styles, no plugins, no inline code, never inside a frame. `connect-src` allows any
+/// http(s) origin because the console can be pointed at other Talkover/AgentPhone servers.
+pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' http: https:; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The layers every route gets: body limit and body timeout, panics turned into a 500 (the server keeps
 /// running), request tracing (method, path and status; never headers, so never tokens).
 pub fn layers(routes: Router<Arc<App>>, app: &App) -> Router<Arc<App>> {
     routes
         .layer(DefaultBodyLimit::max(app.settings.body_limit))
+        .layer(RequestBodyTimeoutLayer::new(app.settings.body_timeout))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
 }

@@ -1,6 +1,6 @@
 //! Agents, their numbers and their callback role.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use dialback_core::error::ErrorCode;
 use dialback_core::wire::FieldError;
@@ -84,18 +84,16 @@ fn assign(
         });
     }
     let now = app.now();
-    let by_number: HashMap<PhoneNumber, &NumberResource> =
-        view.numbers.iter().map(|n| (n.number, n)).collect();
     let mut changes = Vec::with_capacity(wanted.len());
     for (i, number) in wanted.iter().enumerate() {
         let position = u32::try_from(i).unwrap_or(u32::MAX);
-        match by_number.get(number) {
+        match view.numbers.find(*number) {
             Some(n) if n.agent == Some(agent) && n.position == position => {}
             Some(n) => changes.push(NumberResource {
                 agent: Some(agent),
                 position,
                 updated_at: now,
-                ..**n
+                ..*n
             }),
             None => changes.push(NumberResource {
                 id: NumberId::from_uuid(new_uuid()),
@@ -107,13 +105,14 @@ fn assign(
             }),
         }
     }
-    for n in view.numbers.iter().filter(|n| n.agent == Some(agent)) {
+    let wanted: HashSet<&PhoneNumber> = wanted.iter().collect();
+    for n in view.numbers.of_agent(agent) {
         if !wanted.contains(&n.number) {
             changes.push(NumberResource {
                 agent: None,
                 position: 0,
                 updated_at: now,
-                ..*n
+                ..n
             });
         }
     }
@@ -222,7 +221,7 @@ pub fn update_knowledge(
 /// unassigned.
 pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResource, OpError> {
     let mut view = write(app, env)?;
-    if view.numbers.iter().any(|n| n.number == new.number) {
+    if view.numbers.find(new.number).is_some() {
         return Err(OpError::one(
             Failure::Conflict,
             "NUMBER_ALREADY_EXISTS",

@@ -84,8 +84,10 @@ pub trait Store: Send + Sync + 'static {
     /// Adds a token (stored as its SHA-256); with `replace`, first removes the environment's
     /// tokens with the same label.
     fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()>;
-    /// Every token hash with its environment.
-    fn tokens(&self) -> Result<Vec<([u8; 32], EnvId)>>;
+    /// The environment a token (by its SHA-256) opens, if it is valid. Asked on every request,
+    /// so a token created or revoked by another process counts at once: it must be a cheap
+    /// point look-up that never waits behind long reads.
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<EnvId>>;
     /// One environment's data.
     fn load(&self, env: EnvId) -> Result<Snapshot>;
     /// The largest call and message ids in use (ids are assigned by the server).

@@ -40,6 +40,17 @@ impl ValidationDetail {
         }
     }
 
+    /// A problem with path parameter `param` (FastAPI's `["path", param]`).
+    pub fn path(param: &str, kind: &str, msg: impl Into<String>) -> Self {
+        ValidationDetail {
+            kind: kind.to_owned(),
+            loc: vec![Value::from("path"), Value::from(param)],
+            msg: msg.into(),
+            input: None,
+            ctx: None,
+        }
+    }
+
     /// With pydantic's `ctx`.
     pub fn with_ctx(mut self, ctx: Value) -> Self {
         self.ctx = Some(ctx);

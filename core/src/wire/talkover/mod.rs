@@ -152,6 +152,9 @@ pub struct CallsPage<T> {
     pub pagination: Pagination,
 }
 
+/// How many problems an error body lists before it only counts the rest.
+pub const MAX_LISTED_PROBLEMS: usize = 20;
+
 /// Talkover's error body. The documented keys, `success`, `message` and `code` (the first
 /// problem's), then two of ours:
 /// - `errors`: Laravel's validation map, field to messages (`source_agent_ids.1` for an
@@ -179,8 +182,22 @@ impl ErrorBody {
     /// The body for a list of problems (the first one leads); `None` if the list is empty.
     /// `errors` (the field map) is filled for validation problems, those about a field of
     /// the request.
-    pub fn from_errors(problems: Vec<FieldError>) -> Option<Self> {
+    ///
+    /// At most [`MAX_LISTED_PROBLEMS`] are listed, then one `MORE_PROBLEMS` entry counting the
+    /// rest: an answer stays small whatever the request held (a thousand bad numbers are not
+    /// echoed a thousand times).
+    pub fn from_errors(mut problems: Vec<FieldError>) -> Option<Self> {
         let first = problems.first()?.clone();
+        if problems.len() > MAX_LISTED_PROBLEMS {
+            let more = problems.len() - MAX_LISTED_PROBLEMS;
+            problems.truncate(MAX_LISTED_PROBLEMS);
+            problems.push(FieldError::new(
+                "MORE_PROBLEMS",
+                format!("{more} more problems are not listed; fix these and send again"),
+                "",
+                None,
+            ));
+        }
         let mut by_field: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for p in problems.iter().filter(|p| !p.field.is_empty()) {
             let key = match p.index {
@@ -223,5 +240,38 @@ impl ErrorBody {
                 .collect();
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_body_lists_twenty_problems_then_counts_the_rest() {
+        let problems: Vec<FieldError> = (0..1000)
+            .map(|i| {
+                FieldError::new(
+                    "INVALID_PHONE_NUMBER",
+                    "bad number",
+                    "phone_numbers",
+                    Some(i),
+                )
+            })
+            .collect();
+        let body = ErrorBody::from_errors(problems).unwrap_or_else(|| unreachable!());
+        let details = body.details.unwrap_or_default();
+        assert_eq!(details.len(), MAX_LISTED_PROBLEMS + 1);
+        assert_eq!(
+            details.last().map(|d| d.code.as_str()),
+            Some("MORE_PROBLEMS")
+        );
+        assert!(
+            details
+                .last()
+                .is_some_and(|d| d.message.starts_with("980 more"))
+        );
+        assert_eq!(body.errors.map(|e| e.len()), Some(MAX_LISTED_PROBLEMS));
+        assert_eq!(body.code.as_deref(), Some("INVALID_PHONE_NUMBER"));
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use dialback_core::wire::agentphone::calls::{CallList, CallObject};
 use dialback_core::wire::requests::queries::AgentFilter;
 use dialback_core::wire::requests::usage::parse_agentphone_calls;
@@ -12,7 +12,7 @@ use dialback_core::{CallRecord, agent_side_number};
 
 use super::super::blocking;
 use super::super::error::UsageError;
-use super::super::extract::{AgentPhoneEnv, Params};
+use super::super::extract::{AgentPhoneEnv, Params, PathId};
 use super::read;
 use crate::app::{App, Env};
 use crate::ops::OpError;
@@ -30,7 +30,7 @@ fn object(c: &CallRecord, view: &View) -> CallObject {
         Some(c.to),
     );
     let number_id = side
-        .and_then(|n| view.numbers.iter().find(|r| r.number == n))
+        .and_then(|n| view.numbers.find(n))
         .map(|r| r.id.to_string());
     let agent_name = c
         .agent_id
@@ -87,7 +87,7 @@ pub async fn all(
 pub async fn of_agent(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Params(q): Params,
 ) -> Reply<CallList> {
     list(app, env, &q, |view, filter| {
@@ -106,7 +106,7 @@ pub async fn of_agent(
 pub async fn of_number(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Params(q): Params,
 ) -> Reply<CallList> {
     list(app, env, &q, |view, filter| {
@@ -123,7 +123,7 @@ pub async fn of_number(
 pub async fn one(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Reply<CallObject> {
     let not_found = || UsageError::not_found("Call not found");
     let call_id: u64 = id.parse().map_err(|_| not_found())?;

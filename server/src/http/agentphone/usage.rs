@@ -93,7 +93,7 @@ pub async fn by_number(
     let view = read(&app, &env).await?;
     let data = view
         .activity
-        .by_number(&bounds, &view.numbers)
+        .by_number(&bounds, view.numbers.all())
         .iter()
         .map(|u| NumberUsageRow::new(u, &view.directory))
         .collect();

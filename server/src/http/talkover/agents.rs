@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use dialback_core::wire::requests::agents::{
     parse_agent_patch, parse_calling_update, parse_knowledge_update, parse_new_agent,
 };
@@ -14,7 +14,7 @@ use dialback_core::wire::talkover::{
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv};
 use super::{Reply, read};
 use crate::app::App;
 use crate::ops::OpError;
@@ -49,6 +49,7 @@ pub async fn list(
     let view = read(&app, &env).await?;
     let matching: Vec<&dialback_core::AgentRecord> = view
         .agents
+        .all()
         .iter()
         .filter(|r| {
             let numbers = view
@@ -88,7 +89,7 @@ pub async fn list(
 pub async fn get(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Reply<Envelope<AgentBody>> {
     let view = read(&app, &env).await?;
     let r = view
@@ -105,7 +106,7 @@ pub async fn get(
 pub async fn patch(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
     let patch = parse_agent_patch(&json).map_err(ApiError::request)?;
@@ -120,7 +121,7 @@ pub async fn patch(
 pub async fn calling(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<CallingSettings>> {
     let update = parse_calling_update(&json).map_err(ApiError::request)?;
@@ -135,7 +136,7 @@ pub async fn calling(
 pub async fn knowledge(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
     let update = parse_knowledge_update(&json).map_err(ApiError::request)?;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use dialback_core::wire::talkover::{
     CallbackAgentCreated, CallbackAgentDetail, CallbackAgentItem, CallbackAgentSummary,
     CallbackAgentTotals, CallbackAgentUpdated, CallbackConfigBody, CallbackStatsData, Envelope,
@@ -14,7 +14,7 @@ use dialback_core::{DateRange, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv};
 use super::{Reply, read};
 use crate::app::App;
 use crate::ops::Failure;
@@ -35,7 +35,7 @@ fn config_of(r: &dialback_core::AgentRecord) -> CallbackConfigBody {
 pub async fn set(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<CallbackAgentCreated>> {
     let r = blocking(move || agents::set_callback(&app, &env, &id, &json)).await?;
@@ -52,7 +52,7 @@ pub async fn set(
 pub async fn replace(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<CallbackAgentUpdated>> {
     let r = blocking(move || agents::set_callback(&app, &env, &id, &json)).await?;
@@ -66,7 +66,7 @@ pub async fn replace(
 pub async fn remove(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Reply<MessageBody> {
     blocking(move || agents::remove_callback(&app, &env, &id)).await?;
     Ok(Json(MessageBody::ok("Callback role removed")))
@@ -80,6 +80,7 @@ pub async fn list(
     let view = read(&app, &env).await?;
     let data = view
         .agents
+        .all()
         .iter()
         .filter(|r| r.callback_config.is_some())
         .map(|r| CallbackAgentItem {
@@ -99,7 +100,7 @@ pub async fn list(
 pub async fn get(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Reply<Envelope<CallbackAgentDetail>> {
     let view = read(&app, &env).await?;
     let r = view
@@ -150,7 +151,7 @@ pub async fn get(
 pub async fn check(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageBody> {
     let view = read(&app, &env).await?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -19,7 +19,7 @@ use dialback_core::{AgentId, CallRecord, InboundCall, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv};
 use super::{Reply, read};
 use crate::app::{App, Env};
 use crate::ops::{self, Failure, OpError, Recorded};
@@ -115,7 +115,7 @@ pub async fn list(
 pub async fn of_agent(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Params(q): Params,
 ) -> Reply<CallsPage<CallBody>> {
     let agent: AgentId = {

@@ -34,6 +34,7 @@ pub async fn list(
     let view = read(&app, &env).await?;
     let data = view
         .numbers
+        .all()
         .iter()
         .filter(|n| query.matches(n))
         .map(|n| body(&view, n))

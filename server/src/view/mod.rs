@@ -16,13 +16,17 @@ use dialback_core::{
 
 use crate::store::Snapshot;
 
+mod records;
+
+pub use records::{Agents, Numbers};
+
 /// See the module docs.
 #[derive(Debug, Default)]
 pub struct View {
-    /// Agents in creation order.
-    pub agents: Vec<AgentRecord>,
-    /// Numbers, assigned or not, in the order they were added.
-    pub numbers: Vec<NumberResource>,
+    /// Agents in creation order, by id.
+    pub agents: Agents,
+    /// Numbers, assigned or not, in the order they were added; by id, number and owner.
+    pub numbers: Numbers,
     /// The agents and the numbers they own, indexed for the rules.
     pub directory: AgentDirectory,
     /// Every outbound call, and the routes the directory resolves against them.
@@ -46,12 +50,12 @@ impl View {
     /// Rebuilds a view from everything stored.
     pub fn from_snapshot(snapshot: Snapshot) -> Result<View, DirectoryError> {
         let mut view = View {
-            agents: snapshot.agents,
-            numbers: snapshot.numbers,
+            agents: Agents::new(snapshot.agents),
+            numbers: Numbers::new(snapshot.numbers),
             plan: snapshot.plan,
             ..View::default()
         };
-        view.directory = AgentDirectory::from_records(&view.agents, &view.numbers)?;
+        view.directory = AgentDirectory::from_records(view.agents.all(), view.numbers.all())?;
         view.routing = CallbackRouting::new(
             &view.directory,
             snapshot.calls.iter().filter_map(CallRecord::outbound_entry),
@@ -68,14 +72,14 @@ impl View {
     /// Rebuilds the directory, and the routes resolved from it, after agents or numbers
     /// changed.
     pub fn refresh_directory(&mut self) -> Result<(), DirectoryError> {
-        self.directory = AgentDirectory::from_records(&self.agents, &self.numbers)?;
+        self.directory = AgentDirectory::from_records(self.agents.all(), self.numbers.all())?;
         self.routing.set_directory(&self.directory);
         Ok(())
     }
 
     /// The agent with this id.
     pub fn agent(&self, id: &AgentId) -> Option<&AgentRecord> {
-        self.agents.iter().find(|r| r.id == *id)
+        self.agents.get(id)
     }
 
     /// The agent an id from a path names, if it is one of this environment's.
@@ -85,37 +89,23 @@ impl View {
 
     /// An agent's numbers, in their order.
     pub fn numbers_of(&self, agent: AgentId) -> Vec<NumberResource> {
-        let mut mine: Vec<NumberResource> = self
-            .numbers
-            .iter()
-            .filter(|n| n.agent == Some(agent))
-            .copied()
-            .collect();
-        mine.sort_by_key(|n| n.position);
-        mine
+        self.numbers.of_agent(agent)
     }
 
     /// The number with this id (any string: one that is not ours names nothing).
     pub fn number(&self, id: &str) -> Option<&NumberResource> {
-        let id = NumberId::parse(id)?;
-        self.numbers.iter().find(|n| n.id == id)
+        self.numbers.get(NumberId::parse(id)?)
     }
 
     /// Replaces or adds an agent.
     pub fn put_agent(&mut self, record: AgentRecord) {
-        match self.agents.iter_mut().find(|r| r.id == record.id) {
-            Some(slot) => *slot = record,
-            None => self.agents.push(record),
-        }
+        self.agents.put(record);
     }
 
     /// Replaces or adds numbers.
     pub fn put_numbers(&mut self, numbers: &[NumberResource]) {
         for n in numbers {
-            match self.numbers.iter_mut().find(|m| m.id == n.id) {
-                Some(slot) => *slot = *n,
-                None => self.numbers.push(*n),
-            }
+            self.numbers.put(*n);
         }
     }
 
