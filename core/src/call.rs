@@ -12,6 +12,7 @@ use crate::time::Timestamp;
 /// A call's id. Ordered: when two outbound calls to a contact start in the same second, the
 /// larger id is the more recent one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct CallId(pub u64);
 
@@ -26,6 +27,7 @@ impl fmt::Display for CallId {
 /// `no_answer` and `no-answer` are the same status; it is written `no-answer`, as Talkover's
 /// list-calls endpoint writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 #[repr(u8)]
 pub enum CallStatus {

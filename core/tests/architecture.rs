@@ -51,8 +51,9 @@ fn core_source_has_no_io_clock_randomness_or_js() {
 /// Architecture Invariant: the core's dependencies are chrono (dates), serde, uuid and
 /// thiserror; chrono's `clock` feature is off. Zone data is the core's own table
 /// (`time/tzdata.bin`); chrono-tz is only the reference its tests compare with. The one
-/// optional dependency, `phonenumber` (libphonenumber's metadata), is behind the `regions`
-/// feature, off by default, so the npm package and the console never carry it.
+/// optional dependencies, `phonenumber` (libphonenumber's metadata, feature `regions`) and
+/// `schemars` (JSON Schemas for the OpenAPI document, feature `openapi`), are off by default,
+/// so the npm package and the console never carry them.
 #[test]
 fn core_dependencies_are_the_allowed_ones() {
     let manifest = std::fs::read_to_string(core_dir().join("Cargo.toml")).unwrap();
@@ -79,11 +80,14 @@ fn core_dependencies_are_the_allowed_ones() {
             "serde_json",
             "thiserror",
             "uuid",
-            "phonenumber"
+            "phonenumber",
+            "schemars"
         ]
     );
-    let optional = lines.iter().find(|l| l.starts_with("phonenumber")).unwrap();
-    assert!(optional.contains("optional = true"), "{optional}");
+    for name in ["phonenumber", "schemars"] {
+        let optional = lines.iter().find(|l| l.starts_with(name)).unwrap();
+        assert!(optional.contains("optional = true"), "{optional}");
+    }
     let features = manifest.split("[features]").nth(1).unwrap();
     assert!(features.contains("default = []"), "{features}");
     let workspace = std::fs::read_to_string(core_dir().join("../Cargo.toml")).unwrap();

@@ -55,6 +55,8 @@ enum Command {
         #[command(flatten)]
         connections: ConnectionArgs,
     },
+    /// Print the OpenAPI 3.1 document of both APIs (also served at `/openapi.json`).
+    Openapi,
     /// Manage environments.
     Env {
         #[command(subcommand)]
@@ -209,6 +211,14 @@ fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&current).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+        Command::Openapi => {
+            let doc = dialback_server::http::openapi::document();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(doc).map_err(|e| e.to_string())?
             );
             Ok(())
         }

@@ -17,6 +17,7 @@ mod demo;
 mod durability;
 mod harness;
 mod migrations;
+mod openapi;
 mod robustness;
 mod store_filters;
 mod talkover_agents;

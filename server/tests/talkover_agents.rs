@@ -76,7 +76,7 @@ async fn creating_an_agent_takes_the_documented_body_and_answers_the_documented_
 #[tokio::test]
 async fn agent_lists_filter_by_status_direction_and_search_and_page_as_documented() {
     let s = Server::start().await;
-    let support = s.agent("Support", "inbound", &["+1 (415) 555-0100"]).await;
+    let support = s.agent("Support", "inbound", &["+14155550100"]).await;
     for i in 0..25 {
         s.agent(&format!("Campaign {i:02}"), "outbound", &[]).await;
     }
@@ -272,8 +272,21 @@ async fn numbers_are_resources_assigned_by_calling_settings() {
         .await;
     assert_eq!(list["data"], json!([]));
 
-    // the strings extension on create and PATCH
+    // the strings extension on create and PATCH (plain E.164 in a list: one spelling each)
     let (status, body) = s.call("POST", "/api/v1/agents", Some(json!({"name": "Third", "direction": "inbound", "phone_numbers": ["+1.415.555.0101"]}))).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["INVALID_PHONE_NUMBER".to_owned()])
+    );
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/agents",
+            Some(
+                json!({"name": "Third", "direction": "inbound", "phone_numbers": ["+14155550101"]}),
+            ),
+        )
+        .await;
     assert_eq!(
         (status, codes(&body)),
         (409, vec!["NUMBER_ALREADY_ASSIGNED".to_owned()])

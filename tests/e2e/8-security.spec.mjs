@@ -18,7 +18,8 @@ test('the console is served with its security headers, and runs under its CSP', 
   });
   await connect(page, '/');
   for (const [link, heading] of [['Agents', 'Agents'], ['Callback routing', 'Callback routing'],
-    ['Simulator', 'Routing simulator'], ['Callback stats', 'Callback stats'], ['Usage', 'Usage by agent']]) {
+    ['Simulator', 'Routing simulator'], ['Callback stats', 'Callback stats'], ['API', 'API reference'],
+    ['Usage', 'Usage by agent']]) {
     await page.getByRole('link', { name: link, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
   }

@@ -186,7 +186,11 @@ pub fn number_list(text: &str) -> Vec<String> {
     text.split([',', ';', '\n'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+        // the API takes lists of numbers in plain E.164: written as the core reads them, or as
+        // typed when they are not numbers (so the problem is shown on what the user typed)
+        .map(|s| {
+            dialback_core::PhoneNumber::parse(s).map_or_else(|_| s.to_owned(), |n| n.to_string())
+        })
         .collect()
 }
 
@@ -279,8 +283,8 @@ mod tests {
     #[test]
     fn number_lists_split_on_any_separator() {
         assert_eq!(
-            number_list(" +1 415 555 0100,\n+442071838750; ;\n"),
-            ["+1 415 555 0100", "+442071838750"]
+            number_list(" +1 415 555 0100,\n+442071838750; ; 555\n"),
+            ["+14155550100", "+442071838750", "555"]
         );
     }
 

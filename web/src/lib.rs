@@ -5,7 +5,7 @@
 //! Talkover and AgentPhone shapes (`api.rs` is the only module that touches the network).
 //!
 //! Pages: Connect, Agents, Callback routing, the routing simulator, Callback stats and
-//! Usage. Each page keeps its filters in the URL's query, so a view can be bookmarked.
+//! Usage, and the API reference. Each page keeps its filters in the URL's query, so a view can be bookmarked.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -17,6 +17,7 @@ mod callbacks;
 mod connect;
 pub mod format;
 pub mod panic;
+mod reference;
 mod simulate;
 mod stats;
 pub mod ui;
@@ -45,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <A href="/simulate">"Simulator"</A>
                     <A href="/stats">"Callback stats"</A>
                     <A href="/usage">"Usage"</A>
+                    <A href="/api">"API"</A>
                 </nav>
             </header>
             <main>
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/simulate") view=simulate::Simulate/>
                     <Route path=path!("/stats") view=stats::Stats/>
                     <Route path=path!("/usage") view=usage::Usage/>
+                    <Route path=path!("/api") view=reference::Reference/>
                 </Routes>
             </main>
         </Router>

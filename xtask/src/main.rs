@@ -11,6 +11,7 @@ use std::process::{Command, ExitCode};
 
 mod console;
 mod load;
+mod openapi;
 mod pkg;
 mod sdk;
 mod server;
@@ -35,6 +36,9 @@ fn main() -> ExitCode {
         "e2e" => setup().and_then(|()| console::test()),
         "sdk" => sdk::test(),
         "hostile" => hostile(),
+        "openapi" => openapi::write(),
+        "openapi-test" => openapi::test(),
+        "fuzz-api" => openapi::fuzz(args.get(1).map(String::as_str).unwrap_or("600")),
         "bench-pkg" => pkg::bench(),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
@@ -63,6 +67,10 @@ const HELP: &str = "cargo xtask <task>
   web          build the admin console into web/dist/ (served by `dialback serve`)
   e2e          the console's tests: components in Chromium, then Playwright against the server
   sdk          the official AgentPhone Python SDK (pinned, in a virtualenv) against the server
+  openapi      write openapi.json (the document `dialback openapi` prints and /openapi.json serves)
+  openapi-test validate openapi.json, run Schemathesis (fixed seed) and a generated TypeScript
+               client against a demo server
+  fuzz-api [SECS]  Schemathesis with a random seed for SECS seconds (default 600)
   hostile      hostile clients against the release server (tests/hostile/): floods, slow
                sockets, shutdown, amplification, memory, quadratic inputs
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
@@ -208,6 +216,7 @@ fn ci() -> Result {
     pkg::test()?;
     console::test()?;
     sdk::test()?;
+    openapi::test()?;
     hostile()?;
     // benchmarks compile and run once each
     run(

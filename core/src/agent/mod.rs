@@ -27,6 +27,7 @@ use crate::time::Timestamp;
 
 /// An agent's id: a UUID, written in its hyphenated lowercase form.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct AgentId(Uuid);
 
@@ -45,25 +46,21 @@ impl ErrorCode for AgentIdError {
 }
 
 impl AgentId {
-    /// Parses a UUID in any of the forms the `uuid` crate accepts (hyphenated, simple, braced, URN).
+    /// Parses a UUID in its one written form, `8-4-4-4-12` hex digits (either case): the form
+    /// the API writes and its schema describes (`format: uuid`).
     pub fn parse(input: &str) -> Result<Self, AgentIdError> {
-        if let Some(id) = Self::parse_hyphenated(input.as_bytes()) {
-            return Ok(id);
-        }
-        Uuid::try_parse(input)
-            .map(AgentId)
-            .map_err(|_| AgentIdError {
-                input: input.chars().take(64).collect(),
-            })
+        Self::parse_hyphenated(input.as_bytes()).ok_or_else(|| AgentIdError {
+            input: input.chars().take(64).collect(),
+        })
     }
 
     /// [`AgentId::parse`] for bytes, for bulk paths.
     pub fn parse_bytes(input: &[u8]) -> Option<Self> {
-        Self::parse_hyphenated(input).or_else(|| Uuid::try_parse_ascii(input).ok().map(AgentId))
+        Self::parse_hyphenated(input)
     }
 
-    /// The common form, `8-4-4-4-12` hex digits, read in one pass: bulk reading meets one
-    /// or more ids per call, and the general parser first works out which form it has.
+    /// `8-4-4-4-12` hex digits, read in one pass (bulk reading meets one or more ids per
+    /// call).
     fn parse_hyphenated(b: &[u8]) -> Option<Self> {
         if b.len() != 36 {
             return None;
@@ -125,6 +122,7 @@ impl FromStr for AgentId {
 /// Which way an agent's calls go. Only inbound agents can take callbacks; only outbound agents
 /// can be callback sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Answers calls to the numbers it owns.
@@ -208,6 +206,7 @@ impl AgentRecord {
 /// An agent's lifecycle state. New agents are drafts; publishing is recorded, shown and
 /// filtered on, but it does not gate routing: Dialback routes the calls it is told about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AgentStatus {
     /// Being set up (every agent starts here).
@@ -240,13 +239,13 @@ impl AgentStatus {
 mod tests {
     use super::AgentId;
 
+    /// The one written form is read as the `uuid` crate reads it; the other forms that
+    /// crate knows (simple, braced, URN) are refused, as the API's schema says.
     #[test]
-    fn the_fast_form_agrees_with_the_uuid_crate() {
+    fn only_the_hyphenated_form_is_read_and_as_the_uuid_crate_reads_it() {
         for s in [
             "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01",
             "5B0C2A36-8F4E-4A59-9D61-0F2D2F6A1C01",
-            "5b0c2a368f4e4a599d610f2d2f6a1c01",
-            "{5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01}",
             "5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c0g",
             "5b0c2a36-8f4e-4a59-9d61+0f2d2f6a1c01",
             "5b0c2a3-68f4e-4a59-9d61-0f2d2f6a1c01",
@@ -255,6 +254,14 @@ mod tests {
         ] {
             let ours = AgentId::parse(s).ok().map(|a| *a.as_uuid());
             assert_eq!(ours, uuid::Uuid::try_parse(s).ok(), "{s}");
+        }
+        for other in [
+            "5b0c2a368f4e4a599d610f2d2f6a1c01",
+            "{5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01}",
+            "urn:uuid:5b0c2a36-8f4e-4a59-9d61-0f2d2f6a1c01",
+        ] {
+            assert!(uuid::Uuid::try_parse(other).is_ok());
+            assert!(AgentId::parse(other).is_err(), "{other}");
         }
     }
 }

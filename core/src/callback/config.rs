@@ -46,16 +46,19 @@ pub const MAX_SOURCES: usize = 1_000;
 
 /// How many days back an outbound call still counts as recent: 1 to 365.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(try_from = "u16", into = "u16")]
 pub struct LookbackDays(u16);
 
 impl LookbackDays {
     /// The default window: 30 days.
     pub const DEFAULT: LookbackDays = LookbackDays(30);
+    /// The longest window: 365 days.
+    pub const MAX: LookbackDays = LookbackDays(365);
 
     /// A window of `days` days, if within 1..=365.
     pub const fn new(days: u16) -> Option<Self> {
-        if days >= 1 && days <= 365 {
+        if days >= 1 && days <= Self::MAX.0 {
             Some(LookbackDays(days))
         } else {
             None
@@ -158,6 +161,10 @@ pub enum ConfigError {
     /// `is_callback_agent` (check-constraints) is not a boolean.
     #[error("is_callback_agent must be true or false, got {0}")]
     InvalidIsCallbackAgent(String),
+    /// Both names of the source list were sent (check-constraints): which one counts would be
+    /// a guess.
+    #[error("send the source agents once: callback_source_agents or source_agent_ids, not both")]
+    BothSourceFields,
     /// A trigger status is unknown, or the list is not a non-empty array of strings.
     #[error("{}", match index {
         Some(i) => format!("callback_trigger_statuses[{i}]: unknown call status {value}; expected initiated, ringing, answered, completed, failed, busy, no-answer (or no_answer) or voicemail"),
@@ -185,6 +192,7 @@ impl ErrorCode for ConfigError {
             ConfigError::InvalidCallStatus { .. } => "INVALID_CALL_STATUS",
             ConfigError::TooManySources { .. } => "TOO_MANY_ITEMS",
             ConfigError::InvalidIsCallbackAgent(_) => "INVALID_BOOLEAN",
+            ConfigError::BothSourceFields => "CONFLICTING_FIELDS",
         }
     }
 }
@@ -203,6 +211,7 @@ impl ConfigError {
             ConfigError::InvalidLookbackDays(_) => "lookback_days",
             ConfigError::InvalidCallStatus { .. } => "callback_trigger_statuses",
             ConfigError::InvalidIsCallbackAgent(_) => "is_callback_agent",
+            ConfigError::BothSourceFields => "source_agent_ids",
         }
     }
 
@@ -348,8 +357,7 @@ fn lookback(value: Option<&Value>, errors: &mut Vec<ConfigError>) -> Option<Look
     match value {
         None | Some(Value::Null) => None,
         Some(v) => {
-            let days = v
-                .as_u64()
+            let days = crate::wire::requests::whole_number(v)
                 .and_then(|n| u16::try_from(n).ok())
                 .and_then(LookbackDays::new);
             if days.is_none() {

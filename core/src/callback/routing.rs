@@ -66,6 +66,7 @@ pub struct InboundCall {
 
 /// The outbound call a decision is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct LastCall {
     /// The source agent that placed it.
     pub source_agent_id: AgentId,
@@ -81,6 +82,7 @@ pub struct LastCall {
 
 /// Why an inbound call to a callback agent matched no recent outbound call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Reason {
     /// The caller withheld their number.
@@ -111,6 +113,7 @@ pub enum Reason {
 /// What routing decided for one inbound call. `Copy`: no heap data, so storing millions of
 /// them is plain memory traffic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum RoutingDecision {
     /// A callback: routed to the callback agent, attributed to the source agent whose call

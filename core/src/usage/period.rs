@@ -10,6 +10,7 @@ use crate::time::{TimeError, Timestamp, Zone, clip};
 
 /// A calendar period kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     /// ISO week, Monday first.

@@ -75,6 +75,7 @@ impl Plan {
 
 /// `numbers` of `GET /v1/usage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct NumberQuota {
     /// Numbers held.
     pub used: u64,

@@ -10,6 +10,7 @@ use crate::usage::period::PeriodBounds;
 
 /// Messages, completed calls and their seconds in some window.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Window {
     /// Messages.

@@ -15,6 +15,8 @@ pub mod agentphone;
 pub mod agents;
 pub mod feed;
 pub mod requests;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod talkover;
 pub mod validate;
 
@@ -22,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// One problem, in the form both shells put on the wire and the console shows beside a field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct FieldError {
     /// Stable code, e.g. `SOURCE_AGENT_NOT_FOUND`.
     pub code: String,

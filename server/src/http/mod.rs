@@ -4,6 +4,7 @@
 mod agentphone;
 mod error;
 mod extract;
+pub mod openapi;
 mod talkover;
 
 use std::any::Any;
@@ -97,8 +98,13 @@ fn agentphone() -> Router<Arc<App>> {
         .route("/usage/daily", get(usage::daily))
         .route("/usage/monthly", get(usage::monthly))
         .route("/usage/by-number", get(usage::by_number))
-        .route("/calls", get(calls::all))
+        .route("/calls", get(calls::all).post(agentphone_unsupported))
+        .route("/calls/web", post(agentphone_unsupported))
         .route("/calls/{id}", get(calls::one))
+        .route("/calls/{id}/end", post(agentphone_unsupported))
+        .route("/calls/{id}/recording", get(agentphone_unsupported))
+        .route("/calls/{id}/transcript", get(agentphone_unsupported))
+        .route("/calls/{id}/transcript/stream", get(agentphone_unsupported))
         .route("/agents/{id}/calls", get(calls::of_agent))
         .route("/numbers/{id}/calls", get(calls::of_number))
         .fallback(agentphone_not_found)
@@ -132,6 +138,7 @@ pub fn router(app: Arc<App>) -> Router {
     }
     let routes = apis
         .route("/healthz", get(|| async { "ok" }))
+        .route("/openapi.json", get(openapi::serve))
         .merge(console)
         // no response is to be read as another type than it says, and no address (the
         // console's carries a token in its fragment once) leaks to another site
@@ -181,28 +188,23 @@ async fn talkover_method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError 
     )
 }
 
-async fn agentphone_not_found(OriginalUri(uri): OriginalUri) -> UsageError {
-    if uri.path().starts_with("/v1/calls/") {
-        return UsageError::Status(
-            501,
-            "placing, ending and transcribing calls needs telephony, which Dialback does not have"
-                .into(),
-            "NOT_SUPPORTED",
-            "api_error",
-        );
-    }
+async fn agentphone_not_found() -> UsageError {
     UsageError::not_found("Not Found")
 }
 
-async fn agentphone_method_not_allowed(OriginalUri(uri): OriginalUri) -> UsageError {
-    if uri.path() == "/v1/calls" || uri.path() == "/v1/calls/web" {
-        return UsageError::Status(
-            501,
-            "placing calls needs telephony, which Dialback does not have".into(),
-            "NOT_SUPPORTED",
-            "api_error",
-        );
-    }
+/// AgentPhone's call endpoints that need telephony, recordings or transcripts.
+async fn agentphone_unsupported() -> UsageError {
+    UsageError::Status(
+        501,
+        "placing, ending, recording and transcribing calls needs telephony, which Dialback does \
+         not have: record calls your telephony made with POST /api/v1/calls"
+            .into(),
+        "NOT_SUPPORTED",
+        "api_error",
+    )
+}
+
+async fn agentphone_method_not_allowed() -> UsageError {
     UsageError::Status(
         405,
         "Method Not Allowed".into(),

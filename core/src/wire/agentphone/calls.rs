@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A call as AgentPhone lists it: the documented example's keys (every key the official SDK
 /// requires among them), plus `direction` and `agentName`, which its clients read too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CallObject {
     /// Id.
@@ -52,6 +53,7 @@ pub struct CallObject {
 
 /// `{"data": [...], "hasMore": ..., "total": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CallList {
     /// This page.

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// One entry of a 422 `detail`, as FastAPI (pydantic v2) writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ValidationDetail {
     /// pydantic's error type: `missing`, `int_parsing`, `greater_than_equal`,
     /// `less_than_equal`, `enum`, `value_error`.
@@ -69,6 +70,7 @@ impl ValidationDetail {
 
 /// The guide's `error` object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorInfo {
     /// Human-readable.
     pub message: String,
@@ -84,6 +86,7 @@ pub struct ErrorInfo {
 
 /// One field-level problem of the guide's `error.details`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorInfoDetail {
     /// The field.
     pub field: String,
@@ -96,6 +99,7 @@ pub struct ErrorInfoDetail {
 
 /// 422: every problem, in both dialects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ValidationErrorBody {
     /// FastAPI's list.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -130,6 +134,7 @@ impl ValidationErrorBody {
 
 /// Any other error (401, 404, 405, 429, 5xx): the message as `detail`, and the guide's object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorEnvelope {
     /// The message (what both official clients show).
     #[serde(default, skip_serializing_if = "Option::is_none")]

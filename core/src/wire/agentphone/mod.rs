@@ -21,6 +21,7 @@ use crate::usage::{
 
 /// One row of usage by agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentUsageRow {
     /// The agent; `null` for the Unassigned row.
@@ -40,6 +41,7 @@ pub struct AgentUsageRow {
 
 /// `GET /v1/usage/by-agent`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageByAgentResponse {
     /// Rows, Unassigned last.
@@ -80,6 +82,7 @@ impl From<&AgentUsage> for UsageByAgentResponse {
 
 /// One day of `GET /v1/usage/daily`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DailyRow {
     /// The local date, `YYYY-MM-DD`.
@@ -109,6 +112,7 @@ impl From<&DayUsage> for DailyRow {
 
 /// `GET /v1/usage/daily`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DailyUsageResponse {
     /// One row per local day, oldest first, days without activity included.
     pub data: Vec<DailyRow>,
@@ -121,6 +125,7 @@ pub struct DailyUsageResponse {
 
 /// One month of `GET /v1/usage/monthly`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MonthlyRow {
     /// The month, `YYYY-MM`.
@@ -150,6 +155,7 @@ impl From<&MonthUsage> for MonthlyRow {
 
 /// `GET /v1/usage/monthly`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MonthlyUsageResponse {
     /// One row per local month, oldest first.
     pub data: Vec<MonthlyRow>,
@@ -162,6 +168,7 @@ pub struct MonthlyUsageResponse {
 
 /// One number of `GET /v1/usage/by-number`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NumberUsageRow {
     /// The number resource's id.
@@ -208,6 +215,7 @@ impl NumberUsageRow {
 
 /// `GET /v1/usage/by-number`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ByNumberResponse {
     /// Every number of the environment.
@@ -225,6 +233,7 @@ pub struct ByNumberResponse {
 
 /// `plan` of `GET /v1/usage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlanBody {
     /// Its name.
     pub name: String,
@@ -234,6 +243,7 @@ pub struct PlanBody {
 
 /// `plan.limits` of `GET /v1/usage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PlanLimits {
     /// Numbers.
@@ -265,6 +275,7 @@ impl From<&Plan> for PlanBody {
 
 /// `stats` of `GET /v1/usage`: the eleven counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageStats {
     /// Messages, all time.
@@ -293,6 +304,7 @@ pub struct UsageStats {
 
 /// `GET /v1/usage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UsageResponse {
     /// The environment's plan.

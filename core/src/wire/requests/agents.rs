@@ -59,8 +59,8 @@ pub struct CallingUpdate {
     pub phone_number_ids: Option<Vec<String>>,
 }
 
-/// The longest phone number id read, in bytes.
-pub const MAX_ID_BYTES: usize = 100;
+/// The longest phone number id read, in characters.
+pub const MAX_ID_CHARS: usize = 100;
 
 /// `PUT /api/v1/agents/{id}/knowledge`.
 #[derive(Debug, Clone, PartialEq)]
@@ -305,7 +305,7 @@ fn number_ids<'a>(r: &mut Reader<'a>, v: &'a Value) -> Option<Vec<String>> {
     for (index, item) in items.iter().enumerate() {
         match item
             .as_str()
-            .filter(|s| !s.is_empty() && s.len() <= MAX_ID_BYTES)
+            .filter(|s| !s.is_empty() && s.chars().count() <= MAX_ID_CHARS)
         {
             Some(id) => match first.get(id) {
                 Some(&f) => {
@@ -342,7 +342,7 @@ pub fn parse_knowledge_update(body: &Value) -> Result<KnowledgeUpdate, Vec<Reque
     let description = r.required("description");
     let description = r.text("description", description, MAX_TEXT_CHARS);
     let description = match description {
-        Some(d) if d.trim().chars().count() < 5 => {
+        Some(d) if d.chars().count() < 5 => {
             r.fail(
                 "description",
                 Expected::Text(MAX_TEXT_CHARS),

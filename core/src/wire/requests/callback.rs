@@ -9,7 +9,8 @@ use crate::callback::{CallbackConfig, ConfigError, validate_callback_config};
 use crate::error::ErrorCode;
 use crate::wire::FieldError;
 
-/// Where the documented body lists the source agents (ours, `source_agent_ids`, is read too).
+/// Where the documented body lists the source agents (ours, `source_agent_ids`, is read in
+/// its place; sending both is refused).
 pub const SOURCES_FIELD: &str = "callback_source_agents";
 
 /// Validates a proposed configuration for `target` without saving anything. `Ok(None)`: the
@@ -42,9 +43,11 @@ pub fn check_constraints(
         };
     }
     let mut proposal = Map::new();
-    let sources = body
-        .get(SOURCES_FIELD)
-        .or_else(|| body.get("source_agent_ids"));
+    let given = |key: &str| body.get(key).filter(|v| !v.is_null());
+    let sources = match (given(SOURCES_FIELD), given("source_agent_ids")) {
+        (Some(_), Some(_)) => return Err(vec![ConfigError::BothSourceFields]),
+        (documented, ours) => documented.or(ours),
+    };
     for (key, value) in [
         ("source_agent_ids", sources),
         ("lookback_days", body.get("lookback_days")),

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{
-    Expected, MAX_DURATION_SECONDS, MAX_EXTERNAL_ID_BYTES, MAX_FROM_BYTES, Reader, RequestError,
+    Expected, MAX_DURATION_SECONDS, MAX_EXTERNAL_ID_CHARS, MAX_FROM_CHARS, Reader, RequestError,
 };
 use crate::agent::{AgentDirectory, AgentId, Direction};
 use crate::call::CallStatus;
@@ -78,7 +78,7 @@ pub struct NewMessage {
 
 /// Parses a call: outbound `{direction, agent_id, to, from?, started_at, status,
 /// duration_seconds?, external_id?}` or inbound `{direction, from, to, started_at, status,
-/// duration_seconds?, external_id?}`. An inbound `from` may be anything up to 256 bytes
+/// duration_seconds?, external_id?}`. An inbound `from` may be anything up to 256 characters
 /// (withheld, anonymous, a SIP URI): routing classifies it. `sid` is read as `external_id`.
 pub fn parse_new_call(body: &Value) -> Result<NewCall, Vec<RequestError>> {
     let mut r = Reader::new(body);
@@ -102,7 +102,7 @@ pub fn parse_new_call(body: &Value) -> Result<NewCall, Vec<RequestError>> {
         Some(Direction::Inbound) => {
             let raw = r.string("from", from_value, Expected::Caller);
             match raw {
-                Some(s) if s.len() > MAX_FROM_BYTES => {
+                Some(s) if s.chars().count() > MAX_FROM_CHARS => {
                     r.fail("from", Expected::Caller, from_value.unwrap_or(&Value::Null));
                     None
                 }
@@ -120,8 +120,7 @@ pub fn parse_new_call(body: &Value) -> Result<NewCall, Vec<RequestError>> {
     let duration_seconds = match r.get("duration_seconds") {
         None => Some(0),
         Some(v) => {
-            let d = v
-                .as_u64()
+            let d = super::whole_number(v)
                 .filter(|d| *d <= MAX_DURATION_SECONDS)
                 .and_then(|d| u32::try_from(d).ok());
             if d.is_none() {
@@ -138,7 +137,7 @@ pub fn parse_new_call(body: &Value) -> Result<NewCall, Vec<RequestError>> {
     let external_id = match r.get(key) {
         None => Some(None),
         Some(v) => match v.as_str() {
-            Some(s) if !s.is_empty() && s.len() <= MAX_EXTERNAL_ID_BYTES => {
+            Some(s) if !s.is_empty() && s.chars().count() <= MAX_EXTERNAL_ID_CHARS => {
                 Some(Some(s.to_owned()))
             }
             _ => {
@@ -275,7 +274,7 @@ mod tests {
 
     #[test]
     fn an_inbound_caller_is_bounded() {
-        let long = "9".repeat(MAX_FROM_BYTES + 1);
+        let long = "9".repeat(MAX_FROM_CHARS + 1);
         assert_eq!(
             codes(parse_new_call(
                 &json!({"direction": "inbound", "from": long, "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "completed"})

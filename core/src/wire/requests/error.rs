@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::{MAX_DURATION_SECONDS, MAX_EXTERNAL_ID_BYTES, MAX_FROM_BYTES, MAX_NAME_CHARS};
+use super::{MAX_DURATION_SECONDS, MAX_EXTERNAL_ID_CHARS, MAX_FROM_CHARS, MAX_NAME_CHARS};
 use crate::agent::AgentId;
 use crate::error::ErrorCode;
 use crate::wire::FieldError;
@@ -107,9 +107,9 @@ impl fmt::Display for Expected {
             ),
             Expected::Duration => write!(f, "an integer from 0 to {MAX_DURATION_SECONDS}"),
             Expected::ExternalId => {
-                write!(f, "a string of 1 to {MAX_EXTERNAL_ID_BYTES} bytes")
+                write!(f, "a string of 1 to {MAX_EXTERNAL_ID_CHARS} characters")
             }
-            Expected::Caller => write!(f, "a string of at most {MAX_FROM_BYTES} bytes"),
+            Expected::Caller => write!(f, "a string of at most {MAX_FROM_CHARS} characters"),
             Expected::Name | Expected::Label => write!(
                 f,
                 "1 to {MAX_NAME_CHARS} characters, none of them control, invisible or \

@@ -25,22 +25,25 @@ pub use agents::{AgentPatch, CallingUpdate, KnowledgeUpdate, NewAgent};
 pub use calls::{NewCall, NewMessage, check_agent_reference};
 pub use error::{Expected, RequestError, clip, field_errors};
 pub use numbers::NewNumber;
-pub(crate) use reader::Reader;
 pub use reader::is_invisible;
+pub(crate) use reader::{Reader, whole_number};
 pub use simulation::Simulation;
 
 /// The longest name or label accepted, in characters (Talkover's documented limit).
 pub const MAX_NAME_CHARS: usize = 255;
-/// The longest `external_id` accepted, in bytes.
-pub const MAX_EXTERNAL_ID_BYTES: usize = 200;
-/// The longest inbound `from` accepted, in bytes (a SIP URI with parameters fits).
-pub const MAX_FROM_BYTES: usize = 256;
+/// The longest `external_id` accepted, in characters.
+pub const MAX_EXTERNAL_ID_CHARS: usize = 200;
+/// The longest inbound `from` accepted, in characters (a SIP URI with parameters fits).
+pub const MAX_FROM_CHARS: usize = 256;
 /// The longest call accepted: one day.
 pub const MAX_DURATION_SECONDS: u64 = 86_400;
 /// The most numbers one agent may own.
 pub const MAX_NUMBERS_PER_AGENT: usize = 1_000;
-/// The longest free text (description, greeting, search) accepted, in characters.
+/// The longest free text (description, prompt) accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 10_000;
+/// The longest `search` of a list, in characters: it travels in the address, which servers
+/// and proxies cut at a few kilobytes.
+pub const MAX_SEARCH_CHARS: usize = 256;
 
 /// What the parsers' tests compare: each problem's code and field.
 #[cfg(test)]

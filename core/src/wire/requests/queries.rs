@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Expected, MAX_TEXT_CHARS, RequestError};
+use super::{Expected, MAX_SEARCH_CHARS, RequestError};
 use crate::agent::{AgentId, AgentQuery, AgentStatus, Direction};
 use crate::call::{CallRecord, CallStatus};
 use crate::phone::{NumberResource, PhoneNumber};
@@ -21,8 +21,10 @@ pub const DEFAULT_PER_PAGE: u64 = 20;
 /// Query parameters by name.
 pub type Params = HashMap<String, String>;
 
+/// A parameter's value. An empty value is a value, and wrong for every parameter that has a
+/// format (`?direction=` is refused, not ignored): what a client sends is what it means.
 fn get<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
-    q.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    q.get(name).map(String::as_str)
 }
 
 fn invalid(field: &'static str, expected: Expected, got: &str) -> RequestError {
@@ -73,8 +75,8 @@ fn direction(q: &Params, errors: &mut Vec<RequestError>) -> Option<Direction> {
 
 fn search(q: &Params, errors: &mut Vec<RequestError>) -> String {
     match get(q, "search") {
-        Some(s) if s.chars().count() > MAX_TEXT_CHARS => {
-            errors.push(invalid("search", Expected::Text(MAX_TEXT_CHARS), s));
+        Some(s) if s.chars().count() > MAX_SEARCH_CHARS => {
+            errors.push(invalid("search", Expected::Text(MAX_SEARCH_CHARS), s));
             String::new()
         }
         Some(s) => s.to_owned(),
@@ -337,8 +339,8 @@ pub fn parse_number_list(q: &Params) -> Result<NumberListQuery, Vec<RequestError
     });
     let mut flag = |field: &'static str| {
         get(q, field).and_then(|v| match v {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
+            "true" => Some(true),
+            "false" => Some(false),
             other => {
                 errors.push(invalid(field, Expected::Boolean, other));
                 None

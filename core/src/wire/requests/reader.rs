@@ -106,18 +106,19 @@ impl<'a> Reader<'a> {
         self.parsed(field, v, Expected::AgentId, |s| AgentId::parse(s).ok())
     }
 
-    /// A name or label: trimmed, 1 to 255 characters, none of them control, invisible or
-    /// direction-changing (so that one name cannot be made to read as another).
+    /// A name or label: at most 255 characters, not only white space (which is trimmed), none
+    /// of them control, invisible or direction-changing (so that one name cannot be made to
+    /// read as another).
     pub(crate) fn name(
         &mut self,
         field: &'static str,
         v: Option<&'a Value>,
         expected: Expected,
     ) -> Option<String> {
-        let s = self.string(field, v, expected)?.trim();
-        let chars = s.chars().count();
-        if chars == 0
-            || chars > MAX_NAME_CHARS
+        let raw = self.string(field, v, expected)?;
+        let s = raw.trim();
+        if s.is_empty()
+            || raw.chars().count() > MAX_NAME_CHARS
             || s.chars().any(|c| c.is_control() || is_invisible(c))
         {
             self.fail(field, expected, v.unwrap_or(&Value::Null));
@@ -162,7 +163,7 @@ impl<'a> Reader<'a> {
         hi: u64,
     ) -> Option<u64> {
         let v = v?;
-        let n = v.as_u64().filter(|n| (lo..=hi).contains(n));
+        let n = whole_number(v).filter(|n| (lo..=hi).contains(n));
         if n.is_none() {
             self.fail(field, Expected::Integer(lo, hi), v);
         }
@@ -209,7 +210,7 @@ impl<'a> Reader<'a> {
         Some(items)
     }
 
-    /// A list of phone numbers in E.164, without repeats.
+    /// A list of phone numbers in E.164 (written plainly), without repeats.
     pub(crate) fn numbers(
         &mut self,
         field: &'static str,
@@ -217,10 +218,13 @@ impl<'a> Reader<'a> {
     ) -> Option<Vec<PhoneNumber>> {
         let items = self.array(field, v, MAX_NUMBERS_PER_AGENT)?;
         let mut out: Vec<PhoneNumber> = Vec::with_capacity(items.len());
+        // in a list, each number is written one way (E.164, no formatting), so that a repeat
+        // is a repeat of the same string, as the schema's `uniqueItems` says
         let mut first: crate::hash::FastMap<PhoneNumber, usize> = Default::default();
         let mut ok = true;
         for (index, item) in items.iter().enumerate() {
-            match item.as_str().and_then(|s| PhoneNumber::parse(s).ok()) {
+            let plain = |s: &str| PhoneNumber::parse(s).ok().filter(|n| n.to_string() == s);
+            match item.as_str().and_then(plain) {
                 Some(n) => match first.get(&n) {
                     Some(&f) => {
                         ok = false;
@@ -256,6 +260,16 @@ impl<'a> Reader<'a> {
             _ => Err(self.errors),
         }
     }
+}
+
+/// A JSON number that is a whole number, as JSON Schema's `integer` counts them (`53` and
+/// `53.0` alike), and not negative.
+pub(crate) fn whole_number(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 18_446_744_073_709_551_616.0)
+            .map(|f| f as u64)
+    })
 }
 
 /// Characters that show nothing or change the reading direction (Unicode's format

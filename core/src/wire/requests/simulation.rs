@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Expected, MAX_FROM_BYTES, Reader, RequestError};
+use super::{Expected, MAX_FROM_CHARS, Reader, RequestError};
 use crate::callback::Caller;
 use crate::phone::PhoneNumber;
 use crate::time::Timestamp;
@@ -23,7 +23,7 @@ pub fn parse_simulation(body: &Value) -> Result<Simulation, Vec<RequestError>> {
     let mut r = Reader::new(body);
     let from_value = r.get("from");
     let from = match r.string("from", from_value, Expected::Caller) {
-        Some(s) if s.len() > MAX_FROM_BYTES => {
+        Some(s) if s.chars().count() > MAX_FROM_CHARS => {
             r.fail("from", Expected::Caller, from_value.unwrap_or(&Value::Null));
             None
         }

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::MAX_SEARCH_CHARS;
 use super::queries::{CallFilter, CallSearch, Params};
 use crate::agent::Direction;
 use crate::call::CallStatus;
@@ -100,7 +101,7 @@ pub fn parse_usage_query(q: &Params) -> Result<UsageQuery, Vec<ValidationDetail>
             Period::Month
         }),
     };
-    let zone = match get(q, "tz").filter(|t| !t.is_empty()) {
+    let zone = match get(q, "tz") {
         None => Zone::UTC,
         Some(name) => Zone::parse(name).unwrap_or_else(|e| {
             detail.push(ValidationDetail::query(
@@ -144,7 +145,7 @@ pub fn parse_agentphone_calls(q: &Params) -> Result<AgentPhoneCallQuery, Vec<Val
     let limit = integer(q, "limit", 20, 1, 100, &mut detail);
     let offset = integer(q, "offset", 0, 0, u64::from(u32::MAX), &mut detail);
     let mut enumerated = |name: &'static str, allowed: &'static str| {
-        let v = get(q, name).filter(|v| !v.is_empty())?;
+        let v = get(q, name)?;
         if allowed.split(',').any(|a| a == v) {
             Some(v.to_owned())
         } else {
@@ -163,7 +164,21 @@ pub fn parse_agentphone_calls(q: &Params) -> Result<AgentPhoneCallQuery, Vec<Val
     );
     let direction = enumerated("direction", "inbound,outbound");
     let kind = enumerated("type", "pstn,web");
-    let search = get(q, "search").map(str::trim).filter(|s| !s.is_empty());
+    let search = get(q, "search").and_then(|s| {
+        if s.chars().count() > MAX_SEARCH_CHARS {
+            detail.push(
+                ValidationDetail::query(
+                    "search",
+                    "string_too_long",
+                    format!("String should have at most {MAX_SEARCH_CHARS} characters"),
+                    Some(s),
+                )
+                .with_ctx(json!({ "max_length": MAX_SEARCH_CHARS })),
+            );
+            return None;
+        }
+        Some(s.trim()).filter(|s| !s.is_empty())
+    });
     let mut filter = CallFilter {
         status: status.as_deref().and_then(CallStatus::parse),
         direction: direction.as_deref().and_then(Direction::parse),

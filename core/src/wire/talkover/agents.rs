@@ -16,6 +16,7 @@ use crate::time::Timestamp;
 /// empty lists; `callback_config` is the callback role (absent from the documented object,
 /// as the callback endpoints show it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgentBody {
     /// Id.
     pub id: String,
@@ -97,6 +98,7 @@ impl AgentBody {
 
 /// A number inside an agent object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PhoneNumberRef {
     /// The number resource's id.
     #[serde(default)]
@@ -119,6 +121,7 @@ pub struct PhoneNumberRef {
 
 /// `{id, name, label}`: an agent named inside another object (a call's agent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgentRef {
     /// Id.
     pub id: String,
@@ -142,6 +145,7 @@ impl From<&AgentRecord> for AgentRef {
 /// An agent's `callback_config`. Trigger statuses are written as Talkover's callback pages
 /// spell them (`no_answer`); either spelling is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackConfigBody {
     /// Outbound agent ids.
     pub source_agent_ids: Vec<String>,
@@ -169,6 +173,7 @@ impl From<&CallbackConfig> for CallbackConfigBody {
 /// The body of `POST` and `PUT /api/v1/agents/{id}/callback`: the seed's `source_agent_ids`,
 /// and our two extensions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SetCallbackRequest {
     /// Outbound agent ids.
     pub source_agent_ids: Vec<String>,
@@ -183,6 +188,7 @@ pub struct SetCallbackRequest {
 /// The body of `POST /api/v1/callback-agents/{id}/check-constraints`, as documented (none
 /// of its fields is required), and our lookback extension.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CheckConstraintsRequest {
     /// Whether the agent should be a callback agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,6 +206,7 @@ pub struct CheckConstraintsRequest {
 
 /// `POST /api/v1/agents/{id}/callback`'s `data` (the seed's shape).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackAgentCreated {
     /// Id.
     pub id: String,
@@ -213,6 +220,7 @@ pub struct CallbackAgentCreated {
 
 /// `PUT /api/v1/agents/{id}/callback`'s `data`: only the id and the new configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackAgentUpdated {
     /// Id.
     pub id: String,
@@ -222,6 +230,7 @@ pub struct CallbackAgentUpdated {
 
 /// One item of `GET /api/v1/callback-agents`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackAgentItem {
     /// Id.
     pub id: String,
@@ -241,6 +250,7 @@ pub struct CallbackAgentItem {
 
 /// `GET /api/v1/callback-agents/{id}`'s `data`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackAgentDetail {
     /// The agent.
     pub agent: CallbackAgentSummary,
@@ -255,6 +265,7 @@ pub struct CallbackAgentDetail {
 
 /// `data.agent` of the callback-agent detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackAgentSummary {
     /// Id.
     pub id: String,
@@ -269,6 +280,7 @@ pub struct CallbackAgentSummary {
 
 /// A source agent, named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SourceAgent {
     /// Id.
     pub id: String,
@@ -278,6 +290,7 @@ pub struct SourceAgent {
 
 /// `data.stats` of the callback-agent detail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackAgentTotals {
     /// Callbacks it received, all time.
     pub total_callbacks_received: u64,
@@ -287,6 +300,7 @@ pub struct CallbackAgentTotals {
 
 /// `PUT /api/v1/agents/{id}/calling`'s `data`: a partial agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallingSettings {
     /// Id.
     pub id: String,

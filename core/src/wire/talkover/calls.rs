@@ -18,6 +18,7 @@ use crate::wire::FieldError;
 /// duration), as in the documented example; `sid` is the call's `external_id`, the
 /// telephony provider's id when the client sent one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallBody {
     /// Id (a string; Dialback's are decimal integers).
     pub id: String,
@@ -60,6 +61,7 @@ pub struct CallBody {
 
 /// A call as `GET /api/v1/calls` returns it: with its agent (`null` when it has none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallItem {
     /// The call.
     #[serde(flatten)]
@@ -73,6 +75,7 @@ pub struct CallItem {
 /// a long history need not read it. Reads the documented item and the shape Dialback wrote
 /// before (`started_at`, `agent_id`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RoutingFields {
     /// Id (a string; a number is read too).
     #[serde(deserialize_with = "string_or_number")]
@@ -96,6 +99,7 @@ pub struct RoutingFields {
 
 /// `{"id": ...}` of a call's agent.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct AgentIdField {
     /// The agent's id.
     pub id: String,
@@ -103,6 +107,7 @@ pub struct AgentIdField {
 
 fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
     #[serde(untagged)]
     enum Id {
         Text(String),
@@ -147,6 +152,7 @@ impl RoutingFields {
 /// A routing decision as the API returns it: the decision's fields, its reason code, and the
 /// sentence that explains it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct RoutingBody {
     /// The decision (`outcome` and its fields).
     #[serde(flatten)]
@@ -198,6 +204,7 @@ impl CallBody {
 
 /// What `POST /api/v1/calls/import` did with an NDJSON body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     /// Lines read (the file's physical lines, blank ones included).
     pub lines: u64,
@@ -215,6 +222,7 @@ pub struct ImportReport {
 
 /// One refused import line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Rejection {
     /// Its line number in the file (1-based).
     pub line: u64,
@@ -224,6 +232,8 @@ pub struct Rejection {
 
 /// A message as `POST /api/v1/messages` answers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(rename = "RecordedMessage"))]
 pub struct MessageBody {
     /// Id.
     pub id: u64,

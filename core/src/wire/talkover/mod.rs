@@ -26,6 +26,8 @@ pub use stats::{CallbackStatsData, SourceAgentCount, StatsPeriod};
 
 /// `{"success": true, "data": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(rename = "{T}Envelope"))]
 pub struct Envelope<T> {
     /// Always `true` on success.
     pub success: bool,
@@ -45,6 +47,8 @@ impl<T> Envelope<T> {
 
 /// `{"success": true, "message": ..., "data": ...}`: what the agent mutations answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(rename = "{T}MessageEnvelope"))]
 pub struct MessageEnvelope<T> {
     /// Always `true` on success.
     pub success: bool,
@@ -67,6 +71,7 @@ impl<T> MessageEnvelope<T> {
 
 /// `{"success": true, "message": "Callback role removed"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MessageBody {
     /// Always `true`.
     pub success: bool,
@@ -86,6 +91,7 @@ impl MessageBody {
 
 /// `meta` of `GET /api/v1/agents`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PageMeta {
     /// 1-based page number.
     pub current_page: u64,
@@ -99,6 +105,8 @@ pub struct PageMeta {
 
 /// `{"success": true, "data": [...], "meta": {...}}`: the agent list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(rename = "{T}Page"))]
 pub struct Page<T> {
     /// Always `true`.
     pub success: bool,
@@ -111,6 +119,7 @@ pub struct Page<T> {
 /// `pagination` of the call lists: Laravel's paginator, `from`/`to` being the 1-based
 /// positions of the page's first and last items (`null` on an empty page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Pagination {
     /// 1-based page number.
     pub current_page: u64,
@@ -143,6 +152,8 @@ impl Pagination {
 
 /// `{"success": true, "data": [...], "pagination": {...}}`: the call lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "openapi", schemars(rename = "{T}CallsPage"))]
 pub struct CallsPage<T> {
     /// Always `true`.
     pub success: bool,
@@ -161,6 +172,7 @@ pub const MAX_LISTED_PROBLEMS: usize = 20;
 ///   array entry), the shape Talkover's own 422 example uses;
 /// - `details`: every problem with its stable code, field and index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// Always `false` (absent in Laravel's validation body, which some pages show).
     #[serde(default)]

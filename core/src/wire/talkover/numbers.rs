@@ -14,6 +14,7 @@ pub const ACTIVE: &str = "active";
 
 /// One of an environment's numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PhoneNumberBody {
     /// Id.
     pub id: String,

@@ -7,6 +7,7 @@ use crate::callback::stats::{CallbackStats, UNKNOWN_AGENT};
 
 /// `period` of callback stats: the inclusive local dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct StatsPeriod {
     /// First day, `YYYY-MM-DD`.
     pub start: String,
@@ -16,6 +17,7 @@ pub struct StatsPeriod {
 
 /// One row of `callbacks_by_source_agent`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SourceAgentCount {
     /// The source agent.
     pub source_agent_id: String,
@@ -28,6 +30,7 @@ pub struct SourceAgentCount {
 /// `data` of `GET /api/v1/callback-agents/stats`. Counts are signed, so that a validator can
 /// say "negative" about another server's answer instead of failing to read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CallbackStatsData {
     /// The days covered.
     pub period: StatsPeriod,

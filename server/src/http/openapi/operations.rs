@@ -1,0 +1,484 @@
+//! Every operation the router answers, described. `tests/openapi.rs` holds this table and
+//! the router to each other, both ways.
+
+use dialback_core::wire::agentphone::calls::{CallList, CallObject};
+use dialback_core::wire::agentphone::{
+    ByNumberResponse, DailyUsageResponse, MonthlyUsageResponse, UsageByAgentResponse, UsageResponse,
+};
+use dialback_core::wire::schema::{params, requests};
+use dialback_core::wire::talkover::{
+    AgentBody, CallBody, CallItem, CallbackAgentCreated, CallbackAgentDetail, CallbackAgentItem,
+    CallbackAgentUpdated, CallbackStatsData, CallingSettings, CallsPage, Envelope, ImportReport,
+    MessageBody, MessageEnvelope, MessageObject, Page, PhoneNumberBody, RoutingBody,
+};
+use serde_json::{Value, json};
+
+use super::{Api, Body, Operation, Schemas, Success, example};
+
+const JSON: &str = "application/json";
+const NDJSON: &str = "application/x-ndjson";
+
+const BAD_JSON: (u16, &str) = (
+    400,
+    "The body is not JSON, or the query string or path is not valid URL encoding.",
+);
+const BAD_QUERY: (u16, &str) = (400, "The query string or path is not valid URL encoding.");
+const TOO_LARGE: (u16, &str) = (413, "The body is larger than the limit.");
+const NOT_JSON: (u16, &str) = (415, "The body is not sent as `application/json`.");
+const INVALID: (u16, &str) = (422, "Every problem, each with its code, field and index.");
+const NO_AGENT: (u16, &str) = (404, "No agent with this id here (`AGENT_NOT_FOUND`).");
+
+fn json_body(schema: Value, example: Option<Value>) -> Option<Body> {
+    Some(Body {
+        content_type: JSON,
+        schema,
+        example,
+    })
+}
+
+fn ok(status: u16, description: &'static str, schema: Value) -> Success {
+    Success {
+        status,
+        description,
+        content_type: JSON,
+        schema,
+        example: None,
+        links: json!({}),
+    }
+}
+
+fn with_example(mut success: Success, text: &str) -> Success {
+    success.example = example(text);
+    success
+}
+
+fn with_links(mut success: Success, links: Value) -> Success {
+    success.links = links;
+    success
+}
+
+/// Links from an answer whose `data.id` is an agent's id to the operations on that agent.
+fn agent_links() -> Value {
+    let to = |op: &str| json!({"operationId": op, "parameters": {"id": "$response.body#/data/id"}});
+    json!({
+        "GetAgent": to("getAgent"),
+        "UpdateAgent": to("updateAgent"),
+        "UpdateCallingSettings": to("updateCallingSettings"),
+        "UpdateKnowledge": to("updateKnowledge"),
+        "SetCallback": to("setCallback"),
+        "UpdateCallbackSources": to("updateCallbackSources"),
+        "ListAgentCalls": to("listAgentCalls"),
+    })
+}
+
+fn op(
+    method: &'static str,
+    path: &'static str,
+    id: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    ok: Success,
+) -> Operation {
+    let api = if path.starts_with("/api/v1/") {
+        Api::Talkover
+    } else if path.starts_with("/v1/") {
+        Api::AgentPhone
+    } else {
+        Api::Plain
+    };
+    Operation {
+        method,
+        path,
+        id,
+        tag,
+        summary,
+        description: "",
+        api,
+        auth: api != Api::Plain,
+        path_id: None,
+        params: Vec::new(),
+        body: None,
+        ok,
+        also: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
+impl Operation {
+    fn describe(mut self, text: &'static str) -> Self {
+        self.description = text;
+        self
+    }
+    fn on(mut self, what: &'static str) -> Self {
+        self.path_id = Some(what);
+        self
+    }
+    fn query(mut self, params: Vec<params::Param>) -> Self {
+        self.params = params;
+        self
+    }
+    fn body(mut self, body: Option<Body>) -> Self {
+        self.body = body;
+        self
+    }
+    fn also(mut self, status: u16, description: &'static str) -> Self {
+        self.also.push((status, description));
+        self
+    }
+    fn errors(mut self, errors: &[(u16, &'static str)]) -> Self {
+        self.errors = errors.to_vec();
+        self
+    }
+}
+
+/// Every operation, in the order of the router.
+pub fn operations(s: &mut Schemas) -> Vec<Operation> {
+    let mut ops = talkover(s);
+    ops.extend(agentphone(s));
+    ops.extend(unsupported(s));
+    ops.push(op(
+        "get",
+        "/healthz",
+        "health",
+        "Service",
+        "Whether the server is up",
+        Success {
+            status: 200,
+            description: "`ok`.",
+            content_type: "text/plain",
+            schema: json!({"type": "string", "const": "ok"}),
+            example: None,
+            links: json!({}),
+        },
+    ));
+    ops.push(op(
+        "get",
+        "/openapi.json",
+        "openapi",
+        "Service",
+        "This document",
+        ok(200, "The OpenAPI 3.1 document.", json!({"type": "object"})),
+    ));
+    ops
+}
+
+fn talkover(s: &mut Schemas) -> Vec<Operation> {
+    vec![
+        op("get", "/api/v1/agents", "listAgents", "Agents", "List agents",
+            with_example(ok(200, "A page of agents, `meta` as documented.", s.of::<Page<AgentBody>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_list_agents_response.json")))
+            .query(params::agent_list())
+            .errors(&[BAD_QUERY, INVALID]),
+        op("post", "/api/v1/agents", "createAgent", "Agents", "Create an agent",
+            with_links(with_example(ok(200, "The new agent, a `draft`.", s.of::<MessageEnvelope<AgentBody>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_create_agent_response.json")), agent_links()))
+            .describe("Only `name` and `direction` are required here (voice settings mean nothing without voice); `label` defaults to the name. Extension: `phone_numbers`, E.164 strings, added and assigned.")
+            .body(json_body(requests::new_agent(), example(include_str!("../../../../tests/fixtures/docs/talkover_create_agent_request.json"))))
+            .errors(&[BAD_JSON, (409, "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`)."), TOO_LARGE, NOT_JSON, INVALID]),
+        op("get", "/api/v1/agents/{id}", "getAgent", "Agents", "Get an agent",
+            ok(200, "The agent.", s.of::<Envelope<AgentBody>>()))
+            .on("The agent's id.")
+            .errors(&[BAD_QUERY, NO_AGENT]),
+        op("patch", "/api/v1/agents/{id}", "updateAgent", "Agents", "Edit, publish or renumber an agent (extension)",
+            with_links(ok(200, "The agent as it is now.", s.of::<MessageEnvelope<AgentBody>>()), agent_links()))
+            .describe("Any of the fields listed; `current_status: published` publishes. The direction changes through the calling settings, which check callback roles.")
+            .on("The agent's id.")
+            .body(json_body(requests::agent_patch(), None))
+            .errors(&[BAD_JSON, NO_AGENT, (409, "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`)."), TOO_LARGE, NOT_JSON, INVALID]),
+        op("put", "/api/v1/agents/{id}/calling", "updateCallingSettings", "Agents", "Set direction and numbers",
+            with_example(ok(200, "The calling settings.", s.of::<MessageEnvelope<CallingSettings>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_update_agent_calling_response.json")))
+            .describe("`phone_number_ids` replaces the agent's numbers (left-out ones become unassigned). A callback agent cannot become outbound, nor a configured source inbound (422).")
+            .on("The agent's id.")
+            .body(json_body(requests::calling_update(), None))
+            .errors(&[BAD_JSON, NO_AGENT, (409, "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`)."), TOO_LARGE, NOT_JSON,
+                (422, "Every problem; also an unknown number id (`PHONE_NUMBER_NOT_FOUND`) or a direction change that breaks a callback role.")]),
+        op("put", "/api/v1/agents/{id}/knowledge", "updateKnowledge", "Agents", "Set the agent's knowledge",
+            ok(200, "The agent, back in `draft`.", s.of::<MessageEnvelope<AgentBody>>()))
+            .on("The agent's id.")
+            .body(json_body(requests::knowledge_update(), example(include_str!("../../../../tests/fixtures/docs/talkover_update_agent_knowledge_request.json"))))
+            .errors(&[BAD_JSON, NO_AGENT, TOO_LARGE, NOT_JSON, INVALID]),
+        callback_op("post", "setCallback", "Set an agent as callback agent",
+            with_example(ok(200, "The callback agent.", s.of::<Envelope<CallbackAgentCreated>>()),
+                include_str!("../../../../tests/fixtures/seeds/talkover_set_callback_response.json"))),
+        callback_op("put", "updateCallbackSources", "Replace a callback agent's sources",
+            with_example(ok(200, "Its id and configuration.", s.of::<Envelope<CallbackAgentUpdated>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_update_callback_sources_response.json"))),
+        op("delete", "/api/v1/agents/{id}/callback", "removeCallbackRole", "Callback agents", "Remove the callback role",
+            with_example(ok(200, "Done (also when it had none).", s.of::<MessageBody>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_remove_callback_role_response.json")))
+            .on("The agent's id.")
+            .errors(&[BAD_QUERY, NO_AGENT]),
+        op("get", "/api/v1/agents/{id}/calls", "listAgentCalls", "Calls", "List an agent's calls",
+            with_example(ok(200, "A page of its calls (without `agent`).", s.of::<CallsPage<CallBody>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_get_agent_calls_response.json")))
+            .on("The agent's id.")
+            .query(params::call_list(false))
+            .errors(&[BAD_QUERY, NO_AGENT, INVALID]),
+        op("get", "/api/v1/callback-agents", "listCallbackAgents", "Callback agents", "List callback agents",
+            with_example(ok(200, "Every callback agent.", s.of::<Envelope<Vec<CallbackAgentItem>>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_list_callback_agents_response.json"))),
+        op("get", "/api/v1/callback-agents/stats", "getCallbackStats", "Callback agents", "Callback stats over local days",
+            with_example(ok(200, "Callbacks received, answered and unmatched, by source agent.", s.of::<Envelope<CallbackStatsData>>()),
+                include_str!("../../../../tests/fixtures/seeds/talkover_callback_stats_response.json")))
+            .query(params::stats())
+            .errors(&[BAD_QUERY, (422, "A bad date or zone, or `start_date` after `end_date`.")]),
+        op("get", "/api/v1/callback-agents/{id}", "getCallbackAgent", "Callback agents", "Get a callback agent",
+            with_example(ok(200, "The callback agent with its sources and totals.", s.of::<Envelope<CallbackAgentDetail>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_get_callback_agent_response.json")))
+            .on("The agent's id.")
+            .errors(&[BAD_QUERY, (404, "`Agent is not configured as a callback agent` (`NOT_A_CALLBACK_AGENT`), also for an unknown id.")]),
+        op("post", "/api/v1/callback-agents/{id}/check-constraints", "checkCallbackConstraints", "Callback agents", "Check a callback configuration without saving it",
+            with_example(ok(200, "`Configuration is valid`.", s.of::<MessageBody>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_check_constraints_valid_response.json")))
+            .on("The agent's id.")
+            .body(json_body(requests::check_constraints(), None))
+            .errors(&[BAD_JSON, NO_AGENT, TOO_LARGE, NOT_JSON,
+                (422, "Every problem with the proposal, fields named as in the request; nothing is saved.")]),
+        op("get", "/api/v1/phone-numbers", "listPhoneNumbers", "Phone numbers", "List phone numbers",
+            with_example(ok(200, "Every number, assigned or not.", s.of::<Envelope<Vec<PhoneNumberBody>>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_list_phone_numbers_response.json")))
+            .query(params::number_list())
+            .errors(&[BAD_QUERY, INVALID]),
+        op("post", "/api/v1/phone-numbers", "createPhoneNumber", "Phone numbers", "Add a phone number (extension)",
+            ok(200, "The number, unassigned.", s.of::<Envelope<PhoneNumberBody>>()))
+            .body(json_body(requests::new_number(), Some(json!({"number": "+1 (415) 555-0177"}))))
+            .errors(&[BAD_JSON, (409, "Already one of this environment's numbers (`NUMBER_ALREADY_EXISTS`)."), TOO_LARGE, NOT_JSON, INVALID]),
+        op("get", "/api/v1/calls", "listCalls", "Calls", "List calls",
+            with_example(ok(200, "A page of calls, newest first.", s.of::<CallsPage<CallItem>>()),
+                include_str!("../../../../tests/fixtures/docs/talkover_list_calls_response.json")))
+            .query(params::call_list(true))
+            .errors(&[BAD_QUERY, INVALID]),
+        op("post", "/api/v1/calls", "recordCall", "Calls", "Record a call (extension)",
+            with_links(ok(201, "Stored; an inbound call with the routing decision made now.", s.of::<Envelope<CallItem>>()),
+                json!({"GetCall": {"operationId": "getCall", "parameters": {"id": "$response.body#/data/id"}}})))
+            .describe("How calls your telephony placed or took get in. An inbound call is routed once, now, with the configuration in force. The same `external_id` with the same content answers 200 with the stored call; with other content, 409 `EXTERNAL_ID_CONFLICT`.")
+            .body(json_body(requests::new_call(), None))
+            .also(200, "This call was stored before under this `external_id`: the stored call, unchanged.")
+            .errors(&[BAD_JSON,
+                (409, "The `external_id` was used for another call (`EXTERNAL_ID_CONFLICT`)."), TOO_LARGE, NOT_JSON,
+                (422, "Every problem; also an `agent_id` of no outbound agent here.")]),
+        op("get", "/api/v1/calls/export", "exportCalls", "Calls", "Every call, as NDJSON (extension)",
+            Success {
+                status: 200,
+                description: "One call per line, newest first, in the list's item shape; streamed.",
+                content_type: NDJSON,
+                schema: json!({"type": "string"}),
+                example: None,
+                links: json!({}),
+            }),
+        op("post", "/api/v1/calls/import", "importCalls", "Calls", "Record many calls from NDJSON (extension)",
+            ok(200, "What was created, found again or refused, refused lines by their line number.", s.of::<Envelope<ImportReport>>()))
+            .describe("One call per line, as `POST /api/v1/calls` takes it, in time order; committed 5,000 lines at a time.")
+            .body(Some(Body { content_type: NDJSON, schema: json!({"type": "string"}), example: None }))
+            .errors(&[(400, "The body could not be read."), (413, "The body or one of its lines is larger than the limit."),
+                (415, "The body is not sent as `application/x-ndjson`.")]),
+        op("post", "/api/v1/messages", "recordMessage", "Calls", "Record a message (extension)",
+            ok(201, "Stored.", s.of::<Envelope<MessageObject>>()))
+            .body(json_body(requests::new_message(), None))
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (422, "Every problem; also an `agent_id` of no agent here.")]),
+        op("post", "/api/v1/routing/simulate", "simulateRouting", "Calls", "How a call would be routed (extension)",
+            ok(200, "The decision, stored nowhere.", s.of::<Envelope<RoutingBody>>()))
+            .body(json_body(requests::simulation(), Some(json!({"from": "+442079460958", "to": "+14155550100"}))))
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, INVALID]),
+    ]
+}
+
+fn callback_op(
+    method: &'static str,
+    id: &'static str,
+    summary: &'static str,
+    success: Success,
+) -> Operation {
+    let links = json!({
+        "GetCallbackAgent": {"operationId": "getCallbackAgent", "parameters": {"id": "$response.body#/data/id"}},
+        "CheckCallbackConstraints": {"operationId": "checkCallbackConstraints", "parameters": {"id": "$response.body#/data/id"}},
+        "RemoveCallbackRole": {"operationId": "removeCallbackRole", "parameters": {"id": "$response.body#/data/id"}},
+    });
+    op(method, "/api/v1/agents/{id}/callback", id, "Callback agents", summary, with_links(success, links))
+        .describe("The seed's endpoint. A configuration that breaks a rule against what is stored (the agent is outbound, a source is unknown or inbound) is refused with 422 and every problem, as the seed documents.")
+        .on("The agent's id.")
+        .body(json_body(requests::callback_config(), None))
+        .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No agent with this id here (`AGENT_NOT_FOUND`)."),
+            (422, "Every problem, each with its code, field and index (the seed's `INVALID_AGENT_DIRECTION` among them).")])
+}
+
+fn agentphone(s: &mut Schemas) -> Vec<Operation> {
+    let usage_errors: &[(u16, &str)] = &[
+        BAD_QUERY,
+        (422, "A parameter out of range (FastAPI's `detail`)."),
+    ];
+    vec![
+        op("get", "/v1/usage", "getUsage", "Usage", "Usage summary",
+            with_example(ok(200, "Plan, numbers and counters.", s.of::<UsageResponse>()),
+                include_str!("../../../../tests/fixtures/docs/agentphone_usage_reference.json")))
+            .describe("`periodStart`–`periodEnd` is the calendar month (or `period`) containing now, in `tz`; the counters are all-time and rolling. Webhook counters are 0: Dialback delivers no webhooks.")
+            .query(params::usage(true, false, false))
+            .errors(usage_errors),
+        op("get", "/v1/usage/by-agent", "getUsageByAgent", "Usage", "Usage by agent",
+            with_example(ok(200, "One row per agent with activity, and an Unassigned row.", s.of::<UsageByAgentResponse>()),
+                include_str!("../../../../tests/fixtures/seeds/agentphone_usage_by_agent_response.json")))
+            .query(params::usage(true, false, false))
+            .errors(usage_errors),
+        op("get", "/v1/usage/daily", "getDailyUsage", "Usage", "Usage per day",
+            with_example(ok(200, "One row per local day, oldest first.", s.of::<DailyUsageResponse>()),
+                include_str!("../../../../tests/fixtures/docs/agentphone_usage_daily_reference.json")))
+            .query(params::usage(false, true, false))
+            .errors(usage_errors),
+        op("get", "/v1/usage/monthly", "getMonthlyUsage", "Usage", "Usage per month",
+            with_example(ok(200, "One row per calendar month, oldest first.", s.of::<MonthlyUsageResponse>()),
+                include_str!("../../../../tests/fixtures/docs/agentphone_usage_monthly_reference.json")))
+            .query(params::usage(false, false, true))
+            .errors(usage_errors),
+        op("get", "/v1/usage/by-number", "getUsageByNumber", "Usage", "Usage by number",
+            with_example(ok(200, "One row per number.", s.of::<ByNumberResponse>()),
+                include_str!("../../../../tests/fixtures/docs/agentphone_usage_by_number.json")))
+            .query(params::usage(true, false, false))
+            .errors(usage_errors),
+        op("get", "/v1/calls", "listAllCalls", "AgentPhone calls", "List calls",
+            ok(200, "A page of calls, newest first.", s.of::<CallList>()))
+            .query(params::agentphone_calls())
+            .errors(usage_errors),
+        op("get", "/v1/calls/{id}", "getCall", "AgentPhone calls", "Get a call",
+            ok(200, "The call.", s.of::<CallObject>()))
+            .on("The call's id.")
+            .errors(&[BAD_QUERY, (404, "No such call here.")]),
+        op("get", "/v1/agents/{id}/calls", "listAgentPhoneAgentCalls", "AgentPhone calls", "List an agent's calls",
+            with_example(ok(200, "A page of its calls.", s.of::<CallList>()),
+                include_str!("../../../../tests/fixtures/docs/agentphone_list_agent_calls.json")))
+            .on("The agent's id.")
+            .query(params::agentphone_calls())
+            .errors(&[BAD_QUERY, (404, "No such agent here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op("get", "/v1/numbers/{id}/calls", "listNumberCalls", "AgentPhone calls", "List a number's calls",
+            ok(200, "A page of the calls on this number.", s.of::<CallList>()))
+            .on("The number's id.")
+            .query(params::agentphone_calls())
+            .errors(&[BAD_QUERY, (404, "No such number here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
+    ]
+}
+
+/// The documented routes Dialback answers with 501.
+fn unsupported(_: &mut Schemas) -> Vec<Operation> {
+    let refused = |method: &'static str,
+                   path: &'static str,
+                   id: &'static str,
+                   summary: &'static str| {
+        let mut o = op(
+            method,
+            path,
+            id,
+            "Not supported",
+            summary,
+            Success {
+                status: 501,
+                description: "Not supported here (`NOT_SUPPORTED`): the message says what to do instead.",
+                content_type: JSON,
+                schema: json!({"type": "object"}),
+                example: None,
+                links: json!({}),
+            },
+        );
+        if path.contains("{id}") {
+            o = o.on("Any id.");
+        }
+        o
+    };
+    vec![
+        refused(
+            "post",
+            "/api/v1/agents/{id}/call",
+            "makeCall",
+            "Make a call (needs telephony)",
+        ),
+        refused(
+            "put",
+            "/api/v1/agents/{id}/voice",
+            "updateVoice",
+            "Set the voice (needs a voice stack)",
+        ),
+        refused(
+            "post",
+            "/api/v1/agents/{id}/trainings",
+            "createTraining",
+            "Create a training (needs a voice stack)",
+        ),
+        refused(
+            "post",
+            "/api/v1/agents/{id}/webhooks",
+            "createWebhook",
+            "Create a webhook (Dialback delivers none)",
+        ),
+        refused(
+            "post",
+            "/api/v1/campaigns",
+            "createCampaign",
+            "Create a campaign (needs telephony)",
+        ),
+        refused(
+            "get",
+            "/api/v1/campaigns",
+            "listCampaigns",
+            "List campaigns (needs telephony)",
+        ),
+        refused(
+            "post",
+            "/api/v1/campaigns/{id}/call",
+            "makeCampaignCall",
+            "Make a campaign call (needs telephony)",
+        ),
+        refused(
+            "post",
+            "/api/v1/campaigns/{id}/webhooks",
+            "createCampaignWebhook",
+            "Create a campaign webhook (Dialback delivers none)",
+        ),
+        refused(
+            "get",
+            "/api/v1/voice-templates",
+            "listVoiceTemplates",
+            "List voice templates (no voices)",
+        ),
+        refused(
+            "get",
+            "/api/v1/voice-templates/{id}/demo",
+            "generateVoiceDemo",
+            "Voice demo (no voices)",
+        ),
+        refused(
+            "post",
+            "/v1/calls",
+            "createCall",
+            "Create an outbound call (needs telephony)",
+        ),
+        refused(
+            "post",
+            "/v1/calls/web",
+            "createWebCall",
+            "Create a web call (needs telephony)",
+        ),
+        refused(
+            "post",
+            "/v1/calls/{id}/end",
+            "endCall",
+            "End a call (needs telephony)",
+        ),
+        refused(
+            "get",
+            "/v1/calls/{id}/recording",
+            "getRecording",
+            "A call's recording (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/calls/{id}/transcript",
+            "getTranscript",
+            "A call's transcript (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/calls/{id}/transcript/stream",
+            "streamTranscript",
+            "Stream a transcript (none kept)",
+        ),
+    ]
+}
