@@ -93,9 +93,64 @@ impl fmt::Debug for ApiToken {
     }
 }
 
+/// What a token may do. The server refuses a read-only token's writes with 403; the console
+/// disables its write controls for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Everything.
+    Write,
+    /// Read everything, change nothing.
+    Read,
+}
+
+impl Scope {
+    /// As stored and shown: `write` or `read`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Write => "write",
+            Scope::Read => "read",
+        }
+    }
+
+    /// From its stored form.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "write" => Some(Scope::Write),
+            "read" => Some(Scope::Read),
+            _ => None,
+        }
+    }
+
+    /// Whether a token of this scope may change data.
+    pub fn may_write(self) -> bool {
+        self == Scope::Write
+    }
+}
+
+/// When a token made at `issued` for `days` days stops working: `days` × 24 hours later (a
+/// span of time, not local calendar days, so a zone's clock changes do not move it). `None`
+/// past the last representable second.
+pub fn expiry(issued: crate::Timestamp, days: u32) -> Option<crate::Timestamp> {
+    let seconds = i64::from(days).checked_mul(86_400)?;
+    crate::Timestamp::from_unix_seconds(issued.unix_seconds().checked_add(seconds)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_token_expires_whole_days_of_24_hours_after_it_was_made() {
+        let at = |s: &str| crate::Timestamp::parse(s).unwrap();
+        // across New York's spring-forward night: still 24 hours a day
+        assert_eq!(
+            expiry(at("2026-03-07T12:00:00Z"), 2),
+            Some(at("2026-03-09T12:00:00Z"))
+        );
+        assert_eq!(expiry(at("9999-12-31T00:00:00Z"), 1), None);
+    }
 
     fn check(input: &str, expected: Result<&str, &str>) {
         let got = ApiToken::parse(input);

@@ -8,7 +8,10 @@ use dialback_core::Timestamp;
 use tokio::sync::{RwLock as ViewLock, RwLockReadGuard};
 
 use crate::auth;
+use crate::auth::{Grant, NewToken, Scope};
 use crate::cors::AllowedOrigins;
+use crate::metrics::Metrics;
+use crate::rate::RateLimiter;
 use crate::store::{EnvId, Store, StoreError};
 use crate::view::View;
 
@@ -56,6 +59,10 @@ pub struct Settings {
     /// The longest wait for the next chunk of a request body (a large import streams; a
     /// stalled one is cut off).
     pub body_timeout: std::time::Duration,
+    /// Requests per minute per token (`None`: no limit).
+    pub rate_limit: Option<u32>,
+    /// Whether `/metrics` is served on the API's listener (off when it has one of its own).
+    pub metrics_on_main: bool,
 }
 
 impl Default for Settings {
@@ -68,6 +75,8 @@ impl Default for Settings {
             allowed_origins: AllowedOrigins::None,
             clock: Clock::System,
             body_timeout: std::time::Duration::from_secs(30),
+            rate_limit: None,
+            metrics_on_main: true,
         }
     }
 }
@@ -91,6 +100,21 @@ pub struct App {
     pub settings: Settings,
     envs: RwLock<HashMap<EnvId, Arc<Env>>>,
     ids: Mutex<(u64, u64)>,
+    /// Tokens used since the last flush, with when.
+    token_use: Mutex<HashMap<i64, Timestamp>>,
+    /// What is counted for `/metrics`.
+    pub metrics: Metrics,
+    /// The rate limit, if one is set.
+    pub limiter: Option<RateLimiter>,
+}
+
+/// An authenticated request: its environment and what its token grants.
+#[derive(Clone)]
+pub struct Session {
+    /// The environment.
+    pub env: Arc<Env>,
+    /// The token's rights.
+    pub grant: Grant,
 }
 
 /// Makes a stale view what storage holds again (from a blocking thread).
@@ -102,6 +126,17 @@ pub fn reload(store: &dyn Store, env: &Env) -> Result<(), StoreError> {
         *view = fresh;
     }
     Ok(())
+}
+
+fn record_load(metrics: &Metrics, id: EnvId, started: std::time::Instant) {
+    let ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    metrics
+        .view_load_ms
+        .get_or_create(&crate::metrics::Environment {
+            environment: id.to_string(),
+        })
+        .set(ms);
+    tracing::info!(environment = id, load_ms = ms, "environment view loaded");
 }
 
 /// Why the app could not start.
@@ -119,9 +154,12 @@ impl App {
     /// Loads every environment's view from storage.
     pub fn load(store: Arc<dyn Store>, settings: Settings) -> Result<Arc<App>, StartError> {
         let mut envs = HashMap::new();
+        let metrics = Metrics::new();
         for (id, _name) in store.environments()? {
+            let started = std::time::Instant::now();
             let view =
                 View::from_snapshot(store.load(id)?).map_err(|e| StartError::Directory(id, e))?;
+            record_load(&metrics, id, started);
             envs.insert(
                 id,
                 Arc::new(Env {
@@ -133,29 +171,47 @@ impl App {
         let ids = store.max_ids()?;
         Ok(Arc::new(App {
             store,
-            settings,
             envs: RwLock::new(envs),
             ids: Mutex::new(ids),
+            token_use: Mutex::new(HashMap::new()),
+            limiter: settings.rate_limit.map(RateLimiter::new),
+            settings,
+            metrics,
         }))
     }
 
-    /// The environment a bearer token opens, if any. Storage is asked every time (a point
-    /// look-up by the token's SHA-256), so a token created or revoked by another process, or
-    /// another replica, counts at once; an environment created elsewhere since start is loaded
-    /// on its first request.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Arc<Env>>, StoreError> {
-        let Some(id) = self.store.token(&auth::hash(token))? else {
+    /// What a bearer token opens, if anything. Storage is asked every time (a point look-up
+    /// by the token's SHA-256), so a token created, revoked or expired by another process or
+    /// replica counts at once; an environment created elsewhere since start is loaded on its
+    /// first request. The use is remembered, and written in batches (`flush_token_use`).
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Session>, StoreError> {
+        let Some(grant) = self.store.token(&auth::hash(token))? else {
             return Ok(None);
         };
-        if let Some(env) = self.env(id) {
-            return Ok(Some(env));
+        let now = self.now();
+        if grant.expires_at.is_some_and(|at| at <= now) {
+            return Ok(None);
         }
+        self.token_use
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(grant.token_id, now);
+        let env = match self.env(grant.env) {
+            Some(env) => env,
+            None => self.load_env(grant.env).await?,
+        };
+        Ok(Some(Session { env, grant }))
+    }
+
+    async fn load_env(&self, id: EnvId) -> Result<Arc<Env>, StoreError> {
         let store = self.store.clone();
+        let started = std::time::Instant::now();
         let snapshot = tokio::task::spawn_blocking(move || store.load(id))
             .await
             .map_err(|e| StoreError::Corrupt(format!("loading environment {id} stopped: {e}")))??;
         let view = View::from_snapshot(snapshot)
             .map_err(|e| StoreError::Corrupt(format!("environment {id}: {e}")))?;
+        record_load(&self.metrics, id, started);
         let mut envs = self.envs.write().unwrap_or_else(PoisonError::into_inner);
         let env = envs.entry(id).or_insert_with(|| {
             Arc::new(Env {
@@ -163,7 +219,21 @@ impl App {
                 view: ViewLock::new(view),
             })
         });
-        Ok(Some(env.clone()))
+        Ok(env.clone())
+    }
+
+    /// Writes when tokens were last used (one transaction for all of them): the server calls
+    /// it every few seconds and at shutdown, so a request never waits for such a write.
+    pub fn flush_token_use(&self) -> Result<(), StoreError> {
+        let used: Vec<(i64, Timestamp)> = std::mem::take(
+            &mut *self
+                .token_use
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+        .into_iter()
+        .collect();
+        self.store.touch_tokens(&used)
     }
 
     /// The current time.
@@ -219,23 +289,34 @@ impl App {
                     view: ViewLock::new(View::default()),
                 }),
             );
-        let token = self.issue_token(id, label, false)?;
+        let first = NewToken {
+            label: label.to_owned(),
+            scope: Scope::Write,
+            expires_at: None,
+        };
+        let (_, token) = self.issue_token(id, &first, false)?;
         Ok((id, token))
     }
 
-    /// Issues a token for an environment; with `replace`, revokes its earlier tokens of the
-    /// same label.
+    /// Issues a token for an environment and returns its id and the token (shown once, never
+    /// stored); with `replace`, revokes its earlier tokens of the same label.
     pub fn issue_token(
         &self,
         env: EnvId,
-        label: &str,
+        token: &NewToken,
         replace: bool,
-    ) -> Result<String, StoreError> {
-        let token =
-            auth::generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-        let hash = auth::hash(&token);
-        self.store.add_token(env, &hash, label, replace)?;
-        Ok(token)
+    ) -> Result<(i64, String), StoreError> {
+        auth::issue(&*self.store, env, token, replace)
+    }
+
+    /// Every environment loaded.
+    pub fn environments(&self) -> Vec<Arc<Env>> {
+        self.envs
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// An environment by id.

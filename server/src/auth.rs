@@ -1,7 +1,59 @@
-//! Environment tokens: `talq_` + 40 random base62 characters, stored only as SHA-256.
+//! Environment tokens: `talq_` + 40 random base62 characters, stored only as SHA-256, each
+//! with a scope, an optional expiry, and a revocation time once revoked.
+//!
+//! A presented token is looked up by its hash on every request (see `App::authenticate`):
+//! timing can only tell an attacker about a SHA-256 of what they sent, which does not help
+//! them find a stored one.
 
+use dialback_core::Timestamp;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+
+use crate::store::{EnvId, Store, StoreError};
+
+pub use dialback_core::token::Scope;
+
+/// What a valid (stored, unrevoked) token grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    /// The token's id (not the token).
+    pub token_id: i64,
+    /// Its environment.
+    pub env: EnvId,
+    /// What it may do.
+    pub scope: Scope,
+    /// When it stops working, if ever.
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A token as `dialback token list` shows it: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Its id, for `dialback token revoke`.
+    pub id: i64,
+    /// What it is for.
+    pub label: String,
+    /// What it may do.
+    pub scope: Scope,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it was last used (recorded in batches, so up to a few seconds late).
+    pub last_used_at: Option<Timestamp>,
+    /// When it stops working.
+    pub expires_at: Option<Timestamp>,
+    /// When it was revoked.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// A token to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// What it is for.
+    pub label: String,
+    /// What it may do.
+    pub scope: Scope,
+    /// When it stops working.
+    pub expires_at: Option<Timestamp>,
+}
 
 /// The token prefix Talkover uses.
 pub const PREFIX: &str = dialback_core::token::TOKEN_PREFIX;
@@ -28,14 +80,22 @@ pub fn generate() -> Result<String, getrandom::Error> {
     Ok(out)
 }
 
+/// Issues a token for an environment and returns its id and the token (shown once, never
+/// stored); with `replace`, revokes the environment's earlier tokens of the same label.
+pub fn issue(
+    store: &dyn Store,
+    env: EnvId,
+    token: &NewToken,
+    replace: bool,
+) -> Result<(i64, String), StoreError> {
+    let secret = generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+    let id = store.add_token(env, &hash(&secret), token, replace)?;
+    Ok((id, secret))
+}
+
 /// The stored form of a token.
 pub fn hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
-}
-
-/// Whether a presented token's hash equals a stored one, in constant time.
-pub fn matches(presented: &[u8; 32], stored: &[u8; 32]) -> bool {
-    presented.ct_eq(stored).into()
 }
 
 /// The token of an `Authorization: Bearer ...` header value, if it has the shape the core
@@ -58,8 +118,8 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 45);
         assert!(a.starts_with("talq_") && a[5..].chars().all(|c| c.is_ascii_alphanumeric()));
-        assert!(matches(&hash(&a), &hash(&a)));
-        assert!(!matches(&hash(&a), &hash(&b)));
+        assert_eq!(hash(&a), hash(&a));
+        assert_ne!(hash(&a), hash(&b));
     }
 
     #[test]

@@ -37,7 +37,13 @@ pub fn ensure(app: &App) -> Result<String, String> {
             id
         }
     };
-    app.issue_token(id, "demo-serve", true)
+    let token = crate::auth::NewToken {
+        label: "demo-serve".to_owned(),
+        scope: crate::auth::Scope::Write,
+        expires_at: None,
+    };
+    app.issue_token(id, &token, true)
+        .map(|(_, secret)| secret)
         .map_err(|e| e.to_string())
 }
 

@@ -20,7 +20,9 @@ pub mod cors;
 pub mod demo;
 pub mod http;
 pub mod listen;
+pub mod metrics;
 pub mod ops;
+pub mod rate;
 pub mod store;
 pub mod view;
 
@@ -28,15 +30,39 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+/// How often tokens' "last used" times are written.
+const TOKEN_USE_FLUSH: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish
-/// (within `limits.shutdown_timeout`), and returns.
+/// (within `limits.shutdown_timeout`), writes the tokens' last use, and returns.
 pub async fn serve(
     listener: TcpListener,
     app: Arc<app::App>,
     limits: listen::Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
-    listen::serve(listener, http::router(app), limits, shutdown).await;
+    let flusher = tokio::spawn(flush_token_use_every(app.clone(), TOKEN_USE_FLUSH));
+    listen::serve(listener, http::router(app.clone()), limits, shutdown).await;
+    flusher.abort();
+    flush_token_use(app).await;
+}
+
+/// Writes tokens' last use every `every`: one small transaction, never on a request's path.
+async fn flush_token_use_every(app: Arc<app::App>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        flush_token_use(app.clone()).await;
+    }
+}
+
+async fn flush_token_use(app: Arc<app::App>) {
+    match tokio::task::spawn_blocking(move || app.flush_token_use()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not record when tokens were last used"),
+        Err(e) => tracing::warn!(error = %e, "recording token use stopped"),
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

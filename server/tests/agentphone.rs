@@ -162,7 +162,8 @@ async fn the_usage_summary_has_the_documented_plan_numbers_and_counters() {
     );
     assert_eq!(body["reportGeneratedAt"], NOW);
 
-    // the plan is the environment's, set from the CLI (here through the store)
+    // the plan is the environment's, set from the CLI (here through the store), and read
+    // from storage: a running server reports a change at once
     let env = s.app.env_named("test").unwrap().unwrap();
     let plan = dialback_core::Plan {
         name: "pro".into(),
@@ -170,7 +171,6 @@ async fn the_usage_summary_has_the_documented_plan_numbers_and_counters() {
         ..dialback_core::Plan::default()
     };
     s.app.store.set_plan(env.id, &plan).unwrap();
-    env.view.write().await.plan = plan;
     let (_, body) = s.call("GET", "/v1/usage", None).await;
     assert_eq!(
         (body["plan"]["name"].as_str(), body["numbers"].clone()),

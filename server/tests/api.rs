@@ -11,6 +11,7 @@
 )]
 
 mod agentphone;
+mod backup;
 mod console;
 mod cors;
 mod demo;
@@ -18,6 +19,7 @@ mod durability;
 mod harness;
 mod migrations;
 mod openapi;
+mod operations;
 mod robustness;
 mod store_filters;
 mod talkover_agents;

@@ -35,7 +35,8 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
         .authenticate(&second)
         .await
         .unwrap()
-        .expect("the new demo token works");
+        .expect("the new demo token works")
+        .env;
     assert_eq!(
         app.store.environments().unwrap().len(),
         1,

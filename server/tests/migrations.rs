@@ -1,15 +1,28 @@
-//! A database written by the release before migrations existed opens, migrates, and loses
-//! nothing: every agent, number, call, decision and message is still there and answers as
-//! that release answered.
+//! A database written by an earlier release opens, migrates, and loses nothing: every agent,
+//! number, call, decision, message and token is still there and answers as that release
+//! answered. Schema 1 is the release before migrations existed; schema 2 the one before token
+//! management.
 
 use serde_json::{Value, json};
 
 use crate::harness::{Binary, TempDir};
 
 fn fixture(name: &str) -> std::path::PathBuf {
+    fixture_of("v1", name)
+}
+
+fn fixture_of(release: &str, name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/v1")
+        .join("tests/fixtures")
+        .join(release)
         .join(name)
+}
+
+fn schema_version(db: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
 }
 
 async fn get(base: &str, token: &str, path: &str) -> Value {
@@ -146,11 +159,91 @@ async fn a_schema_1_database_loses_nothing() {
 
     // and the database now says so
     drop(server);
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
+    assert_eq!(
+        schema_version(&db),
+        dialback_server::store::migrate::CURRENT
+    );
+}
+
+#[tokio::test]
+async fn a_schema_2_database_loses_nothing_and_its_tokens_keep_every_right() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    std::fs::copy(fixture_of("v2", "dialback.db"), &db).unwrap();
+    assert_eq!(schema_version(&db), 2);
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_of("v2", "answers.json")).unwrap())
+            .unwrap();
+    let token = old["token"].as_str().unwrap().to_owned();
+    let other = old["other_token"].as_str().unwrap().to_owned();
+    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
+    let base = server.base.clone();
+
+    // every answer that release gave is given again, whole
+    let handler = old["callback_agent"]["data"]["agent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (key, path) in [
+        ("agents", "/api/v1/agents?per_page=100".to_owned()),
+        ("callback_agents", "/api/v1/callback-agents".to_owned()),
+        (
+            "callback_agent",
+            format!("/api/v1/callback-agents/{handler}"),
+        ),
+        ("calls", "/api/v1/calls?per_page=100".to_owned()),
+        (
+            "stats",
+            "/api/v1/callback-agents/stats?start_date=2023-12-01&end_date=2024-01-31".to_owned(),
+        ),
+        ("phone_numbers", "/api/v1/phone-numbers".to_owned()),
+        (
+            "agent_calls",
+            format!("/api/v1/agents/{handler}/calls?per_page=100"),
+        ),
+        ("agentphone_calls", "/v1/calls?limit=100".to_owned()),
+    ] {
+        assert_eq!(get(&base, &token, &path).await, old[key], "{path}");
+    }
+    assert_eq!(get(&base, &token, "/v1/usage").await["plan"], old["plan"]);
+    assert_eq!(
+        get(&base, &other, "/api/v1/agents").await,
+        old["other_agents"]
+    );
+
+    // the tokens it issued are listed, and may still write
+    let me = get(&base, &token, "/api/v1/token").await;
+    assert_eq!(
+        (
+            &me["data"]["scope"],
+            &me["data"]["label"],
+            &me["data"]["expires_at"]
+        ),
+        (&json!("write"), &json!("cli"), &Value::Null),
+        "{me}"
+    );
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/agents"))
+        .bearer_auth(&other)
+        .json(&json!({"name": "After the upgrade", "direction": "inbound"}))
+        .send()
+        .await
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(res.status().as_u16(), 200);
+    let list = std::process::Command::new(env!("CARGO_BIN_EXE_dialback"))
+        .args(["token", "list", "--env", "legacy", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(list.lines().nth(1).unwrap().contains("write"), "{list}");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert_eq!(
+        schema_version(&db),
+        dialback_server::store::migrate::CURRENT
+    );
 }
 
 #[tokio::test]

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use dialback_core::wire::requests::queries::CallFilter;
-use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan};
+use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
 use dialback_server::app::Settings;
+use dialback_server::auth::{Grant, NewToken, TokenInfo};
 use dialback_server::store::{EnvId, Result, Slice, Snapshot, SqliteStore, Store, StoreError};
 use serde_json::json;
 
@@ -34,11 +35,38 @@ impl Store for FlakyStore {
     fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()> {
         self.inner.set_plan(env, plan)
     }
-    fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()> {
-        self.inner.add_token(env, hash, label, replace)
+    fn add_token(
+        &self,
+        env: EnvId,
+        hash: &[u8; 32],
+        token: &NewToken,
+        replace: bool,
+    ) -> Result<i64> {
+        self.inner.add_token(env, hash, token, replace)
     }
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<EnvId>> {
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>> {
         self.inner.token(hash)
+    }
+    fn tokens_of(&self, env: EnvId) -> Result<Vec<TokenInfo>> {
+        self.inner.tokens_of(env)
+    }
+    fn revoke_token(&self, id: i64, at: Timestamp) -> Result<bool> {
+        self.inner.revoke_token(id, at)
+    }
+    fn touch_tokens(&self, used: &[(i64, Timestamp)]) -> Result<()> {
+        self.inner.touch_tokens(used)
+    }
+    fn plan(&self, env: EnvId) -> Result<Plan> {
+        self.inner.plan(env)
+    }
+    fn backup(&self, to: &std::path::Path) -> Result<()> {
+        self.inner.backup(to)
+    }
+    fn ping(&self) -> Result<()> {
+        if self.fail_loads.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.ping()
     }
     fn load(&self, env: EnvId) -> Result<Snapshot> {
         if self.fail_loads.load(Ordering::SeqCst) {
@@ -132,6 +160,19 @@ async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
         status >= 500,
         "answered from a view ahead of storage: {status} {body}"
     );
+    // and both health checks say what does not answer, with no token
+    let (status, body) = s.call_as("", "GET", "/healthz", None).await;
+    assert_eq!(
+        (status, &body["database"]),
+        (503, &json!("unavailable")),
+        "{body}"
+    );
+    let (status, body) = s.call_as("", "GET", "/api/v1/health", None).await;
+    assert_eq!(
+        (status, &body["success"], &body["data"]["status"]),
+        (503, &json!(false), &json!("unavailable")),
+        "{body}"
+    );
 
     // storage is back: the failed call is nowhere, the stored one is everywhere
     store.fail_writes.store(false, Ordering::SeqCst);
@@ -154,4 +195,8 @@ async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
     );
     let calls = s.all_calls().await;
     assert_eq!(calls.len(), 3, "{calls:?}");
+    let (status, body) = s.call_as("", "GET", "/healthz", None).await;
+    assert_eq!((status, &body["status"]), (200, &json!("ok")), "{body}");
+    let (status, body) = s.call_as("", "GET", "/api/v1/health", None).await;
+    assert_eq!((status, &body["success"]), (200, &json!(true)), "{body}");
 }

@@ -3,7 +3,8 @@
 //   DIALBACK_URL/TOKEN           the server whose console the specs open
 //   DIALBACK_OPEN_URL/TOKEN      another server that allows the first one's origin (CORS)
 //   DIALBACK_CLOSED_URL/TOKEN    another server that does not
-import { spawn } from 'node:child_process';
+//   DIALBACK_READONLY_TOKEN      a read-only token of the first server's environment
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+const bin = process.env.DIALBACK_BIN ?? path.join(root, 'target/release/dialback');
+
 async function serve(dir, name, extra = []) {
-  const bin = process.env.DIALBACK_BIN ?? path.join(root, 'target/release/dialback');
   const server = spawn(
     bin,
     ['serve', '--demo', '--db', path.join(dir, `${name}.db`), '--listen', '127.0.0.1:0',
@@ -48,6 +50,9 @@ export default async function globalSetup() {
     process.env[`${prefix}_URL`] = s.base;
     process.env[`${prefix}_TOKEN`] = s.token;
   }
+  // made by the CLI while the server runs, as an operator would
+  process.env.DIALBACK_READONLY_TOKEN = execFileSync(bin, ['token', 'create', '--env', 'demo',
+    '--label', 'dashboards', '--read-only', '--db', path.join(dir, 'demo.db')]).toString().trim();
   return async () => {
     for (const s of [main, open, closed]) s.stop();
     rmSync(dir, { recursive: true, force: true });

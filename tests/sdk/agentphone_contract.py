@@ -5,7 +5,8 @@ client classes, sync and async, and its parsed models are checked against each o
 what the SDK can parse, a user's code can use. Endpoints Dialback leaves out answer
 errors the SDK raises as its own exception types.
 
-Run by `cargo xtask sdk` with DIALBACK_URL and DIALBACK_TOKEN set to a demo server.
+Run by `cargo xtask sdk` with DIALBACK_URL and DIALBACK_TOKEN set to a demo server, and
+DIALBACK_LIMITED_URL and DIALBACK_LIMITED_TOKEN to one started with `--rate-limit 3`.
 """
 
 import asyncio
@@ -14,7 +15,7 @@ import os
 import sys
 
 from agentphone import AgentPhone, AsyncAgentPhone
-from agentphone._http import AgentPhoneError, AuthenticationError, NotFoundError
+from agentphone._http import AgentPhoneError, AuthenticationError, NotFoundError, RateLimitError
 
 BASE = os.environ["DIALBACK_URL"]
 TOKEN = os.environ["DIALBACK_TOKEN"]
@@ -140,6 +141,30 @@ async def async_client():
             check("async wrong key", e.status == 401)
 
 
+def rate_limited():
+    """Past `--rate-limit 3`, the SDK raises its own RateLimitError (429), sync and async."""
+    base, token = os.environ["DIALBACK_LIMITED_URL"], os.environ["DIALBACK_LIMITED_TOKEN"]
+    client = AgentPhone(api_key=token, base_url=base)
+    for _ in range(3):
+        client.usage.get()
+    try:
+        client.usage.get_by_agent(period="month")
+        sys.exit("FAIL rate limit: the 4th request in a minute was answered")
+    except RateLimitError as e:
+        check("over the rate limit is a RateLimitError", e.status == 429, f"status {e.status}")
+        check("its message says the limit", "Rate limit" in str(e.message), e.message)
+        print(f"  RateLimitError as the SDK raises it: status={e.status} message={e.message!r}")
+
+    async def again():
+        async with AsyncAgentPhone(api_key=token, base_url=base) as client:
+            try:
+                await client.usage.get_daily(days=7)
+                sys.exit("FAIL async rate limit: answered")
+            except RateLimitError as e:
+                check("async over the rate limit", e.status == 429)
+    asyncio.run(again())
+
+
 def main():
     client = AgentPhone(api_key=TOKEN, base_url=BASE)
     by_number = usage(client)
@@ -147,6 +172,7 @@ def main():
     raises("a wrong key is an AuthenticationError", AuthenticationError, 401,
            lambda: AgentPhone(api_key="wrong-key", base_url=BASE).usage.get())
     asyncio.run(async_client())
+    rate_limited()
     print(f"agentphone SDK contract: {len(checked)} checks passed")
 
 

@@ -2,6 +2,7 @@
 //! What the user types is read by the core's request parsers, the same ones the server runs,
 //! on every keystroke; the list is filtered by the core's agent search rule.
 
+use crate::access::{ReadOnlyNote, access};
 use dialback_core::wire::FieldError;
 use dialback_core::wire::agents::DirectoryRead;
 use dialback_core::wire::requests::agents::{parse_agent_patch, parse_new_agent};
@@ -201,6 +202,7 @@ fn agent_write(
 #[component]
 fn NewAgentForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
+    let access = access();
     let name = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
     let direction = RwSignal::new("outbound".to_owned());
@@ -260,6 +262,7 @@ fn NewAgentForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl In
     view! {
         <h2 id="new-agent">"New agent"</h2>
         <form class="panel" aria-labelledby="new-agent" novalidate on:submit=submit>
+            <ReadOnlyNote/>
             <label for="new-name">"Name"</label>
             <input id="new-name" aria-describedby="new-name-errors" prop:value=move || name.get()
                 on:input=move |ev| { name.set(event_target_value(&ev)); touched.set(true); }/>
@@ -280,7 +283,7 @@ fn NewAgentForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl In
                 prop:value=move || numbers.get()
                 on:input=move |ev| { numbers.set(event_target_value(&ev)); touched.set(true); }></textarea>
             <FieldNote id="new-numbers-errors" field="phone_numbers" errors=errors/>
-            <button type="submit" disabled=move || create.pending().get()>"Create agent"</button>
+            <button type="submit" disabled=move || create.pending().get() || access.read_only()>"Create agent"</button>
             <Status status=status pending=pending/>
         </form>
     }
@@ -292,6 +295,7 @@ fn EditAgent(
     on_done: impl Fn(bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
+    let access = access();
     let name = RwSignal::new(agent.name.clone());
     let label = RwSignal::new(agent.display_label().to_owned());
     let published = RwSignal::new(agent.current_status == AgentStatus::Published);
@@ -335,6 +339,7 @@ fn EditAgent(
     view! {
         <h2 id="edit-agent">{format!("Edit {}", agent.name)}</h2>
         <form class="panel" aria-labelledby="edit-agent" novalidate on:submit=submit>
+            <ReadOnlyNote/>
             <label for="edit-name">"Name"</label>
             <input id="edit-name" aria-describedby="edit-name-errors" prop:value=move || name.get()
                 on:input=move |ev| name.set(event_target_value(&ev))/>
@@ -354,7 +359,7 @@ fn EditAgent(
                 on:input=move |ev| numbers.set(event_target_value(&ev))></textarea>
             <FieldNote id="edit-numbers-errors" field="phone_numbers" errors=errors/>
             <div class="actions">
-                <button type="submit" disabled=move || save.pending().get()>"Save changes"</button>
+                <button type="submit" disabled=move || save.pending().get() || access.read_only()>"Save changes"</button>
                 <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>
             </div>
             <Status status=status pending=pending/>

@@ -3,6 +3,7 @@
 //! function the server runs, on every change, so the codes and messages next to each field
 //! are the server's own.
 
+use crate::access::{ReadOnlyNote, access};
 use dialback_core::wire::FieldError;
 use dialback_core::wire::agents::DirectoryRead;
 use dialback_core::wire::talkover::{AgentBody, Envelope, MessageBody};
@@ -157,6 +158,7 @@ fn CallbackForm(
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
+    let access = access();
     let config = agent.callback_config.clone();
     let has_role = config.is_some();
     let sources = RwSignal::new(
@@ -288,6 +290,7 @@ fn CallbackForm(
 
     view! {
         <form class="panel wide" novalidate on:submit=save aria-label=format!("Callback routing of {}", agent.name)>
+            <ReadOnlyNote/>
             <FieldNote id="cb-agent-errors" field="agent_id" errors=errors/>
             <fieldset aria-describedby="cb-sources-errors">
                 <legend>{move || format!("Source agents (outbound) — {} selected", sources.get().len())}</legend>
@@ -347,9 +350,9 @@ fn CallbackForm(
             <FieldNote id="cb-triggers-errors" field="callback_trigger_statuses" errors=errors/>
 
             <div class="actions">
-                <button type="submit" disabled=move || action.pending().get()>"Save callback routing"</button>
+                <button type="submit" disabled=move || action.pending().get() || access.read_only()>"Save callback routing"</button>
                 {has_role.then(|| view! {
-                    <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Remove callback role"</button>
+                    <button type="button" class="danger" disabled=move || access.read_only() on:click=move |_| confirming.set(true)>"Remove callback role"</button>
                     {move || confirming.get().then(|| {
                         let name = name.clone();
                         view! {

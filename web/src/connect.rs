@@ -1,17 +1,20 @@
 //! Connect: where the APIs are and the token, checked by the core before any request.
 
+use dialback_core::token::Scope;
 use dialback_core::wire::agentphone::UsageByAgentResponse;
-use dialback_core::wire::talkover::{AgentBody, Page};
+use dialback_core::wire::talkover::{AgentBody, Page, TokenBody};
 use dialback_core::{ApiToken, ErrorCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::access::{ReadOnlyNote, access};
 use crate::api::{ApiError, Connection};
 
 /// The Connect page.
 #[component]
 pub fn Connect() -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
+    let access = access();
     let current = connection.get_untracked();
     let talkover = RwSignal::new(current.talkover.clone());
     let agentphone = RwSignal::new(current.agentphone.clone());
@@ -99,6 +102,24 @@ pub fn Connect() -> impl IntoView {
             {move || status.get().map(|lines| lines.into_iter().map(|(ok, text)| {
                 view! { <p class=if ok { "ok" } else { "error" }>{text}</p> }
             }).collect_view())}
+            {move || access.0.get().map(|t| view! { <p class="ok">{token_line(&t)}</p> })}
         </div>
+        <ReadOnlyNote/>
     }
+}
+
+/// What the server says about the connected token (never the token).
+fn token_line(t: &TokenBody) -> String {
+    let scope = match t.scope {
+        Scope::Read => "read-only",
+        Scope::Write => "read-write",
+    };
+    let expiry = t
+        .expires_at
+        .as_deref()
+        .map_or_else(|| "no expiry".to_owned(), |at| format!("expires {at}"));
+    format!(
+        "Token “{}” (id {}): {scope}, environment “{}”, {expiry}.",
+        t.label, t.id, t.environment
+    )
 }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
+mod access;
 mod agents;
 mod api;
 mod callbacks;
@@ -34,7 +35,9 @@ pub use ui::split_failure;
 pub fn App() -> impl IntoView {
     // a token in the URL fragment (the demo's printed link) connects at once
     let connection = Connection::adopt_fragment_token().unwrap_or_else(Connection::load);
-    provide_context(RwSignal::new(connection));
+    let connection = RwSignal::new(connection);
+    provide_context(connection);
+    access::Access::provide(connection);
     view! {
         <Router>
             <header class="bar">
@@ -48,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <A href="/usage">"Usage"</A>
                     <A href="/api">"API"</A>
                 </nav>
+                <access::ScopeBadge/>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"No such page."</p> }>

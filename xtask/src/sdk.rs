@@ -1,5 +1,5 @@
 //! `cargo xtask sdk`: the official AgentPhone Python SDK, unchanged, against a fresh demo
-//! server (`tests/sdk/agentphone_contract.py`). The SDK and its dependencies are pinned in
+//! server, and against one with `--rate-limit` (`tests/sdk/agentphone_contract.py`). The SDK and its dependencies are pinned in
 //! `tests/sdk/requirements.txt` and installed into a virtualenv under `target/`.
 
 use crate::server::{self, Scratch, Server};
@@ -14,8 +14,22 @@ pub fn test() -> Result {
         .token
         .clone()
         .ok_or("the demo server printed no token")?;
+    // a second server that allows each token 3 requests a minute: the SDK's RateLimitError
+    let limited = Server::start(
+        &scratch.path().join("limited.db"),
+        &["--demo", "--rate-limit", "3"],
+    )?;
+    let limited_token = limited
+        .token
+        .clone()
+        .ok_or("the rate-limited server printed no token")?;
     run_with(
-        &[("DIALBACK_URL", &demo.base), ("DIALBACK_TOKEN", &token)],
+        &[
+            ("DIALBACK_URL", &demo.base),
+            ("DIALBACK_TOKEN", &token),
+            ("DIALBACK_LIMITED_URL", &limited.base),
+            ("DIALBACK_LIMITED_TOKEN", &limited_token),
+        ],
         &python.to_string_lossy(),
         &["tests/sdk/agentphone_contract.py"],
     )

@@ -48,6 +48,20 @@ impl ApiError {
         };
         (StatusCode::UNAUTHORIZED, Json(body)).into_response()
     }
+
+    /// 403 for a write with a read-only token, with the code Talkover's pages list.
+    pub fn read_only() -> Response {
+        let body = ErrorBody {
+            success: false,
+            message: "This token is read-only: it can read everything and change nothing. \
+                      Use a token made without --read-only to make changes."
+                .into(),
+            code: Some("UNAUTHORIZED".into()),
+            errors: None,
+            details: None,
+        };
+        (StatusCode::FORBIDDEN, Json(body)).into_response()
+    }
 }
 
 impl From<OpError> for ApiError {
@@ -118,6 +132,7 @@ impl From<OpError> for UsageError {
         let (code, kind) = match e.failure {
             Failure::NotFound => ("NOT_FOUND", "not_found"),
             Failure::Unavailable => ("SERVICE_UNAVAILABLE", "api_error"),
+            Failure::RateLimited => ("RATE_LIMIT_EXCEEDED", "rate_limit_error"),
             Failure::Storage => ("INTERNAL_ERROR", "api_error"),
             Failure::NotImplemented => ("NOT_IMPLEMENTED", "api_error"),
             Failure::MethodNotAllowed => ("METHOD_NOT_ALLOWED", "invalid_request_error"),

@@ -13,14 +13,18 @@ use dialback_core::wire::requests::queries::Params as QueryParams;
 use serde_json::Value;
 
 use super::error::{ApiError, UsageError};
-use crate::app::{App, Env};
-use crate::auth;
+use super::service::Authenticated;
+use crate::app::{App, Env, Session};
+use crate::auth::{self, Scope};
 use crate::ops::{Failure, OpError};
 use crate::store::StoreError;
 
-/// The environment the request's bearer token opens: `Ok(None)` without a valid token, an
-/// error when storage cannot be asked.
-async fn env_of(parts: &Parts, app: &App) -> Result<Option<Arc<Env>>, StoreError> {
+/// What the request's bearer token opens: `Ok(None)` without a valid token, an error when
+/// storage cannot be asked.
+async fn session_of(parts: &Parts, app: &App) -> Result<Option<Session>, StoreError> {
+    if let Some(Authenticated(session)) = parts.extensions.get::<Authenticated>() {
+        return Ok(session.clone());
+    }
     let Some(token) = parts
         .headers
         .get(AUTHORIZATION)
@@ -32,7 +36,24 @@ async fn env_of(parts: &Parts, app: &App) -> Result<Option<Arc<Env>>, StoreError
     app.authenticate(token).await
 }
 
-/// The environment of a Talkover-side request (401 in Talkover's dialect).
+/// A Talkover-side session (401 in Talkover's dialect).
+pub struct TalkoverSession(pub Session);
+
+impl FromRequestParts<Arc<App>> for TalkoverSession {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        match session_of(parts, app).await {
+            Ok(Some(session)) => Ok(TalkoverSession(session)),
+            Ok(None) => Err(ApiError::unauthorized()),
+            Err(e) => Err(ApiError::from(OpError::storage(&e)).into_response()),
+        }
+    }
+}
+
+/// The environment of a Talkover-side read: any valid token.
 pub struct TalkoverEnv(pub Arc<Env>);
 
 impl FromRequestParts<Arc<App>> for TalkoverEnv {
@@ -41,15 +62,31 @@ impl FromRequestParts<Arc<App>> for TalkoverEnv {
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
-        match env_of(parts, app).await {
-            Ok(Some(env)) => Ok(TalkoverEnv(env)),
-            Ok(None) => Err(ApiError::unauthorized()),
-            Err(e) => Err(ApiError::from(OpError::storage(&e)).into_response()),
+        let TalkoverSession(session) = TalkoverSession::from_request_parts(parts, app).await?;
+        Ok(TalkoverEnv(session.env))
+    }
+}
+
+/// The environment of a Talkover-side write: a token that may write (403 `UNAUTHORIZED`
+/// for a read-only one).
+pub struct TalkoverWrite(pub Arc<Env>);
+
+impl FromRequestParts<Arc<App>> for TalkoverWrite {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        let TalkoverSession(session) = TalkoverSession::from_request_parts(parts, app).await?;
+        match session.grant.scope {
+            Scope::Write => Ok(TalkoverWrite(session.env)),
+            Scope::Read => Err(ApiError::read_only()),
         }
     }
 }
 
-/// The environment of an AgentPhone-side request (401 in AgentPhone's dialect).
+/// The environment of an AgentPhone-side request (401 in AgentPhone's dialect). Every
+/// AgentPhone endpoint Dialback serves reads.
 pub struct AgentPhoneEnv(pub Arc<Env>);
 
 impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
@@ -58,8 +95,8 @@ impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
-        match env_of(parts, app).await {
-            Ok(Some(env)) => Ok(AgentPhoneEnv(env)),
+        match session_of(parts, app).await {
+            Ok(Some(session)) => Ok(AgentPhoneEnv(session.env)),
             Ok(None) => Err(UsageError::unauthorized()),
             Err(e) => Err(UsageError::from(OpError::storage(&e))),
         }

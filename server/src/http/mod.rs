@@ -5,21 +5,23 @@ mod agentphone;
 mod error;
 mod extract;
 pub mod openapi;
+mod service;
 mod talkover;
 
 use std::any::Any;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use axum::routing::{any, get, post, put};
+use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::{ApiError, UsageError};
 
@@ -46,7 +48,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 /// Talkover's routes (`/api/v1`).
 fn talkover() -> Router<Arc<App>> {
-    use talkover::{agents, callbacks, calls, import, numbers, unsupported};
+    use talkover::{agents, callbacks, calls, import, numbers, token, unsupported};
     let refuse = || any(unsupported::refuse);
     Router::new()
         .route("/agents", get(agents::list).post(agents::create))
@@ -75,6 +77,8 @@ fn talkover() -> Router<Arc<App>> {
             post(import::import).layer(DefaultBodyLimit::disable()),
         )
         .route("/messages", post(calls::message))
+        .route("/health", get(service::talkover_health))
+        .route("/token", get(token::current))
         .route("/routing/simulate", post(calls::simulate))
         .route("/agents/{id}/call", refuse())
         .route("/agents/{id}/voice", refuse())
@@ -136,9 +140,13 @@ pub fn router(app: Arc<App>) -> Router {
     if let Some(cors) = app.settings.allowed_origins.layer() {
         apis = apis.layer(cors);
     }
-    let routes = apis
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/openapi.json", get(openapi::serve))
+    let mut routes = apis
+        .route("/healthz", get(service::healthz))
+        .route("/openapi.json", get(openapi::serve));
+    if app.settings.metrics_on_main {
+        routes = routes.route("/metrics", get(service::metrics));
+    }
+    let routes = routes
         .merge(console)
         // no response is to be read as another type than it says, and no address (the
         // console's carries a token in its fragment once) leaks to another site
@@ -162,12 +170,38 @@ pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsaf
 
 /// The layers every route gets: body limit and body timeout, panics turned into a 500 (the server keeps
 /// running), request tracing (method, path and status; never headers, so never tokens).
-pub fn layers(routes: Router<Arc<App>>, app: &App) -> Router<Arc<App>> {
+pub fn layers(routes: Router<Arc<App>>, app: &Arc<App>) -> Router<Arc<App>> {
     routes
         .layer(DefaultBodyLimit::max(app.settings.body_limit))
         .layer(RequestBodyTimeoutLayer::new(app.settings.body_timeout))
+        .layer(middleware::from_fn_with_state(app.clone(), service::authenticate))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(app.clone(), service::observe))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get(&service::REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                // one line per answer at info (shown with DIALBACK_LOG=info); errors are
+                // logged where they happen, with what went wrong
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(service::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(service::REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(service::sanitize_request_id))
+}
+
+/// The metrics endpoint alone, for `--metrics-listen`.
+pub fn metrics_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/metrics", get(service::metrics))
+        .with_state(app)
 }
 
 async fn talkover_not_found(OriginalUri(uri): OriginalUri) -> ApiError {

@@ -113,6 +113,7 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
     for row in &rows {
         view.account_call(row);
     }
+    app.metrics.calls_stored(&rows);
     Ok(out)
 }
 

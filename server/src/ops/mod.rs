@@ -44,6 +44,8 @@ pub enum Failure {
     Storage,
     /// Storage cannot be reached now (503).
     Unavailable,
+    /// The token made more requests than `--rate-limit` allows (429).
+    RateLimited,
 }
 
 impl Failure {
@@ -60,6 +62,7 @@ impl Failure {
             Failure::Invalid => 422,
             Failure::Storage => 500,
             Failure::Unavailable => 503,
+            Failure::RateLimited => 429,
         }
     }
 }

@@ -31,10 +31,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: V2,
         then: Some(agents_of_inbound_calls),
     },
+    Migration {
+        version: 3,
+        sql: V3,
+        then: None,
+    },
 ];
 
 /// The schema version this release writes.
-pub const CURRENT: i64 = 2;
+pub const CURRENT: i64 = 3;
 
 /// Brings a database to [`CURRENT`].
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -162,6 +167,28 @@ CREATE INDEX numbers_by_env ON phone_numbers (environment_id, created_at, id);
 ALTER TABLE environments ADD COLUMN plan TEXT;
 
 CREATE INDEX calls_by_agent ON calls (environment_id, agent_id, started_at DESC, id DESC);
+"#;
+
+/// Tokens that can be listed, scoped, made to expire and revoked: each gets an id (so it can
+/// be named without the token), a scope, and times. Existing tokens keep working, with every
+/// right they had.
+const V3: &str = r#"
+CREATE TABLE tokens_v3 (
+    id              INTEGER PRIMARY KEY,
+    hash            BLOB NOT NULL UNIQUE,
+    environment_id  INTEGER NOT NULL REFERENCES environments(id),
+    label           TEXT NOT NULL,
+    scope           TEXT NOT NULL DEFAULT 'write' CHECK (scope IN ('write', 'read')),
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER,
+    revoked_at      INTEGER,
+    last_used_at    INTEGER
+);
+INSERT INTO tokens_v3 (hash, environment_id, label, scope, created_at)
+    SELECT hash, environment_id, label, 'write', created_at FROM tokens ORDER BY created_at;
+DROP TABLE tokens;
+ALTER TABLE tokens_v3 RENAME TO tokens;
+CREATE INDEX tokens_by_env ON tokens (environment_id, id);
 "#;
 
 /// Schema 1 recorded no agent on inbound calls; schema 2 records the one its routing

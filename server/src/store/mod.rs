@@ -5,13 +5,15 @@
 //! the server calls them on blocking threads. Each write method is one transaction: it
 //! happens entirely or not at all.
 
-mod migrate;
+pub mod migrate;
 pub mod sqlite;
 
 use dialback_core::wire::requests::queries::CallFilter;
 use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
 
 pub use sqlite::SqliteStore;
+
+use crate::auth::{Grant, NewToken, TokenInfo};
 
 /// An environment (tenant) id.
 pub type EnvId = i64;
@@ -50,8 +52,6 @@ pub struct Snapshot {
     pub calls: Vec<CallRecord>,
     /// Messages in id order.
     pub messages: Vec<MessageRecord>,
-    /// The plan.
-    pub plan: Plan,
 }
 
 /// Where a call list starts: a page, or (our extension) after a cursor.
@@ -79,15 +79,35 @@ pub trait Store: Send + Sync + 'static {
     fn environments(&self) -> Result<Vec<(EnvId, String)>>;
     /// Creates an environment.
     fn create_environment(&self, name: &str) -> Result<EnvId>;
+    /// An environment's plan (the default plan when none was set).
+    fn plan(&self, env: EnvId) -> Result<Plan>;
     /// Sets an environment's plan.
     fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()>;
-    /// Adds a token (stored as its SHA-256); with `replace`, first removes the environment's
-    /// tokens with the same label.
-    fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()>;
-    /// The environment a token (by its SHA-256) opens, if it is valid. Asked on every request,
-    /// so a token created or revoked by another process counts at once: it must be a cheap
-    /// point look-up that never waits behind long reads.
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<EnvId>>;
+    /// Adds a token (stored as its SHA-256) and returns its id; with `replace`, first revokes
+    /// the environment's tokens with the same label.
+    fn add_token(
+        &self,
+        env: EnvId,
+        hash: &[u8; 32],
+        token: &NewToken,
+        replace: bool,
+    ) -> Result<i64>;
+    /// What a token (by its SHA-256) grants, unless it is unknown or revoked (expiry is the
+    /// caller's to check, against its clock). Asked on every request, so a token created or
+    /// revoked by another process counts at once: a point look-up that never waits behind
+    /// long reads.
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>>;
+    /// An environment's tokens, oldest first.
+    fn tokens_of(&self, env: EnvId) -> Result<Vec<TokenInfo>>;
+    /// Revokes a token by id; `false` if there is none (or it was revoked before).
+    fn revoke_token(&self, id: i64, at: Timestamp) -> Result<bool>;
+    /// Records when tokens were last used (batched by the server).
+    fn touch_tokens(&self, used: &[(i64, Timestamp)]) -> Result<()>;
+    /// Whether storage answers (the health check).
+    fn ping(&self) -> Result<()>;
+    /// Writes a consistent copy of everything to a new file at `to`, while the store serves
+    /// and writes (SQLite's `VACUUM INTO`).
+    fn backup(&self, to: &std::path::Path) -> Result<()>;
     /// One environment's data.
     fn load(&self, env: EnvId) -> Result<Snapshot>;
     /// The largest call and message ids in use (ids are assigned by the server).

@@ -16,6 +16,8 @@ use dialback_core::{
     RoutingDecision, Timestamp,
 };
 use rusqlite::types::ToSql;
+
+use crate::auth::{Grant, NewToken, Scope, TokenInfo};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::{EnvId, Result, Slice, Snapshot, Store, StoreError, migrate};
@@ -101,6 +103,23 @@ impl SqliteStore {
             auth: Mutex::new(auth),
         })
     }
+
+    /// Reads every page and index (`PRAGMA integrity_check`): `Corrupt` with SQLite's first
+    /// findings if anything is wrong. `dialback restore` runs it on a backup before copying.
+    pub fn check_integrity(&self) -> Result<()> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let findings: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if findings == ["ok"] {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(
+                findings.into_iter().take(5).collect::<Vec<_>>().join("; "),
+            ))
+        }
+    }
 }
 
 const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, to_number, \
@@ -182,44 +201,146 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn add_token(&self, env: EnvId, hash: &[u8; 32], label: &str, replace: bool) -> Result<()> {
+    fn add_token(
+        &self,
+        env: EnvId,
+        hash: &[u8; 32],
+        token: &NewToken,
+        replace: bool,
+    ) -> Result<i64> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction()?;
         if replace {
             tx.execute(
-                "DELETE FROM tokens WHERE environment_id = ?1 AND label = ?2",
-                params![env, label],
+                "UPDATE tokens SET revoked_at = ?3 \
+                 WHERE environment_id = ?1 AND label = ?2 AND revoked_at IS NULL",
+                params![env, token.label, now()],
             )?;
         }
         tx.execute(
-            "INSERT INTO tokens (hash, environment_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![&hash[..], env, label, now()],
+            "INSERT INTO tokens (hash, environment_id, label, scope, created_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                &hash[..],
+                env,
+                token.label,
+                token.scope.as_str(),
+                now(),
+                token.expires_at.map(Timestamp::unix_seconds)
+            ],
         )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>> {
+        let conn = lock(&self.auth);
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, environment_id, scope, expires_at FROM tokens \
+             WHERE hash = ?1 AND revoked_at IS NULL",
+        )?;
+        let row = stmt
+            .query_row(params![&hash[..]], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, EnvId>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            })
+            .optional()?;
+        row.map(|(token_id, env, scope, expires)| {
+            Ok(Grant {
+                token_id,
+                env,
+                scope: Scope::parse(&scope).ok_or_else(|| corrupt(format!("scope {scope:?}")))?,
+                expires_at: expires.map(ts).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    fn tokens_of(&self, env: EnvId) -> Result<Vec<TokenInfo>> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare(
+            "SELECT id, label, scope, created_at, last_used_at, expires_at, revoked_at \
+             FROM tokens WHERE environment_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![env], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, label, scope, created, used, expires, revoked) = row?;
+            out.push(TokenInfo {
+                id,
+                label,
+                scope: Scope::parse(&scope).ok_or_else(|| corrupt(format!("scope {scope:?}")))?,
+                created_at: ts(created)?,
+                last_used_at: used.map(ts).transpose()?,
+                expires_at: expires.map(ts).transpose()?,
+                revoked_at: revoked.map(ts).transpose()?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn revoke_token(&self, id: i64, at: Timestamp) -> Result<bool> {
+        let conn = lock(&self.writer);
+        let changed = conn.execute(
+            "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, at.unix_seconds()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn touch_tokens(&self, used: &[(i64, Timestamp)]) -> Result<()> {
+        if used.is_empty() {
+            return Ok(());
+        }
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1",
+            )?;
+            for (id, at) in used {
+                stmt.execute(params![id, at.unix_seconds()])?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }
 
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<EnvId>> {
+    fn ping(&self) -> Result<()> {
         let conn = lock(&self.auth);
-        let mut stmt = conn.prepare_cached("SELECT environment_id FROM tokens WHERE hash = ?1")?;
-        Ok(stmt
-            .query_row(params![&hash[..]], |r| r.get::<_, EnvId>(0))
-            .optional()?)
+        conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    fn plan(&self, env: EnvId) -> Result<Plan> {
+        plan_of(&lock(&self.reader), env)
+    }
+
+    fn backup(&self, to: &Path) -> Result<()> {
+        // a read transaction of its own: a consistent copy while writers go on
+        let conn = lock(&self.auth);
+        conn.execute("VACUUM INTO ?1", params![to.to_string_lossy()])?;
+        Ok(())
     }
 
     fn load(&self, env: EnvId) -> Result<Snapshot> {
         let conn = lock(&self.reader);
-        let plan: Option<String> = conn
-            .query_row("SELECT plan FROM environments WHERE id = ?1", [env], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .flatten();
         let mut snapshot = Snapshot {
-            plan: plan
-                .map(|p| json("plan", &p))
-                .transpose()?
-                .unwrap_or_default(),
             ..Snapshot::default()
         };
         let mut agents = conn.prepare(
@@ -257,9 +378,10 @@ impl Store for SqliteStore {
                 updated_at: ts(updated.unwrap_or(created))?,
             });
         }
+        // in the order they were added, as the view keeps them (many share a second)
         let mut numbers = conn.prepare(
             "SELECT id, number, agent_id, position, created_at, updated_at FROM phone_numbers \
-             WHERE environment_id = ?1 ORDER BY created_at, id",
+             WHERE environment_id = ?1 ORDER BY created_at, rowid",
         )?;
         let rows = numbers.query_map([env], |r| {
             Ok((
@@ -508,6 +630,19 @@ impl Store for SqliteStore {
 
 /// The SQL of a call filter: the core's [`CallFilter::matches`], translated (tests check the
 /// two agree).
+fn plan_of(conn: &Connection, env: EnvId) -> Result<Plan> {
+    let plan: Option<String> = conn
+        .query_row("SELECT plan FROM environments WHERE id = ?1", [env], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten();
+    Ok(plan
+        .map(|p| json("plan", &p))
+        .transpose()?
+        .unwrap_or_default())
+}
+
 fn where_clause(env: EnvId, f: &CallFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut clause = String::from("environment_id = ?");
     let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(env)];

@@ -11,7 +11,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use dialback_core::{
     ActivityLog, ActivityRecord, AgentDirectory, AgentId, AgentRecord, CallRecord, CallbackLog,
-    CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource, Plan,
+    CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource,
 };
 
 use crate::store::Snapshot;
@@ -35,12 +35,12 @@ pub struct View {
     pub callbacks: CallbackLog,
     /// Messages and completed calls, for usage.
     pub activity: ActivityLog,
-    /// The environment's plan.
-    pub plan: Plan,
     /// Set when a write failed after changing the view: it must be rebuilt before use.
     pub stale: bool,
     /// Hash of external id → call id (confirmed against storage on a hit).
     external: HashMap<u64, u64>,
+    /// Calls accounted.
+    calls: u64,
 }
 
 /// Why a directory could not be rebuilt from agents (cannot happen from a consistent store).
@@ -52,7 +52,6 @@ impl View {
         let mut view = View {
             agents: Agents::new(snapshot.agents),
             numbers: Numbers::new(snapshot.numbers),
-            plan: snapshot.plan,
             ..View::default()
         };
         view.directory = AgentDirectory::from_records(view.agents.all(), view.numbers.all())?;
@@ -112,6 +111,7 @@ impl View {
     /// Adds a stored call to stats and usage (an outbound call's index entry is inserted by
     /// whoever routes: an import routes each call against the ones before it).
     pub fn account_call(&mut self, call: &CallRecord) {
+        self.calls += 1;
         if let Some(ext) = &call.external_id {
             self.external.insert(external_key(ext), call.id.0);
         }
@@ -123,6 +123,11 @@ impl View {
             self.callbacks.push(record);
         }
         self.activity.push(&ActivityRecord::of_call(call));
+    }
+
+    /// How many calls the view holds.
+    pub fn call_count(&self) -> u64 {
+        self.calls
     }
 
     /// Adds a stored message to usage.

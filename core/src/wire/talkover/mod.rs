@@ -4,11 +4,13 @@
 //! - [`agents`]: the agent object, its phone numbers, and the callback endpoints' views of it;
 //! - [`numbers`]: the phone number object;
 //! - [`calls`]: the call object, routing decisions, imports;
-//! - [`stats`]: callback stats.
+//! - [`stats`]: callback stats;
+//! - [`service`]: health and the connected token.
 
 pub mod agents;
 pub mod calls;
 pub mod numbers;
+pub mod service;
 pub mod stats;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,7 @@ pub use agents::{
 };
 pub use calls::{CallBody, CallItem, ImportReport, MessageBody as MessageObject, RoutingBody};
 pub use numbers::PhoneNumberBody;
+pub use service::{Health, HealthStatus, TokenBody};
 pub use stats::{CallbackStatsData, SourceAgentCount, StatsPeriod};
 
 /// `{"success": true, "data": ...}`.

@@ -16,6 +16,8 @@ use super::super::error::UsageError;
 use super::super::extract::{AgentPhoneEnv, Params};
 use super::read;
 use crate::app::App;
+use crate::ops::OpError;
+use crate::store::StoreError;
 
 type Reply<T> = Result<Json<T>, UsageError>;
 
@@ -116,10 +118,20 @@ pub async fn summary(
     let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
     let now = app.now();
     let bounds = usage_period(q.period, q.zone, now);
+    // the plan is read from storage, so `dialback env plan` applies at once, on every replica
+    let (store, id) = (app.store.clone(), env.id);
+    let plan = tokio::task::spawn_blocking(move || store.plan(id))
+        .await
+        .map_err(|e| {
+            UsageError::from(OpError::storage(&StoreError::Corrupt(format!(
+                "reading the plan stopped: {e}"
+            ))))
+        })?
+        .map_err(|e| UsageError::from(OpError::storage(&e)))?;
     let view = read(&app, &env).await?;
     let summary = view.activity.summary(&bounds, now);
     Ok(Json(UsageResponse::new(
-        &view.plan,
+        &plan,
         view.numbers.len() as u64,
         &summary,
         &bounds,

@@ -73,6 +73,8 @@ pub struct Operation {
     pub api: Api,
     /// Whether a token is needed.
     pub auth: bool,
+    /// Whether it changes data: a read-only token gets 403.
+    pub writes: bool,
     /// What the `{id}` names, if the path has one.
     pub path_id: Option<&'static str>,
     /// Query parameters.
@@ -159,9 +161,15 @@ fn build() -> Value {
         responses.insert(op.ok.status.to_string(), ok);
         let mut errors = op.errors.clone();
         if op.auth {
-            errors.push((401, "No token, or one that is not valid."));
+            errors.push((
+                401,
+                "No token, or one that is not valid (unknown, revoked or expired).",
+            ));
         }
-        if op.api != Api::Plain {
+        if op.writes {
+            errors.push((403, "The token is read-only (`UNAUTHORIZED`)."));
+        }
+        if op.auth {
             errors.push((503, "Storage cannot be reached now; try again."));
             errors.push((500, "Storage failed; the server log has the details."));
         }
@@ -171,6 +179,16 @@ fn build() -> Value {
                 json!({
                     "description": description,
                     "content": {"application/json": {"schema": error_schema(status)}}
+                }),
+            );
+        }
+        if op.auth {
+            responses.insert(
+                "429".into(),
+                json!({
+                    "description": "The token made more requests than the server's `--rate-limit` allows (off by default).",
+                    "headers": rate_limit_headers(),
+                    "content": {"application/json": {"schema": error_schema(429)}}
                 }),
             );
         }
@@ -246,7 +264,7 @@ fn build() -> Value {
             {"name": "Usage", "description": "AgentPhone's usage endpoints."},
             {"name": "AgentPhone calls", "description": "AgentPhone's call lists."},
             {"name": "Not supported", "description": "Documented upstream; they need telephony or voices Dialback does not have, and answer 501."},
-            {"name": "Service", "description": "Health and this document."}
+            {"name": "Service", "description": "Health, metrics, the connected token, and this document."}
         ],
         "paths": paths,
         "components": {
@@ -261,10 +279,24 @@ fn build() -> Value {
     })
 }
 
+/// The headers of a rate-limited server's answers to a token's requests.
+fn rate_limit_headers() -> Value {
+    let header =
+        |text: &str| json!({"description": text, "schema": {"type": "integer", "minimum": 0}});
+    json!({
+        "Retry-After": header("Seconds until the next request is allowed."),
+        "X-RateLimit-Limit": header("Requests a minute this token may make."),
+        "X-RateLimit-Remaining": header("Requests it may make now."),
+        "X-RateLimit-Reset": header("Seconds until it may burst the whole limit again."),
+    })
+}
+
 const DESCRIPTION: &str = "Talkover's callback, agent, phone number and call endpoints under \
 `/api/v1`, and AgentPhone's usage and call endpoints under `/v1`, as their documents describe \
 them, with Dialback's extensions named in each operation. Every request needs an environment \
-token (`Authorization: Bearer talq_…`) but the health check and this document. Errors keep \
+token (`Authorization: Bearer talq_…`) but the health checks, metrics and this document; a \
+read-only token gets 403 on writes. With `--rate-limit N`, each token may make N requests a \
+minute (429 beyond, with `Retry-After` and `X-RateLimit-*` headers). Errors keep \
 each API's dialect: Talkover's `{success: false, message, code, errors, details}`, AgentPhone's \
 FastAPI `{detail}` with its error guide's `{error}`.";
 

@@ -8,8 +8,9 @@ use dialback_core::wire::agentphone::{
 use dialback_core::wire::schema::{params, requests};
 use dialback_core::wire::talkover::{
     AgentBody, CallBody, CallItem, CallbackAgentCreated, CallbackAgentDetail, CallbackAgentItem,
-    CallbackAgentUpdated, CallbackStatsData, CallingSettings, CallsPage, Envelope, ImportReport,
-    MessageBody, MessageEnvelope, MessageObject, Page, PhoneNumberBody, RoutingBody,
+    CallbackAgentUpdated, CallbackStatsData, CallingSettings, CallsPage, Envelope, Health,
+    ImportReport, MessageBody, MessageEnvelope, MessageObject, Page, PhoneNumberBody, RoutingBody,
+    TokenBody,
 };
 use serde_json::{Value, json};
 
@@ -95,6 +96,9 @@ fn op(
         description: "",
         api,
         auth: api != Api::Plain,
+        // Talkover's changes need a token that may write; its two POSTs that only compute
+        // (`check-constraints`, `routing/simulate`) say `.reads()`
+        writes: api == Api::Talkover && method != "get",
         path_id: None,
         params: Vec::new(),
         body: None,
@@ -107,6 +111,16 @@ fn op(
 impl Operation {
     fn describe(mut self, text: &'static str) -> Self {
         self.description = text;
+        self
+    }
+    /// Changes nothing, whatever its method: a read-only token may call it.
+    fn reads(mut self) -> Self {
+        self.writes = false;
+        self
+    }
+    /// Needs no token.
+    fn public(mut self) -> Self {
+        self.auth = false;
         self
     }
     fn on(mut self, what: &'static str) -> Self {
@@ -136,21 +150,35 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     let mut ops = talkover(s);
     ops.extend(agentphone(s));
     ops.extend(unsupported(s));
-    ops.push(op(
-        "get",
-        "/healthz",
-        "health",
-        "Service",
-        "Whether the server is up",
-        Success {
-            status: 200,
-            description: "`ok`.",
-            content_type: "text/plain",
-            schema: json!({"type": "string", "const": "ok"}),
-            example: None,
-            links: json!({}),
-        },
-    ));
+    ops.push(
+        op(
+            "get",
+            "/healthz",
+            "health",
+            "Service",
+            "Whether the server and its database answer",
+            ok(200, "Everything answers.", s.of::<Health>()),
+        )
+        .also(503, "The database does not answer; the body says so."),
+    );
+    ops.push(
+        op(
+            "get",
+            "/metrics",
+            "metrics",
+            "Service",
+            "Prometheus metrics",
+            Success {
+                status: 200,
+                description: "The OpenMetrics text format (served on `--metrics-listen` instead, when set).",
+                content_type: "application/openmetrics-text",
+                schema: json!({"type": "string"}),
+                example: None,
+                links: json!({}),
+            },
+        )
+        .describe("Requests by route template and status, latency, calls ingested, routing decisions by reason code, import lines, rate-limited requests, view size and load time per environment, build info."),
+    );
     ops.push(op(
         "get",
         "/openapi.json",
@@ -232,6 +260,7 @@ fn talkover(s: &mut Schemas) -> Vec<Operation> {
             with_example(ok(200, "`Configuration is valid`.", s.of::<MessageBody>()),
                 include_str!("../../../../tests/fixtures/docs/talkover_check_constraints_valid_response.json")))
             .on("The agent's id.")
+            .reads()
             .body(json_body(requests::check_constraints(), None))
             .errors(&[BAD_JSON, NO_AGENT, TOO_LARGE, NOT_JSON,
                 (422, "Every problem with the proposal, fields named as in the request; nothing is saved.")]),
@@ -277,8 +306,16 @@ fn talkover(s: &mut Schemas) -> Vec<Operation> {
             ok(201, "Stored.", s.of::<Envelope<MessageObject>>()))
             .body(json_body(requests::new_message(), None))
             .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (422, "Every problem; also an `agent_id` of no agent here.")]),
+        op("get", "/api/v1/health", "talkoverHealth", "Service", "Whether the server and its database answer",
+            ok(200, "Everything answers.", s.of::<Envelope<Health>>()))
+            .public()
+            .also(503, "The database does not answer: `success` is false and the body says which part.")
+            .describe("The health check Talkover's auth page probes. No token needed; one sent is ignored."),
+        op("get", "/api/v1/token", "getToken", "Service", "The connected token (extension)",
+            ok(200, "Its id, label, scope, environment and expiry; never the token.", s.of::<Envelope<TokenBody>>())),
         op("post", "/api/v1/routing/simulate", "simulateRouting", "Calls", "How a call would be routed (extension)",
             ok(200, "The decision, stored nowhere.", s.of::<Envelope<RoutingBody>>()))
+            .reads()
             .body(json_body(requests::simulation(), Some(json!({"from": "+442079460958", "to": "+14155550100"}))))
             .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, INVALID]),
     ]
@@ -381,7 +418,7 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
         if path.contains("{id}") {
             o = o.on("Any id.");
         }
-        o
+        o.reads()
     };
     vec![
         refused(

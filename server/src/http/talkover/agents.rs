@@ -14,7 +14,7 @@ use dialback_core::wire::talkover::{
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::App;
 use crate::ops::OpError;
@@ -28,7 +28,7 @@ fn body(a: &AgentWithNumbers) -> AgentBody {
 /// answers 200 with the new draft agent.
 pub async fn create(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
     let new = parse_new_agent(&json).map_err(ApiError::request)?;
@@ -105,7 +105,7 @@ pub async fn get(
 /// unpublish), the profile fields, and `phone_numbers`.
 pub async fn patch(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
@@ -120,7 +120,7 @@ pub async fn patch(
 /// `PUT /api/v1/agents/{id}/calling`: direction and numbers.
 pub async fn calling(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<CallingSettings>> {
@@ -135,7 +135,7 @@ pub async fn calling(
 /// `PUT /api/v1/agents/{id}/knowledge`: description, greeting and conversation settings.
 pub async fn knowledge(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {

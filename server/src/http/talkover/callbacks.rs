@@ -14,7 +14,7 @@ use dialback_core::{DateRange, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::App;
 use crate::ops::Failure;
@@ -34,7 +34,7 @@ fn config_of(r: &dialback_core::AgentRecord) -> CallbackConfigBody {
 /// `POST /api/v1/agents/{id}/callback`: the seed's answer, the agent with its configuration.
 pub async fn set(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<CallbackAgentCreated>> {
@@ -51,7 +51,7 @@ pub async fn set(
 /// configuration, as documented.
 pub async fn replace(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<CallbackAgentUpdated>> {
@@ -65,7 +65,7 @@ pub async fn replace(
 /// `DELETE /api/v1/agents/{id}/callback`.
 pub async fn remove(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
 ) -> Reply<MessageBody> {
     blocking(move || agents::remove_callback(&app, &env, &id)).await?;

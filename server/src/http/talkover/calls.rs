@@ -19,7 +19,7 @@ use dialback_core::{AgentId, CallRecord, InboundCall, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::{App, Env};
 use crate::ops::{self, Failure, OpError, Recorded};
@@ -47,7 +47,7 @@ pub fn item(c: &CallRecord, view: &View) -> CallItem {
 /// `external_id`; 409 if another call was.
 pub async fn record(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
 ) -> Result<(StatusCode, Json<Envelope<CallItem>>), ApiError> {
     let call = parse_new_call(&json).map_err(ApiError::request)?;
@@ -199,7 +199,7 @@ pub async fn export(State(app): State<Arc<App>>, TalkoverEnv(env): TalkoverEnv) 
 /// `POST /api/v1/messages` → 201.
 pub async fn message(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
 ) -> Result<(StatusCode, Json<Envelope<MessageObject>>), ApiError> {
     let m = parse_new_message(&json).map_err(ApiError::request)?;

@@ -20,7 +20,7 @@ use http_body_util::BodyExt;
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::TalkoverEnv;
+use super::super::extract::TalkoverWrite;
 use crate::app::{App, Env};
 use crate::ops::{self, Failure, Recorded};
 
@@ -109,7 +109,7 @@ impl Lines {
 /// time order. A refused line is reported with its number and errors and stores nothing.
 pub async fn import(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     req: Request,
 ) -> Result<Json<Envelope<ImportReport>>, ApiError> {
     let mime = req
@@ -192,6 +192,9 @@ pub async fn import(
         }
     }
     flush(&app, &env, &mut batch, &mut report).await?;
+    app.metrics.import_lines("created", report.created);
+    app.metrics.import_lines("existing", report.existing);
+    app.metrics.import_lines("rejected", report.rejected);
     if report.truncated {
         return Err(ApiError::new(
             Failure::TooLarge,

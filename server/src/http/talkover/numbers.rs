@@ -12,7 +12,7 @@ use dialback_core::wire::talkover::{AgentRef, Envelope, PhoneNumberBody};
 
 use super::super::blocking;
 use super::super::error::ApiError;
-use super::super::extract::{JsonBody, Params, TalkoverEnv};
+use super::super::extract::{JsonBody, Params, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::App;
 use crate::ops::agents;
@@ -45,7 +45,7 @@ pub async fn list(
 /// `POST /api/v1/phone-numbers` `{"number": "+1 (415) 555-0100"}`: the number, unassigned.
 pub async fn create(
     State(app): State<Arc<App>>,
-    TalkoverEnv(env): TalkoverEnv,
+    TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<PhoneNumberBody>> {
     let new = parse_new_number(&json).map_err(ApiError::request)?;

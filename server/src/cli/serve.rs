@@ -1,0 +1,158 @@
+//! `dialback serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use dialback_server::app::{App, Settings};
+use dialback_server::cors::AllowedOrigins;
+use dialback_server::listen::{self, Limits};
+
+use super::{DbArg, LogFormat};
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Create a `demo` environment with generated data on first start, and print a token and
+    /// a URL that opens the console already connected.
+    #[arg(long)]
+    demo: bool,
+    /// Address to listen on.
+    #[arg(long, env = "DIALBACK_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    #[command(flatten)]
+    db: DbArg,
+    /// Directory of the admin console's static files.
+    #[arg(long = "static", env = "DIALBACK_STATIC", default_value = "web/dist")]
+    static_dir: PathBuf,
+    /// Largest NDJSON import, in bytes.
+    #[arg(long, env = "DIALBACK_IMPORT_LIMIT", default_value_t = 512 << 20)]
+    import_limit: usize,
+    /// Longest line of an NDJSON import, in bytes.
+    #[arg(long, env = "DIALBACK_IMPORT_LINE_LIMIT", default_value_t = 64 << 10)]
+    import_line_limit: usize,
+    /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes.
+    #[arg(long, env = "DIALBACK_SYNC", default_value = "normal")]
+    sync: String,
+    /// A web origin whose pages may call the APIs (CORS), e.g. `http://localhost:5173`;
+    /// repeat it or separate with commas; `*` allows any. Not needed for the console.
+    #[arg(long, env = "DIALBACK_ALLOW_ORIGIN", value_delimiter = ',')]
+    allow_origin: Vec<String>,
+    /// Requests per minute per token (a burst of N, then N a minute); over it, 429 with
+    /// `Retry-After`. Off by default. Each replica counts on its own.
+    #[arg(long, env = "DIALBACK_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
+    /// Serve `/metrics` on this address instead of the API's (e.g. `127.0.0.1:9090`), to keep
+    /// it off the public listener.
+    #[arg(long, env = "DIALBACK_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
+    /// `text` or `json` (one object per line, with the request id; never a token).
+    #[arg(long, env = "DIALBACK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(flatten)]
+    connections: ConnectionArgs,
+}
+
+/// How connections are treated (see the README's Limits table).
+#[derive(clap::Args)]
+struct ConnectionArgs {
+    /// Seconds a client has to send a request's headers; also the longest a keep-alive
+    /// connection may sit idle.
+    #[arg(long, env = "DIALBACK_HEADER_TIMEOUT", default_value_t = 20)]
+    header_timeout: u64,
+    /// Seconds the server waits for the next chunk of a request body.
+    #[arg(long, env = "DIALBACK_BODY_TIMEOUT", default_value_t = 30)]
+    body_timeout: u64,
+    /// Open connections at most; at the cap a new one makes the oldest close after its
+    /// response. Default: the open-file limit less 64.
+    #[arg(long, env = "DIALBACK_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Seconds requests in flight get to finish after SIGTERM before the server exits.
+    #[arg(long, env = "DIALBACK_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    shutdown_timeout: u64,
+}
+
+pub fn run(args: ServeArgs) -> Result<(), String> {
+    let full_sync = match args.sync.as_str() {
+        "full" => true,
+        "normal" => false,
+        other => return Err(format!("--sync must be normal or full, got {other:?}")),
+    };
+    let settings = Settings {
+        import_limit: args.import_limit,
+        import_line_limit: args.import_line_limit,
+        static_dir: Some(args.static_dir.clone()),
+        allowed_origins: AllowedOrigins::parse(&args.allow_origin)?,
+        body_timeout: Duration::from_secs(args.connections.body_timeout),
+        rate_limit: args.rate_limit,
+        metrics_on_main: args.metrics_listen.is_none(),
+        ..Settings::default()
+    };
+    let open_files = listen::raise_open_file_limit();
+    let mut limits = Limits::for_open_files(open_files.unwrap_or(1024));
+    limits.header_timeout = Duration::from_secs(args.connections.header_timeout.max(1));
+    limits.shutdown_timeout = Duration::from_secs(args.connections.shutdown_timeout);
+    if let Some(max) = args.connections.max_connections {
+        limits.max_connections = max.max(1);
+    }
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let served = runtime.block_on(serve(args, settings, limits, full_sync));
+    // work still running on blocking threads past the deadline is not waited for
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
+}
+
+async fn serve(
+    args: ServeArgs,
+    settings: Settings,
+    limits: Limits,
+    full_sync: bool,
+) -> Result<(), String> {
+    let store = args.db.open(full_sync)?;
+    let app = App::load(store, settings).map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = format!("http://{addr}");
+    println!(
+        "dialback listening on {base} (database {})",
+        args.db.db.display()
+    );
+    tracing::info!(
+        max_connections = limits.max_connections,
+        header_timeout_s = limits.header_timeout.as_secs(),
+        shutdown_timeout_s = limits.shutdown_timeout.as_secs(),
+        rate_limit_per_minute = args.rate_limit,
+        "limits"
+    );
+    if let Some(metrics_addr) = args.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {metrics_addr} for metrics: {e}"))?;
+        println!("metrics on http://{metrics_addr}/metrics");
+        let router = dialback_server::http::metrics_router(app.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
+    if args.demo {
+        let app2 = app.clone();
+        let token = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&app2))
+            .await
+            .map_err(|e| e.to_string())??;
+        println!();
+        println!("  Console (connected): {base}/#token={token}");
+        println!("  Token:               {token}");
+        println!(
+            "  Try:                 curl -H 'Authorization: Bearer {token}' '{base}/api/v1/callback-agents/stats'"
+        );
+        println!(
+            "                       curl -H 'Authorization: Bearer {token}' '{base}/v1/usage/by-agent?period=month&tz=America/New_York'"
+        );
+        println!();
+    }
+    dialback_server::serve(listener, app, limits, dialback_server::shutdown_signal()).await;
+    Ok(())
+}

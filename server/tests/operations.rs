@@ -1,0 +1,579 @@
+//! Running Dialback for a team: token management and scopes, rate limits, metrics, request
+//! ids and structured logs. (Health under a failing store is in `view_consistency.rs`; backups
+//! in `backup.rs`.)
+
+use std::collections::HashMap;
+use std::process::Command;
+
+use dialback_core::Timestamp;
+use dialback_server::app::Settings;
+use dialback_server::auth::{NewToken, Scope};
+use serde_json::{Value, json};
+
+use crate::harness::{Binary, Server, TempDir};
+
+/// Runs `dialback ARGS --db DB`: (success, stdout, stderr).
+pub fn cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dialback"))
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+async fn status_of(http: &reqwest::Client, method: &str, url: &str, token: &str) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let res = http
+        .request(method, url)
+        .bearer_auth(token)
+        .json(&json!({"name": "Made by a test", "direction": "inbound"}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn tokens_are_issued_listed_scoped_and_revoked_at_once() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    let owner = Binary::create_env(&db, "team");
+    // the server runs in one process; tokens are made and revoked from others
+    let mut a = Binary::start(&db, &dir.0.join("a.log"), &[]);
+    let http = reqwest::Client::new();
+
+    let (ok, reader, note) = cli(
+        &db,
+        &[
+            "token",
+            "create",
+            "--env",
+            "team",
+            "--label",
+            "dashboards",
+            "--read-only",
+        ],
+    );
+    assert!(ok, "{note}");
+    let reader = reader.trim().to_owned();
+    assert!(
+        reader.starts_with("talq_") && note.contains("read"),
+        "{note}"
+    );
+    let (ok, expiring, note) = cli(
+        &db,
+        &[
+            "token",
+            "create",
+            "--env",
+            "team",
+            "--label",
+            "ci",
+            "--expires",
+            "30",
+        ],
+    );
+    assert!(ok, "{note}");
+    let expiring = expiring.trim().to_owned();
+    let (ok, _, note) = cli(&db, &["token", "create", "--env", "nowhere"]);
+    assert!(
+        !ok && note.contains("no environment named \"nowhere\""),
+        "{note}"
+    );
+
+    for server in [&a] {
+        let base = &server.base;
+        // a read-only token reads both APIs ...
+        assert_eq!(
+            status_of(&http, "GET", &format!("{base}/api/v1/agents"), &reader)
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            status_of(&http, "GET", &format!("{base}/v1/usage"), &reader)
+                .await
+                .0,
+            200
+        );
+        // ... and writes nothing, told so with Talkover's code
+        let (status, body) =
+            status_of(&http, "POST", &format!("{base}/api/v1/agents"), &reader).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("UNAUTHORIZED")),
+            "{body}"
+        );
+        assert_eq!(
+            status_of(&http, "POST", &format!("{base}/api/v1/agents"), &expiring)
+                .await
+                .0,
+            200
+        );
+        // the console asks what its token may do
+        let (status, me) = status_of(&http, "GET", &format!("{base}/api/v1/token"), &reader).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            (
+                &me["data"]["scope"],
+                &me["data"]["label"],
+                &me["data"]["environment"],
+                &me["data"]["expires_at"]
+            ),
+            (
+                &json!("read"),
+                &json!("dashboards"),
+                &json!("team"),
+                &Value::Null
+            ),
+            "{me}"
+        );
+        assert!(
+            !me.to_string().contains(&reader[5..]),
+            "the token was echoed: {me}"
+        );
+        let (_, me) = status_of(&http, "GET", &format!("{base}/api/v1/token"), &expiring).await;
+        assert!(
+            me["data"]["expires_at"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('Z')),
+            "{me}"
+        );
+    }
+    let agents: Vec<Value> = {
+        let (_, body) = status_of(&http, "GET", &format!("{}/api/v1/agents", a.base), &owner).await;
+        body["data"].as_array().unwrap().clone()
+    };
+    assert_eq!(
+        agents.len(),
+        1,
+        "the read-only token's writes left nothing: {agents:?}"
+    );
+
+    // the list: ids, labels, scopes, never a token
+    let (ok, list, note) = cli(&db, &["token", "list", "--env", "team"]);
+    assert!(ok, "{note}");
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 4, "{list}");
+    assert!(
+        lines[0].starts_with("ID")
+            && lines[0].contains("LAST USED")
+            && lines[0].contains("EXPIRES")
+    );
+    assert!(
+        lines[2].contains("dashboards") && lines[2].contains("read") && lines[2].contains("active"),
+        "{list}"
+    );
+    for secret in [&owner, &reader, &expiring] {
+        assert!(!list.contains(&secret[5..]), "a token is listed: {list}");
+    }
+    let reader_id = lines[2].split_whitespace().next().unwrap().to_owned();
+
+    // revoked from another process: refused at once, for the server caches no token
+    let (ok, _, note) = cli(&db, &["token", "revoke", &reader_id]);
+    assert!(ok, "{note}");
+    for server in [&a] {
+        let (status, body) = status_of(
+            &http,
+            "GET",
+            &format!("{}/api/v1/agents", server.base),
+            &reader,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("INVALID_TOKEN"))
+        );
+        let (status, _) =
+            status_of(&http, "GET", &format!("{}/v1/usage", server.base), &reader).await;
+        assert_eq!(status, 401);
+        assert_eq!(
+            status_of(
+                &http,
+                "GET",
+                &format!("{}/api/v1/agents", server.base),
+                &owner
+            )
+            .await
+            .0,
+            200
+        );
+    }
+    let (ok, _, note) = cli(&db, &["token", "revoke", &reader_id]);
+    assert!(!ok && note.contains("revoked already"), "{note}");
+    let (_, list, _) = cli(&db, &["token", "list", "--env", "team"]);
+    assert!(list.lines().nth(2).unwrap().contains("revoked"), "{list}");
+    a.child.kill().unwrap();
+    a.child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
+    let s = Server::start().await;
+    let env = s.app.env_named("test").unwrap().unwrap();
+    let now = s.app.now();
+    let issue = |expires_at: Option<Timestamp>| {
+        s.app
+            .issue_token(
+                env.id,
+                &NewToken {
+                    label: "t".into(),
+                    scope: Scope::Write,
+                    expires_at,
+                },
+                false,
+            )
+            .unwrap()
+    };
+    let (_, expired) = issue(Timestamp::from_unix_seconds(now.unix_seconds() - 1));
+    let (live_id, live) = issue(Timestamp::from_unix_seconds(now.unix_seconds() + 3600));
+    assert_eq!(
+        s.call_as(&expired, "GET", "/api/v1/agents", None).await.0,
+        401
+    );
+    assert_eq!(s.call_as(&expired, "GET", "/v1/usage", None).await.0, 401);
+    assert_eq!(s.call_as(&live, "GET", "/api/v1/agents", None).await.0, 200);
+
+    // a request writes nothing itself; the server writes last use every few seconds
+    let last_used = || {
+        s.app
+            .store
+            .tokens_of(env.id)
+            .unwrap()
+            .into_iter()
+            .find(|t| t.id == live_id)
+            .unwrap()
+            .last_used_at
+    };
+    assert_eq!(last_used(), None);
+    s.app.flush_token_use().unwrap();
+    assert!(last_used().is_some_and(|t| t.unix_seconds() >= now.unix_seconds()));
+}
+
+/// The document lists 403 on exactly the operations that write: every one of them refuses a
+/// read-only token before reading its body, and every other answers it as usual.
+#[tokio::test]
+async fn a_read_only_token_is_refused_on_every_write_the_document_lists_and_no_other() {
+    let s = Server::start().await;
+    let env = s.app.env_named("test").unwrap().unwrap();
+    let agent = s.agent("Existing", "inbound", &["+14155550100"]).await;
+    let (_, reader) = s
+        .app
+        .issue_token(
+            env.id,
+            &NewToken {
+                label: "ro".into(),
+                scope: Scope::Read,
+                expires_at: None,
+            },
+            false,
+        )
+        .unwrap();
+    let doc = dialback_server::http::openapi::document();
+    let mut writes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = &op["responses"];
+            if !path.starts_with("/api/v1/") || responses.get("501").is_some() {
+                continue;
+            }
+            let url = format!("{}{}", s.base, path.replace("{id}", &agent));
+            let (status, body) = status_of(&s.http, &method.to_uppercase(), &url, &reader).await;
+            if responses.get("403").is_some() {
+                writes += 1;
+                assert_eq!(
+                    (status, body["code"].as_str()),
+                    (403, Some("UNAUTHORIZED")),
+                    "{method} {path}: {body}"
+                );
+            } else {
+                assert_ne!(status, 403, "{method} {path}: {body}");
+            }
+        }
+    }
+    assert_eq!(writes, 11, "the writes the document lists");
+    let (_, agents) = s.call("GET", "/api/v1/agents", None).await;
+    assert_eq!(agents["data"].as_array().unwrap().len(), 1, "{agents}");
+}
+
+fn header(res: &reqwest::Response, name: &str) -> Option<u64> {
+    res.headers().get(name)?.to_str().ok()?.parse().ok()
+}
+
+#[tokio::test]
+async fn over_the_rate_limit_a_token_gets_429_in_its_apis_dialect() {
+    let settings = Settings {
+        rate_limit: Some(3),
+        ..Settings::default()
+    };
+    let s = Server::start_with(settings, |r| r).await;
+    let get = |path: &str, token: &str| {
+        s.http
+            .get(format!("{}{path}", s.base))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    for remaining in [2, 1, 0] {
+        let res = get("/api/v1/agents", &s.token).await.unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(header(&res, "x-ratelimit-limit"), Some(3));
+        assert_eq!(header(&res, "x-ratelimit-remaining"), Some(remaining));
+        assert!(header(&res, "x-ratelimit-reset").is_some_and(|r| (1..=60).contains(&r)));
+    }
+    let res = get("/api/v1/agents", &s.token).await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(header(&res, "retry-after").is_some_and(|r| (1..=20).contains(&r)));
+    assert_eq!(header(&res, "x-ratelimit-remaining"), Some(0));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        (&body["success"], &body["code"]),
+        (&json!(false), &json!("RATE_LIMIT_EXCEEDED")),
+        "{body}"
+    );
+
+    let res = get("/v1/usage", &s.token).await.unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "RATE_LIMIT_EXCEEDED", "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Rate limit")),
+        "{body}"
+    );
+
+    // another token has its own budget; requests without one are not counted or marked
+    let other = s.second_environment();
+    assert_eq!(
+        get("/api/v1/agents", &other)
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let res = s
+        .http
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers().get("x-ratelimit-limit").is_none());
+    // a made-up token gets its 401, not a bucket
+    let res = get(
+        "/api/v1/agents",
+        "talq_madeupmadeupmadeupmadeupmadeupmadeupmade",
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_with_every_documented_series() {
+    let s = Server::start().await;
+    let (_, sales) = s.callback_setup("Sales", None).await;
+    let outbound = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460001", "started_at": "2024-01-01T10:00:00Z", "status": "no-answer"});
+    assert_eq!(s.call("POST", "/api/v1/calls", Some(outbound)).await.0, 201);
+    let inbound = |from: &str| {
+        format!(
+            r#"{{"direction": "inbound", "from": "{from}", "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered"}}"#
+        )
+    };
+    let res = s
+        .import(&[
+            inbound("+442079460001"),
+            inbound("+442079460002"),
+            "not json".to_owned(),
+        ])
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(s.call("GET", "/api/v1/agents/nope", None).await.0, 404);
+
+    let text = s
+        .http
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines = text.lines().map(|l| Ok(l.to_owned()));
+    let scrape = prometheus_parse::Scrape::parse(lines).expect("Prometheus text format");
+    let value = |name: &str, labels: &[(&str, &str)]| -> f64 {
+        scrape
+            .samples
+            .iter()
+            .filter(|s| s.metric == name)
+            .filter(|s| labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => 0.0,
+            })
+            .sum()
+    };
+    let route = [
+        ("route", "/api/v1/agents/:id"),
+        ("method", "GET"),
+        ("status", "404"),
+    ];
+    assert_eq!(value("dialback_http_requests_total", &route), 1.0, "{text}");
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "dialback_http_request_duration_seconds"
+                && s.labels.get("route") == Some("/api/v1/calls/import")),
+        "{text}"
+    );
+    assert_eq!(
+        value(
+            "dialback_calls_ingested_total",
+            &[("direction", "outbound")]
+        ),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        value("dialback_calls_ingested_total", &[("direction", "inbound")]),
+        2.0,
+        "{text}"
+    );
+    assert_eq!(
+        value("dialback_routing_decisions_total", &[("reason", "MATCHED")]),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        value(
+            "dialback_routing_decisions_total",
+            &[("reason", "NO_OUTBOUND_CALL")]
+        ),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        value("dialback_import_lines_total", &[("outcome", "created")]),
+        2.0,
+        "{text}"
+    );
+    assert_eq!(
+        value("dialback_import_lines_total", &[("outcome", "rejected")]),
+        1.0,
+        "{text}"
+    );
+    let env = s.app.env_named("test").unwrap().unwrap().id.to_string();
+    assert_eq!(
+        value("dialback_view_calls", &[("environment", &env)]),
+        3.0,
+        "{text}"
+    );
+    assert!(
+        value("dialback_view_agents", &[("environment", &env)]) >= 2.0,
+        "{text}"
+    );
+    assert_eq!(
+        value(
+            "dialback_build_info",
+            &[("version", env!("CARGO_PKG_VERSION"))]
+        ),
+        1.0,
+        "{text}"
+    );
+    // bounded labels: raw paths and tokens never become series
+    assert!(
+        !text.contains("/api/v1/agents/nope") && !text.contains(&s.token[5..]),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_plain_one_from_the_client_is_kept() {
+    let s = Server::start().await;
+    let id_of = |res: &reqwest::Response| {
+        res.headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    let res = s
+        .http
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .unwrap();
+    let made = id_of(&res).expect("an id");
+    assert_eq!(made.len(), 36, "a UUID: {made}");
+    let res = s
+        .http
+        .get(format!("{}/api/v1/agents", s.base))
+        .header("x-request-id", "lb-7f3a.42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(id_of(&res).as_deref(), Some("lb-7f3a.42"));
+    for bad in ["two words", &"x".repeat(65), "quote\"d"] {
+        let res = s
+            .http
+            .get(format!("{}/healthz", s.base))
+            .header("x-request-id", bad)
+            .send()
+            .await
+            .unwrap();
+        let id = id_of(&res).unwrap();
+        assert!(id != bad && id.len() == 36, "{bad:?} became {id:?}");
+    }
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_and_never_a_token() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    let token = Binary::create_env(&db, "logs");
+    let log = dir.0.join("json.log");
+    let mut server = Binary::start(
+        &db,
+        &log,
+        &[("DIALBACK_LOG_FORMAT", "json"), ("DIALBACK_LOG", "info")],
+    );
+    let http = reqwest::Client::new();
+    for path in ["/api/v1/agents", "/api/v1/agents/missing", "/v1/usage"] {
+        http.get(format!("{}{path}", server.base))
+            .bearer_auth(&token)
+            .header("x-request-id", "trace-me-1")
+            .send()
+            .await
+            .unwrap();
+    }
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    server.child.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut statuses = HashMap::new();
+    for line in text.lines() {
+        let event: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        if event["span"]["request_id"] == "trace-me-1" {
+            *statuses
+                .entry(event["span"]["path"].to_string())
+                .or_insert(0) += 1;
+        }
+    }
+    assert_eq!(statuses.len(), 3, "one access line per request: {text}");
+    assert!(!text.contains(&token[5..]), "a token reached the logs");
+}
