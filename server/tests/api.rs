@@ -25,4 +25,5 @@ mod store_filters;
 mod talkover_agents;
 mod talkover_callbacks;
 mod talkover_calls;
+mod tokens;
 mod view_consistency;
