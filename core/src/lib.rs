@@ -49,7 +49,7 @@ pub use agent::{
     AgentStatus, Direction, DirectoryError,
 };
 pub use call::{CallId, CallRecord, CallStatus, MessageRecord, StatusSet, call_agent};
-pub use callback::stats::{AgentCallbackTotals, CallbackStats, UNKNOWN_AGENT};
+pub use callback::stats::{AgentCallbackTotals, CallbackDay, CallbackStats, UNKNOWN_AGENT};
 pub use callback::{
     CallbackConfig, CallbackLog, CallbackRecord, CallbackRouting, Caller, ConfigError, InboundCall,
     LastCall, LookbackDays, OutboundCall, OutboundIndex, Reason, Router, RoutingDecision,

@@ -127,3 +127,38 @@ fn stats_must_answer_the_range_asked_for() {
         "the answer covers 2024-01-01 to 2024-01-31, but 2024-01-01 to 2024-01-30 was asked for"
     );
 }
+
+#[test]
+fn a_daily_breakdown_must_list_every_day_and_add_up() {
+    let mut s = seed_stats();
+    s.total_callbacks_received = 196;
+    let asked = dialback_core::DateRange::parse(
+        Some("2024-01-01"),
+        Some("2024-01-31"),
+        None,
+        dialback_core::Timestamp::EPOCH,
+    )
+    .unwrap();
+    let day = |date: String, received: i64| dialback_core::wire::talkover::CallbackStatsDay {
+        date,
+        total_callbacks_received: received,
+        callbacks_answered: 0,
+        callbacks_unmatched: 0,
+    };
+    let mut days: Vec<_> = asked.days().map(|d| day(d.to_string(), 0)).collect();
+    days[0] = dialback_core::wire::talkover::CallbackStatsDay {
+        callbacks_answered: s.callbacks_answered,
+        callbacks_unmatched: s.callbacks_unmatched,
+        ..day("2024-01-01".into(), 196)
+    };
+    s.days = Some(days.clone());
+    assert!(validate_callback_stats_for(&s, &asked).is_empty());
+    // a day short, and the rest no longer adds up
+    days.pop();
+    days[1].total_callbacks_received = 5;
+    s.days = Some(days);
+    assert_eq!(
+        codes(&validate_callback_stats_for(&s, &asked)),
+        ["DAYS_MISMATCH", "DAYS_DO_NOT_ADD_UP"]
+    );
+}

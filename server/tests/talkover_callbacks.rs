@@ -274,3 +274,79 @@ async fn stats_answer_the_seed_shape_and_refuse_bad_dates() {
     assert_eq!(status, 200);
     assert_eq!(body["data"]["period"]["start"].as_str().unwrap().len(), 10);
 }
+
+/// The `group_by=day` extension: every local day of the range in `tz`, adding up to the
+/// totals; without it the seed's shape is unchanged.
+#[tokio::test]
+async fn stats_by_day_list_every_local_day_and_add_up() {
+    let s = Server::start().await;
+    let (_, sales) = s.callback_setup("Sales", Some(7)).await;
+    let call = |dir: &str, number: &str, at: &str, status: &str| {
+        if dir == "outbound" {
+            json!({"direction": "outbound", "agent_id": sales, "to": number, "started_at": at, "status": status})
+        } else {
+            json!({"direction": "inbound", "from": number, "to": "+14155550100", "started_at": at, "status": status})
+        }
+    };
+    for c in [
+        call(
+            "outbound",
+            "+442079460958",
+            "2024-01-01T10:00:00Z",
+            "voicemail",
+        ),
+        // 03:30Z on the 3rd is still the 2nd in New York
+        call(
+            "inbound",
+            "+442079460958",
+            "2024-01-03T03:30:00Z",
+            "completed",
+        ),
+        call(
+            "inbound",
+            "+442079460959",
+            "2024-01-03T15:00:00Z",
+            "no-answer",
+        ),
+    ] {
+        assert_eq!(s.call("POST", "/api/v1/calls", Some(c)).await.0, 201);
+    }
+    let path = "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-04&tz=America/New_York";
+    let (_, totals) = s.call("GET", path, None).await;
+    assert!(totals["data"].get("days").is_none(), "{totals}");
+    let (status, by_day) = s.call("GET", &format!("{path}&group_by=day"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        by_day["data"]["days"],
+        json!([
+            {"date": "2024-01-01", "total_callbacks_received": 0, "callbacks_answered": 0, "callbacks_unmatched": 0},
+            {"date": "2024-01-02", "total_callbacks_received": 1, "callbacks_answered": 1, "callbacks_unmatched": 0},
+            {"date": "2024-01-03", "total_callbacks_received": 1, "callbacks_answered": 0, "callbacks_unmatched": 1},
+            {"date": "2024-01-04", "total_callbacks_received": 0, "callbacks_answered": 0, "callbacks_unmatched": 0},
+        ])
+    );
+    let mut without = by_day["data"].clone();
+    without.as_object_mut().unwrap().remove("days");
+    assert_eq!(
+        without, totals["data"],
+        "the totals are the ungrouped answer"
+    );
+
+    let (status, body) = s.call("GET", &format!("{path}&group_by=week"), None).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["INVALID_GROUP_BY".to_owned()])
+    );
+    let (status, body) = s
+        .call(
+            "GET",
+            "/api/v1/callback-agents/stats?start_date=1990-01-01&end_date=2024-01-01&group_by=day",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("INVALID_DATE_RANGE")),
+        "{body}"
+    );
+}

@@ -224,6 +224,23 @@ fn stats_usage_periods_and_problems() {
     }
     let body: dialback_core::wire::talkover::CallbackStatsData =
         serde_json::from_value(stats["data"].clone()).unwrap();
+    // with the group_by=day extension
+    let day = dialback_core::CallbackDay {
+        date: dialback_core::DateRange::parse(
+            Some("2024-01-01"),
+            Some("2024-01-01"),
+            None,
+            t("2024-06-01T00:00:00Z"),
+        )
+        .unwrap()
+        .start(),
+        received: 3,
+        answered: 2,
+        unmatched: 1,
+    };
+    same_shape::<types::CallbackStatsData>(
+        &serde_json::to_value(body.clone().with_days(&[day])).unwrap(),
+    );
     for problem in dialback_core::validate_callback_stats(&body) {
         same_shape::<types::Inconsistency>(&problem);
     }

@@ -5,7 +5,8 @@
 //! - `routes`: what each dialed number leads to, from the directory;
 //! - [`router`] and [`routing`]: the once-per-call decision and its reasons;
 //! - [`CallbackRouting`]: the index and its routes, held together;
-//! - [`stats`]: aggregation of routed callbacks over a date range.
+//! - [`stats`]: aggregation of routed callbacks over a date range, in total and by day;
+//! - [`trend`]: shares and changes against the previous period, for an overview.
 
 pub mod config;
 pub mod index;
@@ -14,6 +15,7 @@ mod routes;
 pub mod routing;
 mod routing_state;
 pub mod stats;
+pub mod trend;
 
 pub use config::{CallbackConfig, ConfigError, LookbackDays, validate_callback_config};
 pub use index::{OutboundCall, OutboundIndex};

@@ -14,7 +14,9 @@ use crate::call::CallStatus;
 use crate::callback::routing::RoutingDecision;
 use crate::order::{self, Order};
 use crate::slots::{self, AgentSlots};
-use crate::time::{DateRange, Timestamp};
+use crate::time::{DateRange, TimeError, Timestamp};
+use crate::usage::buckets::MAX_BUCKETS;
+use chrono::NaiveDate;
 
 /// One routed callback, as stats need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +83,27 @@ pub struct CallbackStats {
     pub unmatched: u64,
     /// Matched callbacks per source agent, most first, then by id; sums to matched.
     pub by_source: Vec<(AgentId, u64)>,
+}
+
+/// Callbacks on one local day (`group_by=day`): the same definitions as [`CallbackStats`],
+/// so that the days of a range add up to its totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallbackDay {
+    /// The local date.
+    pub date: NaiveDate,
+    /// Callbacks received: matched plus unmatched.
+    pub received: u64,
+    /// Of those, picked up.
+    pub answered: u64,
+    /// Of those, matching no recent outbound call.
+    pub unmatched: u64,
+}
+
+impl CallbackDay {
+    /// Callbacks that matched a recent outbound call.
+    pub fn matched(&self) -> u64 {
+        self.received - self.unmatched
+    }
 }
 
 /// Totals for one callback agent over all time (the callback-agent detail endpoint's `stats`).
@@ -179,6 +202,58 @@ impl CallbackLog {
             unmatched,
             by_source,
         }
+    }
+}
+
+impl CallbackLog {
+    /// Callbacks on each local day of `range` (every day listed, zeros included), days
+    /// starting at [`Zone::day_start`](crate::Zone::day_start), as usage's days do. A day the
+    /// zone skipped entirely is listed and always empty. At most [`MAX_BUCKETS`] days.
+    pub fn daily(&self, range: &DateRange) -> Result<Vec<CallbackDay>, TimeError> {
+        if range.len_days() > MAX_BUCKETS {
+            return Err(TimeError::InvalidDateRange {
+                start: range.start().to_string(),
+                end: range.end().to_string(),
+                why: "asks for more than 3660 days",
+            });
+        }
+        let zone = range.zone();
+        let (lo, hi) = range.bounds_secs();
+        let mut days: Vec<CallbackDay> = range
+            .days()
+            .map(|date| CallbackDay {
+                date,
+                received: 0,
+                answered: 0,
+                unmatched: 0,
+            })
+            .collect();
+        // where each day ends: the next one's start, and the range's end for the last
+        let mut ends: Vec<i64> = days
+            .iter()
+            .skip(1)
+            .map(|d| zone.day_start_secs(d.date))
+            .collect();
+        ends.push(hi);
+        // the range's slice of the sorted part, then the unsorted tail; each record's day is
+        // the first whose end is after it
+        let scan = self.order.scan(&self.at, lo, hi);
+        let tail = (scan.tail..self.at.len())
+            .filter(|&i| self.at.get(i).is_some_and(|at| (lo..hi).contains(at)));
+        for i in (scan.sorted.0..scan.sorted.1).chain(tail) {
+            let (Some(at), Some(source), Some(answered)) =
+                (self.at.get(i), self.source.get(i), self.answered.get(i))
+            else {
+                continue;
+            };
+            let day = ends.partition_point(|end| *end <= *at);
+            if let Some(cell) = days.get_mut(day) {
+                cell.received += 1;
+                cell.answered += u64::from(*answered);
+                cell.unmatched += u64::from(*source == UNMATCHED);
+            }
+        }
+        Ok(days)
     }
 }
 

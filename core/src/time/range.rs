@@ -158,6 +158,21 @@ impl DateRange {
         DateRange::new(first, today, zone)
     }
 
+    /// The range just before this one, as many days long, in the same zone: what a "change
+    /// against the previous period" compares with. `None` before year 0.
+    ///
+    /// ```
+    /// use dialback_core::{DateRange, Timestamp, Zone};
+    /// let now = Timestamp::parse("2024-03-01T12:00:00Z").unwrap();
+    /// let r = DateRange::last_days(Zone::UTC, now, 30).unwrap().previous().unwrap();
+    /// assert_eq!((r.start().to_string(), r.end().to_string()), ("2024-01-02".into(), "2024-01-31".into()));
+    /// ```
+    pub fn previous(&self) -> Option<DateRange> {
+        let end = self.start.checked_sub_days(Days::new(1))?;
+        let start = end.checked_sub_days(Days::new(self.len_days() - 1))?;
+        DateRange::new(start, end, self.zone).ok()
+    }
+
     /// Each day of the range.
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + use<> {
         let end = self.end;

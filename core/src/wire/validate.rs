@@ -151,7 +151,7 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
 
 /// [`validate_callback_stats`] for an answer to a question: also checks that `period` is the
 /// range that was asked for (`PERIOD_MISMATCH`), so a client cannot show last year's numbers
-/// under this month's dates.
+/// under this month's dates, and the daily breakdown when there is one.
 pub fn validate_callback_stats_for(
     stats: &CallbackStatsData,
     asked: &crate::time::DateRange,
@@ -169,7 +169,88 @@ pub fn validate_callback_stats_for(
             ),
         );
     }
+    if let Some(days) = &stats.days {
+        validate_days(&mut out, stats, days, asked);
+    }
     out
+}
+
+/// The `group_by=day` breakdown: one entry per day asked for, in order, each day's counts
+/// sound, and the days adding up to the totals (`DAYS_MISMATCH`, `DAYS_DO_NOT_ADD_UP`).
+fn validate_days(
+    out: &mut Vec<Inconsistency>,
+    stats: &CallbackStatsData,
+    days: &[crate::wire::talkover::CallbackStatsDay],
+    asked: &crate::time::DateRange,
+) {
+    let expected: Vec<String> = asked.days().map(|d| d.to_string()).collect();
+    let listed: Vec<&str> = days.iter().map(|d| d.date.as_str()).collect();
+    if listed != expected {
+        issue(
+            out,
+            "DAYS_MISMATCH",
+            "days",
+            format!(
+                "days lists {} dates from {} to {}, but the {} days {} to {} were asked for",
+                listed.len(),
+                listed.first().unwrap_or(&"-"),
+                listed.last().unwrap_or(&"-"),
+                expected.len(),
+                asked.start(),
+                asked.end()
+            ),
+        );
+    }
+    let (mut received, mut answered, mut unmatched) = (0i64, 0i64, 0i64);
+    for (i, d) in days.iter().enumerate() {
+        non_negative(
+            out,
+            format!("days[{i}].total_callbacks_received"),
+            d.total_callbacks_received,
+        );
+        non_negative(
+            out,
+            format!("days[{i}].callbacks_answered"),
+            d.callbacks_answered,
+        );
+        non_negative(
+            out,
+            format!("days[{i}].callbacks_unmatched"),
+            d.callbacks_unmatched,
+        );
+        if d.callbacks_answered > d.total_callbacks_received
+            || d.callbacks_unmatched > d.total_callbacks_received
+        {
+            issue(
+                out,
+                "DAY_EXCEEDS_TOTAL",
+                format!("days[{i}]"),
+                format!(
+                    "on {}, answered or unmatched callbacks exceed those received",
+                    d.date
+                ),
+            );
+        }
+        received = received.saturating_add(d.total_callbacks_received);
+        answered = answered.saturating_add(d.callbacks_answered);
+        unmatched = unmatched.saturating_add(d.callbacks_unmatched);
+    }
+    let totals = (
+        stats.total_callbacks_received,
+        stats.callbacks_answered,
+        stats.callbacks_unmatched,
+    );
+    if (received, answered, unmatched) != totals {
+        issue(
+            out,
+            "DAYS_DO_NOT_ADD_UP",
+            "days",
+            format!(
+                "the days add up to {received} received, {answered} answered and {unmatched} unmatched, but the totals are {}, {} and {}",
+                totals.0, totals.1, totals.2
+            ),
+        );
+    }
 }
 
 /// Checks usage by agent: a known period, RFC 3339 bounds in order and of a plausible length,

@@ -32,6 +32,20 @@ pub struct CallbackStatsData {
     pub callbacks_answered: i64,
     pub callbacks_unmatched: i64,
     pub callbacks_by_source_agent: Vec<SourceAgentCount>,
+    /// Dialback's `group_by=day` extension: each local day's counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub days: Option<Vec<CallbackStatsDay>>,
+}
+
+/// One day of `days`.
+#[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackStatsDay {
+    pub date: String,
+    pub total_callbacks_received: i64,
+    pub callbacks_answered: i64,
+    pub callbacks_unmatched: i64,
 }
 
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]

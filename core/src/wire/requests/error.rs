@@ -13,6 +13,8 @@ use crate::wire::FieldError;
 /// What a value should have been, which also decides the problem's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
+    /// `day`: how callback stats may be grouped.
+    GroupBy,
     /// `inbound` or `outbound`.
     Direction,
     /// `draft` or `published`.
@@ -84,6 +86,7 @@ impl Expected {
             Expected::WhoSpeaksFirst => "INVALID_WHO_SPEAKS_FIRST",
             Expected::Number(_) | Expected::Integer(..) => "INVALID_NUMBER",
             Expected::Boolean => "INVALID_BOOLEAN",
+            Expected::GroupBy => "INVALID_GROUP_BY",
             Expected::Page(_) => "INVALID_PAGINATION",
             Expected::Array | Expected::String => "INVALID_TYPE",
         }
@@ -128,6 +131,7 @@ impl fmt::Display for Expected {
             Expected::Number(range) => write!(f, "a number from {range}"),
             Expected::Integer(lo, hi) => write!(f, "an integer from {lo} to {hi}"),
             Expected::Boolean => f.write_str("true or false"),
+            Expected::GroupBy => f.write_str("day (the only grouping)"),
             Expected::Page(max) => write!(f, "an integer from 1 to {max}"),
             Expected::Array => f.write_str("an array"),
             Expected::String => f.write_str("a string"),

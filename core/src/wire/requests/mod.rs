@@ -16,6 +16,7 @@ pub mod calls;
 pub mod numbers;
 pub mod queries;
 pub mod simulation;
+pub mod stats;
 pub mod usage;
 
 mod error;

@@ -152,6 +152,11 @@ pub fn stats() -> Vec<Param> {
             date(),
         ),
         zone_param("Extension: the zone whose days these are (default UTC)."),
+        param(
+            "group_by",
+            "Extension: `day` adds `days`, each local day's counts (at most 3,660 days), which add up to the totals.",
+            json!({"type": "string", "enum": ["day"]}),
+        ),
     ]
 }
 

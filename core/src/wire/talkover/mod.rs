@@ -25,7 +25,7 @@ pub use agents::{
 pub use calls::{CallBody, CallItem, ImportReport, MessageBody as MessageObject, RoutingBody};
 pub use numbers::PhoneNumberBody;
 pub use service::{Health, HealthStatus, TokenBody};
-pub use stats::{CallbackStatsData, SourceAgentCount, StatsPeriod};
+pub use stats::{CallbackStatsData, CallbackStatsDay, SourceAgentCount, StatsPeriod};
 
 /// `{"success": true, "data": ...}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::agent::AgentDirectory;
-use crate::callback::stats::{CallbackStats, UNKNOWN_AGENT};
+use crate::callback::stats::{CallbackDay, CallbackStats, UNKNOWN_AGENT};
 
 /// `period` of callback stats: the inclusive local dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +42,35 @@ pub struct CallbackStatsData {
     pub callbacks_unmatched: i64,
     /// Matched callbacks per source agent, most first, then by id.
     pub callbacks_by_source_agent: Vec<SourceAgentCount>,
+    /// Extension, with `group_by=day` only: the same counts for each local day of the
+    /// period, oldest first, every day listed; they add up to the totals above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<CallbackStatsDay>>,
+}
+
+/// One day of `days` (`group_by=day`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct CallbackStatsDay {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Callbacks received that day.
+    pub total_callbacks_received: i64,
+    /// Of those, picked up.
+    pub callbacks_answered: i64,
+    /// Of those, matching no recent outbound call.
+    pub callbacks_unmatched: i64,
+}
+
+impl From<&CallbackDay> for CallbackStatsDay {
+    fn from(d: &CallbackDay) -> Self {
+        CallbackStatsDay {
+            date: d.date.to_string(),
+            total_callbacks_received: signed(d.received),
+            callbacks_answered: signed(d.answered),
+            callbacks_unmatched: signed(d.unmatched),
+        }
+    }
 }
 
 fn signed(n: u64) -> i64 {
@@ -71,6 +100,13 @@ impl CallbackStatsData {
                     count: signed(*count),
                 })
                 .collect(),
+            days: None,
         }
+    }
+
+    /// The same, with the daily breakdown (`group_by=day`).
+    pub fn with_days(mut self, days: &[CallbackDay]) -> Self {
+        self.days = Some(days.iter().map(CallbackStatsDay::from).collect());
+        self
     }
 }

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use dialback_core::UNKNOWN_AGENT;
+use dialback_core::wire::requests::stats::parse_stats_query;
 use dialback_core::wire::talkover::{
     CallbackAgentCreated, CallbackAgentDetail, CallbackAgentItem, CallbackAgentSummary,
     CallbackAgentTotals, CallbackAgentUpdated, CallbackConfigBody, CallbackStatsData, Envelope,
     MessageBody, SourceAgent,
 };
-use dialback_core::{DateRange, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
@@ -159,18 +160,22 @@ pub async fn check(
     Ok(Json(MessageBody::ok("Configuration is valid")))
 }
 
-/// `GET /api/v1/callback-agents/stats?start_date=&end_date=&tz=`.
+/// `GET /api/v1/callback-agents/stats?start_date=&end_date=&tz=&group_by=day`: the totals,
+/// and with `group_by=day` (our extension) each local day's counts beside them.
 pub async fn stats(
     State(app): State<Arc<App>>,
     TalkoverEnv(env): TalkoverEnv,
     Params(q): Params,
 ) -> Reply<Envelope<CallbackStatsData>> {
-    let get = |k: &str| q.get(k).map(String::as_str);
-    let range = DateRange::parse(get("start_date"), get("end_date"), get("tz"), app.now())
-        .map_err(|errors| ApiError::invalid(errors.iter().map(Into::into).collect()))?;
+    let query = parse_stats_query(&q, app.now()).map_err(ApiError::invalid)?;
     let view = read(&app, &env).await?;
-    Ok(Json(Envelope::ok(CallbackStatsData::new(
-        &view.callbacks.stats(&range),
-        &view.directory,
-    ))))
+    let mut data = CallbackStatsData::new(&view.callbacks.stats(&query.range), &view.directory);
+    if query.by_day {
+        let days = view
+            .callbacks
+            .daily(&query.range)
+            .map_err(|e| ApiError::invalid(vec![(&e).into()]))?;
+        data = data.with_days(&days);
+    }
+    Ok(Json(Envelope::ok(data)))
 }
