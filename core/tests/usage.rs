@@ -304,3 +304,39 @@ fn rolling_totals_and_usage_by_number() {
         Some(other)
     );
 }
+
+#[test]
+fn an_answer_sums_and_ranks_its_agents() {
+    use dialback_core::wire::agentphone::{AgentUsageRow, UsageByAgentResponse};
+    let row = |name: &str, seconds: i64, calls: i64, orphan: bool| AgentUsageRow {
+        agent_id: (!orphan).then(|| format!("id-{name}")),
+        agent_name: name.to_owned(),
+        messages: 1,
+        calls,
+        total_seconds: seconds,
+        is_orphan: orphan,
+    };
+    let answer = UsageByAgentResponse {
+        data: vec![
+            row("B", 60, 1, false),
+            row("A", 60, 1, false),
+            row("C", 600, 2, false),
+            row("Unassigned", 9_000, 9, true),
+            row("Idle", i64::MAX, 0, false),
+        ],
+        period: "month".into(),
+        period_start: String::new(),
+        period_end: String::new(),
+    };
+    let totals = answer.totals();
+    assert_eq!(
+        (totals.messages, totals.calls, totals.total_seconds),
+        (5, 13, i64::MAX)
+    );
+    let top: Vec<&str> = answer
+        .top_agents(3)
+        .iter()
+        .map(|r| r.agent_name.as_str())
+        .collect();
+    assert_eq!(top, ["Idle", "C", "A"]);
+}

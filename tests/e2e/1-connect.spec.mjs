@@ -2,9 +2,9 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { accessible, base, connect, shoot, shots, token } from './helpers.mjs';
 
-test('the printed link connects, and the token leaves the address bar', async ({ page }) => {
+test('the printed link connects, lands on the Overview, and the token leaves the address bar', async ({ page }) => {
   await page.goto(`${base()}/#token=${token()}`);
-  await expect(page.getByRole('heading', { name: 'Connect' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   // time to first render, as the page measured it (ms after navigation start): the app
   // mounted (index.html's mark), and the first paint with content
   // the paint entry is queued asynchronously: wait for it rather than read too early
@@ -22,6 +22,8 @@ test('the printed link connects, and the token leaves the address bar', async ({
   expect(await page.evaluate(() => sessionStorage.getItem('dialback.token'))).toBe(token());
   expect(await page.evaluate(() => localStorage.getItem('dialback.token'))).toBeNull();
 
+  // Connect is one link away, for switching servers and tokens
+  await page.getByRole('link', { name: 'Connect', exact: true }).click();
   await page.getByRole('button', { name: 'Save and test connection' }).click();
   await expect(page.getByText('Talkover API (this server): connected; it lists 5 agents.')).toBeVisible();
   await expect(page.getByText('AgentPhone API (this server): connected; it answers usage by agent.')).toBeVisible();
@@ -30,7 +32,7 @@ test('the printed link connects, and the token leaves the address bar', async ({
 });
 
 test('a wrong token is refused in plain words, a malformed one before any request', async ({ page }) => {
-  await connect(page);
+  await connect(page, '/connect');
   const input = page.getByLabel('API token');
   await input.fill('bearer abc');
   await expect(page.getByText('TOKEN_PREFIX')).toBeVisible();
@@ -49,7 +51,7 @@ test('a wrong token is refused in plain words, a malformed one before any reques
 });
 
 test('an unreachable server is named as such', async ({ page }) => {
-  await connect(page);
+  await connect(page, '/connect');
   await page.getByLabel('Talkover API base URL').fill('http://127.0.0.1:9');
   await page.getByRole('button', { name: 'Save and test connection' }).click();
   await expect(page.getByText(/Talkover API \(http:\/\/127.0.0.1:9\): Could not reach http:\/\/127.0.0.1:9/)).toBeVisible();
@@ -65,7 +67,7 @@ test('another server works when it allows this page (CORS), and says why not whe
     await page.getByLabel('AgentPhone API base URL').fill(url);
     await page.getByRole('button', { name: 'Save and test connection' }).click();
   };
-  await connect(page);
+  await connect(page, '/connect');
   // started with --allow-origin set to this console's origin
   const open = other('DIALBACK_OPEN');
   await useServer(open);

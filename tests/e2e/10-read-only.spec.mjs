@@ -6,6 +6,7 @@ const readOnly = () => process.env.DIALBACK_READONLY_TOKEN;
 test('a read-only token sees everything, and every write control says why it is disabled', async ({ page }) => {
   await page.goto(`${base()}/#token=${readOnly()}`);
   await expect(page.getByText('read-only token')).toBeVisible();
+  await page.getByRole('link', { name: 'Connect', exact: true }).click();
   await page.getByRole('button', { name: 'Save and test connection' }).click();
   await expect(page.getByText('Token “dashboards”', { exact: false })).toContainText('read-only, environment “demo”, no expiry');
 

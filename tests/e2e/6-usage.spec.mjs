@@ -62,7 +62,7 @@ test('period and zone switch the bounds and the rows, and stay in the URL', asyn
   // a year month by month (a year has more days than daily usage serves)
   await expect(page.getByRole('heading', { name: 'Month by month' })).toBeVisible();
   const { body: monthly } = await api(`/v1/usage/monthly?months=${DateTime.now().setZone('America/New_York').month}&tz=America%2FNew_York`);
-  await expect(page.locator('figure.chart svg rect')).toHaveCount(monthly.data.length);
+  await expect(page.locator('figure.timechart svg rect.s1')).toHaveCount(monthly.data.length);
 
   await page.reload();
   await expectBounds(page, 'year', 'America/New_York');

@@ -53,7 +53,7 @@ async function documentedServers(page) {
       return route.fulfill({ status, headers: cors, contentType: 'application/json', body: JSON.stringify(body) });
     });
   }
-  await connect(page);
+  await connect(page, '/connect');
   await page.getByLabel('API token').fill(TOKEN);
   await page.getByLabel('Talkover API base URL').fill(TALKOVER);
   await page.getByLabel('AgentPhone API base URL').fill(AGENTPHONE);
@@ -102,6 +102,6 @@ test('stats and usage from the documented examples are shown and checked', async
   await expect(page.getByRole('rowheader', { name: 'Unassigned (no agent)' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('PERIOD_BOUNDS_MISMATCH');
   // the daily example's two days are drawn
-  await expect(page.locator('figure.chart svg rect')).toHaveCount(2);
+  await expect(page.locator('figure.timechart svg rect.s1')).toHaveCount(2);
   await shoot(page, 'docs-usage');
 });

@@ -17,7 +17,10 @@ test('the console is served with its security headers, and runs under its CSP', 
     document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   await connect(page, '/');
-  for (const [link, heading] of [['Agents', 'Agents'], ['Callback routing', 'Callback routing'],
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(page.locator('figure.timechart svg')).toBeVisible();
+  for (const [link, heading] of [['Connect', 'Connect'], ['Overview', 'Overview'],
+    ['Agents', 'Agents'], ['Callback routing', 'Callback routing'],
     ['Simulator', 'Routing simulator'], ['Callback stats', 'Callback stats'], ['API', 'API reference'],
     ['Usage', 'Usage by agent']]) {
     await page.getByRole('link', { name: link, exact: true }).click();

@@ -4,6 +4,7 @@
 //   DIALBACK_OPEN_URL/TOKEN      another server that allows the first one's origin (CORS)
 //   DIALBACK_CLOSED_URL/TOKEN    another server that does not
 //   DIALBACK_READONLY_TOKEN      a read-only token of the first server's environment
+//   DIALBACK_EMPTY_TOKEN         a token of a new, empty environment on the first server
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,8 @@ export default async function globalSetup() {
   // made by the CLI while the server runs, as an operator would
   process.env.DIALBACK_READONLY_TOKEN = execFileSync(bin, ['token', 'create', '--env', 'demo',
     '--label', 'dashboards', '--read-only', '--db', path.join(dir, 'demo.db')]).toString().trim();
+  process.env.DIALBACK_EMPTY_TOKEN = execFileSync(bin, ['env', 'create', '--name', 'empty',
+    '--db', path.join(dir, 'demo.db')]).toString().trim();
   return async () => {
     for (const s of [main, open, closed]) s.stop();
     rmSync(dir, { recursive: true, force: true });

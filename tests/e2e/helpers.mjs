@@ -25,7 +25,8 @@ export async function agents() {
   return (await api('/api/v1/agents?per_page=100')).body.data;
 }
 
-/** Opens the console the way a user does: the link `serve --demo` prints. */
+/** Opens the console the way a user does, with the link `serve --demo` prints (it lands on
+ * the Overview), then goes to `route`. */
 export async function connect(page, route = '/') {
   await page.goto(`${base()}/#token=${token()}`);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -4,7 +4,7 @@
 //! check what users type and what the APIs return, and talks to any server that speaks the
 //! Talkover and AgentPhone shapes (`api.rs` is the only module that touches the network).
 //!
-//! Pages: Connect, Agents, Callback routing, the routing simulator, Callback stats and
+//! Pages: Overview (where a connected console lands), Connect, Agents, Callback routing, the routing simulator, Callback stats and
 //! Usage, and the API reference. Each page keeps its filters in the URL's query, so a view can be bookmarked.
 
 use leptos::prelude::*;
@@ -15,8 +15,10 @@ mod access;
 mod agents;
 mod api;
 mod callbacks;
+pub mod charts;
 mod connect;
 pub mod format;
+mod overview;
 pub mod panic;
 mod reference;
 mod simulate;
@@ -43,19 +45,21 @@ pub fn App() -> impl IntoView {
             <header class="bar">
                 <strong class="brand">"Dialback"</strong>
                 <nav aria-label="Main">
-                    <A href="/">"Connect"</A>
+                    <A href="/" exact=true>"Overview"</A>
                     <A href="/agents">"Agents"</A>
                     <A href="/callbacks">"Callback routing"</A>
                     <A href="/simulate">"Simulator"</A>
                     <A href="/stats">"Callback stats"</A>
                     <A href="/usage">"Usage"</A>
                     <A href="/api">"API"</A>
+                    <A href="/connect">"Connect"</A>
                 </nav>
                 <access::ScopeBadge/>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"No such page."</p> }>
-                    <Route path=path!("/") view=connect::Connect/>
+                    <Route path=path!("/") view=overview::Home/>
+                    <Route path=path!("/connect") view=connect::Connect/>
                     <Route path=path!("/agents") view=agents::Agents/>
                     <Route path=path!("/callbacks") view=callbacks::Callbacks/>
                     <Route path=path!("/simulate") view=simulate::Simulate/>

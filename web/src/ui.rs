@@ -153,38 +153,6 @@ pub fn BarChart(
     }
 }
 
-/// Vertical bars over time (one per day), with the first and last date under them.
-#[component]
-pub fn ColumnChart(
-    /// The caption, also the image's accessible name.
-    title: String,
-    /// One per day, oldest first.
-    bars: Vec<Bar>,
-) -> impl IntoView {
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let n = bars.len().max(1) as f64;
-    let step = 600.0 / n;
-    let first = bars.first().map(|b| b.label.clone()).unwrap_or_default();
-    let last = bars.last().map(|b| b.label.clone()).unwrap_or_default();
-    view! {
-        <figure class="chart">
-            <figcaption>{title.clone()}</figcaption>
-            <svg viewBox="0 0 600 150" role="img" aria-label=title preserveAspectRatio="none">
-                {bars.into_iter().enumerate().map(|(i, b)| {
-                    let h = if max > 0.0 { 120.0 * b.value / max } else { 0.0 };
-                    view! {
-                        <rect x=step * i as f64 + step * 0.1 y=125.0 - h
-                            width=step * 0.8 height=h.max(0.5)>
-                            <title>{format!("{}: {}", b.label, b.shown)}</title>
-                        </rect>
-                    }
-                }).collect_view()}
-            </svg>
-            <div class="axis"><span>{first}</span><span>{last}</span></div>
-        </figure>
-    }
-}
-
 /// A link that downloads `document` as `filename`.
 #[component]
 pub fn CsvLink(

@@ -11,10 +11,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
 
 use crate::api::{ApiError, Connection};
+use crate::charts::{Kind, Point, Series, TimeChart};
 use crate::format::{Cell, csv, duration, local_time};
-use crate::ui::{
-    Bar, BarChart, ColumnChart, CsvLink, Warnings, ZoneInput, browser_zone, loaded, now,
-};
+use crate::ui::{Bar, BarChart, CsvLink, Warnings, ZoneInput, browser_zone, loaded, now};
 
 /// The Usage page; its period and zone live in the URL (`?period=week&tz=Asia/Kathmandu`).
 #[component]
@@ -55,14 +54,14 @@ pub fn Usage() -> impl IntoView {
         async move {
             let z = z.map_err(|e| ApiError::Input(e.to_string()))?;
             let tz = js_sys::encode_uri_component(z.name());
-            let bars = if p == Period::Year {
+            let points = if p == Period::Year {
                 let months = months_begun(z, now());
                 let body: MonthlyUsageResponse = c
                     .agentphone(&format!("/v1/usage/monthly?months={months}&tz={tz}"))
                     .await?;
                 body.data
                     .iter()
-                    .map(|m| bar(m.month.clone(), m.total_seconds, m.calls, m.messages))
+                    .map(|m| point(m.month.clone(), m.total_seconds, m.calls, m.messages))
                     .collect()
             } else {
                 let days = days_begun(p, z, now());
@@ -71,10 +70,10 @@ pub fn Usage() -> impl IntoView {
                     .await?;
                 body.data
                     .iter()
-                    .map(|d| bar(d.date.clone(), d.total_seconds, d.calls, d.messages))
+                    .map(|d| point(d.date.clone(), d.total_seconds, d.calls, d.messages))
                     .collect()
             };
-            Ok::<Vec<Bar>, ApiError>(bars)
+            Ok::<Vec<Point>, ApiError>(points)
         }
     });
 
@@ -101,24 +100,45 @@ pub fn Usage() -> impl IntoView {
         </section>
         <section aria-live="polite">
             <h2>{move || if period.get() == Period::Year { "Month by month" } else { "Day by day" }}</h2>
-            {loaded("usage over time", over_time, move |bars: Vec<Bar>| {
-                let title = if period.get_untracked() == Period::Year { "Call time per month" } else { "Call time per day" };
-                view! { <ColumnChart title=title.to_owned() bars=bars/> }
+            {loaded("usage over time", over_time, move |points: Vec<Point>| {
+                let year = period.get_untracked() == Period::Year;
+                let title = if year { "Call time per month" } else { "Call time per day" };
+                let total: f64 = points.iter().filter_map(|p| p.values.first()).sum();
+                let summary = format!(
+                    "{title}, {} {}: {} in all.",
+                    points.len(),
+                    if year { "months" } else { "days" },
+                    duration(total as i64)
+                );
+                let series = vec![Series { name: "Call time".to_owned(), kind: Kind::Stacked }];
+                view! { <TimeChart title=title.to_owned() summary=summary series=series points=points axis=duration_tick/> }
             })}
         </section>
     }
 }
 
-/// One bar of the chart over time.
-fn bar(label: String, seconds: Option<u64>, calls: u64, messages: u64) -> Bar {
+/// One point of the chart over time.
+fn point(label: String, seconds: Option<u64>, calls: u64, messages: u64) -> Point {
     let seconds = seconds.unwrap_or(0);
-    Bar {
-        label,
-        value: seconds as f64,
-        shown: format!(
-            "{}, {calls} calls, {messages} messages",
+    Point {
+        text: format!(
+            "{label}: {} of calls, {calls} calls, {messages} messages",
             duration(i64::try_from(seconds).unwrap_or(i64::MAX))
         ),
+        label,
+        values: vec![seconds as f64],
+    }
+}
+
+/// A call-time axis tick: `45 s`, `20 min`, `3 h`.
+fn duration_tick(seconds: f64) -> String {
+    let s = seconds.round() as i64;
+    match s {
+        0 => "0".to_owned(),
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{:.1} h", s as f64 / 3600.0),
     }
 }
 

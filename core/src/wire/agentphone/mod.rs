@@ -58,6 +58,48 @@ fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Usage summed over every row of an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UsageTotals {
+    /// Messages.
+    pub messages: i64,
+    /// Completed calls.
+    pub calls: i64,
+    /// Their seconds.
+    pub total_seconds: i64,
+}
+
+impl UsageByAgentResponse {
+    /// Every row summed, saturating (another server may send anything; check it with
+    /// `validate_usage_by_agent`).
+    pub fn totals(&self) -> UsageTotals {
+        self.data
+            .iter()
+            .fold(UsageTotals::default(), |t, r| UsageTotals {
+                messages: t.messages.saturating_add(r.messages),
+                calls: t.calls.saturating_add(r.calls),
+                total_seconds: t.total_seconds.saturating_add(r.total_seconds),
+            })
+    }
+
+    /// The `n` agents with the most call time (then most calls, then messages, then by
+    /// name), leaving out the Unassigned row and agents with no activity.
+    pub fn top_agents(&self, n: usize) -> Vec<&AgentUsageRow> {
+        let mut rows: Vec<&AgentUsageRow> = self
+            .data
+            .iter()
+            .filter(|r| !r.is_orphan && (r.messages, r.calls, r.total_seconds) != (0, 0, 0))
+            .collect();
+        rows.sort_by(|a, b| {
+            (b.total_seconds, b.calls, b.messages)
+                .cmp(&(a.total_seconds, a.calls, a.messages))
+                .then_with(|| a.agent_name.cmp(&b.agent_name))
+        });
+        rows.truncate(n);
+        rows
+    }
+}
+
 impl From<&AgentUsage> for UsageByAgentResponse {
     fn from(u: &AgentUsage) -> Self {
         UsageByAgentResponse {

@@ -1,0 +1,419 @@
+//! Time-series charts, drawn as SVG from numbers the core produced: a date axis, a value axis
+//! with ticks, stacked columns and lines with a legend, the values of a day on hover and on
+//! keyboard focus (arrow keys move between days), and the table behind the chart for screen
+//! readers. Drawn at the width it is given, so text keeps its size from 375 px up.
+//!
+//! The pure pieces (ticks, which dates get a label, short labels, the layout) are plain
+//! functions, tested natively.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+
+/// How a series is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A column segment, stacked on the series before it.
+    Stacked,
+    /// A line through each point, over the columns.
+    Line,
+}
+
+/// One series: its name (the legend's) and how it is drawn. Its colour is its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The legend's name.
+    pub name: String,
+    /// Columns or a line.
+    pub kind: Kind,
+}
+
+/// One point in time: its label (`YYYY-MM-DD` or `YYYY-MM`), one value per series, and what
+/// the point says in words (the tooltip, the live region and the table's row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// The date or month.
+    pub label: String,
+    /// One per series.
+    pub values: Vec<f64>,
+    /// The point in words.
+    pub text: String,
+}
+
+/// Round steps for a value axis from 0 to at least `max`: 1, 2 or 5 times a power of ten,
+/// about four of them; whole numbers for counts.
+pub fn nice_ticks(max: f64, whole: bool) -> Vec<f64> {
+    if !max.is_finite() || max <= 0.0 {
+        return vec![0.0, 1.0];
+    }
+    let raw = max / 4.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    if whole {
+        step = step.max(1.0).round();
+    }
+    let count = (max / step).ceil() as usize;
+    (0..=count.max(1)).map(|i| i as f64 * step).collect()
+}
+
+/// Which of `n` points get a date label when there is room for `room`: evenly spaced, the
+/// first and the last always.
+pub fn label_indices(n: usize, room: usize) -> Vec<usize> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let room = room.max(2);
+    if n <= room {
+        return (0..n).collect();
+    }
+    let every = n.div_ceil(room - 1);
+    let mut out: Vec<usize> = (0..n).step_by(every).collect();
+    let last = n - 1;
+    if out.last().is_some_and(|l| last - l < every / 2 + 1) {
+        out.pop();
+    }
+    out.push(last);
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `2026-11-03` → `Nov 3`; `2026-11` → `Nov 2026`; anything else as it is.
+pub fn short_label(label: &str) -> String {
+    let mut parts = label.split('-');
+    let (year, month, day) = (parts.next(), parts.next(), parts.next());
+    let month = month
+        .and_then(|m| m.parse::<usize>().ok())
+        .and_then(|m| m.checked_sub(1))
+        .and_then(|m| MONTHS.get(m));
+    match (year, month, day.and_then(|d| d.parse::<u32>().ok())) {
+        (Some(_), Some(m), Some(d)) => format!("{m} {d}"),
+        (Some(y), Some(m), None) => format!("{m} {y}"),
+        _ => label.to_owned(),
+    }
+}
+
+/// Where things go in a chart `width` px wide, 220 px high.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    /// Left edge of the plot (room for tick labels).
+    pub left: f64,
+    /// Top of the plot.
+    pub top: f64,
+    /// Plot width.
+    pub width: f64,
+    /// Plot height.
+    pub height: f64,
+    /// The width each point has.
+    pub band: f64,
+    /// A column's width: at most 40 px, so one day still reads as a column on an axis.
+    pub column: f64,
+}
+
+/// The chart's height.
+pub const HEIGHT: f64 = 220.0;
+
+impl Layout {
+    /// The layout of `n` points in `width` px.
+    pub fn new(width: f64, n: usize) -> Layout {
+        let (left, right, top, bottom) = (56.0, 12.0, 12.0, 30.0);
+        let plot = (width - left - right).max(40.0);
+        let band = plot / n.max(1) as f64;
+        Layout {
+            left,
+            top,
+            width: plot,
+            height: HEIGHT - top - bottom,
+            band,
+            column: (band * 0.7).clamp(1.0, 40.0),
+        }
+    }
+
+    /// The centre of point `i`.
+    pub fn x(&self, i: usize) -> f64 {
+        self.left + self.band * (i as f64 + 0.5)
+    }
+
+    /// Where value `v` is on an axis up to `top_tick`.
+    pub fn y(&self, v: f64, top_tick: f64) -> f64 {
+        let share = if top_tick > 0.0 { v / top_tick } else { 0.0 };
+        self.top + self.height * (1.0 - share.clamp(0.0, 1.0))
+    }
+}
+
+/// The biggest value the axis must reach: the tallest stack, or the highest line point.
+fn peak(series: &[Series], points: &[Point]) -> f64 {
+    points
+        .iter()
+        .map(|p| {
+            let stacked: f64 = series
+                .iter()
+                .zip(&p.values)
+                .filter(|(s, _)| s.kind == Kind::Stacked)
+                .map(|(_, v)| *v)
+                .sum();
+            let lines = series
+                .iter()
+                .zip(&p.values)
+                .filter(|(s, _)| s.kind == Kind::Line)
+                .map(|(_, v)| *v)
+                .fold(0.0, f64::max);
+            stacked.max(lines)
+        })
+        .fold(0.0, f64::max)
+}
+
+/// A time series. `summary` is the chart's text alternative; `axis` writes a tick's value.
+#[component]
+pub fn TimeChart(
+    /// The caption.
+    title: String,
+    /// One sentence that says what the chart shows (its accessible name).
+    summary: String,
+    /// The series, in legend and stacking order.
+    series: Vec<Series>,
+    /// The points, oldest first.
+    points: Vec<Point>,
+    /// Writes a value of the axis.
+    axis: fn(f64) -> String,
+    /// Whether the values are counts (whole ticks).
+    #[prop(optional)]
+    whole: bool,
+) -> impl IntoView {
+    let frame = NodeRef::<html::Div>::new();
+    let width = RwSignal::new(640.0);
+    let measure = move || {
+        if let Some(el) = frame.get_untracked() {
+            let w = f64::from(el.client_width());
+            if w > 0.0 {
+                width.set(w);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if frame.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    let active = RwSignal::new(None::<usize>);
+    let n = points.len();
+    let ticks = nice_ticks(peak(&series, &points), whole);
+    let top_tick = ticks.last().copied().unwrap_or(1.0);
+    let points = StoredValue::new(points);
+    let series = StoredValue::new(series);
+    let keys = move |ev: ev::KeyboardEvent| {
+        let last = n.saturating_sub(1);
+        let next = match (ev.key().as_str(), active.get_untracked()) {
+            ("ArrowLeft", Some(i)) => Some(i.saturating_sub(1)),
+            ("ArrowRight", Some(i)) => Some((i + 1).min(last)),
+            ("ArrowLeft" | "ArrowRight" | "End", None) | ("End", _) => Some(last),
+            ("Home", _) => Some(0),
+            ("Escape", _) => None,
+            _ => return,
+        };
+        ev.prevent_default();
+        active.set(next);
+    };
+
+    let drawing = move || {
+        let w = width.get();
+        let l = Layout::new(w, n);
+        let room = (l.width / 64.0).floor() as usize;
+        let ticks = ticks.clone();
+        let (pts, ser) = (points.get_value(), series.get_value());
+        let grid = ticks
+            .iter()
+            .map(|t| {
+                let y = l.y(*t, top_tick);
+                view! {
+                    <line class="grid" x1=l.left x2=l.left + l.width y1=y y2=y/>
+                    <text class="tick" x=l.left - 6.0 y=y + 4.0 text-anchor="end">{axis(*t)}</text>
+                }
+            })
+            .collect_view();
+        let columns = pts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut base = 0.0;
+                ser.iter()
+                    .zip(&p.values)
+                    .enumerate()
+                    .filter(|(_, (s, _))| s.kind == Kind::Stacked)
+                    .map(|(k, (_, v))| {
+                        let (y0, y1) = (l.y(base, top_tick), l.y(base + v, top_tick));
+                        base += v;
+                        view! {
+                            <rect class=format!("s{}", k + 1) x=l.x(i) - l.column / 2.0 y=y1
+                                width=l.column height=(y0 - y1).max(0.0)/>
+                        }
+                    })
+                    .collect_view()
+            })
+            .collect_view();
+        let lines = ser
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == Kind::Line)
+            .map(|(k, _)| {
+                let path: Vec<String> = pts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let v = p.values.get(k).copied().unwrap_or(0.0);
+                        format!("{:.1},{:.1}", l.x(i), l.y(v, top_tick))
+                    })
+                    .collect();
+                let dots = (n <= 62).then(|| {
+                    pts.iter()
+                        .enumerate()
+                        .map(|(i, p)| {
+                            let v = p.values.get(k).copied().unwrap_or(0.0);
+                            view! { <circle class=format!("s{} dot", k + 1) cx=l.x(i) cy=l.y(v, top_tick) r="3"/> }
+                        })
+                        .collect_view()
+                });
+                view! {
+                    <polyline class=format!("s{} line", k + 1) points=path.join(" ")/>
+                    {dots}
+                }
+            })
+            .collect_view();
+        let labels = label_indices(n, room)
+            .into_iter()
+            .filter_map(|i| pts.get(i).map(|p| (i, short_label(&p.label))))
+            .map(|(i, text)| {
+                view! { <text class="tick" x=l.x(i) y=HEIGHT - 10.0 text-anchor="middle">{text}</text> }
+            })
+            .collect_view();
+        let hits = (0..n)
+            .map(|i| {
+                view! {
+                    <rect class="hit" class:active=move || active.get() == Some(i)
+                        x=l.left + l.band * i as f64 y=l.top width=l.band height=l.height
+                        on:mouseenter=move |_| active.set(Some(i))/>
+                }
+            })
+            .collect_view();
+        view! {
+            <svg width=w height=HEIGHT viewBox=format!("0 0 {w} {HEIGHT}")>
+                {grid}
+                <line class="axis-line" x1=l.left x2=l.left + l.width y1=l.top + l.height y2=l.top + l.height/>
+                {hits}
+                {columns}
+                {lines}
+                {labels}
+            </svg>
+        }
+    };
+    let tip = move || {
+        active.get().and_then(|i| {
+            let l = Layout::new(width.get(), n);
+            points
+                .with_value(|p| p.get(i).map(|p| p.text.clone()))
+                .map(|text| {
+                    let left = (l.x(i) / width.get() * 100.0).clamp(8.0, 92.0);
+                    view! { <div class="tip" style:left=format!("{left:.1}%")>{text}</div> }
+                })
+        })
+    };
+    let names: Vec<String> = series.with_value(|s| s.iter().map(|s| s.name.clone()).collect());
+    let legend = series.with_value(|s| {
+        s.iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let class = match s.kind {
+                    Kind::Stacked => format!("swatch s{}", k + 1),
+                    Kind::Line => format!("swatch line s{}", k + 1),
+                };
+                view! { <li><span class=class aria-hidden="true"></span>{s.name.clone()}</li> }
+            })
+            .collect_view()
+    });
+    let rows = points.with_value(|p| {
+        p.iter()
+            .map(|p| {
+                view! {
+                    <tr>
+                        <th scope="row">{p.label.clone()}</th>
+                        {p.values.iter().map(|v| view! { <td>{axis(*v)}</td> }).collect_view()}
+                    </tr>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <figure class="chart timechart">
+            <figcaption>{title}</figcaption>
+            <ul class="legend">{legend}</ul>
+            <div class="frame" node_ref=frame role="img" tabindex="0"
+                aria-label=format!("{summary} Arrow keys read each point.")
+                on:keydown=keys
+                on:focus=move |_| if active.get_untracked().is_none() { active.set(n.checked_sub(1)) }
+                on:mouseleave=move |_| active.set(None)>
+                {drawing}
+                {tip}
+            </div>
+            <p class="sr-only" aria-live="polite">{move || active.get().and_then(|i| points.with_value(|p| p.get(i).map(|p| p.text.clone())))}</p>
+            <details class="chart-data">
+                <summary>"The numbers behind the chart"</summary>
+                <table>
+                    <thead><tr><th scope="col">"Date"</th>{names.into_iter().map(|n| view! { <th scope="col">{n}</th> }).collect_view()}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_reach_the_top() {
+        assert_eq!(nice_ticks(17.0, true), vec![0.0, 5.0, 10.0, 15.0, 20.0]);
+        assert_eq!(nice_ticks(3.0, true), vec![0.0, 1.0, 2.0, 3.0]);
+        // counts never get half steps; an empty chart still has an axis
+        assert_eq!(nice_ticks(1.0, true), vec![0.0, 1.0]);
+        assert_eq!(nice_ticks(0.0, true), vec![0.0, 1.0]);
+        let t = nice_ticks(7_300.0, false);
+        assert_eq!((t[1], *t.last().unwrap()), (2_000.0, 8_000.0));
+    }
+
+    #[test]
+    fn date_labels_thin_out_but_keep_the_ends() {
+        assert_eq!(label_indices(1, 5), vec![0]);
+        assert_eq!(label_indices(5, 8), vec![0, 1, 2, 3, 4]);
+        let thinned = label_indices(90, 6);
+        assert_eq!((thinned[0], *thinned.last().unwrap()), (0, 89));
+        assert!(thinned.len() <= 6, "{thinned:?}");
+        assert!(thinned.windows(2).all(|w| w[1] - w[0] >= 10), "{thinned:?}");
+    }
+
+    #[test]
+    fn labels_are_short() {
+        assert_eq!(short_label("2026-11-03"), "Nov 3");
+        assert_eq!(short_label("2026-11"), "Nov 2026");
+        assert_eq!(short_label("week 3"), "week 3");
+    }
+
+    #[test]
+    fn one_day_is_a_column_on_an_axis_not_a_block() {
+        let l = Layout::new(1200.0, 1);
+        assert_eq!(l.column, 40.0);
+        let l = Layout::new(343.0, 90);
+        assert!(l.column >= 1.0 && l.column < l.band);
+        assert_eq!(l.y(0.0, 10.0), l.top + l.height);
+        assert_eq!(l.y(10.0, 10.0), l.top);
+    }
+}
