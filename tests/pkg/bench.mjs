@@ -85,6 +85,37 @@ function plainJs(buffer, bounds) {
   return { stats, usage };
 }
 
+// the same two answers from objects already parsed, as a developer would write the loop
+function plainObjects(calls, bounds) {
+  const lo = Date.parse(bounds.statsStart);
+  const hi = Date.parse(bounds.statsEnd);
+  const ulo = Date.parse(bounds.periodStart);
+  const uhi = Date.parse(bounds.periodEnd);
+  const stats = { received: 0, answered: 0, unmatched: 0, bySource: new Map() };
+  const usage = new Map();
+  for (const call of calls) {
+    const at = Date.parse(call.created_at);
+    const routing = call.routing;
+    if (routing && (routing.outcome === 'matched' || routing.outcome === 'unmatched') && at >= lo && at < hi) {
+      stats.received++;
+      if (call.status === 'answered' || call.status === 'completed') stats.answered++;
+      if (routing.outcome === 'unmatched') stats.unmatched++;
+      else {
+        const s = routing.last_call.source_agent_id;
+        stats.bySource.set(s, (stats.bySource.get(s) ?? 0) + 1);
+      }
+    }
+    if (call.status === 'completed' && at >= ulo && at <= uhi) {
+      const agent = call.agent ? call.agent.id : null;
+      const row = usage.get(agent) ?? { calls: 0, totalSeconds: 0 };
+      row.calls++;
+      row.totalSeconds += call.duration;
+      usage.set(agent, row);
+    }
+  }
+  return { stats, usage };
+}
+
 function queries(log) {
   try {
     return { stats: log.callbackStats(RANGE, NOW), usage: log.usageByAgent('month', TZ, NOW) };
@@ -134,12 +165,27 @@ sameAnswers(js.result, wasm.result);
 console.log(`  => package is ${(js.ms / wasm.ms).toFixed(2)}x plain JS`);
 
 const objects = text.trimEnd().split('\n').map((l) => JSON.parse(l));
-const swb = best('dialback-core CallLog.fromCalls(objects) (JSON text inside)', 3, () => viaObjects(objects));
-sameAnswers(js.result, swb.result);
-const json = best('dialback-core CallLog.fromJson(JSON.stringify(objects))', 3, () =>
-  queries(core.CallLog.fromJson(JSON.stringify(objects), AGENTS)));
-sameAnswers(js.result, json.result);
+const arrayText = JSON.stringify(objects);
+const arrayBytes = new TextEncoder().encode(arrayText).buffer;
+const viaJson = best('dialback-core CallLog.fromJson(JSON array bytes) + 2 queries', 5, () =>
+  queries(core.CallLog.fromJson(arrayBytes, AGENTS)));
+sameAnswers(js.result, viaJson.result);
+console.log(`  => a JSON array takes ${(viaJson.ms / wasm.ms).toFixed(2)}x the NDJSON time`);
+const viaText = best('dialback-core CallLog.fromJson(JSON.stringify(objects)) + 2 queries', 3, () =>
+  queries(core.CallLog.fromJson(arrayText, AGENTS)));
+sameAnswers(js.result, viaText.result);
 
+const jsObjects = best('plain JS from objects (Date.parse, Map, loop)', 5, () => plainObjects(objects, bounds));
+const fromObjects = best('dialback-core CallLog.fromCalls(objects) + 2 queries', 5, () => viaObjects(objects));
+sameAnswers(jsObjects.result, fromObjects.result);
+console.log(`  => from objects the package takes ${(fromObjects.ms / jsObjects.ms).toFixed(2)}x plain JS's time`);
+const log = core.CallLog.fromCalls(objects, AGENTS);
+try {
+  const third = best('  a third query on the same log (daily usage, 30 days)', 5, () => log.dailyUsage(RANGE, NOW));
+  console.log(`  => a third query costs ${(100 * third.ms / jsObjects.ms).toFixed(1)}% of plain JS's two answers`);
+} finally {
+  log.free();
+}
 }
 
 // --- usagePeriod against Luxon ------------------------------------------------------------
@@ -147,11 +193,49 @@ function benchPeriod() {
 const random = rng(11);
 const zones = core.zoneNames();
 const periods = ['week', 'month', 'year'];
-const inputs = Array.from({ length: 10_000 }, () => {
-  const t = Date.UTC(2000, 0, 1) + random() * 40 * 365.25 * 86400e3;
-  return [periods[Math.floor(random() * 3)], zones[Math.floor(random() * zones.length)],
-    new Date(Math.floor(t / 1000) * 1000).toISOString().slice(0, 19) + 'Z'];
-});
+const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19) + 'Z';
+const pick = (list) => list[Math.floor(random() * list.length)];
+const randomMix = Array.from({ length: 10_000 }, () =>
+  [pick(periods), pick(zones), iso(Date.UTC(2000, 0, 1) + random() * 40 * 365.25 * 86400e3)]);
+
+// The hard cases, generated from the zone table rather than picked: for random zones and
+// years, every instant where the UTC offset changes (found by Intl, through Luxon, to the
+// second), and instants at and around it: a second before and after, an hour either side, and
+// the local midnights of the days it touches. Zones that skip or repeat midnight, Apia's lost
+// day and Lord Howe's half hour come up as often as the table has them.
+function hardMix(count) {
+  const offset = (ms, zone) => DateTime.fromMillis(ms, { zone }).offset;
+  const out = [];
+  const DAY = 86400e3;
+  while (out.length < count) {
+    const zone = pick(zones);
+    const year = 1970 + Math.floor(random() * 68);
+    let t = Date.UTC(year, 0, 1);
+    let before = offset(t, zone);
+    for (let day = 0; day < 366 && out.length < count; day++) {
+      const next = t + DAY;
+      const after = offset(next, zone);
+      if (after !== before) {
+        let lo = t;
+        let hi = next; // the change is in (lo, hi]
+        while (hi - lo > 1000) {
+          const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+          if (offset(mid, zone) === before) lo = mid; else hi = mid;
+        }
+        const local = DateTime.fromMillis(hi, { zone });
+        for (const at of [hi, hi - 1000, hi + 1000, hi - 3600e3, hi + 3600e3,
+          local.startOf('day').toMillis(), local.minus({ days: 1 }).startOf('day').toMillis()]) {
+          out.push([pick(periods), zone, iso(at)]);
+        }
+      }
+      t = next;
+      before = after;
+    }
+  }
+  return out.slice(0, count);
+}
+const hard = hardMix(10_000);
+
 const luxon = (period, tz, now) => {
   const local = DateTime.fromISO(now, { zone: tz });
   const unit = period === 'week' ? 'week' : period;
@@ -161,7 +245,7 @@ const luxon = (period, tz, now) => {
     periodEnd: local.endOf(unit).toUTC().startOf('second').toISO({ suppressMilliseconds: true }),
   };
 };
-function rate(label, f, rounds) {
+function rate(label, inputs, f, rounds) {
   let n = 0;
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) for (const [p, z, t] of inputs) { f(p, z, t); n++; }
@@ -169,23 +253,38 @@ function rate(label, f, rounds) {
   console.log(`${label.padEnd(58)} ${(n / s / 1e6).toFixed(3).padStart(8)} M calls/s`);
   return n / s;
 }
-rate('usagePeriod (warm-up)', core.usagePeriod, 5);
-rate('Luxon (warm-up: every zone seen once)', luxon, 1);
-// interleaved rounds, best of each: the machine's noise hits both alike
-let ours = 0;
-let theirs = 0;
+for (const [name, inputs] of [['random', randomMix], ['hard-case', hard]]) {
+  rate(`usagePeriod, ${name} mix (warm-up)`, inputs, core.usagePeriod, 5);
+  rate(`Luxon, ${name} mix (warm-up: every zone seen once)`, inputs, luxon, 1);
+  // interleaved rounds, best of each: the machine's noise hits both alike
+  let ours = 0;
+  let theirs = 0;
+  for (let round = 0; round < 5; round++) {
+    ours = Math.max(ours, rate(`dialback-core usagePeriod, ${name} mix (round ${round + 1})`, inputs, core.usagePeriod, 20));
+    theirs = Math.max(theirs, rate(`Luxon, ${name} mix (round ${round + 1})`, inputs, luxon, 1));
+  }
+  console.log(`  => on the ${name} mix usagePeriod is ${(ours / theirs).toFixed(0)}x Luxon (${(ours / 1e6).toFixed(2)} M calls/s)`);
+  let agree = 0;
+  for (const [p, z, t] of inputs) {
+    const a = core.usagePeriod(p, z, t);
+    const b = luxon(p, z, t);
+    if (a.periodStart === b.periodStart && a.periodEnd === b.periodEnd) agree++;
+  }
+  console.log(`  (same bounds as Luxon on ${agree} of ${inputs.length}; they differ where a local midnight is skipped or repeated)`);
+}
+// the batch form, on the hard mix
+const periodsOf = hard.map(([p]) => p);
+const zonesOf = hard.map(([, z]) => z);
+const instants = hard.map(([, , t]) => t);
+let batch = 0;
 for (let round = 0; round < 5; round++) {
-  ours = Math.max(ours, rate(`dialback-core usagePeriod (round ${round + 1})`, core.usagePeriod, 20));
-  theirs = Math.max(theirs, rate(`Luxon fromISO(zone).startOf/endOf (round ${round + 1})`, luxon, 1));
+  const t0 = performance.now();
+  for (let r = 0; r < 20; r++) core.usagePeriods(periodsOf, zonesOf, instants);
+  batch = Math.max(batch, (20 * hard.length) / ((performance.now() - t0) / 1000));
 }
-console.log(`  => usagePeriod is ${(ours / theirs).toFixed(0)}x Luxon`);
-let agree = 0;
-for (const [p, z, t] of inputs) {
-  const a = core.usagePeriod(p, z, t);
-  const b = luxon(p, z, t);
-  if (a.periodStart === b.periodStart && a.periodEnd === b.periodEnd) agree++;
-}
-console.log(`  (same bounds as Luxon on ${agree} of ${inputs.length} inputs; they differ where a local midnight is skipped or repeated)`);
+console.log(`dialback-core usagePeriods (batch), hard-case mix             ${(batch / 1e6).toFixed(3).padStart(8)} M calls/s`);
+const one = core.usagePeriods(periodsOf.slice(0, 100), zonesOf.slice(0, 100), instants.slice(0, 100));
+for (let i = 0; i < 100; i++) assert.deepEqual(one[i], core.usagePeriod(periodsOf[i], zonesOf[i], instants[i]));
 }
 
 // --- CallbackRouter: time per call against the size of the directory ------------------------

@@ -109,6 +109,19 @@ test('the same calls read the same way as JSON, as objects and as NDJSON', async
   assert.deepEqual(answer(m.CallLog.fromCalls(objects, agents)), expected);
 });
 
+test('usagePeriods answers as usagePeriod does, for many inputs at once', async () => {
+  const m = await load();
+  const periods = ['week', 'month', 'year', 'month'];
+  const zones = ['Pacific/Apia', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Pacific/Apia'];
+  const instants = ['2011-12-31T10:00:00Z', '2024-04-06T15:00:00Z', '2018-11-04T03:00:00Z', '2011-12-29T10:59:59Z'];
+  const many = m.usagePeriods(periods, zones, instants);
+  assert.deepEqual(many, periods.map((p, i) => m.usagePeriod(p, zones[i], instants[i])));
+  assert.throws(() => m.usagePeriods(['week', 'week'], ['UTC', 'Mars/Base'], [instants[0], instants[0]]),
+    (e) => e.code === 'INVALID_TIMEZONE' && e.message.startsWith('usagePeriods[1]'));
+  assert.throws(() => m.usagePeriods(['week'], [], []), (e) => e.code === 'INVALID_ARGUMENT');
+  assert.deepEqual(m.usagePeriods([], [], []), []);
+});
+
 test('routing explains each decision', async () => {
   const m = await load();
   const agents = JSON.parse(read('pkg/agents.json'));
@@ -152,6 +165,29 @@ test('bad input throws an Error with a code, and the module keeps working', asyn
   throwsCode(() => m.CallLog.fromNdjson('{"direction": "sideways"}\n'), 'INVALID_JSON');
   throwsCode(() => m.CallLog.fromJson('[{"id":1}]'), 'INVALID_CALL');
   throwsCode(() => m.CallLog.fromCalls([null]), 'INVALID_CALL');
+  throwsCode(() => m.CallLog.fromCalls('calls'), 'INVALID_CALL');
+  // objects are read field by field: a bad one is named by its index and field, a getter that
+  // throws or a cycle stops nothing but that call
+  const ok = { direction: 'outbound', agent: { id: '00000000-0000-4000-8000-000000000001' }, to: '+14155550100',
+    created_at: '2024-06-01T10:00:00Z', status: 'completed', duration: 60 };
+  const named = (calls, text) => assert.throws(() => m.CallLog.fromCalls(calls),
+    (e) => e.code === 'INVALID_CALL' && e.message.includes(text), text);
+  named([ok, { ...ok, status: 7 }], 'calls[1].status');
+  named([ok, ok, { ...ok, duration: 1.5 }], 'calls[2].duration');
+  named([{ ...ok, status: 'sideways' }], 'calls[0]');
+  named([ok, { ...ok, created_at: '2024-02-30T00:00:00Z' }], 'calls[1]');
+  named([{ ...ok, get to() { throw new Error('boom'); } }], 'calls[0]: reading it threw: boom');
+  named([{ ...ok, get to() { throw { toString() { throw new Error('worse'); } }; } }], 'calls[0]');
+  named([{ ...ok, routing: { last_call: 'x' } }], 'calls[0].routing.last_call');
+  const looped = { ...ok };
+  looped.extra = looped;
+  looped.routing = { last_call: looped };
+  const log = m.CallLog.fromCalls([looped, ok]);
+  try {
+    assert.equal(log.length, 2);
+  } finally {
+    log.free();
+  }
   throwsCode(() => m.validateRequest('newAgent', Symbol('agent')), 'INVALID_BODY');
   throwsCode(() => m.validateRequest('newAgent', 1n), 'INVALID_BODY');
   throwsCode(() => new m.CallbackRouter([], [{ direction: 'outbound' }]), 'INVALID_CALL');

@@ -50,6 +50,12 @@ impl Failure {
         Failure::new(e.code(), e.to_string())
     }
 
+    /// The same failure, its message prefixed with where it happened (`usagePeriods[3]`).
+    pub fn at(mut self, location: &str) -> Self {
+        self.message = format!("{location}: {}", self.message);
+        self
+    }
+
     /// The code, for tests.
     pub fn code(&self) -> &str {
         &self.code

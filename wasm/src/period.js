@@ -46,3 +46,54 @@ export function make_bounds(memory, period, ptr) {
   if (bytes === null || bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
   return { period: PERIODS[period], periodStart: text20(bytes, ptr), periodEnd: text20(bytes, ptr + 20) };
 }
+
+/**
+ * `usagePeriods`' inputs in one crossing: every string of the three arrays, if all are ASCII
+ * strings, as `{ bytes, ends }` (each string's end in `bytes`, periods then zones then
+ * instants, interleaved per input); `null` for anything else (the caller then takes the
+ * general path, which reports what was wrong and where).
+ */
+export function pack_many(periods, zones, instants) {
+  if (!Array.isArray(periods) || !Array.isArray(zones) || !Array.isArray(instants)) return null;
+  const n = periods.length;
+  if (zones.length !== n || instants.length !== n) return null;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    const p = periods[i];
+    const z = zones[i];
+    const t = instants[i];
+    if (typeof p !== 'string' || typeof z !== 'string' || typeof t !== 'string') return null;
+    size += p.length + z.length + t.length;
+  }
+  const out = new Uint8Array(size);
+  const ends = new Uint32Array(3 * n);
+  let at = 0;
+  const put = (s) => {
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c > 127) return false;
+      out[at++] = c;
+    }
+    return true;
+  };
+  for (let i = 0; i < n; i++) {
+    if (!put(periods[i])) return null;
+    ends[3 * i] = at;
+    if (!put(zones[i])) return null;
+    ends[3 * i + 1] = at;
+    if (!put(instants[i])) return null;
+    ends[3 * i + 2] = at;
+  }
+  return { bytes: out, ends };
+}
+
+/** `n` results written at `ptr`, 41 bytes each (the period's index, then the two texts). */
+export function make_many(memory, ptr, n) {
+  bytes = new Uint8Array(memory.buffer);
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = ptr + 41 * i;
+    out[i] = { period: PERIODS[bytes[at]], periodStart: text20(bytes, at + 1), periodEnd: text20(bytes, at + 21) };
+  }
+  return out;
+}

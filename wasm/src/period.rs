@@ -1,6 +1,7 @@
 //! Calendar periods, zones and the other small parsers.
 
 use tsify::Ts;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use dialback_core::{Period, PhoneNumber, Timestamp, Zone, usage_period as core_usage_period};
@@ -57,6 +58,109 @@ pub fn usage_period(
     Ok(Ts::new_unchecked(result))
 }
 
+/// `usagePeriod` for many inputs at once: `periods[i]`, `zones[i]` and `instants[i]` give the
+/// `i`th result. The inputs cross into wasm together and the results come back together, and
+/// each zone is looked up once. Throws as `usagePeriod` does, naming the first bad index
+/// (`usagePeriods[3]: ...`; `INVALID_ARGUMENT` when the arrays differ in length).
+#[wasm_bindgen(js_name = usagePeriods, unchecked_return_type = "PeriodBounds[]")]
+pub fn usage_periods(
+    #[wasm_bindgen(unchecked_param_type = "PeriodName[]")] periods: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ZoneName[]")] zones: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Rfc3339[]")] instants: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let packed = pack_many(periods, zones, instants);
+    if packed.is_null() {
+        return usage_periods_slowly(periods, zones, instants);
+    }
+    let get = |name: &str| {
+        js_sys::Reflect::get(&packed, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let bytes = js_sys::Uint8Array::new(&get("bytes")).to_vec();
+    let ends = js_sys::Uint32Array::new(&get("ends")).to_vec();
+    let n = ends.len() / 3;
+    let mut known: std::collections::HashMap<&str, Zone> = std::collections::HashMap::new();
+    let mut out = vec![0u8; 41 * n];
+    let mut from = 0usize;
+    for (i, (e, cell)) in ends
+        .chunks_exact(3)
+        .zip(out.chunks_exact_mut(41))
+        .enumerate()
+    {
+        let at = |e: Failure| -> JsValue { e.at(&format!("usagePeriods[{i}]")).into() };
+        let &[p, z, t] = e else { continue };
+        let (p, z, t) = (p as usize, z as usize, t as usize);
+        let text = |r: std::ops::Range<usize>| {
+            bytes
+                .get(r)
+                .and_then(|s| std::str::from_utf8(s).ok())
+                .unwrap_or_default()
+        };
+        let period = Period::parse(text(from..p)).map_err(|e| at(Failure::core(&e)))?;
+        let name = text(p..z);
+        let zone = match known.get(name) {
+            Some(zone) => *zone,
+            None => {
+                let zone = Zone::parse(name).map_err(|e| at(Failure::core(&e)))?;
+                known.insert(name, zone);
+                zone
+            }
+        };
+        let now = Timestamp::parse(text(z..t)).map_err(|e| at(Failure::core(&e)))?;
+        from = t;
+        let b = core_usage_period(period, zone, now);
+        if let [index, rest @ ..] = cell {
+            *index = b.period as u8;
+            let (start, end) = rest.split_at_mut(20);
+            start.copy_from_slice(b.period_start.rfc3339().as_str().as_bytes());
+            end.copy_from_slice(b.period_end.rfc3339().as_str().as_bytes());
+        }
+    }
+    Ok(MEMORY.with(|m| make_many(m, out.as_ptr() as usize as u32, n as u32)))
+}
+
+/// The general path of `usagePeriods`, for inputs that are not all ASCII strings: each is read
+/// and checked on its own, so the error names it.
+fn usage_periods_slowly(
+    periods: &JsValue,
+    zones: &JsValue,
+    instants: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let array = |v: &JsValue, name: &str| {
+        v.dyn_ref::<js_sys::Array>()
+            .cloned()
+            .ok_or_else(|| Failure::new("INVALID_ARGUMENT", format!("{name}: expected an array")))
+    };
+    let (periods, zones, instants) = (
+        array(periods, "periods")?,
+        array(zones, "zones")?,
+        array(instants, "instants")?,
+    );
+    let n = periods.length();
+    if zones.length() != n || instants.length() != n {
+        return Err(Failure::new(
+            "INVALID_ARGUMENT",
+            "periods, zones and instants must have the same length",
+        )
+        .into());
+    }
+    let out = js_sys::Array::new();
+    for i in 0..n {
+        let at = |e: Failure| -> JsValue { e.at(&format!("usagePeriods[{i}]")).into() };
+        let b = bounds(
+            &string(&periods.get(i), "period", "INVALID_PERIOD").map_err(at)?,
+            &string(&zones.get(i), "tz", "INVALID_TIMEZONE").map_err(at)?,
+            &string(&instants.get(i), "now", "INVALID_TIMESTAMP").map_err(at)?,
+        )
+        .map_err(at)?;
+        let mut text = [0u8; 40];
+        let (start, end) = text.split_at_mut(20);
+        start.copy_from_slice(b.period_start.rfc3339().as_str().as_bytes());
+        end.copy_from_slice(b.period_end.rfc3339().as_str().as_bytes());
+        out.push(&MEMORY.with(|m| make_bounds(m, b.period as u8, text.as_ptr() as usize as u32)));
+    }
+    Ok(out.into())
+}
+
 fn bounds(period: &str, tz: &str, now: &str) -> Result<dialback_core::PeriodBounds, Failure> {
     let period = Period::parse(period).map_err(|e| Failure::core(&e))?;
     let zone = Zone::parse(tz).map_err(|e| Failure::core(&e))?;
@@ -80,6 +184,8 @@ extern "C" {
         now: &JsValue,
     ) -> i32;
     fn make_bounds(memory: &JsValue, period: u8, ptr: u32) -> JsValue;
+    fn pack_many(periods: &JsValue, zones: &JsValue, instants: &JsValue) -> JsValue;
+    fn make_many(memory: &JsValue, ptr: u32, n: u32) -> JsValue;
 }
 
 /// Every IANA zone name the package knows, sorted.

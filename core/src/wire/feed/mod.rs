@@ -16,14 +16,17 @@
 //! `last_call.source_agent_id`; calls from a server that records no routing make no callbacks.
 //!
 //! - `ndjson`: line by line, whole or in chunks ([`NdjsonReader`]);
+//! - `columns`: calls a JavaScript reader turned into columns ([`Columns`]);
 //! - `json`: a document, element by element;
 //! - `scan`: the fast one-pass scanner, `line`: the serde shapes it is checked against.
 
+mod columns;
 mod json;
 mod line;
 mod ndjson;
 mod scan;
 
+pub use columns::{ABSENT, Columns, NULL};
 use line::{CallLine, Text};
 pub use ndjson::NdjsonReader;
 
@@ -104,8 +107,14 @@ impl CallFeed {
     }
 
     /// Reads a JSON array of calls, or an object whose `data` is one (a `GET /api/v1/calls`
-    /// page, either pagination shape), without building the array.
+    /// page, either pagination shape), without building the array: in one pass with the
+    /// NDJSON scanner when it is sure of every call (compact JSON, as `JSON.stringify` and
+    /// the API write it), else with the serde reader, which also reports any error.
     pub fn from_json(bytes: &[u8]) -> Result<Self, FeedError> {
+        let mut feed = Self::default();
+        if scan::document(bytes, |call| feed.push(&call).ok()).is_some() {
+            return Ok(feed);
+        }
         let mut feed = Self::default();
         feed.read_json(bytes)?;
         Ok(feed)

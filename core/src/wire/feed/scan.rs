@@ -50,6 +50,41 @@ pub(super) fn call(b: &[u8], i: usize) -> Option<(CallLine<'_>, usize)> {
     Some((call, s.i))
 }
 
+/// A whole JSON document of calls, an array or an object with one under `data` (a
+/// `GET /api/v1/calls` page), read in the same one pass as NDJSON lines, each call handed to
+/// `each`. `None` as soon as anything is unusual (a call the scanner is not sure of, a line
+/// break inside a call, a second `data`, `each` refusing a call), and the serde reader reads
+/// the whole document instead, reporting any error where it is.
+pub(super) fn document<'a>(
+    b: &'a [u8],
+    mut each: impl FnMut(CallLine<'a>) -> Option<()>,
+) -> Option<()> {
+    let mut s = Scanner { b, i: 0 };
+    s.blanks();
+    match s.peek()? {
+        b'[' => s.calls(&mut each)?,
+        b'{' => {
+            let mut found = false;
+            s.object(|s, key| {
+                if key != b"data" {
+                    return s.skip_value();
+                }
+                if found {
+                    return None;
+                }
+                found = true;
+                s.calls(&mut each)
+            })?;
+            if !found {
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    s.blanks();
+    (s.i == b.len()).then_some(())
+}
+
 /// Stores a field's value, refusing a second one (serde reports duplicates).
 fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     match slot {
@@ -88,6 +123,42 @@ impl<'a> Scanner<'a> {
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\r') = self.peek() {
             self.i += 1;
+        }
+    }
+
+    /// Skips blanks between a document's values, line breaks included.
+    fn blanks(&mut self) {
+        while let Some(b' ' | b'\t' | b'\r' | b'\n') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// `[ call, call, ... ]`, each call read by [`call`] and handed to `each`.
+    fn calls(&mut self, each: &mut impl FnMut(CallLine<'a>) -> Option<()>) -> Option<()> {
+        self.blanks();
+        if self.peek()? != b'[' {
+            return None;
+        }
+        self.i += 1;
+        self.blanks();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.blanks();
+            let (item, after) = call(self.b, self.i)?;
+            each(item)?;
+            self.i = after;
+            self.blanks();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
         }
     }
 

@@ -222,6 +222,51 @@ fn ndjson_and_json_count_what_the_decisions_say() {
     same_counts(&feed, &callbacks, &activity);
 }
 
+/// Compact JSON goes through the one-pass scanner; pretty-printed JSON, an escaped field, or a
+/// second `data` make it step aside for the serde reader. Both count the same.
+#[test]
+fn the_json_scanner_and_the_serde_reader_agree() {
+    let (bodies, callbacks, activity) = calls();
+    let compact = serde_json::to_string(&bodies).unwrap();
+    assert!(
+        scan::document(compact.as_bytes(), |_| Some(())).is_some(),
+        "the fast path reads it"
+    );
+    let pretty = serde_json::to_string_pretty(&bodies).unwrap();
+    assert!(
+        scan::document(pretty.as_bytes(), |_| Some(())).is_none(),
+        "line breaks inside calls"
+    );
+    for text in [compact.clone(), pretty, format!(" \n{compact}\n ")] {
+        same_counts(
+            &CallFeed::from_json(text.as_bytes()).unwrap(),
+            &callbacks,
+            &activity,
+        );
+    }
+    // an escape in a field the scanner reads: that call is read by serde, as is the rest
+    let escaped = compact.replacen("\"status\":\"", "\"st\\u0061tus\":\"", 1);
+    assert!(scan::document(escaped.as_bytes(), |_| Some(())).is_none());
+    same_counts(
+        &CallFeed::from_json(escaped.as_bytes()).unwrap(),
+        &callbacks,
+        &activity,
+    );
+    // a page with two `data` keys: serde's rule (the first) decides
+    let twice = format!("{{\"data\":{compact},\"data\":[]}}");
+    assert!(scan::document(twice.as_bytes(), |_| Some(())).is_none());
+    same_counts(
+        &CallFeed::from_json(twice.as_bytes()).unwrap(),
+        &callbacks,
+        &activity,
+    );
+    // trailing bytes after the document are an error from either path
+    assert_eq!(
+        fails(CallFeed::from_json(format!("{compact} x").as_bytes())).0,
+        "INVALID_JSON"
+    );
+}
+
 #[test]
 fn the_shape_dialback_wrote_before_reads_the_same() {
     let (bodies, callbacks, activity) = calls();
@@ -357,4 +402,145 @@ fn chunks_of_any_size_read_like_the_whole() {
             ("INVALID_JSON", "line 101")
         );
     }
+}
+
+/// What the npm package's JavaScript reader makes of call objects, written here from the
+/// same JSON values: every text interned, timestamps as 20 bytes when they fit.
+struct Built {
+    table: Vec<u8>,
+    ends: Vec<u32>,
+    cols: [Vec<u32>; 10],
+    at: Vec<u8>,
+    duration: Vec<u32>,
+    routed: Vec<u8>,
+}
+
+fn columns_of(calls: &[serde_json::Value]) -> Built {
+    use std::collections::HashMap;
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut b = Built {
+        table: Vec::new(),
+        ends: Vec::new(),
+        cols: Default::default(),
+        at: Vec::new(),
+        duration: Vec::new(),
+        routed: Vec::new(),
+    };
+    let mut intern = |b: &mut Built, v: Option<&serde_json::Value>| -> u32 {
+        match v {
+            None => ABSENT,
+            Some(serde_json::Value::Null) => NULL,
+            Some(v) => {
+                let s = v.as_str().unwrap().to_owned();
+                *seen.entry(s.clone()).or_insert_with(|| {
+                    b.table.extend_from_slice(s.as_bytes());
+                    b.ends.push(b.table.len() as u32);
+                    b.ends.len() as u32 - 1
+                })
+            }
+        }
+    };
+    for c in calls {
+        let at = c
+            .get("created_at")
+            .or(c.get("started_at"))
+            .unwrap()
+            .as_str()
+            .unwrap();
+        let routing = c.get("routing").filter(|r| !r.is_null());
+        let fields = [
+            c.get("direction"),
+            c.get("agent_id"),
+            c.get("agent")
+                .map(|a| if a.is_null() { a } else { &a["id"] }),
+            c.get("from"),
+            c.get("to"),
+            c.get("status"),
+            routing.and_then(|r| r.get("callback_agent_id")),
+            routing.and_then(|r| r.get("agent_id")),
+            routing
+                .and_then(|r| r.get("last_call"))
+                .filter(|l| !l.is_null())
+                .and_then(|l| l.get("source_agent_id")),
+        ];
+        for (k, f) in fields.into_iter().enumerate() {
+            let v = intern(&mut b, f);
+            b.cols[k].push(v);
+        }
+        if at.len() == 20 {
+            b.at.extend_from_slice(at.as_bytes());
+            b.cols[9].push(ABSENT);
+        } else {
+            b.at.extend_from_slice(&[0; 20]);
+            let v = intern(&mut b, Some(&serde_json::Value::from(at)));
+            b.cols[9].push(v);
+        }
+        let d = c
+            .get("duration")
+            .or(c.get("duration_seconds"))
+            .and_then(serde_json::Value::as_u64);
+        b.duration.push(d.unwrap_or(0) as u32);
+        b.routed.push(u8::from(routing.is_some()));
+    }
+    b
+}
+
+impl Built {
+    fn columns(&self) -> Columns<'_> {
+        let [
+            direction,
+            agent_id,
+            agent,
+            from,
+            to,
+            status,
+            callback_agent_id,
+            routing_agent_id,
+            source_agent_id,
+            at_text,
+        ] = &self.cols;
+        Columns {
+            table: &self.table,
+            ends: &self.ends,
+            direction,
+            agent_id,
+            agent,
+            from,
+            to,
+            status,
+            numbers: &[],
+            number_len: &[],
+            at: &self.at,
+            at_text,
+            duration: &self.duration,
+            routed: &self.routed,
+            callback_agent_id,
+            routing_agent_id,
+            source_agent_id,
+        }
+    }
+}
+
+#[test]
+fn columns_count_what_ndjson_counts_and_name_the_bad_call() {
+    let (bodies, callbacks, activity) = calls();
+    let values: Vec<serde_json::Value> = bodies
+        .iter()
+        .map(|b| serde_json::to_value(b).unwrap())
+        .collect();
+    let built = columns_of(&values);
+    let feed = CallFeed::from_columns(&built.columns(), values.len()).unwrap();
+    same_counts(&feed, &callbacks, &activity);
+
+    let mut bad = values.clone();
+    bad[7]["status"] = "sideways".into();
+    let built = columns_of(&bad);
+    let e = CallFeed::from_columns(&built.columns(), bad.len()).unwrap_err();
+    assert_eq!((e.code, e.location.as_str()), ("INVALID_CALL", "calls[7]"));
+    assert!(e.message.contains("sideways"), "{e:?}");
+    // columns shorter than the count they claim: an error, never a panic
+    let good = columns_of(&values);
+    let e = CallFeed::from_columns(&good.columns(), values.len() + 3).unwrap_err();
+    assert_eq!(e.location, format!("calls[{}]", values.len()));
+    assert!(CallFeed::from_columns(&Columns::default(), 2).is_err());
 }
