@@ -317,3 +317,35 @@ async fn json_logs_carry_the_request_id_and_never_a_token() {
     assert_eq!(statuses.len(), 3, "one access line per request: {text}");
     assert!(!text.contains(&token[5..]), "a token reached the logs");
 }
+
+/// Each server keeps its environments' views in memory, so a second `serve` on the same
+/// SQLite file would answer without the first one's writes: it is refused, and the file is
+/// free again once the first one has gone.
+#[tokio::test]
+async fn one_server_per_sqlite_database() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    Binary::create_env(&db, "only");
+    let mut first = Binary::start(&db, &dir.0.join("first.log"), &[]);
+    let second = |log: &str| {
+        Command::new(env!("CARGO_BIN_EXE_dialback"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .arg("--static")
+            .arg(dir.0.join(log))
+            .output()
+            .unwrap()
+    };
+    let refused = second("none");
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("another `dialback serve` is using"), "{said}");
+    // the CLI still works beside it
+    let (ok, _, note) = cli(&db, &["token", "list", "--env", "only"]);
+    assert!(ok, "{note}");
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let mut again = Binary::start(&db, &dir.0.join("again.log"), &[]);
+    again.child.kill().unwrap();
+    again.child.wait().unwrap();
+}

@@ -107,6 +107,7 @@ async fn serve(
     limits: Limits,
     full_sync: bool,
 ) -> Result<(), String> {
+    let _lock = serve_lock(&args.db.db)?;
     let store = args.db.open(full_sync)?;
     let app = App::load(store, settings).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -155,4 +156,30 @@ async fn serve(
     }
     dialback_server::serve(listener, app, limits, dialback_server::shutdown_signal()).await;
     Ok(())
+}
+
+/// One `serve` per SQLite database: each server keeps the environments' views in memory,
+/// so a second one on the same file would not see the first one's writes. An exclusive lock
+/// on `DB.lock`, held while serving (the OS drops it when the process ends, however it ends).
+/// Other commands (`token`, `env`, `backup`) do not take it: they only use storage.
+fn serve_lock(db: &std::path::Path) -> Result<std::fs::File, String> {
+    let mut path = db.as_os_str().to_owned();
+    path.push(".lock");
+    let path = PathBuf::from(path);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "another `dialback serve` is using {} (it holds {}); run one server per SQLite \
+             database",
+            db.display(),
+            path.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("{}: {e}", path.display())),
+    }
 }
