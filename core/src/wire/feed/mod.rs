@@ -26,7 +26,7 @@ mod line;
 mod ndjson;
 mod scan;
 
-pub use columns::{ABSENT, Columns, NULL};
+pub use columns::{ABSENT, Columns, NULL, NUMBER_IN_TABLE, NUMBER_SLOT};
 use line::{CallLine, Text};
 pub use ndjson::NdjsonReader;
 
