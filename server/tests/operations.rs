@@ -163,12 +163,6 @@ async fn metrics_are_prometheus_text_with_every_documented_series() {
             })
             .sum()
     };
-    let route = [
-        ("route", "/api/v1/agents/:id"),
-        ("method", "GET"),
-        ("status", "404"),
-    ];
-    assert_eq!(value("dialback_http_requests_total", &route), 1.0, "{text}");
     assert!(
         scrape
             .samples
@@ -177,60 +171,57 @@ async fn metrics_are_prometheus_text_with_every_documented_series() {
                 && s.labels.get("route") == Some("/api/v1/calls/import")),
         "{text}"
     );
-    assert_eq!(
-        value(
-            "dialback_calls_ingested_total",
-            &[("direction", "outbound")]
-        ),
-        1.0,
-        "{text}"
-    );
-    assert_eq!(
-        value("dialback_calls_ingested_total", &[("direction", "inbound")]),
-        2.0,
-        "{text}"
-    );
-    assert_eq!(
-        value("dialback_routing_decisions_total", &[("reason", "MATCHED")]),
-        1.0,
-        "{text}"
-    );
-    assert_eq!(
-        value(
-            "dialback_routing_decisions_total",
-            &[("reason", "NO_OUTBOUND_CALL")]
-        ),
-        1.0,
-        "{text}"
-    );
-    assert_eq!(
-        value("dialback_import_lines_total", &[("outcome", "created")]),
-        2.0,
-        "{text}"
-    );
-    assert_eq!(
-        value("dialback_import_lines_total", &[("outcome", "rejected")]),
-        1.0,
-        "{text}"
-    );
     let env = s.app.env_named("test").unwrap().unwrap().id.to_string();
-    assert_eq!(
-        value("dialback_view_calls", &[("environment", &env)]),
-        3.0,
-        "{text}"
-    );
-    assert!(
-        value("dialback_view_agents", &[("environment", &env)]) >= 2.0,
-        "{text}"
-    );
-    assert_eq!(
-        value(
-            "dialback_build_info",
-            &[("version", env!("CARGO_PKG_VERSION"))]
+    let version = env!("CARGO_PKG_VERSION");
+    // metric, labels, value
+    type Series<'a> = (&'a str, &'a [(&'a str, &'a str)], f64);
+    let expected: [Series<'_>; 10] = [
+        (
+            "dialback_http_requests_total",
+            &[
+                ("route", "/api/v1/agents/:id"),
+                ("method", "GET"),
+                ("status", "404"),
+            ],
+            1.0,
         ),
-        1.0,
-        "{text}"
-    );
+        (
+            "dialback_calls_ingested_total",
+            &[("direction", "outbound")],
+            1.0,
+        ),
+        (
+            "dialback_calls_ingested_total",
+            &[("direction", "inbound")],
+            2.0,
+        ),
+        (
+            "dialback_routing_decisions_total",
+            &[("reason", "MATCHED")],
+            1.0,
+        ),
+        (
+            "dialback_routing_decisions_total",
+            &[("reason", "NO_OUTBOUND_CALL")],
+            1.0,
+        ),
+        (
+            "dialback_import_lines_total",
+            &[("outcome", "created")],
+            2.0,
+        ),
+        (
+            "dialback_import_lines_total",
+            &[("outcome", "rejected")],
+            1.0,
+        ),
+        ("dialback_view_calls", &[("environment", &env)], 3.0),
+        ("dialback_view_agents", &[("environment", &env)], 2.0),
+        ("dialback_build_info", &[("version", version)], 1.0),
+    ];
+    for (name, labels, want) in expected {
+        assert_eq!(value(name, labels), want, "{name} {labels:?}\n{text}");
+    }
     // bounded labels: raw paths and tokens never become series
     assert!(
         !text.contains("/api/v1/agents/nope") && !text.contains(&s.token[5..]),

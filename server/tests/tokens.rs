@@ -16,39 +16,18 @@ async fn tokens_are_issued_listed_scoped_and_revoked_at_once() {
     let mut a = Binary::start(&db, &dir.0.join("a.log"), &[]);
     let http = reqwest::Client::new();
 
-    let (ok, reader, note) = cli(
-        &db,
-        &[
-            "token",
-            "create",
-            "--env",
-            "team",
-            "--label",
-            "dashboards",
-            "--read-only",
-        ],
-    );
-    assert!(ok, "{note}");
-    let reader = reader.trim().to_owned();
+    // `token create`'s output: the token on stdout, what it is on stderr
+    let create = |args: &[&str]| {
+        let (ok, token, note) = cli(&db, &[&["token", "create", "--env", "team"], args].concat());
+        assert!(ok, "{note}");
+        (token.trim().to_owned(), note)
+    };
+    let (reader, note) = create(&["--label", "dashboards", "--read-only"]);
     assert!(
         reader.starts_with("talq_") && note.contains("read"),
         "{note}"
     );
-    let (ok, expiring, note) = cli(
-        &db,
-        &[
-            "token",
-            "create",
-            "--env",
-            "team",
-            "--label",
-            "ci",
-            "--expires",
-            "30",
-        ],
-    );
-    assert!(ok, "{note}");
-    let expiring = expiring.trim().to_owned();
+    let (expiring, _) = create(&["--label", "ci", "--expires", "30"]);
     let (ok, _, note) = cli(&db, &["token", "create", "--env", "nowhere"]);
     assert!(
         !ok && note.contains("no environment named \"nowhere\""),

@@ -181,7 +181,7 @@ fn CallbackSummary(c: Callbacks, days: u32) -> impl IntoView {
             let points: Vec<Point> = list
                 .iter()
                 .map(|d| {
-                    let matched = d.total_callbacks_received - d.callbacks_unmatched;
+                    let matched = d.matched();
                     Point {
                         label: d.date.clone(),
                         values: vec![matched as f64, d.callbacks_unmatched as f64, d.callbacks_answered as f64],

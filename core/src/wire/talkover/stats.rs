@@ -62,6 +62,16 @@ pub struct CallbackStatsDay {
     pub callbacks_unmatched: i64,
 }
 
+impl CallbackStatsDay {
+    /// Callbacks that matched a recent outbound call: received less unmatched (0 if a server
+    /// sent more unmatched than received; the validator reports that).
+    pub fn matched(&self) -> i64 {
+        self.total_callbacks_received
+            .saturating_sub(self.callbacks_unmatched)
+            .max(0)
+    }
+}
+
 impl From<&CallbackDay> for CallbackStatsDay {
     fn from(d: &CallbackDay) -> Self {
         CallbackStatsDay {
