@@ -12,7 +12,7 @@ use crate::auth::{Grant, NewToken, Scope};
 use crate::cors::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::rate::RateLimiter;
-use crate::store::{EnvId, Store, StoreError};
+use crate::store::{EnvId, Store, StoreError, Version};
 use crate::view::View;
 
 /// Where "now" comes from: the system clock, or a fixed instant (tests, reproducible demos).
@@ -99,7 +99,6 @@ pub struct App {
     /// Settings.
     pub settings: Settings,
     envs: RwLock<HashMap<EnvId, Arc<Env>>>,
-    ids: Mutex<(u64, u64)>,
     /// Tokens used since the last flush, with when.
     token_use: Mutex<HashMap<i64, Timestamp>>,
     /// What is counted for `/metrics`.
@@ -117,13 +116,20 @@ pub struct Session {
     pub grant: Grant,
 }
 
-/// Makes a stale view what storage holds again (from a blocking thread).
-pub fn reload(store: &dyn Store, env: &Env) -> Result<(), StoreError> {
+/// Makes a view what storage holds again (from a blocking thread): rebuilt if a failed write
+/// left it stale, and brought up to `version` (what other servers committed) if it is behind.
+pub fn reload(store: &dyn Store, env: &Env, version: Option<Version>) -> Result<(), StoreError> {
     let mut view = env.view.blocking_write();
+    let corrupt = |e| StoreError::Corrupt(format!("environment {}: {e}", env.id));
     if view.stale {
-        let fresh = View::from_snapshot(store.load(env.id)?)
-            .map_err(|e| StoreError::Corrupt(format!("environment {}: {e}", env.id)))?;
-        *view = fresh;
+        *view = View::from_snapshot(store.load(env.id)?).map_err(corrupt)?;
+    }
+    if version.is_some_and(|v| v > view.version) {
+        let tail = store.changes_since(env.id, view.version)?;
+        if let Err(e) = view.apply(tail) {
+            view.stale = true;
+            return Err(corrupt(e));
+        }
     }
     Ok(())
 }
@@ -168,11 +174,9 @@ impl App {
                 }),
             );
         }
-        let ids = store.max_ids()?;
         Ok(Arc::new(App {
             store,
             envs: RwLock::new(envs),
-            ids: Mutex::new(ids),
             token_use: Mutex::new(HashMap::new()),
             limiter: settings.rate_limit.map(RateLimiter::new),
             settings,
@@ -243,19 +247,22 @@ impl App {
 
     /// An environment's view for reading, rebuilt from storage first if a failed write left
     /// it stale (and an error if storage cannot give it back: the view is never read while it
-    /// may hold what storage does not).
+    /// may hold what storage does not). When other servers share the database, the view is
+    /// first brought up to the environment's committed version, so a read that starts after
+    /// any server acknowledged a write sees it.
     pub async fn read<'e>(
         &self,
         env: &'e Arc<Env>,
     ) -> Result<RwLockReadGuard<'e, View>, StoreError> {
+        let committed = self.store.version(env.id)?;
         {
             let view = env.view.read().await;
-            if !view.stale {
+            if !view.stale && committed.is_none_or(|v| v <= view.version) {
                 return Ok(view);
             }
         }
         let (store, env2) = (self.store.clone(), env.clone());
-        tokio::task::spawn_blocking(move || reload(&*store, &env2))
+        tokio::task::spawn_blocking(move || reload(&*store, &env2, committed))
             .await
             .map_err(|e| StoreError::Corrupt(format!("reload stopped: {e}")))??;
         Ok(env.view.read().await)
@@ -326,14 +333,5 @@ impl App {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&id)
             .cloned()
-    }
-
-    /// Reserves `calls` call ids and `messages` message ids; returns the first of each.
-    pub fn reserve_ids(&self, calls: u64, messages: u64) -> (u64, u64) {
-        let mut ids = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
-        let first = (ids.0 + 1, ids.1 + 1);
-        ids.0 += calls;
-        ids.1 += messages;
-        first
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use dialback_server::app::{App, Settings};
-use dialback_server::store::{SqliteStore, Store};
+use dialback_server::store::{PgStore, SqliteStore, Store, postgres};
 use serde_json::Value;
 
 /// A fresh temporary directory, removed on drop.
@@ -33,6 +33,34 @@ impl Drop for TempDir {
     }
 }
 
+/// The PostgreSQL server the suite runs against, when `DIALBACK_TEST_POSTGRES` names one
+/// (`cargo xtask ci` starts a throw-away cluster and runs the suite on both backends).
+pub fn postgres_url() -> Option<String> {
+    std::env::var("DIALBACK_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh, empty PostgreSQL database on the test cluster; its URL.
+pub fn fresh_database(url: &str) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let name = format!(
+        "dialback_test_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
+    postgres::create_database(url, &name).unwrap()
+}
+
+/// A fresh store on the backend under test: a SQLite file in `dir`, or a new PostgreSQL
+/// database when `DIALBACK_TEST_POSTGRES` is set.
+pub fn store(dir: &TempDir) -> Arc<dyn Store> {
+    match postgres_url() {
+        Some(url) => Arc::new(PgStore::open(&fresh_database(&url), 8).unwrap()),
+        None => Arc::new(SqliteStore::open(&dir.db(), false).unwrap()),
+    }
+}
+
 /// An in-process server with one environment.
 pub struct Server {
     pub base: String,
@@ -54,7 +82,7 @@ impl Server {
         extra: impl FnOnce(axum::Router<Arc<App>>) -> axum::Router<Arc<App>>,
     ) -> Server {
         let dir = TempDir::new();
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.db(), false).unwrap());
+        let store = store(&dir);
         Server::start_on(dir, store, settings, extra).await
     }
 

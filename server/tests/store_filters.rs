@@ -3,7 +3,7 @@
 
 use dialback_core::wire::requests::queries::{CallListQuery, Params, parse_call_list};
 use dialback_core::{AgentId, CallId, CallRecord, CallStatus, Direction, PhoneNumber, Timestamp};
-use dialback_server::store::{Slice, SqliteStore, Store};
+use dialback_server::store::Slice;
 use proptest::prelude::*;
 
 use crate::harness::TempDir;
@@ -108,10 +108,12 @@ fn query() -> impl Strategy<Value = Params> {
 #[test]
 fn sql_lists_what_the_core_filter_passes() {
     let dir = TempDir::new();
-    let store = SqliteStore::open(&dir.db(), false).unwrap();
+    let store = crate::harness::store(&dir);
     let env = store.create_environment("filters").unwrap();
     let all = calls();
-    store.insert_batch(env, &all, &[]).unwrap();
+    let (mut tx, _) = store.begin(env, 0).unwrap();
+    tx.insert_batch(&all, &[]).unwrap();
+    tx.commit().unwrap();
     let mut newest_first = all.clone();
     newest_first.sort_by_key(|c| std::cmp::Reverse((c.started_at, c.id)));
     proptest!(ProptestConfig::with_cases(300), |(params in query())| {

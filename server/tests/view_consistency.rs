@@ -9,7 +9,9 @@ use dialback_core::wire::requests::queries::CallFilter;
 use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
 use dialback_server::app::Settings;
 use dialback_server::auth::{Grant, NewToken, TokenInfo};
-use dialback_server::store::{EnvId, Result, Slice, Snapshot, SqliteStore, Store, StoreError};
+use dialback_server::store::{
+    EnvId, Result, Slice, Snapshot, SqliteStore, Store, StoreError, Tail, Version, Writes,
+};
 use serde_json::json;
 
 use crate::harness::{Server, TempDir};
@@ -74,30 +76,24 @@ impl Store for FlakyStore {
         }
         self.inner.load(env)
     }
-    fn max_ids(&self) -> Result<(u64, u64)> {
-        self.inner.max_ids()
+    fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {
+        self.inner.reserve_ids(calls, messages)
     }
-    fn write_agent(
-        &self,
-        env: EnvId,
-        agent: Option<&AgentRecord>,
-        numbers: &[NumberResource],
-    ) -> Result<()> {
-        if self.fail_writes.load(Ordering::SeqCst) {
-            return Err(down());
-        }
-        self.inner.write_agent(env, agent, numbers)
+    fn begin(&self, env: EnvId, since: Version) -> Result<(Box<dyn Writes + '_>, Tail)> {
+        let (inner, tail) = self.inner.begin(env, since)?;
+        Ok((
+            Box::new(FlakyWrites {
+                inner,
+                fail: &self.fail_writes,
+            }),
+            tail,
+        ))
     }
-    fn insert_batch(
-        &self,
-        env: EnvId,
-        calls: &[CallRecord],
-        messages: &[MessageRecord],
-    ) -> Result<()> {
-        if self.fail_writes.load(Ordering::SeqCst) {
-            return Err(down());
-        }
-        self.inner.insert_batch(env, calls, messages)
+    fn version(&self, env: EnvId) -> Result<Option<Version>> {
+        self.inner.version(env)
+    }
+    fn changes_since(&self, env: EnvId, since: Version) -> Result<Tail> {
+        self.inner.changes_since(env, since)
     }
     fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>> {
         self.inner.call(env, id)
@@ -112,6 +108,34 @@ impl Store for FlakyStore {
         slice: Slice,
     ) -> Result<(Vec<CallRecord>, Option<u64>)> {
         self.inner.list_calls(env, filter, slice)
+    }
+}
+
+/// A write transaction that fails while the switch is on.
+struct FlakyWrites<'s> {
+    inner: Box<dyn Writes + 's>,
+    fail: &'s AtomicBool,
+}
+
+impl Writes for FlakyWrites<'_> {
+    fn write_agent(
+        &mut self,
+        agent: Option<&AgentRecord>,
+        numbers: &[NumberResource],
+    ) -> Result<()> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.write_agent(agent, numbers)
+    }
+    fn insert_batch(&mut self, calls: &[CallRecord], messages: &[MessageRecord]) -> Result<()> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.insert_batch(calls, messages)
+    }
+    fn commit(self: Box<Self>) -> Result<Version> {
+        self.inner.commit()
     }
 }
 

@@ -14,7 +14,7 @@ use dialback_core::{
 };
 use serde_json::Value;
 
-use super::{Failure, OpError, failed, new_uuid, refresh, write};
+use super::{Failure, OpError, Write, new_uuid, refresh, write};
 use crate::app::{App, Env};
 use crate::store::StoreError;
 use crate::view::View;
@@ -38,11 +38,11 @@ fn agent_of(view: &View, id: &str) -> Result<AgentRecord, OpError> {
 fn commit(
     app: &App,
     env: &Env,
-    view: &mut View,
+    mut w: Write<'_>,
     record: AgentRecord,
     numbers: Vec<NumberResource>,
 ) -> Result<AgentWithNumbers, OpError> {
-    if let Err(e) = app.store.write_agent(env.id, Some(&record), &numbers) {
+    if let Err(e) = w.tx.write_agent(Some(&record), &numbers) {
         return Err(match e {
             StoreError::NumberExists(n) => OpError::one(
                 Failure::Conflict,
@@ -50,13 +50,14 @@ fn commit(
                 format!("{n} is already one of this environment's numbers"),
                 "phone_numbers",
             ),
-            e => failed(app, env, view, &e),
+            e => w.fail(app, env, &e),
         });
     }
+    let mut view = w.commit(app, env)?;
     let id = record.id;
     view.put_agent(record.clone());
     view.put_numbers(&numbers);
-    refresh(app, env, view);
+    refresh(app, env, &mut view);
     Ok(AgentWithNumbers {
         record,
         numbers: view.numbers_of(id),
@@ -121,7 +122,7 @@ fn assign(
 
 /// `POST /api/v1/agents`: a draft agent, its numbers (our extension) added and assigned.
 pub fn create_agent(app: &App, env: &Env, new: NewAgent) -> Result<AgentWithNumbers, OpError> {
-    let mut view = write(app, env)?;
+    let w = write(app, env)?;
     let now = app.now();
     let record = AgentRecord {
         id: AgentId::from_uuid(new_uuid()),
@@ -133,8 +134,8 @@ pub fn create_agent(app: &App, env: &Env, new: NewAgent) -> Result<AgentWithNumb
         created_at: now,
         updated_at: now,
     };
-    let numbers = assign(app, &view, record.id, &new.phone_numbers, "phone_numbers")?;
-    commit(app, env, &mut view, record, numbers)
+    let numbers = assign(app, &w.view, record.id, &new.phone_numbers, "phone_numbers")?;
+    commit(app, env, w, record, numbers)
 }
 
 /// `PATCH /api/v1/agents/{id}`: name, status, profile and numbers.
@@ -144,8 +145,8 @@ pub fn patch_agent(
     id: &str,
     patch: AgentPatch,
 ) -> Result<AgentWithNumbers, OpError> {
-    let mut view = write(app, env)?;
-    let mut record = agent_of(&view, id)?;
+    let w = write(app, env)?;
+    let mut record = agent_of(&w.view, id)?;
     if let Some(name) = &patch.name {
         record.name = name.clone();
     }
@@ -155,10 +156,10 @@ pub fn patch_agent(
     record.profile = patch.apply(&record.profile);
     record.updated_at = app.now();
     let numbers = match &patch.phone_numbers {
-        Some(wanted) => assign(app, &view, record.id, wanted, "phone_numbers")?,
+        Some(wanted) => assign(app, &w.view, record.id, wanted, "phone_numbers")?,
         None => Vec::new(),
     };
-    commit(app, env, &mut view, record, numbers)
+    commit(app, env, w, record, numbers)
 }
 
 /// `PUT /api/v1/agents/{id}/calling`: direction, and the numbers it owns (replacing the old
@@ -169,9 +170,10 @@ pub fn update_calling(
     id: &str,
     update: CallingUpdate,
 ) -> Result<AgentWithNumbers, OpError> {
-    let mut view = write(app, env)?;
-    let mut record = agent_of(&view, id)?;
-    view.directory
+    let w = write(app, env)?;
+    let mut record = agent_of(&w.view, id)?;
+    w.view
+        .directory
         .check_direction(record.id, update.direction)
         .map_err(|e| OpError::one(Failure::Invalid, e.code(), e.to_string(), "direction"))?;
     let numbers = match &update.phone_number_ids {
@@ -180,7 +182,7 @@ pub fn update_calling(
             let mut wanted = Vec::with_capacity(ids.len());
             let mut missing = Vec::new();
             for (i, nid) in ids.iter().enumerate() {
-                match view.number(nid) {
+                match w.view.number(nid) {
                     Some(n) => wanted.push(n.number),
                     None => missing.push(FieldError::new(
                         "PHONE_NUMBER_NOT_FOUND",
@@ -193,12 +195,12 @@ pub fn update_calling(
             if !missing.is_empty() {
                 return Err(OpError::invalid(missing));
             }
-            assign(app, &view, record.id, &wanted, "phone_number_ids")?
+            assign(app, &w.view, record.id, &wanted, "phone_number_ids")?
         }
     };
     record.direction = update.direction;
     record.updated_at = app.now();
-    commit(app, env, &mut view, record, numbers)
+    commit(app, env, w, record, numbers)
 }
 
 /// `PUT /api/v1/agents/{id}/knowledge`: what the agent knows and says; like Talkover, this
@@ -209,19 +211,19 @@ pub fn update_knowledge(
     id: &str,
     update: KnowledgeUpdate,
 ) -> Result<AgentWithNumbers, OpError> {
-    let mut view = write(app, env)?;
-    let mut record = agent_of(&view, id)?;
+    let w = write(app, env)?;
+    let mut record = agent_of(&w.view, id)?;
     record.profile = update.apply(&record.profile);
     record.status = AgentStatus::Draft;
     record.updated_at = app.now();
-    commit(app, env, &mut view, record, Vec::new())
+    commit(app, env, w, record, Vec::new())
 }
 
 /// `POST /api/v1/phone-numbers` (our extension): a number added to the environment,
 /// unassigned.
 pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResource, OpError> {
-    let mut view = write(app, env)?;
-    if view.numbers.find(new.number).is_some() {
+    let w = write(app, env)?;
+    if w.view.numbers.find(new.number).is_some() {
         return Err(OpError::one(
             Failure::Conflict,
             "NUMBER_ALREADY_EXISTS",
@@ -241,10 +243,11 @@ pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResou
         created_at: now,
         updated_at: now,
     };
-    if let Err(e) = app.store.write_agent(env.id, None, &[number]) {
-        return Err(failed(app, env, &mut view, &e));
+    let mut w = w;
+    if let Err(e) = w.tx.write_agent(None, &[number]) {
+        return Err(w.fail(app, env, &e));
     }
-    view.put_numbers(&[number]);
+    w.commit(app, env)?.put_numbers(&[number]);
     Ok(number)
 }
 
@@ -276,25 +279,25 @@ pub fn set_callback(
     target: &str,
     body: &Value,
 ) -> Result<AgentRecord, OpError> {
-    let mut view = write(app, env)?;
-    let config = validate_callback_config(target, body, &view.directory).map_err(|errors| {
+    let w = write(app, env)?;
+    let config = validate_callback_config(target, body, &w.view.directory).map_err(|errors| {
         let fields = errors.iter().map(FieldError::from).collect();
         config_failure(&errors, fields)
     })?;
-    let mut record = agent_of(&view, target)?;
+    let mut record = agent_of(&w.view, target)?;
     record.callback_config = Some(config);
     record.updated_at = app.now();
-    Ok(commit(app, env, &mut view, record, Vec::new())?.record)
+    Ok(commit(app, env, w, record, Vec::new())?.record)
 }
 
 /// `DELETE /api/v1/agents/{id}/callback`: removes the role (idempotent).
 pub fn remove_callback(app: &App, env: &Env, target: &str) -> Result<(), OpError> {
-    let mut view = write(app, env)?;
-    let mut record = agent_of(&view, target)?;
+    let w = write(app, env)?;
+    let mut record = agent_of(&w.view, target)?;
     if record.callback_config.is_none() {
         return Ok(());
     }
     record.callback_config = None;
     record.updated_at = app.now();
-    commit(app, env, &mut view, record, Vec::new()).map(|_| ())
+    commit(app, env, w, record, Vec::new()).map(|_| ())
 }

@@ -7,7 +7,7 @@ use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::{NewCall, NewMessage, check_agent_reference};
 use dialback_core::{CallId, CallRecord, Direction, InboundCall, MessageRecord, call_agent};
 
-use super::{OpError, failed, write};
+use super::{OpError, write};
 use crate::app::{App, Env};
 
 /// What recording one call did.
@@ -42,8 +42,12 @@ fn conflict(ext: &str, stored: CallId) -> Recorded {
 /// comes back unchanged and counts nothing twice, if it is the same call; a different call
 /// under that `external_id` is refused as a conflict, as is a call naming an unknown agent.
 pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Recorded>, OpError> {
-    let mut view = write(app, env)?;
-    let (mut next_id, _) = app.reserve_ids(calls.len() as u64, 0);
+    let mut w = write(app, env)?;
+    let (mut next_id, _) = app
+        .store
+        .reserve_ids(calls.len() as u64, 0)
+        .map_err(|e| OpError::storage(&e))?;
+    let view = &mut *w.view;
     let mut out = Vec::with_capacity(calls.len());
     let mut rows: Vec<CallRecord> = Vec::with_capacity(calls.len());
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -59,7 +63,11 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
                 });
                 continue;
             }
-            if let Some(existing) = stored_with_external_id(app, env, &view, ext)? {
+            let stored = stored_with_external_id(app, env, view, ext).inspect_err(|_| {
+                // outbound calls earlier in the batch may be in the index already
+                view.stale = true;
+            })?;
+            if let Some(existing) = stored {
                 out.push(if call.same_as(&existing) {
                     Recorded::Existing(existing)
                 } else {
@@ -107,9 +115,10 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
         out.push(Recorded::Created(row.clone()));
         rows.push(row);
     }
-    if let Err(e) = app.store.insert_batch(env.id, &rows, &[]) {
-        return Err(failed(app, env, &mut view, &e));
+    if let Err(e) = w.tx.insert_batch(&rows, &[]) {
+        return Err(w.fail(app, env, &e));
     }
+    let mut view = w.commit(app, env)?;
     for row in &rows {
         view.account_call(row);
     }
@@ -139,12 +148,15 @@ pub fn record_messages(
     env: &Env,
     messages: Vec<NewMessage>,
 ) -> Result<Vec<MessageRecord>, OpError> {
-    let mut view = write(app, env)?;
+    let mut w = write(app, env)?;
     for m in &messages {
-        check_agent_reference(m.agent_id, false, &view.directory)
+        check_agent_reference(m.agent_id, false, &w.view.directory)
             .map_err(|e| OpError::request(&[e]))?;
     }
-    let (_, first) = app.reserve_ids(0, messages.len() as u64);
+    let (_, first) = app
+        .store
+        .reserve_ids(0, messages.len() as u64)
+        .map_err(|e| OpError::storage(&e))?;
     let rows: Vec<MessageRecord> = messages
         .into_iter()
         .zip(first..)
@@ -157,9 +169,10 @@ pub fn record_messages(
             sent_at: m.sent_at,
         })
         .collect();
-    if let Err(e) = app.store.insert_batch(env.id, &[], &rows) {
-        return Err(failed(app, env, &mut view, &e));
+    if let Err(e) = w.tx.insert_batch(&[], &rows) {
+        return Err(w.fail(app, env, &e));
     }
+    let mut view = w.commit(app, env)?;
     for row in &rows {
         view.account_message(row);
     }

@@ -1,7 +1,9 @@
-//! What the API does, independent of HTTP: each write locks one environment's view, applies
-//! the core's rules, commits to storage, and only then changes the view. If a commit fails
-//! after the view was touched, the view is marked stale and rebuilt from storage before
-//! anyone reads it again, so memory never shows what the database does not hold.
+//! What the API does, independent of HTTP: each write locks one environment's view, begins a
+//! storage transaction (which takes the environment's write lock in every server sharing the
+//! database), applies what other servers committed meanwhile, applies the core's rules,
+//! commits, and only then changes the view. If a commit fails after the view was touched, the
+//! view is marked stale and rebuilt from storage before anyone reads it again, so memory never
+//! shows what the database does not hold.
 //!
 //! - [`agents`]: agents, their numbers, calling settings, knowledge and callback role;
 //! - [`calls`]: recording calls (routed once, idempotent by `external_id`) and messages.
@@ -16,7 +18,7 @@ use dialback_core::wire::requests::{RequestError, field_errors};
 use tokio::sync::RwLockWriteGuard;
 
 use crate::app::{App, Env};
-use crate::store::StoreError;
+use crate::store::{StoreError, Writes};
 use crate::view::View;
 
 pub use calls::{Recorded, record_calls, record_messages};
@@ -106,11 +108,25 @@ impl OpError {
     /// Storage failed: logged in full, answered without its details (which may name tables,
     /// paths or values).
     pub fn storage(e: &StoreError) -> Self {
+        if let StoreError::Unavailable(why) = e {
+            tracing::warn!(error = %why, "storage unavailable");
+            return OpError::unavailable();
+        }
         tracing::error!(error = %e, "storage failed");
         OpError::one(
             Failure::Storage,
             "INTERNAL_ERROR",
             "storage failed; the server log has the details",
+            "",
+        )
+    }
+
+    /// Storage cannot be reached now (503): nothing was written, and a retry may succeed.
+    pub fn unavailable() -> Self {
+        OpError::one(
+            Failure::Unavailable,
+            "STORAGE_UNAVAILABLE",
+            "storage cannot be reached right now; nothing was written; try again shortly",
             "",
         )
     }
@@ -126,14 +142,54 @@ impl OpError {
     }
 }
 
-/// Takes an environment's view for writing, from a blocking thread; a stale view is rebuilt
-/// from storage first.
-fn write<'e>(app: &App, env: &'e Env) -> Result<RwLockWriteGuard<'e, View>, OpError> {
+/// A write in progress: the environment's view, locked and brought up to date with what
+/// every server committed, and the storage transaction that holds the environment's write
+/// lock until it commits.
+struct Write<'a> {
+    view: RwLockWriteGuard<'a, View>,
+    tx: Box<dyn Writes + 'a>,
+}
+
+/// Begins a write, from a blocking thread; a stale view is rebuilt from storage first.
+fn write<'a>(app: &'a App, env: &'a Env) -> Result<Write<'a>, OpError> {
     let mut view = env.view.blocking_write();
     if view.stale {
         rebuild(app, env, &mut view)?;
     }
-    Ok(view)
+    let (tx, tail) = app
+        .store
+        .begin(env.id, view.version)
+        .map_err(|e| OpError::storage(&e))?;
+    if let Err(e) = view.apply(tail) {
+        drop(tx);
+        view.stale = true;
+        tracing::error!(env = env.id, error = %e, "could not apply another server's changes");
+        rebuild(app, env, &mut view)?;
+        return Err(OpError::unavailable());
+    }
+    Ok(Write { view, tx })
+}
+
+impl<'a> Write<'a> {
+    /// Commits, and records the version the view now reflects; the caller then applies what
+    /// it wrote to the view.
+    fn commit(self, app: &App, env: &Env) -> Result<RwLockWriteGuard<'a, View>, OpError> {
+        let Write { mut view, tx } = self;
+        match tx.commit() {
+            Ok(version) => {
+                view.version = version;
+                Ok(view)
+            }
+            Err(e) => Err(failed(app, env, &mut view, &e)),
+        }
+    }
+
+    /// Gives up (rolling back) after a store error.
+    fn fail(self, app: &App, env: &Env, e: &StoreError) -> OpError {
+        let Write { mut view, tx } = self;
+        drop(tx);
+        failed(app, env, &mut view, e)
+    }
 }
 
 fn rebuild(app: &App, env: &Env, view: &mut View) -> Result<(), OpError> {
@@ -150,17 +206,12 @@ fn rebuild(app: &App, env: &Env, view: &mut View) -> Result<(), OpError> {
         Err(e) => {
             view.stale = true;
             tracing::error!(env = env.id, error = %e, "could not rebuild the view from storage");
-            Err(OpError::one(
-                Failure::Unavailable,
-                "STORAGE_UNAVAILABLE",
-                "storage cannot be read right now; try again shortly",
-                "",
-            ))
+            Err(OpError::unavailable())
         }
     }
 }
 
-/// After a failed commit: the view may hold what was not stored, so it is stale until it is
+/// After a failed write: the view may hold what was not stored, so it is stale until it is
 /// rebuilt (now, if storage answers).
 fn failed(app: &App, env: &Env, view: &mut View, e: &StoreError) -> OpError {
     view.stale = true;

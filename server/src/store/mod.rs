@@ -1,16 +1,26 @@
 //! Durable storage: what the server must not lose, behind a small trait.
 //!
 //! The trait speaks in the core's records (agents, numbers, calls, messages), not SQL, so
-//! another backend can be added without touching the HTTP handlers. Methods are synchronous;
-//! the server calls them on blocking threads. Each write method is one transaction: it
-//! happens entirely or not at all.
+//! another backend can be added without touching the HTTP handlers. Two implement it:
+//! [`SqliteStore`] (one file, one server: the embedded default) and [`PgStore`] (PostgreSQL,
+//! shared by any number of servers). Methods are synchronous; the server calls them on
+//! blocking threads.
+//!
+//! Agents, numbers, calls and messages are written through a [`Writes`] transaction, which
+//! holds the environment's write lock across servers until it commits. Each commit advances
+//! the environment's [`Version`], so a server whose view is behind can ask for exactly what
+//! it lacks ([`Store::changes_since`]) before it applies a rule.
 
+mod decode;
+pub mod filter;
 pub mod migrate;
+pub mod postgres;
 pub mod sqlite;
 
 use dialback_core::wire::requests::queries::CallFilter;
 use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::auth::{Grant, NewToken, TokenInfo};
@@ -30,6 +40,19 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    /// PostgreSQL refused or failed (the driver's words).
+    #[error("database error: {0}")]
+    Postgres(String),
+    /// The database cannot be reached now (down, restarting, or every connection busy past
+    /// the wait): the request may succeed when retried, and nothing was written.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The backend does not do this (the message says what does).
+    #[error("{0}")]
+    NotSupported(&'static str),
+    /// Two records claim one external id (only when servers race past the view's check).
+    #[error("external id {0:?} already stored")]
+    ExternalIdExists(String),
     /// Stored data could not be read back.
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -41,9 +64,15 @@ pub enum StoreError {
 /// Storage results.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Where an environment's committed history stands: every committed [`Writes`] advances it
+/// by one. A view remembers the version it reflects.
+pub type Version = u64;
+
 /// Everything of one environment, to rebuild its in-memory view at start.
 #[derive(Debug, Default)]
 pub struct Snapshot {
+    /// The version the snapshot reflects.
+    pub version: Version,
     /// Agents in creation order.
     pub agents: Vec<AgentRecord>,
     /// Numbers, assigned or not.
@@ -52,6 +81,35 @@ pub struct Snapshot {
     pub calls: Vec<CallRecord>,
     /// Messages in id order.
     pub messages: Vec<MessageRecord>,
+}
+
+/// What other servers committed to an environment after a view's version.
+#[derive(Debug, Default)]
+pub struct Tail {
+    /// The version the view reaches by applying this.
+    pub version: Version,
+    /// Every agent and number, when any changed (small beside the calls, and replaced whole so
+    /// that the view cannot keep one the other server released).
+    pub directory: Option<(Vec<AgentRecord>, Vec<NumberResource>)>,
+    /// Calls stored since, in the order they were committed.
+    pub calls: Vec<CallRecord>,
+    /// Messages stored since, in the order they were committed.
+    pub messages: Vec<MessageRecord>,
+}
+
+/// A write transaction on one environment. It holds the environment's write lock (in every
+/// server sharing the database) until it commits or is dropped; dropped, it rolls back.
+pub trait Writes {
+    /// Writes an agent (created or changed) and numbers (added, assigned or released).
+    fn write_agent(
+        &mut self,
+        agent: Option<&AgentRecord>,
+        numbers: &[NumberResource],
+    ) -> Result<()>;
+    /// Stores calls and messages.
+    fn insert_batch(&mut self, calls: &[CallRecord], messages: &[MessageRecord]) -> Result<()>;
+    /// Commits; returns the environment's new version.
+    fn commit(self: Box<Self>) -> Result<Version>;
 }
 
 /// Where a call list starts: a page, or (our extension) after a cursor.
@@ -110,23 +168,18 @@ pub trait Store: Send + Sync + 'static {
     fn backup(&self, to: &std::path::Path) -> Result<()>;
     /// One environment's data.
     fn load(&self, env: EnvId) -> Result<Snapshot>;
-    /// The largest call and message ids in use (ids are assigned by the server).
-    fn max_ids(&self) -> Result<(u64, u64)>;
-    /// Writes an agent (created or changed) and numbers (added, assigned or released) in one
-    /// transaction.
-    fn write_agent(
-        &self,
-        env: EnvId,
-        agent: Option<&AgentRecord>,
-        numbers: &[NumberResource],
-    ) -> Result<()>;
-    /// Stores calls and messages in one transaction.
-    fn insert_batch(
-        &self,
-        env: EnvId,
-        calls: &[CallRecord],
-        messages: &[MessageRecord],
-    ) -> Result<()>;
+    /// Reserves `calls` call ids and `messages` message ids (unique across every server
+    /// sharing the database; unused ones are skipped, never reused); the first of each.
+    fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)>;
+    /// Starts a write on an environment whose view reflects `since`: waits for the
+    /// environment's write lock, and returns what other servers committed after `since`, to
+    /// be applied to the view before any rule runs.
+    fn begin(&self, env: EnvId, since: Version) -> Result<(Box<dyn Writes + '_>, Tail)>;
+    /// The environment's committed version, or `None` when this process is the only writer
+    /// (its views can then never fall behind, and reads need not ask).
+    fn version(&self, env: EnvId) -> Result<Option<Version>>;
+    /// What was committed after `since` (for a read that found its view behind).
+    fn changes_since(&self, env: EnvId, since: Version) -> Result<Tail>;
     /// A call by id.
     fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>>;
     /// The calls stored with these external ids.

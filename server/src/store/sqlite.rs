@@ -9,18 +9,18 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use dialback_core::wire::requests::queries::{AgentFilter, CallFilter, CallSearch};
-use dialback_core::{
-    AgentId, AgentProfile, AgentRecord, AgentStatus, CallId, CallRecord, CallStatus,
-    CallbackConfig, Direction, MessageRecord, NumberId, NumberResource, PhoneNumber, Plan,
-    RoutingDecision, Timestamp,
-};
+use dialback_core::wire::requests::queries::CallFilter;
+use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
 use rusqlite::types::ToSql;
 
 use crate::auth::{Grant, NewToken, Scope, TokenInfo};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::{EnvId, Result, Slice, Snapshot, Store, StoreError, migrate};
+use super::decode::{
+    RawAgent, RawCall, RawMessage, RawNumber, corrupt, id64, json, now, to_json, ts,
+};
+use super::filter::{self, Arg, Dialect};
+use super::{EnvId, Result, Slice, Snapshot, Store, StoreError, Tail, Version, Writes, migrate};
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -28,6 +28,8 @@ pub struct SqliteStore {
     reader: Mutex<Connection>,
     /// Token look-ups only, asked on every request: never queued behind a long read.
     auth: Mutex<Connection>,
+    /// The last call and message ids handed out (this process is the file's only server).
+    ids: Mutex<(u64, u64)>,
 }
 
 fn open(path: &Path, full_sync: bool) -> Result<Connection> {
@@ -52,44 +54,6 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(what.to_string())
-}
-
-fn ts(secs: i64) -> Result<Timestamp> {
-    Timestamp::from_unix_seconds(secs).ok_or_else(|| corrupt(format!("timestamp {secs}")))
-}
-
-fn agent_id(s: &str) -> Result<AgentId> {
-    AgentId::parse(s).map_err(corrupt)
-}
-
-fn number(s: &str) -> Result<PhoneNumber> {
-    PhoneNumber::parse(s).map_err(corrupt)
-}
-
-fn direction(s: &str) -> Result<Direction> {
-    Direction::parse(s).ok_or_else(|| corrupt(format!("direction {s:?}")))
-}
-
-fn json<T: serde::de::DeserializeOwned>(what: &str, s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| corrupt(format!("{what}: {e}")))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(corrupt)
-}
-
-fn id64(id: u64) -> Result<i64> {
-    i64::try_from(id).map_err(corrupt)
-}
-
 impl SqliteStore {
     /// Opens (or creates) the database file and brings its schema up to date.
     pub fn open(path: &Path, full_sync: bool) -> Result<Self> {
@@ -97,10 +61,12 @@ impl SqliteStore {
         migrate::migrate(&mut writer)?;
         let reader = open(path, full_sync)?;
         let auth = open(path, full_sync)?;
+        let ids = max_ids(&reader)?;
         Ok(SqliteStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             auth: Mutex::new(auth),
+            ids: Mutex::new(ids),
         })
     }
 
@@ -127,33 +93,19 @@ const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, t
 
 /// A `calls` row, read by column name.
 fn call_row(r: &Row<'_>) -> rusqlite::Result<Result<CallRecord>> {
-    let id: i64 = r.get("id")?;
-    let dir: String = r.get("direction")?;
-    let agent: Option<String> = r.get("agent_id")?;
-    let to: String = r.get("to_number")?;
-    let status: String = r.get("status")?;
-    let duration: i64 = r.get("duration_seconds")?;
-    let routing: Option<String> = r.get("routing")?;
-    let started: i64 = r.get("started_at")?;
-    let external_id: Option<String> = r.get("external_id")?;
-    let from: Option<String> = r.get("from_number")?;
-    Ok((|| {
-        Ok(CallRecord {
-            id: CallId(u64::try_from(id).map_err(corrupt)?),
-            external_id,
-            direction: direction(&dir)?,
-            agent_id: agent.as_deref().map(agent_id).transpose()?,
-            from,
-            to: number(&to)?,
-            started_at: ts(started)?,
-            status: CallStatus::parse(&status)
-                .ok_or_else(|| corrupt(format!("status {status:?}")))?,
-            duration_seconds: u32::try_from(duration).map_err(corrupt)?,
-            routing: routing
-                .map(|r| json::<RoutingDecision>("routing", &r))
-                .transpose()?,
-        })
-    })())
+    Ok(RawCall {
+        id: r.get("id")?,
+        external_id: r.get("external_id")?,
+        direction: r.get("direction")?,
+        agent_id: r.get("agent_id")?,
+        from: r.get("from_number")?,
+        to: r.get("to_number")?,
+        started_at: r.get("started_at")?,
+        status: r.get("status")?,
+        duration_seconds: r.get("duration_seconds")?,
+        routing: r.get("routing")?,
+    }
+    .decode())
 }
 
 fn collect_calls(
@@ -348,35 +300,19 @@ impl Store for SqliteStore {
              FROM agents WHERE environment_id = ?1 ORDER BY seq",
         )?;
         let rows = agents.query_map([env], |r| {
-            Ok((
-                r.get::<_, String>("id")?,
-                r.get::<_, String>("name")?,
-                r.get::<_, String>("direction")?,
-                r.get::<_, Option<String>>("callback_config")?,
-                r.get::<_, String>("status")?,
-                r.get::<_, Option<String>>("profile")?,
-                r.get::<_, i64>("created_at")?,
-                r.get::<_, Option<i64>>("updated_at")?,
-            ))
+            Ok(RawAgent {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                direction: r.get("direction")?,
+                callback_config: r.get("callback_config")?,
+                status: r.get("status")?,
+                profile: r.get("profile")?,
+                created_at: r.get("created_at")?,
+                updated_at: r.get("updated_at")?,
+            })
         })?;
         for row in rows {
-            let (id, name, dir, config, status, profile, created, updated) = row?;
-            snapshot.agents.push(AgentRecord {
-                id: agent_id(&id)?,
-                profile: match profile {
-                    Some(p) => json::<AgentProfile>("profile", &p)?,
-                    None => AgentProfile::for_name(&name),
-                },
-                name,
-                direction: direction(&dir)?,
-                callback_config: config
-                    .map(|c| json::<CallbackConfig>("callback_config", &c))
-                    .transpose()?,
-                status: AgentStatus::parse(&status)
-                    .ok_or_else(|| corrupt(format!("status {status:?}")))?,
-                created_at: ts(created)?,
-                updated_at: ts(updated.unwrap_or(created))?,
-            });
+            snapshot.agents.push(row?.decode()?);
         }
         // in the order they were added, as the view keeps them (many share a second)
         let mut numbers = conn.prepare(
@@ -384,25 +320,17 @@ impl Store for SqliteStore {
              WHERE environment_id = ?1 ORDER BY created_at, rowid",
         )?;
         let rows = numbers.query_map([env], |r| {
-            Ok((
-                r.get::<_, String>("id")?,
-                r.get::<_, String>("number")?,
-                r.get::<_, Option<String>>("agent_id")?,
-                r.get::<_, i64>("position")?,
-                r.get::<_, i64>("created_at")?,
-                r.get::<_, i64>("updated_at")?,
-            ))
+            Ok(RawNumber {
+                id: r.get("id")?,
+                number: r.get("number")?,
+                agent_id: r.get("agent_id")?,
+                position: r.get("position")?,
+                created_at: r.get("created_at")?,
+                updated_at: r.get("updated_at")?,
+            })
         })?;
         for row in rows {
-            let (id, n, agent, position, created, updated) = row?;
-            snapshot.numbers.push(NumberResource {
-                id: NumberId::parse(&id).ok_or_else(|| corrupt(format!("number id {id:?}")))?,
-                number: number(&n)?,
-                agent: agent.as_deref().map(agent_id).transpose()?,
-                position: u32::try_from(position).map_err(corrupt)?,
-                created_at: ts(created)?,
-                updated_at: ts(updated)?,
-            });
+            snapshot.numbers.push(row?.decode()?);
         }
         let mut calls = conn.prepare(&format!(
             "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 ORDER BY id"
@@ -413,51 +341,150 @@ impl Store for SqliteStore {
              WHERE environment_id = ?1 ORDER BY id",
         )?;
         let rows = messages.query_map([env], |r| {
-            Ok((
-                r.get::<_, i64>("id")?,
-                r.get::<_, Option<String>>("agent_id")?,
-                r.get::<_, String>("direction")?,
-                r.get::<_, String>("from_number")?,
-                r.get::<_, String>("to_number")?,
-                r.get::<_, i64>("sent_at")?,
-            ))
+            Ok(RawMessage {
+                id: r.get("id")?,
+                agent_id: r.get("agent_id")?,
+                direction: r.get("direction")?,
+                from: r.get("from_number")?,
+                to: r.get("to_number")?,
+                sent_at: r.get("sent_at")?,
+            })
         })?;
         for row in rows {
-            let (id, agent, dir, from, to, sent) = row?;
-            snapshot.messages.push(MessageRecord {
-                id: u64::try_from(id).map_err(corrupt)?,
-                agent_id: agent.as_deref().map(agent_id).transpose()?,
-                direction: direction(&dir)?,
-                from: number(&from)?,
-                to: number(&to)?,
-                sent_at: ts(sent)?,
-            });
+            snapshot.messages.push(row?.decode()?);
         }
         Ok(snapshot)
     }
 
-    fn max_ids(&self) -> Result<(u64, u64)> {
-        let conn = lock(&self.reader);
-        let calls: i64 =
-            conn.query_row("SELECT COALESCE(MAX(id), 0) FROM calls", [], |r| r.get(0))?;
-        let messages: i64 =
-            conn.query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |r| {
-                r.get(0)
-            })?;
-        Ok((
-            u64::try_from(calls).unwrap_or(0),
-            u64::try_from(messages).unwrap_or(0),
-        ))
+    fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {
+        let mut ids = self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let first = (ids.0 + 1, ids.1 + 1);
+        ids.0 += calls;
+        ids.1 += messages;
+        Ok(first)
     }
 
-    fn write_agent(
+    fn begin(&self, env: EnvId, since: Version) -> Result<(Box<dyn Writes + '_>, Tail)> {
+        let conn = lock(&self.writer);
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let tail = Tail {
+            version: since,
+            ..Tail::default()
+        };
+        let writes = SqliteWrites {
+            conn,
+            env,
+            version: since,
+            open: true,
+        };
+        Ok((Box::new(writes), tail))
+    }
+
+    fn version(&self, _env: EnvId) -> Result<Option<Version>> {
+        // `serve` holds the file's lock: no other server writes here
+        Ok(None)
+    }
+
+    fn changes_since(&self, _env: EnvId, since: Version) -> Result<Tail> {
+        Ok(Tail {
+            version: since,
+            ..Tail::default()
+        })
+    }
+
+    fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>> {
+        let conn = lock(&self.reader);
+        let Ok(id) = i64::try_from(id) else {
+            return Ok(None);
+        };
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND id = ?2"
+        ))?;
+        Ok(collect_calls(&mut stmt, params![env, id])?.pop())
+    }
+
+    fn calls_by_external_id(&self, env: EnvId, ids: &[&str]) -> Result<Vec<CallRecord>> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND external_id = ?2"
+        ))?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(collect_calls(&mut stmt, params![env, id])?);
+        }
+        Ok(out)
+    }
+
+    fn list_calls(
         &self,
         env: EnvId,
+        filter: &CallFilter,
+        slice: Slice,
+    ) -> Result<(Vec<CallRecord>, Option<u64>)> {
+        let conn = lock(&self.reader);
+        let (mut clause, args) = filter::where_clause(Dialect::Sqlite, env, filter);
+        let mut args: Vec<Box<dyn ToSql>> = args.into_iter().map(sql_arg).collect();
+        let total = match slice {
+            Slice::Page { .. } => {
+                let count: i64 = conn.query_row(
+                    &format!("SELECT count(*) FROM calls WHERE {clause}"),
+                    params_from_iter(args.iter().map(|a| a.as_ref())),
+                    |r| r.get(0),
+                )?;
+                Some(u64::try_from(count).unwrap_or(0))
+            }
+            Slice::After { .. } => None,
+        };
+        let (limit, offset) = match slice {
+            Slice::Page { offset, limit } => (limit, offset),
+            Slice::After {
+                cursor: (at, id),
+                limit,
+            } => {
+                clause.push_str(" AND (started_at, id) < (?, ?)");
+                args.push(Box::new(at.unix_seconds()));
+                args.push(Box::new(i64::try_from(id).unwrap_or(i64::MAX)));
+                (limit, 0)
+            }
+        };
+        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+        args.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE {clause} \
+             ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?"
+        ))?;
+        let calls = collect_calls(&mut stmt, params_from_iter(args.iter().map(|a| a.as_ref())))?;
+        Ok((calls, total))
+    }
+}
+
+/// A write transaction on the writer connection (`BEGIN IMMEDIATE`: the file's write lock is
+/// taken at once, so the transaction never fails half-way for want of it).
+struct SqliteWrites<'s> {
+    conn: MutexGuard<'s, Connection>,
+    env: EnvId,
+    version: Version,
+    open: bool,
+}
+
+impl Drop for SqliteWrites<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl Writes for SqliteWrites<'_> {
+    fn write_agent(
+        &mut self,
         agent: Option<&AgentRecord>,
         numbers: &[NumberResource],
     ) -> Result<()> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let (tx, env) = (&*self.conn, self.env);
         if let Some(a) = agent {
             tx.execute(
                 "INSERT INTO agents (id, environment_id, seq, name, direction, callback_config, \
@@ -511,18 +538,11 @@ impl Store for SqliteStore {
                 }
             }
         }
-        tx.commit()?;
         Ok(())
     }
 
-    fn insert_batch(
-        &self,
-        env: EnvId,
-        calls: &[CallRecord],
-        messages: &[MessageRecord],
-    ) -> Result<()> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+    fn insert_batch(&mut self, calls: &[CallRecord], messages: &[MessageRecord]) -> Result<()> {
+        let (tx, env) = (&*self.conn, self.env);
         {
             let mut insert_call = tx.prepare_cached(&format!(
                 "INSERT INTO calls (environment_id, {CALL_COLUMNS}) \
@@ -559,77 +579,34 @@ impl Store for SqliteStore {
                 ])?;
             }
         }
-        tx.commit()?;
         Ok(())
     }
 
-    fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>> {
-        let conn = lock(&self.reader);
-        let Ok(id) = i64::try_from(id) else {
-            return Ok(None);
-        };
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND id = ?2"
-        ))?;
-        Ok(collect_calls(&mut stmt, params![env, id])?.pop())
-    }
-
-    fn calls_by_external_id(&self, env: EnvId, ids: &[&str]) -> Result<Vec<CallRecord>> {
-        let conn = lock(&self.reader);
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND external_id = ?2"
-        ))?;
-        let mut out = Vec::new();
-        for id in ids {
-            out.extend(collect_calls(&mut stmt, params![env, id])?);
-        }
-        Ok(out)
-    }
-
-    fn list_calls(
-        &self,
-        env: EnvId,
-        filter: &CallFilter,
-        slice: Slice,
-    ) -> Result<(Vec<CallRecord>, Option<u64>)> {
-        let conn = lock(&self.reader);
-        let (mut clause, mut args) = where_clause(env, filter);
-        let total = match slice {
-            Slice::Page { .. } => {
-                let count: i64 = conn.query_row(
-                    &format!("SELECT count(*) FROM calls WHERE {clause}"),
-                    params_from_iter(args.iter().map(|a| a.as_ref())),
-                    |r| r.get(0),
-                )?;
-                Some(u64::try_from(count).unwrap_or(0))
-            }
-            Slice::After { .. } => None,
-        };
-        let (limit, offset) = match slice {
-            Slice::Page { offset, limit } => (limit, offset),
-            Slice::After {
-                cursor: (at, id),
-                limit,
-            } => {
-                clause.push_str(" AND (started_at, id) < (?, ?)");
-                args.push(Box::new(at.unix_seconds()));
-                args.push(Box::new(i64::try_from(id).unwrap_or(i64::MAX)));
-                (limit, 0)
-            }
-        };
-        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
-        args.push(Box::new(i64::try_from(offset).unwrap_or(i64::MAX)));
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {CALL_COLUMNS} FROM calls WHERE {clause} \
-             ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?"
-        ))?;
-        let calls = collect_calls(&mut stmt, params_from_iter(args.iter().map(|a| a.as_ref())))?;
-        Ok((calls, total))
+    fn commit(mut self: Box<Self>) -> Result<Version> {
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        Ok(self.version + 1)
     }
 }
 
-/// The SQL of a call filter: the core's [`CallFilter::matches`], translated (tests check the
-/// two agree).
+fn max_ids(conn: &Connection) -> Result<(u64, u64)> {
+    let calls: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM calls", [], |r| r.get(0))?;
+    let messages: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM messages", [], |r| {
+        r.get(0)
+    })?;
+    Ok((
+        u64::try_from(calls).unwrap_or(0),
+        u64::try_from(messages).unwrap_or(0),
+    ))
+}
+
+fn sql_arg(arg: Arg) -> Box<dyn ToSql> {
+    match arg {
+        Arg::Int(i) => Box::new(i),
+        Arg::Text(t) => Box::new(t),
+    }
+}
+
 fn plan_of(conn: &Connection, env: EnvId) -> Result<Plan> {
     let plan: Option<String> = conn
         .query_row("SELECT plan FROM environments WHERE id = ?1", [env], |r| {
@@ -641,60 +618,4 @@ fn plan_of(conn: &Connection, env: EnvId) -> Result<Plan> {
         .map(|p| json("plan", &p))
         .transpose()?
         .unwrap_or_default())
-}
-
-fn where_clause(env: EnvId, f: &CallFilter) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut clause = String::from("environment_id = ?");
-    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(env)];
-    if let Some(s) = f.status {
-        clause.push_str(" AND status = ?");
-        args.push(Box::new(s.as_str()));
-    }
-    if let Some(d) = f.direction {
-        clause.push_str(" AND direction = ?");
-        args.push(Box::new(d.as_str()));
-    }
-    match f.agent {
-        AgentFilter::Any => {}
-        AgentFilter::Agent(a) => {
-            clause.push_str(" AND agent_id = ?");
-            args.push(Box::new(a.to_string()));
-        }
-        AgentFilter::Unknown => clause.push_str(" AND 0"),
-    }
-    if let Some(t) = f.since {
-        clause.push_str(" AND started_at >= ?");
-        args.push(Box::new(t.unix_seconds()));
-    }
-    if let Some(t) = f.until {
-        clause.push_str(" AND started_at < ?");
-        args.push(Box::new(t));
-    }
-    if let Some(n) = f.number {
-        clause.push_str(
-            " AND ((direction = 'inbound' AND to_number = ?) OR (direction = 'outbound' AND from_number = ?))",
-        );
-        args.push(Box::new(n.to_string()));
-        args.push(Box::new(n.to_string()));
-    }
-    if let Some(search) = &f.search {
-        clause.push_str(" AND (0");
-        if let Some(text) = &search.text {
-            clause.push_str(" OR instr(COALESCE(external_id, ''), ?) > 0");
-            args.push(Box::new(text.clone()));
-        }
-        if let Some(digits) = &search.digits {
-            let mut from = String::from("COALESCE(from_number, '')");
-            for c in CallSearch::FORMATTING {
-                from = format!("replace({from}, '{c}', '')");
-            }
-            clause.push_str(&format!(
-                " OR instr(to_number, ?) > 0 OR instr({from}, ?) > 0"
-            ));
-            args.push(Box::new(digits.clone()));
-            args.push(Box::new(digits.clone()));
-        }
-        clause.push(')');
-    }
-    (clause, args)
 }

@@ -14,7 +14,7 @@ use dialback_core::{
     CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource,
 };
 
-use crate::store::Snapshot;
+use crate::store::{Snapshot, Tail, Version};
 
 mod records;
 
@@ -37,6 +37,8 @@ pub struct View {
     pub activity: ActivityLog,
     /// Set when a write failed after changing the view: it must be rebuilt before use.
     pub stale: bool,
+    /// The storage version the view reflects.
+    pub version: Version,
     /// Hash of external id → call id (confirmed against storage on a hit).
     external: HashMap<u64, u64>,
     /// Calls accounted.
@@ -52,6 +54,7 @@ impl View {
         let mut view = View {
             agents: Agents::new(snapshot.agents),
             numbers: Numbers::new(snapshot.numbers),
+            version: snapshot.version,
             ..View::default()
         };
         view.directory = AgentDirectory::from_records(view.agents.all(), view.numbers.all())?;
@@ -66,6 +69,31 @@ impl View {
             view.account_message(m);
         }
         Ok(view)
+    }
+
+    /// Applies what other servers committed since the view's version: their agents and
+    /// numbers replace the view's, and their calls and messages are accounted as they were
+    /// stored (routing decisions are stored with the calls and never made again).
+    pub fn apply(&mut self, tail: Tail) -> Result<(), DirectoryError> {
+        if tail.version == self.version {
+            return Ok(());
+        }
+        if let Some((agents, numbers)) = tail.directory {
+            self.agents = Agents::new(agents);
+            self.numbers = Numbers::new(numbers);
+            self.refresh_directory()?;
+        }
+        for call in &tail.calls {
+            if let Some(o) = call.outbound_entry() {
+                self.routing.insert_outbound(o);
+            }
+            self.account_call(call);
+        }
+        for m in &tail.messages {
+            self.account_message(m);
+        }
+        self.version = tail.version;
+        Ok(())
     }
 
     /// Rebuilds the directory, and the routes resolved from it, after agents or numbers

@@ -1,0 +1,268 @@
+//! A write transaction on PostgreSQL: the environment's row locked (`FOR UPDATE`) from the
+//! start, so writers to one environment take turns across every server; rows written with the
+//! version the commit gives the environment; calls and messages inserted in batches of
+//! column arrays (`UNNEST`), thousands of rows per statement.
+
+use deadpool_postgres::Object;
+use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource};
+use tokio_postgres::error::SqlState;
+
+use super::{PgStore, pg};
+use crate::store::decode::{id64, to_json};
+use crate::store::{EnvId, Result, StoreError, Version, Writes};
+
+/// Rows per `INSERT … SELECT FROM UNNEST(…)`: large enough that a round trip is cheap beside
+/// the rows, small enough that one statement's arrays stay a few megabytes.
+const BATCH: usize = 5_000;
+
+/// See the module docs.
+pub struct PgWrites<'s> {
+    pub(super) store: &'s PgStore,
+    /// The connection holding the transaction (`None` only while a statement runs).
+    pub(super) client: Option<Object>,
+    pub(super) env: EnvId,
+    /// The version this transaction commits.
+    pub(super) version: i64,
+    /// Whether agents or numbers changed.
+    pub(super) directory: bool,
+}
+
+impl PgWrites<'_> {
+    /// Runs statements on the transaction's connection.
+    fn on<T, F, Fut>(&mut self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Object) -> Fut,
+        Fut: Future<Output = (Object, Result<T>)> + Send + 'static,
+    {
+        let client = self.client.take().ok_or_else(|| {
+            StoreError::Unavailable("the transaction's connection was lost".into())
+        })?;
+        let (client, result) = self.store.run(f(client))?;
+        self.client = Some(client);
+        result
+    }
+}
+
+impl Drop for PgWrites<'_> {
+    fn drop(&mut self) {
+        // not committed: roll back before the connection goes back to the pool (a connection
+        // that cannot roll back is closed, and the pool discards it)
+        if let (Some(client), Some(rt)) = (self.client.take(), self.store.rt.as_ref()) {
+            rt.spawn(async move {
+                let _ = client.batch_execute("ROLLBACK").await;
+            });
+        }
+    }
+}
+
+impl Writes for PgWrites<'_> {
+    fn write_agent(
+        &mut self,
+        agent: Option<&AgentRecord>,
+        numbers: &[NumberResource],
+    ) -> Result<()> {
+        self.directory = true;
+        let env = self.env;
+        let agent = agent
+            .map(|a| -> Result<_> {
+                Ok((
+                    a.id.to_string(),
+                    a.name.clone(),
+                    a.direction.as_str(),
+                    a.callback_config.as_ref().map(to_json).transpose()?,
+                    a.status.as_str(),
+                    to_json(&a.profile)?,
+                    a.created_at.unix_seconds(),
+                    a.updated_at.unix_seconds(),
+                ))
+            })
+            .transpose()?;
+        let numbers: Vec<_> = numbers
+            .iter()
+            .map(|n| {
+                (
+                    n.id.to_string(),
+                    n.agent.map(|a| a.to_string()),
+                    i64::from(n.position),
+                    n.number.to_string(),
+                    n.created_at.unix_seconds(),
+                    n.updated_at.unix_seconds(),
+                )
+            })
+            .collect();
+        self.on(move |client| async move {
+            let result = async {
+                if let Some((id, name, dir, config, status, profile, created, updated)) = &agent {
+                    client
+                        .execute(
+                            "INSERT INTO agents (id, environment_id, seq, name, direction, \
+                             callback_config, status, profile, created_at, updated_at) \
+                             VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM agents \
+                             WHERE environment_id = $2), $3, $4, $5, $6, $7, $8, $9) \
+                             ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+                             direction = excluded.direction, \
+                             callback_config = excluded.callback_config, \
+                             status = excluded.status, profile = excluded.profile, \
+                             updated_at = excluded.updated_at \
+                             WHERE agents.environment_id = excluded.environment_id",
+                            &[
+                                id, &env, name, dir, config, status, profile, created, updated,
+                            ],
+                        )
+                        .await
+                        .map_err(pg)?;
+                }
+                let upsert = client
+                    .prepare_cached(
+                        "INSERT INTO phone_numbers (id, environment_id, agent_id, position, \
+                         number, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, \
+                         position = excluded.position, updated_at = excluded.updated_at \
+                         WHERE phone_numbers.environment_id = excluded.environment_id",
+                    )
+                    .await
+                    .map_err(pg)?;
+                for (id, agent, position, number, created, updated) in &numbers {
+                    let done = client
+                        .execute(
+                            &upsert,
+                            &[id, &env, agent, position, number, created, updated],
+                        )
+                        .await;
+                    if let Err(e) = done {
+                        return Err(if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                            StoreError::NumberExists(number.clone())
+                        } else {
+                            pg(e)
+                        });
+                    }
+                }
+                Ok(())
+            }
+            .await;
+            (client, result)
+        })
+    }
+
+    fn insert_batch(&mut self, calls: &[CallRecord], messages: &[MessageRecord]) -> Result<()> {
+        for chunk in calls.chunks(BATCH) {
+            self.insert_calls(chunk)?;
+        }
+        for chunk in messages.chunks(BATCH) {
+            self.insert_messages(chunk)?;
+        }
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<Version> {
+        let (env, version, directory) = (self.env, self.version, self.directory);
+        self.on(move |client| async move {
+            let result = async {
+                client
+                    .execute(
+                        "UPDATE environments SET version = $2, directory_version = \
+                         CASE WHEN $3 THEN $2 ELSE directory_version END WHERE id = $1",
+                        &[&env, &version, &directory],
+                    )
+                    .await
+                    .map_err(pg)?;
+                client.batch_execute("COMMIT").await.map_err(pg)
+            }
+            .await;
+            (client, result)
+        })?;
+        // committed: the connection goes back to the pool as it is
+        let committed = u64::try_from(version).unwrap_or(0);
+        if let Some(client) = self.client.take() {
+            drop(client);
+        }
+        Ok(committed)
+    }
+}
+
+impl PgWrites<'_> {
+    fn insert_calls(&mut self, calls: &[CallRecord]) -> Result<()> {
+        let n = calls.len();
+        let mut ids = Vec::with_capacity(n);
+        let mut external = Vec::with_capacity(n);
+        let mut direction = Vec::with_capacity(n);
+        let mut agent = Vec::with_capacity(n);
+        let mut from = Vec::with_capacity(n);
+        let mut to = Vec::with_capacity(n);
+        let mut started = Vec::with_capacity(n);
+        let mut status = Vec::with_capacity(n);
+        let mut duration = Vec::with_capacity(n);
+        let mut routing = Vec::with_capacity(n);
+        for c in calls {
+            ids.push(id64(c.id.0)?);
+            external.push(c.external_id.clone());
+            direction.push(c.direction.as_str());
+            agent.push(c.agent_id.map(|a| a.to_string()));
+            from.push(c.from.clone());
+            to.push(c.to.to_string());
+            started.push(c.started_at.unix_seconds());
+            status.push(c.status.as_str());
+            duration.push(i64::from(c.duration_seconds));
+            routing.push(c.routing.as_ref().map(to_json).transpose()?);
+        }
+        let (env, version) = (self.env, self.version);
+        self.on(move |client| async move {
+            let result = client
+                .execute(
+                    "INSERT INTO calls (environment_id, version, id, external_id, direction, \
+                     agent_id, from_number, to_number, started_at, status, duration_seconds, \
+                     routing) SELECT $1, $2, * FROM UNNEST($3::bigint[], $4::text[], \
+                     $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], \
+                     $11::bigint[], $12::text[])",
+                    &[
+                        &env, &version, &ids, &external, &direction, &agent, &from, &to, &started,
+                        &status, &duration, &routing,
+                    ],
+                )
+                .await
+                .map(|_| ())
+                .map_err(|e| {
+                    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                        StoreError::ExternalIdExists(e.to_string())
+                    } else {
+                        pg(e)
+                    }
+                });
+            (client, result)
+        })
+    }
+
+    fn insert_messages(&mut self, messages: &[MessageRecord]) -> Result<()> {
+        let n = messages.len();
+        let mut ids = Vec::with_capacity(n);
+        let mut agent = Vec::with_capacity(n);
+        let mut direction = Vec::with_capacity(n);
+        let mut from = Vec::with_capacity(n);
+        let mut to = Vec::with_capacity(n);
+        let mut sent = Vec::with_capacity(n);
+        for m in messages {
+            ids.push(id64(m.id)?);
+            agent.push(m.agent_id.map(|a| a.to_string()));
+            direction.push(m.direction.as_str());
+            from.push(m.from.to_string());
+            to.push(m.to.to_string());
+            sent.push(m.sent_at.unix_seconds());
+        }
+        let (env, version) = (self.env, self.version);
+        self.on(move |client| async move {
+            let result = client
+                .execute(
+                    "INSERT INTO messages (environment_id, version, id, agent_id, direction, \
+                     from_number, to_number, sent_at) SELECT $1, $2, * FROM UNNEST(\
+                     $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], \
+                     $8::bigint[])",
+                    &[&env, &version, &ids, &agent, &direction, &from, &to, &sent],
+                )
+                .await
+                .map(|_| ())
+                .map_err(pg);
+            (client, result)
+        })
+    }
+}
