@@ -20,6 +20,7 @@ mod harness;
 mod migrations;
 mod openapi;
 mod operations;
+mod replicas;
 mod robustness;
 mod store_filters;
 mod talkover_agents;

@@ -61,6 +61,31 @@ pub fn store(dir: &TempDir) -> Arc<dyn Store> {
     }
 }
 
+/// One request to any server: its status and its body (JSON, or the text as a string).
+pub async fn request(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = http
+        .request(method, format!("{base}{path}"))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
 /// An in-process server with one environment.
 pub struct Server {
     pub base: String,
@@ -135,21 +160,7 @@ impl Server {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        request(&self.http, &self.base, token, method, path, body).await
     }
 
     pub async fn agent(&self, name: &str, direction: &str, numbers: &[&str]) -> String {
@@ -328,7 +339,7 @@ pub struct Binary {
 
 impl Binary {
     pub fn start(
-        db: &std::path::Path,
+        db: impl AsRef<std::ffi::OsStr>,
         log: &std::path::Path,
         extra_env: &[(&str, &str)],
     ) -> Binary {
@@ -337,7 +348,7 @@ impl Binary {
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--db"])
             .arg(db)
             .arg("--static")
-            .arg(db.with_extension("nostatic"));
+            .arg(log.with_extension("nostatic"));
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
@@ -359,7 +370,7 @@ impl Binary {
         Binary { child, base }
     }
 
-    pub fn create_env(db: &std::path::Path, name: &str) -> String {
+    pub fn create_env(db: impl AsRef<std::ffi::OsStr>, name: &str) -> String {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_dialback"))
             .args(["env", "create", "--name", name, "--db"])
             .arg(db)

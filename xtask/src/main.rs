@@ -13,6 +13,7 @@ mod console;
 mod load;
 mod openapi;
 mod pkg;
+mod postgres;
 mod sdk;
 mod server;
 #[cfg(test)]
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         "web" => pkg::web(),
         "e2e" => setup().and_then(|()| console::test()),
         "sdk" => sdk::test(),
+        "test-postgres" => postgres::test(),
         "hostile" => hostile(),
         "openapi" => openapi::write(),
         "openapi-test" => openapi::test(),
@@ -66,6 +68,8 @@ const HELP: &str = "cargo xtask <task>
   pkg          build the npm package `dialback-core` into pkg/
   web          build the admin console into web/dist/ (served by `dialback serve`)
   e2e          the console's tests: components in Chromium, then Playwright against the server
+  test-postgres  the server's integration suite on a throw-away PostgreSQL cluster (Debian's
+               postgresql package), with the multi-replica and outage tests
   sdk          the official AgentPhone Python SDK (pinned, in a virtualenv) against the server
   openapi      write openapi.json (the document `dialback openapi` prints and /openapi.json serves)
   openapi-test validate openapi.json, run Schemathesis (fixed seed) and a generated TypeScript
@@ -192,6 +196,8 @@ fn ci() -> Result {
         &["check", "--manifest-path", "core/fuzz/Cargo.toml"],
     )?;
     run("cargo", &["test", "--workspace"])?;
+    // the server's suite again, on PostgreSQL (SQLite is the run above)
+    postgres::test()?;
     // the core's own tests use proptest, which needs an OS random source: its library only
     for scope in [
         ["dialback-core", "--lib"],

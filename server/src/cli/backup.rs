@@ -38,8 +38,14 @@ pub fn backup(args: BackupArgs) -> Result<(), String> {
             args.to.display()
         ));
     }
-    if !args.db.db.exists() {
-        return Err(format!("no database at {}", args.db.db.display()));
+    let Some(file) = args.db.file() else {
+        return Err(format!(
+            "{}: back up a PostgreSQL database with pg_dump or your provider's snapshots",
+            args.db.name()
+        ));
+    };
+    if !file.exists() {
+        return Err(format!("no database at {}", file.display()));
     }
     let store = args.db.open(false)?;
     let started = std::time::Instant::now();
@@ -49,7 +55,7 @@ pub fn backup(args: BackupArgs) -> Result<(), String> {
     let size = std::fs::metadata(&args.to).map_or(0, |m| m.len());
     eprintln!(
         "backed up {} to {} ({size} bytes, {} ms)",
-        args.db.db.display(),
+        file.display(),
         args.to.display(),
         started.elapsed().as_millis()
     );
@@ -57,7 +63,12 @@ pub fn backup(args: BackupArgs) -> Result<(), String> {
 }
 
 pub fn restore(args: RestoreArgs) -> Result<(), String> {
-    let target = &args.db.db;
+    let Some(target) = args.db.file() else {
+        return Err(format!(
+            "{}: restore writes a SQLite file; load a PostgreSQL database with pg_restore",
+            args.db.name()
+        ));
+    };
     if target.exists() {
         return Err(format!(
             "{} exists; restore to a new file and point the server's --db at it",

@@ -56,7 +56,7 @@ pub fn run(command: EnvCommand) -> Result<(), String> {
             println!("{token}");
             eprintln!(
                 "environment {name:?} created in {}; the token above is shown only once",
-                db.db.display()
+                db.name()
             );
             Ok(())
         }

@@ -7,25 +7,47 @@ pub mod env;
 pub mod serve;
 pub mod token;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
-use dialback_server::store::{EnvId, SqliteStore, Store};
+use dialback_server::store::{EnvId, PgStore, SqliteStore, Store, postgres};
 
 /// `--db`, as every command takes it.
 #[derive(clap::Args, Clone)]
 pub struct DbArg {
-    /// SQLite database file (created if missing).
+    /// A SQLite database file (created if missing; one server per file), or a PostgreSQL URL
+    /// such as `postgres://dialback:secret@db.internal/dialback` (any number of servers).
     #[arg(long, env = "DIALBACK_DB", default_value = "dialback.db")]
-    pub db: PathBuf,
+    pub db: String,
+    /// Connections each server keeps to PostgreSQL, at most.
+    #[arg(long, env = "DIALBACK_DB_CONNECTIONS", default_value_t = 16)]
+    pub db_connections: usize,
 }
 
 impl DbArg {
+    /// The SQLite file, unless `--db` is a PostgreSQL URL.
+    pub fn file(&self) -> Option<&Path> {
+        (!postgres::is_url(&self.db)).then(|| Path::new(&self.db))
+    }
+
+    /// The database, for messages: a URL's password is not repeated.
+    pub fn name(&self) -> String {
+        postgres::redact(&self.db)
+    }
+
     /// Opens the database (migrating it to this release's schema).
     pub fn open(&self, full_sync: bool) -> Result<Arc<dyn Store>, String> {
-        let store = SqliteStore::open(&self.db, full_sync)
-            .map_err(|e| format!("{}: {e}", self.db.display()))?;
-        Ok(Arc::new(store))
+        let store: Arc<dyn Store> = match self.file() {
+            Some(file) => Arc::new(SqliteStore::open(file, full_sync).map_err(|e| self.error(e))?),
+            None => {
+                Arc::new(PgStore::open(&self.db, self.db_connections).map_err(|e| self.error(e))?)
+            }
+        };
+        Ok(store)
+    }
+
+    fn error(&self, e: impl std::fmt::Display) -> String {
+        format!("{}: {e}", self.name())
     }
 }
 
@@ -36,7 +58,7 @@ pub fn env_id(store: &dyn Store, name: &str, db: &DbArg) -> Result<EnvId, String
         .map_err(|e| e.to_string())?
         .into_iter()
         .find_map(|(id, n)| (n == name).then_some(id))
-        .ok_or_else(|| format!("no environment named {name:?} in {}", db.db.display()))
+        .ok_or_else(|| format!("no environment named {name:?} in {}", db.name()))
 }
 
 /// How the server logs.

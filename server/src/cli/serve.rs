@@ -107,7 +107,8 @@ async fn serve(
     limits: Limits,
     full_sync: bool,
 ) -> Result<(), String> {
-    let _lock = serve_lock(&args.db.db)?;
+    // one server per SQLite file; PostgreSQL takes any number
+    let _lock = args.db.file().map(serve_lock).transpose()?;
     let store = args.db.open(full_sync)?;
     let app = App::load(store, settings).map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
@@ -115,10 +116,7 @@ async fn serve(
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let base = format!("http://{addr}");
-    println!(
-        "dialback listening on {base} (database {})",
-        args.db.db.display()
-    );
+    println!("dialback listening on {base} (database {})", args.db.name());
     tracing::info!(
         max_connections = limits.max_connections,
         header_timeout_s = limits.header_timeout.as_secs(),

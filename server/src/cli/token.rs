@@ -91,7 +91,7 @@ pub fn run(command: TokenCommand) -> Result<(), String> {
             } else {
                 Err(format!(
                     "no token {id} to revoke in {} (unknown, or revoked already)",
-                    db.db.display()
+                    db.name()
                 ))
             }
         }

@@ -58,6 +58,20 @@ pub fn is_url(db: &str) -> bool {
     db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
+/// A URL fit for messages and logs: its password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
 /// A driver error, classified: connection trouble is `Unavailable` (retry later); anything
 /// else is the database refusing.
 pub(super) fn pg(e: tokio_postgres::Error) -> StoreError {
@@ -114,7 +128,7 @@ impl PgStore {
             let _enter = rt.enter();
             config
                 .create_pool(Some(Runtime::Tokio1), NoTls)
-                .map_err(|e| StoreError::Postgres(format!("{url:?}: {e}")))?
+                .map_err(|e| StoreError::Postgres(e.to_string()))?
         };
         let store = PgStore { pool, rt: Some(rt) };
         store.with(|mut client| async move { schema::migrate(&mut client).await })?;

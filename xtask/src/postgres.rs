@@ -1,0 +1,168 @@
+//! A throw-away PostgreSQL cluster for the tests and the load test: Debian's `postgresql`
+//! package, `initdb` in a temporary directory, started on a free port as an unprivileged user
+//! (`postgres`, when we are root as CI is), and stopped and removed when dropped, whether the
+//! tests passed or not.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::Result;
+use crate::tools;
+
+/// A running cluster.
+pub struct Cluster {
+    /// `postgres://postgres@127.0.0.1:PORT/postgres`.
+    pub url: String,
+    dir: PathBuf,
+    bin: PathBuf,
+    as_postgres: bool,
+}
+
+/// The newest installed server's `bin/` directory.
+fn installed() -> Option<PathBuf> {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|bin| bin.join("initdb").is_file())
+        .collect();
+    versions.sort();
+    versions.pop()
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| format!("no free port for PostgreSQL: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}
+
+impl Cluster {
+    /// Installs PostgreSQL if needed, then creates and starts a cluster.
+    pub fn start(name: &str) -> Result<Cluster> {
+        let bin = match installed() {
+            Some(bin) => bin,
+            None => {
+                tools::apt(&["postgresql"])?;
+                installed().ok_or("postgresql is installed but no initdb was found")?
+            }
+        };
+        let as_postgres = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0"));
+        let dir = std::env::temp_dir().join(format!("dialback-{name}-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let port = free_port()?;
+        let cluster = Cluster {
+            url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+            dir,
+            bin,
+            as_postgres,
+        };
+        if as_postgres {
+            // PostgreSQL refuses to run as root
+            crate::run(
+                "chown",
+                &["-R", "postgres:postgres", &cluster.dir.to_string_lossy()],
+            )?;
+        }
+        let data = cluster.data();
+        cluster.pg(
+            "initdb",
+            &[
+                "-D",
+                &data,
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+            ],
+        )?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            cluster.dir.display()
+        );
+        let log = cluster.dir.join("log").to_string_lossy().into_owned();
+        cluster.pg(
+            "pg_ctl",
+            &["-D", &data, "-l", &log, "-w", "-o", &options, "start"],
+        )?;
+        eprintln!("PostgreSQL running at {}", cluster.url);
+        Ok(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.join("data").to_string_lossy().into_owned()
+    }
+
+    /// The command that runs one of the cluster's programs, as the cluster's user.
+    fn command(&self, program: &str) -> (String, Vec<String>) {
+        let path = self.bin.join(program).to_string_lossy().into_owned();
+        if self.as_postgres {
+            (
+                "runuser".into(),
+                vec!["-u".into(), "postgres".into(), "--".into(), path],
+            )
+        } else {
+            (path, Vec::new())
+        }
+    }
+
+    fn pg(&self, program: &str, args: &[&str]) -> Result {
+        let (cmd, mut all) = self.command(program);
+        all.extend(args.iter().map(|a| (*a).to_owned()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        crate::run(&cmd, &all)
+    }
+
+    /// A shell command that restarts the cluster (`pg_ctl restart -m fast`), for the outage
+    /// test.
+    pub fn restart_command(&self) -> String {
+        let (cmd, args) = self.command("pg_ctl");
+        let mut words = vec![cmd];
+        words.extend(args);
+        let log = self.dir.join("log").to_string_lossy().into_owned();
+        words.extend(["-D".into(), self.data(), "-l".into(), log, "-w".into()]);
+        words.extend(["-m".into(), "fast".into()]);
+        words.push("restart".into());
+        words.join(" ")
+    }
+}
+
+/// The server's integration suite on PostgreSQL: every test that starts a server runs on a
+/// fresh database of a throw-away cluster, with the multi-replica and outage tests.
+pub fn test() -> Result {
+    const OUTAGE: &str =
+        "replicas::a_database_restart_is_a_few_503s_then_service_resumes_with_nothing_lost";
+    let cluster = Cluster::start("test")?;
+    let suite = ["test", "--package", "dialback-server", "--test", "api"];
+    crate::run_with(
+        &[("DIALBACK_TEST_POSTGRES", &cluster.url)],
+        "cargo",
+        &[&suite[..], &["--", "--skip", OUTAGE]].concat(),
+    )?;
+    // alone: it restarts the cluster under every other test's feet
+    crate::run_with(
+        &[
+            ("DIALBACK_TEST_POSTGRES", &cluster.url),
+            ("DIALBACK_TEST_POSTGRES_RESTART", &cluster.restart_command()),
+        ],
+        "cargo",
+        &[&suite[..], &["--", "--exact", OUTAGE]].concat(),
+    )
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = self.pg("pg_ctl", &["-D", &data, "-w", "-m", "immediate", "stop"]);
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
