@@ -331,10 +331,18 @@ pub fn seed(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// The real `dialback` binary, serving a database file.
+/// The real `dialback` binary, serving a database; killed when dropped, so that a failed
+/// test leaves no server behind.
 pub struct Binary {
     pub child: std::process::Child,
     pub base: String,
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Binary {
