@@ -1,5 +1,13 @@
 //! `cargo xtask loadtest`: the server's numbers against a database of 1M calls, measured with
 //! wrk (Debian's package) on this machine.
+//!
+//! - `cargo xtask loadtest`: one server on a fresh SQLite file;
+//! - `cargo xtask loadtest --postgres [--replicas N]`: N servers (3 by default) on a
+//!   throw-away PostgreSQL cluster;
+//! - `cargo xtask loadtest --db postgres://… [--replicas N]`: on an empty database of yours.
+//!
+//! With several replicas the import goes through the first, and the reads are spread over
+//! all of them (one wrk per replica, together ~500 req/s).
 
 use std::io::Write;
 use std::path::Path;
@@ -12,21 +20,60 @@ use crate::{Result, root};
 const CALLS: usize = 1_000_000;
 const DAY: i64 = 86_400;
 
-pub fn loadtest() -> Result {
+pub fn loadtest(args: &[String]) -> Result {
+    let mut db = None;
+    let mut replicas = None;
+    let mut cluster = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--db" => db = Some(args.next().ok_or("--db needs a value")?.clone()),
+            "--replicas" => {
+                let n = args.next().ok_or("--replicas needs a number")?;
+                replicas = Some(
+                    n.parse::<usize>()
+                        .map_err(|e| format!("--replicas {n}: {e}"))?,
+                );
+            }
+            "--postgres" => {
+                let started = crate::postgres::Cluster::start("load")?;
+                db = Some(started.url.clone());
+                cluster = Some(started);
+            }
+            other => return Err(format!("loadtest: unknown argument {other:?}")),
+        }
+    }
     ensure_wrk()?;
     server::build()?;
     let scratch = Scratch::new("load")?;
-    let db = scratch.path().join("load.db");
+    let db = db.unwrap_or_else(|| scratch.path().join("load.db").display().to_string());
+    let shared = db.starts_with("postgres");
+    let replicas = replicas.unwrap_or(if shared { 3 } else { 1 }).max(1);
+    if replicas > 1 && !shared {
+        return Err("several replicas need PostgreSQL (--postgres or --db postgres://…)".into());
+    }
     let token = output(
         Command::new(server::binary())
             .args(["env", "create", "--name", "load", "--db"])
             .arg(&db),
     )?;
-    let server = Server::start(&db, &[])?;
-    scenarios(&server.base, &token, scratch.path())
+    let servers = (0..replicas)
+        .map(|_| Server::start(db.as_ref(), &[]))
+        .collect::<Result<Vec<_>>>()?;
+    let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
+    println!(
+        "{} server(s) on {}",
+        bases.len(),
+        if shared { "PostgreSQL" } else { "SQLite" }
+    );
+    let result = scenarios(&bases, &token, scratch.path());
+    drop(servers);
+    drop(cluster);
+    result
 }
 
-fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
+fn scenarios(bases: &[&str], token: &str, dir: &Path) -> Result {
+    let base = bases.first().copied().ok_or("no server")?;
     let auth = format!("Authorization: Bearer {token}");
     let agent = |name: &str, direction: &str, number: &str| -> Result<String> {
         let body = format!(
@@ -85,21 +132,28 @@ fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
 
     let stats = "/api/v1/callback-agents/stats";
     let usage = "/v1/usage/by-agent?period=month&tz=America/New_York";
+    // ~500 req/s in all: 10 connections 20 ms apart on one server, or the same rate split
+    // over the replicas
+    let n = bases.len();
+    let per = 10_usize.div_ceil(n);
+    let delay = (per * 1000 * n / 500).to_string();
     for (name, path) in [
         ("callback stats, last 30 days", stats),
         ("usage by agent, month, New York", usage),
     ] {
         wrk(
-            &format!("{name} — paced ~500 req/s (10 connections, 20 ms apart)"),
-            base,
+            &format!(
+                "{name} — paced ~500 req/s ({per} connections × {n} servers, {delay} ms apart)"
+            ),
+            bases,
             path,
             token,
-            "10",
-            "20",
+            &per.to_string(),
+            &delay,
         )?;
         wrk(
             &format!("{name} — as fast as possible (8 connections)"),
-            base,
+            bases.get(..1).unwrap_or_default(),
             path,
             token,
             "8",
@@ -120,9 +174,10 @@ fn scenarios(base: &str, token: &str, dir: &Path) -> Result {
     Ok(())
 }
 
+/// One wrk per server, at once; each one's summary.
 fn wrk(
     title: &str,
-    base: &str,
+    bases: &[&str],
     path: &str,
     token: &str,
     connections: &str,
@@ -130,22 +185,35 @@ fn wrk(
 ) -> Result {
     println!("\n== {title}: GET {path}");
     let script = root().join("xtask/src/load/paced.lua");
-    let out = output(
-        Command::new("wrk")
-            .args([
-                "-t2",
-                &format!("-c{connections}"),
-                "-d15s",
-                "--latency",
-                "-s",
-            ])
-            .arg(script)
-            .arg(base)
-            .env("WRK_PATH", path)
-            .env("WRK_TOKEN", token)
-            .env("WRK_DELAY_MS", delay_ms),
-    )?;
-    summarize(&out);
+    let threads = if bases.len() > 1 { "-t1" } else { "-t2" };
+    let running = bases
+        .iter()
+        .map(|base| {
+            Command::new("wrk")
+                .args([
+                    threads,
+                    &format!("-c{connections}"),
+                    "-d15s",
+                    "--latency",
+                    "-s",
+                ])
+                .arg(&script)
+                .arg(base)
+                .env("WRK_PATH", path)
+                .env("WRK_TOKEN", token)
+                .env("WRK_DELAY_MS", delay_ms)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("cannot start wrk: {e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for (base, child) in bases.iter().zip(running) {
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        if bases.len() > 1 {
+            println!("  {base}:");
+        }
+        summarize(&String::from_utf8_lossy(&out.stdout));
+    }
     Ok(())
 }
 

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "setup" => setup(),
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
-        "loadtest" => load::loadtest(),
+        "loadtest" => load::loadtest(args.get(1..).unwrap_or_default()),
         "pkg" => pkg::pkg(),
         "web" => pkg::web(),
         "e2e" => setup().and_then(|()| console::test()),
@@ -64,7 +64,9 @@ const HELP: &str = "cargo xtask <task>
   ci           set up, then run every check and test (what CI runs)
   setup        install what the other tasks need (idempotent)
   fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)
-  loadtest     the server against 1M calls, measured with wrk (installs it with apt-get)
+  loadtest [--postgres | --db URL] [--replicas N]
+               the server against 1M calls, measured with wrk (installs it with apt-get):
+               SQLite, or N replicas (3) on a throw-away PostgreSQL cluster or your database
   pkg          build the npm package `dialback-core` into pkg/
   web          build the admin console into web/dist/ (served by `dialback serve`)
   e2e          the console's tests: components in Chromium, then Playwright against the server

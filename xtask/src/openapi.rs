@@ -58,7 +58,7 @@ pub fn test() -> Result {
     let validator = python.with_file_name("openapi-spec-validator");
     run(&validator.to_string_lossy(), &["openapi.json"])?;
     let scratch = Scratch::new("openapi")?;
-    let demo = Server::start(&scratch.path().join("demo.db"), &["--demo"])?;
+    let demo = Server::start(scratch.path().join("demo.db").as_os_str(), &["--demo"])?;
     // the committed document is the one served (a test in server/tests/openapi.rs holds the
     // file to the code)
     schemathesis(&python, &demo, &["--max-examples", "20", "--seed", "1"])?;
@@ -70,7 +70,7 @@ pub fn fuzz(seconds: &str) -> Result {
     let python = tools::python_venv("openapi-venv", "tests/openapi/requirements.txt")?;
     server::build()?;
     let scratch = Scratch::new("fuzz-api")?;
-    let demo = Server::start(&scratch.path().join("demo.db"), &["--demo"])?;
+    let demo = Server::start(scratch.path().join("demo.db").as_os_str(), &["--demo"])?;
     schemathesis(
         &python,
         &demo,

@@ -9,14 +9,14 @@ pub fn test() -> Result {
     let python = tools::python_venv("sdk-venv", "tests/sdk/requirements.txt")?;
     server::build()?;
     let scratch = Scratch::new("sdk")?;
-    let demo = Server::start(&scratch.path().join("demo.db"), &["--demo"])?;
+    let demo = Server::start(scratch.path().join("demo.db").as_os_str(), &["--demo"])?;
     let token = demo
         .token
         .clone()
         .ok_or("the demo server printed no token")?;
     // a second server that allows each token 3 requests a minute: the SDK's RateLimitError
     let limited = Server::start(
-        &scratch.path().join("limited.db"),
+        scratch.path().join("limited.db").as_os_str(),
         &["--demo", "--rate-limit", "3"],
     )?;
     let limited_token = limited

@@ -61,7 +61,7 @@ pub fn binary() -> PathBuf {
 impl Server {
     /// Starts `dialback serve --listen 127.0.0.1:0 --db DB ARGS` and reads what it prints
     /// until it is listening (and, with `--demo`, until its token is printed).
-    pub fn start(db: &Path, args: &[&str]) -> Result<Self> {
+    pub fn start(db: &std::ffi::OsStr, args: &[&str]) -> Result<Self> {
         let mut child = Command::new(binary())
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
             .arg(db)

@@ -155,6 +155,7 @@ pub async fn import(
     let mut lines = Lines::new(app.settings.import_line_limit);
     let mut ready: Vec<(u64, Line)> = Vec::new();
     let mut batch: Vec<(u64, NewCall)> = Vec::with_capacity(IMPORT_BATCH);
+    let mut storing = None;
     let mut read_bytes = 0usize;
     loop {
         let frame = match body.frame().await {
@@ -181,7 +182,7 @@ pub async fn import(
         for (number, line) in ready.drain(..) {
             take_line(number, line, &app, &mut report, &mut batch);
             if batch.len() >= IMPORT_BATCH {
-                flush(&app, &env, &mut batch, &mut report).await?;
+                flush(&app, &env, &mut batch, &mut report, &mut storing).await?;
             }
         }
     }
@@ -191,7 +192,8 @@ pub async fn import(
             take_line(number, line, &app, &mut report, &mut batch);
         }
     }
-    flush(&app, &env, &mut batch, &mut report).await?;
+    flush(&app, &env, &mut batch, &mut report, &mut storing).await?;
+    settle(&mut storing, &mut report).await?;
     app.metrics.import_lines("created", report.created);
     app.metrics.import_lines("existing", report.existing);
     app.metrics.import_lines("rejected", report.rejected);
@@ -267,18 +269,28 @@ fn reject(report: &mut ImportReport, line: u64, mut errors: Vec<FieldError>) {
     }
 }
 
-async fn flush(
-    app: &Arc<App>,
-    env: &Arc<Env>,
-    batch: &mut Vec<(u64, NewCall)>,
-    report: &mut ImportReport,
-) -> Result<(), ApiError> {
-    if batch.is_empty() {
+/// A batch being stored (routed and committed) on a blocking thread, while the request task
+/// reads and parses the next one: with storage on another core (PostgreSQL) or another
+/// thread (SQLite), an import keeps both busy. One at a time, so batches commit in order.
+struct Storing {
+    lines: Vec<u64>,
+    task: tokio::task::JoinHandle<Result<Vec<Recorded>, ApiError>>,
+}
+
+/// Waits for the batch being stored, and counts what it did.
+async fn settle(storing: &mut Option<Storing>, report: &mut ImportReport) -> Result<(), ApiError> {
+    let Some(Storing { lines, task }) = storing.take() else {
         return Ok(());
-    }
-    let (lines, calls): (Vec<u64>, Vec<NewCall>) = std::mem::take(batch).into_iter().unzip();
-    let (app, env) = (app.clone(), env.clone());
-    let results = blocking(move || ops::record_calls(&app, &env, calls)).await?;
+    };
+    let results = task.await.map_err(|e| {
+        tracing::error!(error = %e, "an import batch stopped");
+        ApiError::new(
+            Failure::Storage,
+            "INTERNAL_ERROR",
+            "the operation stopped unexpectedly; the server log has the details",
+            "",
+        )
+    })??;
     for (line, result) in lines.into_iter().zip(results) {
         match result {
             Recorded::Created(_) => report.created += 1,
@@ -286,6 +298,25 @@ async fn flush(
             Recorded::Conflict(errors) | Recorded::Rejected(errors) => reject(report, line, errors),
         }
     }
+    Ok(())
+}
+
+/// Waits for the previous batch, then starts storing this one.
+async fn flush(
+    app: &Arc<App>,
+    env: &Arc<Env>,
+    batch: &mut Vec<(u64, NewCall)>,
+    report: &mut ImportReport,
+    storing: &mut Option<Storing>,
+) -> Result<(), ApiError> {
+    settle(storing, report).await?;
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let (lines, calls): (Vec<u64>, Vec<NewCall>) = std::mem::take(batch).into_iter().unzip();
+    let (app, env) = (app.clone(), env.clone());
+    let task = tokio::spawn(blocking(move || ops::record_calls(&app, &env, calls)));
+    *storing = Some(Storing { lines, task });
     Ok(())
 }
 
