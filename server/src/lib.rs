@@ -1,10 +1,12 @@
 //! # dialback-server
 //!
 //! The reference server: Talkover's callback endpoints (`/api/v1`) and AgentPhone's usage
-//! endpoints (`/v1`) on `dialback-core`, with embedded SQLite, environment tokens, and the
+//! endpoints (`/v1`) on `dialback-core`, with embedded SQLite (or PostgreSQL for several
+//! replicas), environment tokens, and the
 //! admin console's static files at `/`.
 //!
-//! - [`store`]: durable storage behind a trait (SQLite today);
+//! - [`store`]: durable storage behind a trait (SQLite, one server per file; PostgreSQL, any
+//!   number of servers);
 //! - [`view`]: each environment's in-memory view (the core's index and logs);
 //! - [`ops`]: what each write does, independent of HTTP;
 //! - [`http`]: routes, extractors and the two error dialects;
@@ -42,8 +44,15 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let flusher = tokio::spawn(flush_token_use_every(app.clone(), TOKEN_USE_FLUSH));
+    let follower = app
+        .store
+        .follow()
+        .map(|commits| tokio::spawn(follow_commits(app.clone(), commits)));
     listen::serve(listener, http::router(app.clone()), limits, shutdown).await;
     flusher.abort();
+    if let Some(f) = follower {
+        f.abort();
+    }
     flush_token_use(app).await;
 }
 
@@ -62,6 +71,23 @@ async fn flush_token_use(app: Arc<app::App>) {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!(error = %e, "could not record when tokens were last used"),
         Err(e) => tracing::warn!(error = %e, "recording token use stopped"),
+    }
+}
+
+/// Catches views up with what other servers commit, as they commit it, one at a time (a view
+/// already there costs a read lock).
+async fn follow_commits(app: Arc<app::App>, mut commits: store::Commits) {
+    while let Some((id, version)) = commits.recv().await {
+        let Some(env) = app.env(id) else { continue };
+        if env.view.read().await.version >= version {
+            continue;
+        }
+        let store = app.store.clone();
+        let caught_up =
+            tokio::task::spawn_blocking(move || app::reload(&*store, &env, Some(version))).await;
+        if let Ok(Err(e)) = caught_up {
+            tracing::warn!(environment = id, error = %e, "could not catch up with another server");
+        }
     }
 }
 

@@ -112,6 +112,9 @@ pub trait Writes {
     fn commit(self: Box<Self>) -> Result<Version>;
 }
 
+/// Commits announced by other servers (see [`Store::follow`]).
+pub type Commits = tokio::sync::mpsc::UnboundedReceiver<(EnvId, Version)>;
+
 /// Where a call list starts: a page, or (our extension) after a cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slice {
@@ -180,6 +183,12 @@ pub trait Store: Send + Sync + 'static {
     fn version(&self, env: EnvId) -> Result<Option<Version>>;
     /// What was committed after `since` (for a read that found its view behind).
     fn changes_since(&self, env: EnvId, since: Version) -> Result<Tail>;
+    /// Commits by other servers as they happen, `(environment, version)`, so that views can
+    /// catch up before a request needs them (`None`: nobody else writes). A hint, not a
+    /// guarantee: reads still check [`Store::version`]. Returned once.
+    fn follow(&self) -> Option<Commits> {
+        None
+    }
     /// A call by id.
     fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>>;
     /// The calls stored with these external ids.

@@ -11,10 +11,14 @@
 //!   environment therefore take turns across servers, and each applies the core's rules to
 //!   exactly what was committed before it. A read asks for the environment's version (one
 //!   indexed look-up) and catches up first if its view is behind.
+//! - **Push.** Each commit also sends `NOTIFY dialback_changes, 'env:version'`; every server
+//!   `LISTEN`s on a connection of its own and catches its view up in the background, so a
+//!   read rarely finds it behind (it still checks: a notification may be late or lost).
 //! - **Outages.** A refused or lost connection, a database shutting down or restarting, or a
 //!   pool that stays exhausted past its wait is [`StoreError::Unavailable`]: the request gets
 //!   503 at once, and the pool reconnects by itself when the database is back.
 
+mod follow;
 mod rows;
 mod schema;
 mod writes;
@@ -46,9 +50,14 @@ const WAIT: Duration = Duration::from_secs(3);
 /// the largest import batch takes a few seconds).
 const LONGEST: Duration = Duration::from_secs(120);
 
+/// The channel commits are announced on.
+const CHANNEL: &str = "dialback_changes";
+
 /// The PostgreSQL store.
 pub struct PgStore {
     pool: Pool,
+    /// The database's address, for the listening connection.
+    url: String,
     /// The runtime the driver's futures run on (`None` only while dropping).
     rt: Option<tokio::runtime::Runtime>,
 }
@@ -130,7 +139,11 @@ impl PgStore {
                 .create_pool(Some(Runtime::Tokio1), NoTls)
                 .map_err(|e| StoreError::Postgres(e.to_string()))?
         };
-        let store = PgStore { pool, rt: Some(rt) };
+        let store = PgStore {
+            pool,
+            url: url.to_owned(),
+            rt: Some(rt),
+        };
         store.with(|mut client| async move { schema::migrate(&mut client).await })?;
         Ok(store)
     }
@@ -472,6 +485,13 @@ impl Store for PgStore {
                 .map_or(0, |r| r.get(0));
             Ok(Some(u64::try_from(version).map_err(corrupt)?))
         })
+    }
+
+    fn follow(&self) -> Option<super::Commits> {
+        let config: tokio_postgres::Config = self.url.parse().ok()?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.rt.as_ref()?.spawn(follow::listen(config, tx));
+        Some(rx)
     }
 
     fn changes_since(&self, env: EnvId, since: Version) -> Result<Tail> {

@@ -167,6 +167,14 @@ impl Writes for PgWrites<'_> {
                     )
                     .await
                     .map_err(pg)?;
+                // delivered to the other servers when (and only if) the commit succeeds
+                client
+                    .execute(
+                        "SELECT pg_notify($1, $2)",
+                        &[&super::CHANNEL, &format!("{env}:{version}")],
+                    )
+                    .await
+                    .map_err(pg)?;
                 client.batch_execute("COMMIT").await.map_err(pg)
             }
             .await;
