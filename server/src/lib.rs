@@ -74,19 +74,45 @@ async fn flush_token_use(app: Arc<app::App>) {
     }
 }
 
-/// Catches views up with what other servers commit, as they commit it, one at a time (a view
-/// already there costs a read lock).
+/// How long the follower waits for more commits before catching up: during a burst (an
+/// import committing a batch every few milliseconds) it catches up in fewer, larger steps,
+/// leaving the cores to the writer.
+const FOLLOW_QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The longest a view is left behind during a burst of commits.
+const FOLLOW_AT_LEAST: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Catches views up with what other servers commit, as they commit it (after a short quiet
+/// spell, or every [`FOLLOW_AT_LEAST`] during a burst), one environment at a time. Reads never
+/// wait for this: each checks the committed version itself.
 async fn follow_commits(app: Arc<app::App>, mut commits: store::Commits) {
+    use std::collections::HashMap;
     while let Some((id, version)) = commits.recv().await {
-        let Some(env) = app.env(id) else { continue };
-        if env.view.read().await.version >= version {
-            continue;
+        let mut behind: HashMap<store::EnvId, store::Version> = HashMap::from([(id, version)]);
+        let burst = tokio::time::Instant::now();
+        // gather what else arrives while commits keep coming
+        while burst.elapsed() < FOLLOW_AT_LEAST {
+            match tokio::time::timeout(FOLLOW_QUIET, commits.recv()).await {
+                Ok(Some((id, version))) => {
+                    let v = behind.entry(id).or_default();
+                    *v = (*v).max(version);
+                }
+                Ok(None) => return,
+                Err(_) => break, // quiet
+            }
         }
-        let store = app.store.clone();
-        let caught_up =
-            tokio::task::spawn_blocking(move || app::reload(&*store, &env, Some(version))).await;
-        if let Ok(Err(e)) = caught_up {
-            tracing::warn!(environment = id, error = %e, "could not catch up with another server");
+        for (id, version) in behind {
+            let Some(env) = app.env(id) else { continue };
+            if env.view.read().await.version >= version {
+                continue;
+            }
+            let store = app.store.clone();
+            let caught_up =
+                tokio::task::spawn_blocking(move || app::reload(&*store, &env, Some(version)))
+                    .await;
+            if let Ok(Err(e)) = caught_up {
+                tracing::warn!(environment = id, error = %e, "could not catch up with another server");
+            }
         }
     }
 }

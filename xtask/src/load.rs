@@ -20,115 +20,192 @@ use crate::{Result, root};
 const CALLS: usize = 1_000_000;
 const DAY: i64 = 86_400;
 
-pub fn loadtest(args: &[String]) -> Result {
-    let mut db = None;
-    let mut replicas = None;
-    let mut cluster = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--db" => db = Some(args.next().ok_or("--db needs a value")?.clone()),
-            "--replicas" => {
-                let n = args.next().ok_or("--replicas needs a number")?;
-                replicas = Some(
-                    n.parse::<usize>()
-                        .map_err(|e| format!("--replicas {n}: {e}"))?,
-                );
+/// Where a measurement runs: a SQLite file in the scratch directory, a throw-away PostgreSQL
+/// cluster (`--postgres`), or a database of yours (`--db URL`).
+pub struct Database {
+    /// What `--db` gets.
+    pub db: String,
+    /// Whether several servers may share it.
+    pub shared: bool,
+    cluster: Option<crate::postgres::Cluster>,
+}
+
+impl Database {
+    /// Reads `--postgres` and `--db URL` from `args`; returns the other arguments.
+    pub fn choose(args: &[String], scratch: &Scratch) -> Result<(Database, Vec<String>)> {
+        let (mut db, mut cluster, mut rest) = (None, None, Vec::new());
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--db" => db = Some(args.next().ok_or("--db needs a value")?.clone()),
+                "--postgres" => {
+                    let started = crate::postgres::Cluster::start(
+                        &scratch
+                            .path()
+                            .file_name()
+                            .unwrap_or_default()
+                            .to_string_lossy(),
+                    )?;
+                    db = Some(started.url.clone());
+                    cluster = Some(started);
+                }
+                other => rest.push(other.to_owned()),
             }
-            "--postgres" => {
-                let started = crate::postgres::Cluster::start("load")?;
-                db = Some(started.url.clone());
-                cluster = Some(started);
+        }
+        let db = db.unwrap_or_else(|| scratch.path().join("load.db").display().to_string());
+        let shared = db.starts_with("postgres");
+        Ok((
+            Database {
+                db,
+                shared,
+                cluster,
+            },
+            rest,
+        ))
+    }
+
+    /// Creates the environment `load`; its token.
+    pub fn environment(&self) -> Result<String> {
+        output(
+            Command::new(server::binary())
+                .args(["env", "create", "--name", "load", "--db"])
+                .arg(&self.db),
+        )
+    }
+
+    fn name(&self) -> &'static str {
+        if self.shared { "PostgreSQL" } else { "SQLite" }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        drop(self.cluster.take());
+    }
+}
+
+pub fn loadtest(args: &[String]) -> Result {
+    ensure_wrk()?;
+    server::build()?;
+    let scratch = Scratch::new("load")?;
+    let (database, rest) = Database::choose(args, &scratch)?;
+    let mut replicas = if database.shared { 3 } else { 1 };
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--replicas" => {
+                let n = rest.next().ok_or("--replicas needs a number")?;
+                replicas = n
+                    .parse::<usize>()
+                    .map_err(|e| format!("--replicas {n}: {e}"))?
+                    .max(1);
             }
             other => return Err(format!("loadtest: unknown argument {other:?}")),
         }
     }
-    ensure_wrk()?;
-    server::build()?;
-    let scratch = Scratch::new("load")?;
-    let db = db.unwrap_or_else(|| scratch.path().join("load.db").display().to_string());
-    let shared = db.starts_with("postgres");
-    let replicas = replicas.unwrap_or(if shared { 3 } else { 1 }).max(1);
-    if replicas > 1 && !shared {
+    if replicas > 1 && !database.shared {
         return Err("several replicas need PostgreSQL (--postgres or --db postgres://…)".into());
     }
-    let token = output(
-        Command::new(server::binary())
-            .args(["env", "create", "--name", "load", "--db"])
-            .arg(&db),
-    )?;
+    let token = database.environment()?;
     let servers = (0..replicas)
-        .map(|_| Server::start(db.as_ref(), &[]))
+        .map(|_| Server::start(database.db.as_ref(), &[]))
         .collect::<Result<Vec<_>>>()?;
     let bases: Vec<&str> = servers.iter().map(|s| s.base.as_str()).collect();
-    println!(
-        "{} server(s) on {}",
-        bases.len(),
-        if shared { "PostgreSQL" } else { "SQLite" }
-    );
-    let result = scenarios(&bases, &token, scratch.path());
-    drop(servers);
-    drop(cluster);
-    result
+    println!("{} server(s) on {}", bases.len(), database.name());
+    scenarios(&bases, &token, scratch.path())
 }
 
-fn scenarios(bases: &[&str], token: &str, dir: &Path) -> Result {
-    let base = bases.first().copied().ok_or("no server")?;
-    let auth = format!("Authorization: Bearer {token}");
+/// The load test's agents: a callback agent for two outbound sources, and a third outbound
+/// agent; returns the three outbound agents' ids.
+pub fn agents(base: &str, auth: &str) -> Result<[String; 3]> {
     let agent = |name: &str, direction: &str, number: &str| -> Result<String> {
         let body = format!(
             r#"{{"name":"{name}","direction":"{direction}","phone_numbers":["{number}"]}}"#
         );
-        json_id(&post_json(base, &auth, "/api/v1/agents", &body)?)
+        json_id(&post_json(base, auth, "/api/v1/agents", &body)?)
     };
     let handler = agent("Callback Handler", "inbound", "+14155550100")?;
-    let sources = [
-        agent("Sales Outbound", "outbound", "+14155550110")?,
-        agent("Survey Outbound", "outbound", "+14155550120")?,
-    ];
+    let sales = agent("Sales Outbound", "outbound", "+14155550110")?;
+    let survey = agent("Survey Outbound", "outbound", "+14155550120")?;
     let other = agent("Renewals Outbound", "outbound", "+14155550130")?;
-    let config = format!(
-        r#"{{"source_agent_ids":["{}","{}"]}}"#,
-        sources[0], sources[1]
-    );
+    let config = format!(r#"{{"source_agent_ids":["{sales}","{survey}"]}}"#);
     post_json(
         base,
-        &auth,
+        auth,
         &format!("/api/v1/agents/{handler}/callback"),
         &config,
     )?;
+    Ok([sales, survey, other])
+}
 
-    // 1M calls over the 90 days before now: 70% outbound, 30% inbound, 200k contacts
+/// Imports `calls` generated calls (numbered from `first`, over the 90 days before now)
+/// through `base`, a million per request; the seconds it took.
+pub fn import(
+    base: &str,
+    auth: &str,
+    agents: &[String; 3],
+    first: usize,
+    calls: usize,
+    dir: &Path,
+) -> Result<f64> {
     let file = dir.join("calls.ndjson");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_err(|e| e.to_string())?
         .as_secs() as i64;
-    write_calls(
-        &file,
-        now - 90 * DAY,
-        now,
-        &[&sources[0], &sources[1], &other],
-    )?;
-    let size = std::fs::metadata(&file).map_err(|e| e.to_string())?.len();
-    let started = Instant::now();
-    let report = output(Command::new("curl").args([
-        "-sf",
-        "-H",
-        &auth,
-        "-H",
-        "Content-Type: application/x-ndjson",
-        "--data-binary",
-        &format!("@{}", file.display()),
-        &format!("{base}/api/v1/calls/import"),
-    ]))?;
-    let secs = started.elapsed().as_secs_f64();
+    let mut secs = 0.0;
+    let mut done = 0;
+    while done < calls {
+        let n = (calls - done).min(CALLS);
+        let refs = [&agents[0], &agents[1], &agents[2]];
+        write_calls(&file, first + done, n, now - 90 * DAY, now, &refs)?;
+        let started = Instant::now();
+        let report = output(Command::new("curl").args([
+            "-sf",
+            "-H",
+            auth,
+            "-H",
+            "Content-Type: application/x-ndjson",
+            "--data-binary",
+            &format!("@{}", file.display()),
+            &format!("{base}/api/v1/calls/import"),
+        ]))?;
+        secs += started.elapsed().as_secs_f64();
+        if !report.contains(&format!(r#""created":{n},"#)) {
+            return Err(format!("the import did not create every call: {report}"));
+        }
+        done += n;
+    }
+    let _ = std::fs::remove_file(&file);
+    Ok(secs)
+}
+
+fn scenarios(bases: &[&str], token: &str, dir: &Path) -> Result {
+    let base = bases.first().copied().ok_or("no server")?;
+    let auth = format!("Authorization: Bearer {token}");
+    let [sales, survey, other] = agents(base, &auth)?;
+    // 1M calls over the 90 days before now: 70% outbound, 30% inbound, 200k contacts
+    let secs = import(base, &auth, &[sales.clone(), survey, other], 0, CALLS, dir)?;
     println!(
-        "\nimport: {CALLS} calls ({:.0} MB NDJSON) in {secs:.2} s = {:.0} calls/s",
-        size as f64 / 1e6,
+        "\nimport: {CALLS} calls in {secs:.2} s = {:.0} calls/s",
         CALLS as f64 / secs
     );
-    println!("  report: {}", report.chars().take(200).collect::<String>());
+    let sources = [sales];
+    // the other replicas follow the import in the background; the first read on each waits
+    // for whatever it has not applied yet. Measured here, then reads are measured steady.
+    for (i, replica) in bases.iter().enumerate().skip(1) {
+        let started = Instant::now();
+        output(Command::new("curl").args([
+            "-sf",
+            "-H",
+            &auth,
+            &format!("{replica}/api/v1/callback-agents/stats"),
+        ]))?;
+        println!(
+            "replica {i}: first read after the import answered in {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 
     let stats = "/api/v1/callback-agents/stats";
     let usage = "/v1/usage/by-agent?period=month&tz=America/New_York";
@@ -232,7 +309,14 @@ fn summarize(wrk_output: &str) {
     }
 }
 
-fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -> Result {
+fn write_calls(
+    path: &Path,
+    first: usize,
+    calls: usize,
+    start: i64,
+    end: i64,
+    outbound_agents: &[&String],
+) -> Result {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| e.to_string())?);
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
@@ -250,9 +334,10 @@ fn write_calls(path: &Path, start: i64, end: i64, outbound_agents: &[&String]) -
         "answered",
     ];
     let span = (end - start) as u64;
-    for i in 0..CALLS {
+    for n in 0..calls {
+        let i = first + n;
         // times increase with i, as an export in time order would
-        let at = start + (span * i as u64 / CALLS as u64) as i64;
+        let at = start + (span * n as u64 / calls as u64) as i64;
         let ts = rfc3339(at);
         let contact = format!("+1{}{:07}", 200 + next() % 700, next() % 200_000);
         let status = statuses

@@ -16,6 +16,7 @@ mod pkg;
 mod postgres;
 mod sdk;
 mod server;
+mod startup;
 #[cfg(test)]
 mod tidy;
 mod tools;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         "setup" => setup(),
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         "loadtest" => load::loadtest(args.get(1..).unwrap_or_default()),
+        "startup" => startup::startup(args.get(1..).unwrap_or_default()),
         "pkg" => pkg::pkg(),
         "web" => pkg::web(),
         "e2e" => setup().and_then(|()| console::test()),
@@ -67,6 +69,8 @@ const HELP: &str = "cargo xtask <task>
   loadtest [--postgres | --db URL] [--replicas N]
                the server against 1M calls, measured with wrk (installs it with apt-get):
                SQLite, or N replicas (3) on a throw-away PostgreSQL cluster or your database
+  startup [--calls N] [--postgres | --db URL]
+               a server with N calls (1M) restarted: time until ready, resident memory per call
   pkg          build the npm package `dialback-core` into pkg/
   web          build the admin console into web/dist/ (served by `dialback serve`)
   e2e          the console's tests: components in Chromium, then Playwright against the server

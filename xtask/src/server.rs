@@ -98,6 +98,20 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Stops the server as an orchestrator would (SIGTERM), and waits for it.
+    pub fn stop(mut self) -> Result {
+        run("kill", &["-TERM", &self.child.id().to_string()])?;
+        self.child.wait().map_err(|e| e.to_string())?;
+        Ok(())
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
