@@ -13,7 +13,7 @@ use crate::cors::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::rate::RateLimiter;
 use crate::store::{EnvId, Store, StoreError, Version};
-use crate::view::View;
+use crate::view::{LoadError, View};
 
 /// Where "now" comes from: the system clock, or a fixed instant (tests, reproducible demos).
 /// The server reads the time in one place, this one.
@@ -122,7 +122,7 @@ pub fn reload(store: &dyn Store, env: &Env, version: Option<Version>) -> Result<
     let mut view = env.view.blocking_write();
     let corrupt = |e| StoreError::Corrupt(format!("environment {}: {e}", env.id));
     if view.stale {
-        *view = View::from_snapshot(store.load(env.id)?).map_err(corrupt)?;
+        *view = View::load(store, env.id).map_err(|e| e.into_store(env.id))?;
     }
     if version.is_some_and(|v| v > view.version) {
         let tail = store.changes_since(env.id, view.version)?;
@@ -163,8 +163,10 @@ impl App {
         let metrics = Metrics::new();
         for (id, _name) in store.environments()? {
             let started = std::time::Instant::now();
-            let view =
-                View::from_snapshot(store.load(id)?).map_err(|e| StartError::Directory(id, e))?;
+            let view = View::load(&*store, id).map_err(|e| match e {
+                LoadError::Store(e) => StartError::Store(e),
+                LoadError::Directory(e) => StartError::Directory(id, e),
+            })?;
             record_load(&metrics, id, started);
             envs.insert(
                 id,
@@ -210,11 +212,10 @@ impl App {
     async fn load_env(&self, id: EnvId) -> Result<Arc<Env>, StoreError> {
         let store = self.store.clone();
         let started = std::time::Instant::now();
-        let snapshot = tokio::task::spawn_blocking(move || store.load(id))
+        let view = tokio::task::spawn_blocking(move || View::load(&*store, id))
             .await
-            .map_err(|e| StoreError::Corrupt(format!("loading environment {id} stopped: {e}")))??;
-        let view = View::from_snapshot(snapshot)
-            .map_err(|e| StoreError::Corrupt(format!("environment {id}: {e}")))?;
+            .map_err(|e| StoreError::Corrupt(format!("loading environment {id} stopped: {e}")))?
+            .map_err(|e| e.into_store(id))?;
         record_load(&self.metrics, id, started);
         let mut envs = self.envs.write().unwrap_or_else(PoisonError::into_inner);
         let env = envs.entry(id).or_insert_with(|| {

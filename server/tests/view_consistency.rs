@@ -10,7 +10,7 @@ use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan
 use dialback_server::app::Settings;
 use dialback_server::auth::{Grant, NewToken, TokenInfo};
 use dialback_server::store::{
-    EnvId, Result, Slice, Snapshot, SqliteStore, Store, StoreError, Tail, Version, Writes,
+    EnvId, Result, Sink, Slice, SqliteStore, Store, StoreError, Tail, Version, Writes,
 };
 use serde_json::json;
 
@@ -70,11 +70,11 @@ impl Store for FlakyStore {
         }
         self.inner.ping()
     }
-    fn load(&self, env: EnvId) -> Result<Snapshot> {
+    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version> {
         if self.fail_loads.load(Ordering::SeqCst) {
             return Err(down());
         }
-        self.inner.load(env)
+        self.inner.load_into(env, sink)
     }
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {
         self.inner.reserve_ids(calls, messages)

@@ -64,6 +64,12 @@ pub struct OutboundIndex {
 }
 
 impl OutboundIndex {
+    /// Gives back spare capacity (after a bulk load).
+    pub fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+        self.recent.shrink_to_fit();
+    }
+
     /// Indexes a batch of outbound calls.
     pub fn build(calls: impl IntoIterator<Item = OutboundCall>) -> Self {
         let mut index = OutboundIndex::default();

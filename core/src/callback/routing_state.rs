@@ -69,6 +69,11 @@ impl CallbackRouting {
         &self.index
     }
 
+    /// Gives back the index's spare capacity (after a bulk load).
+    pub fn shrink_to_fit(&mut self) {
+        self.index.shrink_to_fit();
+    }
+
     /// A router over the current state, for many calls at once.
     pub fn router(&self) -> Router<'_> {
         Router::with_routes(Cow::Borrowed(&self.routes), &self.index)

@@ -121,6 +121,14 @@ impl CallbackLog {
         Self::default()
     }
 
+    /// Gives back spare capacity (after a bulk load: the columns grew by doubling).
+    pub fn shrink_to_fit(&mut self) {
+        self.at.shrink_to_fit();
+        self.source.shrink_to_fit();
+        self.answered.shrink_to_fit();
+        self.callback_agent.shrink_to_fit();
+    }
+
     /// Adds one callback.
     pub fn push(&mut self, record: CallbackRecord) {
         let source = record

@@ -132,14 +132,14 @@ fn stored_with_external_id(
     view: &crate::view::View,
     ext: &str,
 ) -> Result<Option<CallRecord>, OpError> {
-    let Some(id) = view.external_candidate(ext) else {
+    if !view.may_have_external_id(ext) {
         return Ok(None);
-    };
-    let row = app
+    }
+    let rows = app
         .store
-        .call(env.id, id)
+        .calls_by_external_id(env.id, &[ext])
         .map_err(|e| OpError::storage(&e))?;
-    Ok(row.filter(|r| r.external_id.as_deref() == Some(ext)))
+    Ok(rows.into_iter().find(|r| r.external_id.as_deref() == Some(ext)))
 }
 
 /// `POST /api/v1/messages` (and bulk loads): stores messages in one transaction.

@@ -193,11 +193,7 @@ impl<'a> Write<'a> {
 }
 
 fn rebuild(app: &App, env: &Env, view: &mut View) -> Result<(), OpError> {
-    let fresh = app
-        .store
-        .load(env.id)
-        .map_err(|e| e.to_string())
-        .and_then(|s| View::from_snapshot(s).map_err(|e| e.to_string()));
+    let fresh = View::load(&*app.store, env.id);
     match fresh {
         Ok(fresh) => {
             *view = fresh;

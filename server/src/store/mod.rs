@@ -115,6 +115,52 @@ pub trait Writes {
 /// Commits announced by other servers (see [`Store::follow`]).
 pub type Commits = tokio::sync::mpsc::UnboundedReceiver<(EnvId, Version)>;
 
+/// Receives one environment's records as a full load reads them: millions of calls are
+/// handed over a few thousand at a time (and on another thread than the one reading them),
+/// never held all at once.
+pub trait Sink: Send {
+    /// Every agent (in creation order) and number (in the order they were added); first.
+    fn directory(&mut self, agents: Vec<AgentRecord>, numbers: Vec<NumberResource>);
+    /// The next calls, in id order.
+    fn calls(&mut self, calls: Vec<CallRecord>);
+    /// The next messages, in id order.
+    fn messages(&mut self, messages: Vec<MessageRecord>);
+}
+
+/// A snapshot collects what it is sent.
+impl Sink for Snapshot {
+    fn directory(&mut self, agents: Vec<AgentRecord>, numbers: Vec<NumberResource>) {
+        self.agents = agents;
+        self.numbers = numbers;
+    }
+    fn calls(&mut self, calls: Vec<CallRecord>) {
+        self.calls.extend(calls);
+    }
+    fn messages(&mut self, messages: Vec<MessageRecord>) {
+        self.messages.extend(messages);
+    }
+}
+
+/// Records on their way from the thread that reads them to the one that applies them.
+pub(crate) enum Batch {
+    Directory(Vec<AgentRecord>, Vec<NumberResource>),
+    Calls(Vec<CallRecord>),
+    Messages(Vec<MessageRecord>),
+}
+
+/// How many records a [`Batch`] carries.
+pub(crate) const LOAD_CHUNK: usize = 8_192;
+
+impl Batch {
+    pub(crate) fn apply(self, sink: &mut dyn Sink) {
+        match self {
+            Batch::Directory(agents, numbers) => sink.directory(agents, numbers),
+            Batch::Calls(calls) => sink.calls(calls),
+            Batch::Messages(messages) => sink.messages(messages),
+        }
+    }
+}
+
 /// Where a call list starts: a page, or (our extension) after a cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slice {
@@ -169,8 +215,14 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a consistent copy of everything to a new file at `to`, while the store serves
     /// and writes (SQLite's `VACUUM INTO`).
     fn backup(&self, to: &std::path::Path) -> Result<()>;
-    /// One environment's data.
-    fn load(&self, env: EnvId) -> Result<Snapshot>;
+    /// One environment's data, streamed into `sink`; the version it reflects.
+    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version>;
+    /// One environment's data, collected.
+    fn load(&self, env: EnvId) -> Result<Snapshot> {
+        let mut snapshot = Snapshot::default();
+        snapshot.version = self.load_into(env, &mut snapshot)?;
+        Ok(snapshot)
+    }
     /// Reserves `calls` call ids and `messages` message ids (unique across every server
     /// sharing the database; unused ones are skipped, never reused); the first of each.
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)>;

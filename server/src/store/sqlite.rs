@@ -7,6 +7,7 @@
 //! last commits (set `DIALBACK_SYNC=full` to fsync every commit).
 
 use std::path::Path;
+use std::sync::mpsc::SyncSender;
 use std::sync::{Mutex, MutexGuard};
 
 use dialback_core::wire::requests::queries::CallFilter;
@@ -20,7 +21,9 @@ use super::decode::{
     RawAgent, RawCall, RawMessage, RawNumber, corrupt, id64, json, now, to_json, ts,
 };
 use super::filter::{self, Arg, Dialect};
-use super::{EnvId, Result, Slice, Snapshot, Store, StoreError, Tail, Version, Writes, migrate};
+use super::{
+    Batch, EnvId, LOAD_CHUNK, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes, migrate,
+};
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -290,70 +293,24 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn load(&self, env: EnvId) -> Result<Snapshot> {
+    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version> {
         let conn = lock(&self.reader);
-        let mut snapshot = Snapshot {
-            ..Snapshot::default()
-        };
-        let mut agents = conn.prepare(
-            "SELECT id, name, direction, callback_config, status, profile, created_at, updated_at \
-             FROM agents WHERE environment_id = ?1 ORDER BY seq",
-        )?;
-        let rows = agents.query_map([env], |r| {
-            Ok(RawAgent {
-                id: r.get("id")?,
-                name: r.get("name")?,
-                direction: r.get("direction")?,
-                callback_config: r.get("callback_config")?,
-                status: r.get("status")?,
-                profile: r.get("profile")?,
-                created_at: r.get("created_at")?,
-                updated_at: r.get("updated_at")?,
-            })
+        // this thread reads and decodes; another applies what it sends
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+            let applier = scope.spawn(move || {
+                for batch in rx {
+                    batch.apply(sink);
+                }
+            });
+            let read = read_environment(&conn, env, &tx);
+            drop(tx);
+            applier
+                .join()
+                .map_err(|_| corrupt("applying the environment's records stopped"))?;
+            read
         })?;
-        for row in rows {
-            snapshot.agents.push(row?.decode()?);
-        }
-        // in the order they were added, as the view keeps them (many share a second)
-        let mut numbers = conn.prepare(
-            "SELECT id, number, agent_id, position, created_at, updated_at FROM phone_numbers \
-             WHERE environment_id = ?1 ORDER BY created_at, rowid",
-        )?;
-        let rows = numbers.query_map([env], |r| {
-            Ok(RawNumber {
-                id: r.get("id")?,
-                number: r.get("number")?,
-                agent_id: r.get("agent_id")?,
-                position: r.get("position")?,
-                created_at: r.get("created_at")?,
-                updated_at: r.get("updated_at")?,
-            })
-        })?;
-        for row in rows {
-            snapshot.numbers.push(row?.decode()?);
-        }
-        let mut calls = conn.prepare(&format!(
-            "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 ORDER BY id"
-        ))?;
-        snapshot.calls = collect_calls(&mut calls, [env])?;
-        let mut messages = conn.prepare(
-            "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages \
-             WHERE environment_id = ?1 ORDER BY id",
-        )?;
-        let rows = messages.query_map([env], |r| {
-            Ok(RawMessage {
-                id: r.get("id")?,
-                agent_id: r.get("agent_id")?,
-                direction: r.get("direction")?,
-                from: r.get("from_number")?,
-                to: r.get("to_number")?,
-                sent_at: r.get("sent_at")?,
-            })
-        })?;
-        for row in rows {
-            snapshot.messages.push(row?.decode()?);
-        }
-        Ok(snapshot)
+        Ok(0)
     }
 
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {
@@ -587,6 +544,83 @@ impl Writes for SqliteWrites<'_> {
         self.open = false;
         Ok(self.version + 1)
     }
+}
+
+/// Reads an environment in the order a view is built from it, sending it in batches.
+fn read_environment(conn: &Connection, env: EnvId, to: &SyncSender<Batch>) -> Result<()> {
+let send = |batch| to.send(batch).map_err(|_| corrupt("the load was abandoned"));
+let (mut all_agents, mut all_numbers) = (Vec::new(), Vec::new());
+    let mut agents = conn.prepare(
+        "SELECT id, name, direction, callback_config, status, profile, created_at, updated_at \
+         FROM agents WHERE environment_id = ?1 ORDER BY seq",
+    )?;
+    let rows = agents.query_map([env], |r| {
+        Ok(RawAgent {
+            id: r.get("id")?,
+            name: r.get("name")?,
+            direction: r.get("direction")?,
+            callback_config: r.get("callback_config")?,
+            status: r.get("status")?,
+            profile: r.get("profile")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
+        })
+    })?;
+    for row in rows {
+        all_agents.push(row?.decode()?);
+    }
+    // in the order they were added, as the view keeps them (many share a second)
+    let mut numbers = conn.prepare(
+        "SELECT id, number, agent_id, position, created_at, updated_at FROM phone_numbers \
+         WHERE environment_id = ?1 ORDER BY created_at, rowid",
+    )?;
+    let rows = numbers.query_map([env], |r| {
+        Ok(RawNumber {
+            id: r.get("id")?,
+            number: r.get("number")?,
+            agent_id: r.get("agent_id")?,
+            position: r.get("position")?,
+            created_at: r.get("created_at")?,
+            updated_at: r.get("updated_at")?,
+        })
+    })?;
+    for row in rows {
+        all_numbers.push(row?.decode()?);
+    }
+    send(Batch::Directory(all_agents, all_numbers))?;
+    let mut calls = conn.prepare(&format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 ORDER BY id"
+    ))?;
+    let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+    for row in calls.query_map([env], call_row)? {
+        chunk.push(row??);
+        if chunk.len() == LOAD_CHUNK {
+            send(Batch::Calls(std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK))))?;
+        }
+    }
+    send(Batch::Calls(chunk))?;
+    let mut chunk = Vec::new();
+    let mut messages = conn.prepare(
+        "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages \
+         WHERE environment_id = ?1 ORDER BY id",
+    )?;
+    let rows = messages.query_map([env], |r| {
+        Ok(RawMessage {
+            id: r.get("id")?,
+            agent_id: r.get("agent_id")?,
+            direction: r.get("direction")?,
+            from: r.get("from_number")?,
+            to: r.get("to_number")?,
+            sent_at: r.get("sent_at")?,
+        })
+    })?;
+    for row in rows {
+        chunk.push(row?.decode()?);
+        if chunk.len() == LOAD_CHUNK {
+            send(Batch::Messages(std::mem::take(&mut chunk)))?;
+        }
+    }
+    send(Batch::Messages(chunk))
 }
 
 fn max_ids(conn: &Connection) -> Result<(u64, u64)> {

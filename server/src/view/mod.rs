@@ -6,18 +6,17 @@
 //! the view only once its transaction committed, and a write that fails after touching the
 //! view marks it stale, so that nothing reads it until it has been rebuilt from storage.
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use dialback_core::{
     ActivityLog, ActivityRecord, AgentDirectory, AgentId, AgentRecord, CallRecord, CallbackLog,
-    CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource,
+    CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource, OutboundCall,
 };
 
-use crate::store::{Snapshot, Tail, Version};
+use crate::store::{EnvId, Sink, Store, StoreError, Tail, Version};
 
+mod external;
 mod records;
 
+pub use external::ExternalIds;
 pub use records::{Agents, Numbers};
 
 /// See the module docs.
@@ -39,8 +38,8 @@ pub struct View {
     pub stale: bool,
     /// The storage version the view reflects.
     pub version: Version,
-    /// Hash of external id → call id (confirmed against storage on a hit).
-    external: HashMap<u64, u64>,
+    /// The external ids stored (a hit is confirmed against storage).
+    external: ExternalIds,
     /// Calls accounted.
     calls: u64,
 }
@@ -49,26 +48,30 @@ pub struct View {
 pub type DirectoryError = dialback_core::DirectoryError;
 
 impl View {
-    /// Rebuilds a view from everything stored.
-    pub fn from_snapshot(snapshot: Snapshot) -> Result<View, DirectoryError> {
-        let mut view = View {
-            agents: Agents::new(snapshot.agents),
-            numbers: Numbers::new(snapshot.numbers),
-            version: snapshot.version,
-            ..View::default()
-        };
-        view.directory = AgentDirectory::from_records(view.agents.all(), view.numbers.all())?;
-        view.routing = CallbackRouting::new(
-            &view.directory,
-            snapshot.calls.iter().filter_map(CallRecord::outbound_entry),
-        );
-        for call in &snapshot.calls {
-            view.account_call(call);
-        }
-        for m in &snapshot.messages {
-            view.account_message(m);
-        }
+    /// Builds a view from everything stored: the store streams the records in (reading on one
+    /// thread while this one applies), and the outbound index is built once at the end.
+    pub fn load(store: &dyn Store, env: EnvId) -> Result<View, LoadError> {
+        let mut builder = Builder::default();
+        let version = store.load_into(env, &mut builder)?;
+        let Builder {
+            mut view,
+            outbound,
+            directory,
+        } = builder;
+        directory?;
+        view.routing = CallbackRouting::new(&view.directory, outbound);
+        view.version = version;
+        view.compact();
         Ok(view)
+    }
+
+    /// Gives back the spare capacity of the view's growing parts (after a load, when nothing
+    /// will be added for a while and the capacity doubling left up to half unused).
+    fn compact(&mut self) {
+        self.external.compact();
+        self.routing.shrink_to_fit();
+        self.callbacks.shrink_to_fit();
+        self.activity.shrink_to_fit();
     }
 
     /// Applies what other servers committed since the view's version: their agents and
@@ -141,7 +144,7 @@ impl View {
     pub fn account_call(&mut self, call: &CallRecord) {
         self.calls += 1;
         if let Some(ext) = &call.external_id {
-            self.external.insert(external_key(ext), call.id.0);
+            self.external.insert(ext);
         }
         if let Some(record) = call
             .routing
@@ -163,15 +166,74 @@ impl View {
         self.activity.push(&ActivityRecord::of_message(m));
     }
 
-    /// The id of a call recorded with this external id, if any (may be a hash collision:
-    /// confirm against storage).
-    pub fn external_candidate(&self, external_id: &str) -> Option<u64> {
-        self.external.get(&external_key(external_id)).copied()
+    /// Whether a call with this external id may be stored (confirm against storage; a `false`
+    /// is certain).
+    pub fn may_have_external_id(&self, external_id: &str) -> bool {
+        self.external.may_contain(external_id)
     }
 }
 
-fn external_key(external_id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    external_id.hash(&mut h);
-    h.finish()
+/// Why a view could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Stored agents break a directory rule (cannot happen from a consistent store).
+    #[error(transparent)]
+    Directory(#[from] DirectoryError),
+}
+
+impl LoadError {
+    /// As a storage error (a directory stored broken is a corrupt store).
+    pub fn into_store(self, env: EnvId) -> StoreError {
+        match self {
+            LoadError::Store(e) => e,
+            LoadError::Directory(e) => StoreError::Corrupt(format!("environment {env}: {e}")),
+        }
+    }
+}
+
+/// A view under construction from a load.
+struct Builder {
+    view: View,
+    /// The outbound calls, indexed in one go at the end.
+    outbound: Vec<OutboundCall>,
+    directory: Result<(), DirectoryError>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            view: View::default(),
+            outbound: Vec::new(),
+            directory: Ok(()),
+        }
+    }
+}
+
+impl Sink for Builder {
+    fn directory(&mut self, agents: Vec<AgentRecord>, numbers: Vec<NumberResource>) {
+        self.view.agents = Agents::new(agents);
+        self.view.numbers = Numbers::new(numbers);
+        match AgentDirectory::from_records(self.view.agents.all(), self.view.numbers.all()) {
+            Ok(directory) => self.view.directory = directory,
+            Err(e) => self.directory = Err(e),
+        }
+    }
+
+    fn calls(&mut self, calls: Vec<CallRecord>) {
+        for call in &calls {
+            if let Some(o) = call.outbound_entry() {
+                self.outbound.push(o);
+            }
+            self.view.account_call(call);
+        }
+    }
+
+    fn messages(&mut self, messages: Vec<MessageRecord>) {
+        for m in &messages {
+            self.view.account_message(m);
+        }
+    }
 }

@@ -36,7 +36,8 @@ use tokio_postgres::types::ToSql;
 
 use super::decode::{corrupt, json, now, to_json, ts};
 use super::filter::{self, Arg, Dialect};
-use super::{EnvId, Result, Slice, Snapshot, Store, StoreError, Tail, Version, Writes};
+use super::{EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes};
+use rows::Loaded;
 use crate::auth::{Grant, NewToken, Scope, TokenInfo};
 use rows::CALL_COLUMNS;
 pub use schema::CURRENT as SCHEMA_VERSION;
@@ -389,34 +390,25 @@ impl Store for PgStore {
         ))
     }
 
-    fn load(&self, env: EnvId) -> Result<Snapshot> {
-        self.with(move |mut c| async move {
-            // one snapshot: the version and the rows it covers agree
-            let tx = c
-                .build_transaction()
-                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .await
-                .map_err(pg)?;
-            let (version, _) = rows::versions(&*tx, env, false).await?;
-            let snapshot = Snapshot {
-                version: u64::try_from(version).map_err(corrupt)?,
-                agents: rows::agents(&*tx, env).await?,
-                numbers: rows::numbers(&*tx, env).await?,
-                calls: rows::calls(
-                    &*tx,
-                    &format!(
-                        "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = $1 ORDER BY id"
-                    ),
-                    &[&env],
-                )
-                .await?,
-                messages: rows::messages(&*tx, env, -1).await?,
-            };
-            tx.commit().await.map_err(pg)?;
-            Ok(snapshot)
-        })
+    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version> {
+        let rt = self
+            .rt
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("the store is closing".into()))?;
+        // the store's runtime reads and decodes; this thread applies what it sends
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(4);
+        let pool = self.pool.clone();
+        rt.spawn(async move {
+            let done = rows::load(&pool, env, &tx).await;
+            let _ = tx.send(Loaded::Done(done));
+        });
+        for loaded in rx {
+            match loaded {
+                Loaded::Batch(batch) => batch.apply(sink),
+                Loaded::Done(version) => return version,
+            }
+        }
+        Err(StoreError::Unavailable("the load stopped".into()))
     }
 
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {

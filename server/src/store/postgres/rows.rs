@@ -2,7 +2,9 @@
 //! catch-up and a read's catch-up.
 
 use std::pin::pin;
+use std::sync::mpsc::SyncSender;
 
+use deadpool_postgres::Pool;
 use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource};
 use futures_util::StreamExt;
 use tokio_postgres::types::ToSql;
@@ -10,7 +12,7 @@ use tokio_postgres::{GenericClient, Row};
 
 use super::pg;
 use crate::store::decode::{RawAgent, RawCall, RawMessage, RawNumber, corrupt};
-use crate::store::{EnvId, Result, Tail, Version};
+use crate::store::{Batch, EnvId, LOAD_CHUNK, Result, Tail, Version};
 
 /// The columns of a call, as [`call`] reads them.
 pub const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, to_number, \
@@ -36,6 +38,52 @@ pub fn call(r: &Row) -> Result<CallRecord> {
         routing: get(r, "routing")?,
     }
     .decode()
+}
+
+/// What a load sends: records, then how it ended.
+pub enum Loaded {
+    /// The next records.
+    Batch(Batch),
+    /// The version loaded, or why the load failed.
+    Done(Result<Version>),
+}
+
+/// Reads an environment in one snapshot (REPEATABLE READ), sending it in batches.
+pub async fn load(pool: &Pool, env: EnvId, to: &SyncSender<Loaded>) -> Result<Version> {
+    let send = |batch| {
+        to.send(Loaded::Batch(batch))
+            .map_err(|_| corrupt("the load was abandoned"))
+    };
+    let mut client = pool.get().await.map_err(super::pool_error)?;
+    let tx = client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .map_err(pg)?;
+    let (version, _) = versions(&*tx, env, false).await?;
+    send(Batch::Directory(agents(&*tx, env).await?, numbers(&*tx, env).await?))?;
+    let sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = $1 ORDER BY id");
+    let stream = tx
+        .query_raw(&sql, [&env as &(dyn ToSql + Sync)].iter().map(|p| *p as &dyn ToSql))
+        .await
+        .map_err(pg)?;
+    let mut stream = pin!(stream);
+    let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+    while let Some(row) = stream.next().await {
+        chunk.push(call(&row.map_err(pg)?)?);
+        if chunk.len() == LOAD_CHUNK {
+            send(Batch::Calls(std::mem::replace(
+                &mut chunk,
+                Vec::with_capacity(LOAD_CHUNK),
+            )))?;
+        }
+    }
+    send(Batch::Calls(chunk))?;
+    send(Batch::Messages(messages(&*tx, env, -1).await?))?;
+    tx.commit().await.map_err(pg)?;
+    u64::try_from(version).map_err(corrupt)
 }
 
 /// Every call a query returns, streamed (a full load reads millions: they are decoded as they
