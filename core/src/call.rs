@@ -120,6 +120,25 @@ impl CallStatus {
     }
 }
 
+/// A status as its one-byte code, for saved views (`snapshot`): compact, and independent of
+/// the JSON spelling the wire uses.
+#[cfg(feature = "snapshot")]
+pub(crate) mod status_code {
+    use super::CallStatus;
+
+    pub fn serialize<S: serde::Serializer>(status: &CallStatus, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(*status as u8)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<CallStatus, D::Error> {
+        let code = <u8 as serde::Deserialize>::deserialize(d)?;
+        CallStatus::ALL
+            .get(usize::from(code))
+            .copied()
+            .ok_or_else(|| serde::de::Error::custom(format_args!("status code {code}")))
+    }
+}
+
 /// A set of call statuses, as a bitset: `Copy`, so routing decisions that mention one never
 /// allocate. Written as a JSON array in declaration order.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -289,5 +308,18 @@ mod tests {
             .filter(|s| s.is_answered())
             .collect();
         assert_eq!(answered, [CallStatus::Answered, CallStatus::Completed]);
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::CallStatus;
+
+    /// Saved views store a status as `status as u8` and read it back as `ALL[code]`.
+    #[test]
+    fn a_status_code_is_its_position_in_all() {
+        for (i, s) in CallStatus::ALL.iter().enumerate() {
+            assert_eq!(usize::from(*s as u8), i, "{s}");
+        }
     }
 }

@@ -7,6 +7,7 @@
 
 /// Where the sorted prefix of a log ends, and how to keep it.
 #[derive(Debug, Clone, Copy, Default)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Order {
     sorted: usize,
 }

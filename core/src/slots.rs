@@ -11,6 +11,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// Agent ids numbered 0, 1, 2… in order of first appearance.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct AgentSlots {
     ids: Vec<AgentId>,
     slots: FastMap<AgentId, u32>,

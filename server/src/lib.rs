@@ -32,6 +32,9 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+/// How often views that grew are saved (`App::save_views`), and by how many calls.
+const SAVE_VIEWS: (std::time::Duration, u64) = (std::time::Duration::from_secs(300), 50_000);
+
 /// How often tokens' "last used" times are written.
 const TOKEN_USE_FLUSH: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -48,12 +51,30 @@ pub async fn serve(
         .store
         .follow()
         .map(|commits| tokio::spawn(follow_commits(app.clone(), commits)));
+    let saver = tokio::spawn(save_views_every(app.clone()));
     listen::serve(listener, http::router(app.clone()), limits, shutdown).await;
     flusher.abort();
+    saver.abort();
+    // the next start reads only what comes after this
+    let app2 = app.clone();
+    let _ = tokio::task::spawn_blocking(move || app2.save_views(1)).await;
     if let Some(f) = follower {
         f.abort();
     }
     flush_token_use(app).await;
+}
+
+/// Saves grown views now (a view loaded from its records, or from a saved view with a long
+/// tail, is saved at once) and every few minutes.
+async fn save_views_every(app: Arc<app::App>) {
+    let (every, min_new) = SAVE_VIEWS;
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let app = app.clone();
+        let _ = tokio::task::spawn_blocking(move || app.save_views(min_new)).await;
+    }
 }
 
 /// Writes tokens' last use every `every`: one small transaction, never on a request's path.

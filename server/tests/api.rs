@@ -22,6 +22,7 @@ mod openapi;
 mod operations;
 mod replicas;
 mod robustness;
+mod saved_views;
 mod store_filters;
 mod talkover_agents;
 mod talkover_callbacks;

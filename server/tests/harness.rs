@@ -120,6 +120,21 @@ impl Server {
     ) -> Server {
         let app = App::load(store, settings).unwrap();
         let (_, token) = app.create_environment("test", "test").unwrap();
+        Server::serve(app, token, dir, extra).await
+    }
+
+    /// Another server on the same store (as after a restart), answering to `token`.
+    pub async fn again(&self, settings: Settings) -> Server {
+        let app = App::load(self.app.store.clone(), settings).unwrap();
+        Server::serve(app, self.token.clone(), TempDir::new(), |r| r).await
+    }
+
+    async fn serve(
+        app: Arc<App>,
+        token: String,
+        dir: TempDir,
+        extra: impl FnOnce(axum::Router<Arc<App>>) -> axum::Router<Arc<App>>,
+    ) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -70,11 +70,20 @@ impl Store for FlakyStore {
         }
         self.inner.ping()
     }
-    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version> {
+    fn load_into(&self, env: EnvId, after: (u64, u64), sink: &mut dyn Sink) -> Result<Version> {
         if self.fail_loads.load(Ordering::SeqCst) {
             return Err(down());
         }
-        self.inner.load_into(env, sink)
+        self.inner.load_into(env, after, sink)
+    }
+    fn save_view(&self, env: EnvId, bytes: &[u8]) -> Result<()> {
+        self.inner.save_view(env, bytes)
+    }
+    fn saved_view(&self, env: EnvId) -> Result<Option<Vec<u8>>> {
+        if self.fail_loads.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.saved_view(env)
     }
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {
         self.inner.reserve_ids(calls, messages)

@@ -28,16 +28,19 @@ pub struct OutboundCall {
 
 /// 24 bytes per outbound call.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Entry {
     pub at: i64,
     pub id: u64,
     pub agent: u32,
+    #[cfg_attr(feature = "snapshot", serde(with = "crate::call::status_code"))]
     pub status: CallStatus,
 }
 
 /// One contact in the open-addressing table: its number and where its calls are. Key 0 marks
 /// an empty slot (no phone number is 0).
 #[derive(Debug, Clone, Copy, Default)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Slot {
     pub(crate) key: u64,
     start: u32,
@@ -54,6 +57,7 @@ pub(crate) struct Slot {
 /// later go through [`OutboundIndex::insert`] into a small side table that is folded into the
 /// arrays when it grows past a quarter of them, so inserts stay amortised O(log n).
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub struct OutboundIndex {
     table: Vec<Slot>,
     contacts: usize,

@@ -52,6 +52,17 @@ impl CallbackRouting {
         CallbackRouting { index, routes }
     }
 
+    /// An index (restored from a saved view) with the directory's routes resolved against it.
+    pub fn from_index(directory: &AgentDirectory, index: OutboundIndex) -> Self {
+        let routes = Routes::new(directory, &index);
+        CallbackRouting { index, routes }
+    }
+
+    /// Takes the index back (to save it).
+    pub fn into_index(self) -> OutboundIndex {
+        self.index
+    }
+
     /// Routes for a changed directory (agents, numbers or callback configurations), over
     /// the same outbound calls.
     pub fn set_directory(&mut self, directory: &AgentDirectory) {

@@ -61,6 +61,7 @@ const UNMATCHED: u32 = slots::NONE;
 /// Routed callbacks in columns (17 bytes each), kept in time order, so that aggregating a
 /// date range is a tight loop over that range of three arrays, with no hashing.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub struct CallbackLog {
     order: Order,
     at: Vec<i64>,

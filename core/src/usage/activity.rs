@@ -86,6 +86,7 @@ pub(crate) const NO_AGENT: u32 = crate::slots::NONE;
 /// completed calls), in time order. Aggregations are then one pass over the period's slice
 /// of plain arrays, with its bounds converted to UTC once, never per record.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "snapshot", derive(serde::Serialize, serde::Deserialize))]
 pub struct ActivityLog {
     order: Order,
     pub(crate) at: Vec<i64>,

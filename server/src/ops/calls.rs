@@ -139,7 +139,9 @@ fn stored_with_external_id(
         .store
         .calls_by_external_id(env.id, &[ext])
         .map_err(|e| OpError::storage(&e))?;
-    Ok(rows.into_iter().find(|r| r.external_id.as_deref() == Some(ext)))
+    Ok(rows
+        .into_iter()
+        .find(|r| r.external_id.as_deref() == Some(ext)))
 }
 
 /// `POST /api/v1/messages` (and bulk loads): stores messages in one transaction.

@@ -215,14 +215,20 @@ pub trait Store: Send + Sync + 'static {
     /// Writes a consistent copy of everything to a new file at `to`, while the store serves
     /// and writes (SQLite's `VACUUM INTO`).
     fn backup(&self, to: &std::path::Path) -> Result<()>;
-    /// One environment's data, streamed into `sink`; the version it reflects.
-    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version>;
+    /// One environment's agents and numbers, and its calls and messages after the ids in
+    /// `after` (`(0, 0)`: all of them), streamed into `sink`; the version that reflects.
+    fn load_into(&self, env: EnvId, after: (u64, u64), sink: &mut dyn Sink) -> Result<Version>;
     /// One environment's data, collected.
     fn load(&self, env: EnvId) -> Result<Snapshot> {
         let mut snapshot = Snapshot::default();
-        snapshot.version = self.load_into(env, &mut snapshot)?;
+        snapshot.version = self.load_into(env, (0, 0), &mut snapshot)?;
         Ok(snapshot)
     }
+    /// Keeps an environment's saved view (`view::saved`), replacing the previous one. A cache:
+    /// losing it costs a slower start, nothing else.
+    fn save_view(&self, env: EnvId, bytes: &[u8]) -> Result<()>;
+    /// The environment's saved view, if one was kept.
+    fn saved_view(&self, env: EnvId) -> Result<Option<Vec<u8>>>;
     /// Reserves `calls` call ids and `messages` message ids (unique across every server
     /// sharing the database; unused ones are skipped, never reused); the first of each.
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)>;

@@ -22,7 +22,8 @@ use super::decode::{
 };
 use super::filter::{self, Arg, Dialect};
 use super::{
-    Batch, EnvId, LOAD_CHUNK, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes, migrate,
+    Batch, EnvId, LOAD_CHUNK, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes,
+    migrate,
 };
 
 /// The SQLite store.
@@ -33,6 +34,8 @@ pub struct SqliteStore {
     auth: Mutex<Connection>,
     /// The last call and message ids handed out (this process is the file's only server).
     ids: Mutex<(u64, u64)>,
+    /// The database file (saved views go beside it).
+    path: std::path::PathBuf,
 }
 
 fn open(path: &Path, full_sync: bool) -> Result<Connection> {
@@ -70,7 +73,15 @@ impl SqliteStore {
             reader: Mutex::new(reader),
             auth: Mutex::new(auth),
             ids: Mutex::new(ids),
+            path: path.to_owned(),
         })
+    }
+
+    /// Where an environment's saved view is kept: `DB.views/ENV.view`.
+    fn view_path(&self, env: EnvId) -> std::path::PathBuf {
+        let mut dir = self.path.as_os_str().to_owned();
+        dir.push(".views");
+        std::path::PathBuf::from(dir).join(format!("{env}.view"))
     }
 
     /// Reads every page and index (`PRAGMA integrity_check`): `Corrupt` with SQLite's first
@@ -293,7 +304,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version> {
+    fn load_into(&self, env: EnvId, after: (u64, u64), sink: &mut dyn Sink) -> Result<Version> {
         let conn = lock(&self.reader);
         // this thread reads and decodes; another applies what it sends
         std::thread::scope(|scope| {
@@ -303,7 +314,7 @@ impl Store for SqliteStore {
                     batch.apply(sink);
                 }
             });
-            let read = read_environment(&conn, env, &tx);
+            let read = read_environment(&conn, env, after, &tx);
             drop(tx);
             applier
                 .join()
@@ -311,6 +322,28 @@ impl Store for SqliteStore {
             read
         })?;
         Ok(0)
+    }
+
+    fn save_view(&self, env: EnvId, bytes: &[u8]) -> Result<()> {
+        // beside the database, written whole then renamed: never half a view
+        let path = self.view_path(env);
+        let part = path.with_extension("part");
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&part, bytes)?;
+            std::fs::rename(&part, &path)
+        };
+        write().map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))
+    }
+
+    fn saved_view(&self, env: EnvId) -> Result<Option<Vec<u8>>> {
+        match std::fs::read(self.view_path(env)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::Corrupt(e.to_string())),
+        }
     }
 
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {
@@ -547,9 +580,17 @@ impl Writes for SqliteWrites<'_> {
 }
 
 /// Reads an environment in the order a view is built from it, sending it in batches.
-fn read_environment(conn: &Connection, env: EnvId, to: &SyncSender<Batch>) -> Result<()> {
-let send = |batch| to.send(batch).map_err(|_| corrupt("the load was abandoned"));
-let (mut all_agents, mut all_numbers) = (Vec::new(), Vec::new());
+fn read_environment(
+    conn: &Connection,
+    env: EnvId,
+    (after_call, after_message): (u64, u64),
+    to: &SyncSender<Batch>,
+) -> Result<()> {
+    let send = |batch| {
+        to.send(batch)
+            .map_err(|_| corrupt("the load was abandoned"))
+    };
+    let (mut all_agents, mut all_numbers) = (Vec::new(), Vec::new());
     let mut agents = conn.prepare(
         "SELECT id, name, direction, callback_config, status, profile, created_at, updated_at \
          FROM agents WHERE environment_id = ?1 ORDER BY seq",
@@ -589,22 +630,25 @@ let (mut all_agents, mut all_numbers) = (Vec::new(), Vec::new());
     }
     send(Batch::Directory(all_agents, all_numbers))?;
     let mut calls = conn.prepare(&format!(
-        "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 ORDER BY id"
+        "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND id > ?2 ORDER BY id"
     ))?;
     let mut chunk = Vec::with_capacity(LOAD_CHUNK);
-    for row in calls.query_map([env], call_row)? {
+    for row in calls.query_map(params![env, id64(after_call)?], call_row)? {
         chunk.push(row??);
         if chunk.len() == LOAD_CHUNK {
-            send(Batch::Calls(std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK))))?;
+            send(Batch::Calls(std::mem::replace(
+                &mut chunk,
+                Vec::with_capacity(LOAD_CHUNK),
+            )))?;
         }
     }
     send(Batch::Calls(chunk))?;
     let mut chunk = Vec::new();
     let mut messages = conn.prepare(
         "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages \
-         WHERE environment_id = ?1 ORDER BY id",
+         WHERE environment_id = ?1 AND id > ?2 ORDER BY id",
     )?;
-    let rows = messages.query_map([env], |r| {
+    let rows = messages.query_map(params![env, id64(after_message)?], |r| {
         Ok(RawMessage {
             id: r.get("id")?,
             agent_id: r.get("agent_id")?,

@@ -8,7 +8,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 /// See the module docs. Hashes are kept sorted in one vector, with the most recent in a small
 /// set that is merged in when it grows past an eighth of the vector (so inserting stays
 /// amortised O(log n), and the vector carries no spare capacity after a load).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExternalIds {
     sorted: Vec<u64>,
     recent: HashSet<u64>,

@@ -15,6 +15,7 @@ use crate::store::{EnvId, Sink, Store, StoreError, Tail, Version};
 
 mod external;
 mod records;
+pub mod saved;
 
 pub use external::ExternalIds;
 pub use records::{Agents, Numbers};
@@ -42,27 +43,66 @@ pub struct View {
     external: ExternalIds,
     /// Calls accounted.
     calls: u64,
+    /// The largest call and message ids accounted (what a saved view reflects).
+    last_ids: (u64, u64),
+    /// How many calls the saved view it was loaded from held (0: loaded from the records).
+    pub restored_calls: u64,
 }
 
 /// Why a directory could not be rebuilt from agents (cannot happen from a consistent store).
 pub type DirectoryError = dialback_core::DirectoryError;
 
 impl View {
-    /// Builds a view from everything stored: the store streams the records in (reading on one
-    /// thread while this one applies), and the outbound index is built once at the end.
+    /// Builds a view from storage: from the environment's saved view and the calls stored
+    /// since, if it has a usable one, otherwise from every record. Either way the store
+    /// streams the records in (reading on one thread while this one applies them), and the
+    /// answers are the same.
     pub fn load(store: &dyn Store, env: EnvId) -> Result<View, LoadError> {
         let mut builder = Builder::default();
-        let version = store.load_into(env, &mut builder)?;
+        let mut index = None;
+        if let Some(restored) = saved_view(store, env) {
+            let view = &mut builder.view;
+            view.callbacks = restored.callbacks;
+            view.activity = restored.activity;
+            view.external = restored.external;
+            view.calls = restored.calls;
+            view.restored_calls = restored.calls;
+            view.last_ids = (restored.last_call, restored.last_message);
+            index = Some(restored.index);
+        }
+        let version = store.load_into(env, builder.view.last_ids, &mut builder)?;
         let Builder {
             mut view,
             outbound,
             directory,
         } = builder;
         directory?;
-        view.routing = CallbackRouting::new(&view.directory, outbound);
+        view.routing = match index {
+            Some(index) => {
+                let mut routing = CallbackRouting::from_index(&view.directory, index);
+                for o in outbound {
+                    routing.insert_outbound(o);
+                }
+                routing
+            }
+            None => CallbackRouting::new(&view.directory, outbound),
+        };
         view.version = version;
         view.compact();
         Ok(view)
+    }
+
+    /// The view saved whole, for [`Store::save_view`] (see [`saved`]).
+    pub fn saved(&self) -> Result<Vec<u8>, String> {
+        saved::encode(&saved::Parts {
+            last_call: self.last_ids.0,
+            last_message: self.last_ids.1,
+            calls: self.calls,
+            index: self.routing.index(),
+            callbacks: &self.callbacks,
+            activity: &self.activity,
+            external: &self.external,
+        })
     }
 
     /// Gives back the spare capacity of the view's growing parts (after a load, when nothing
@@ -143,6 +183,7 @@ impl View {
     /// whoever routes: an import routes each call against the ones before it).
     pub fn account_call(&mut self, call: &CallRecord) {
         self.calls += 1;
+        self.last_ids.0 = self.last_ids.0.max(call.id.0);
         if let Some(ext) = &call.external_id {
             self.external.insert(ext);
         }
@@ -163,6 +204,7 @@ impl View {
 
     /// Adds a stored message to usage.
     pub fn account_message(&mut self, m: &MessageRecord) {
+        self.last_ids.1 = self.last_ids.1.max(m.id);
         self.activity.push(&ActivityRecord::of_message(m));
     }
 
@@ -170,6 +212,25 @@ impl View {
     /// is certain).
     pub fn may_have_external_id(&self, external_id: &str) -> bool {
         self.external.may_contain(external_id)
+    }
+}
+
+/// The environment's saved view, if it has one this build can use (any problem is logged,
+/// and the view is then loaded from the records).
+fn saved_view(store: &dyn Store, env: EnvId) -> Option<saved::Restored> {
+    let bytes = match store.saved_view(env) {
+        Ok(bytes) => bytes?,
+        Err(e) => {
+            tracing::warn!(environment = env, error = %e, "cannot read the saved view");
+            return None;
+        }
+    };
+    match saved::decode(&bytes) {
+        Ok(restored) => Some(restored),
+        Err(e) => {
+            tracing::warn!(environment = env, error = %e, "saved view not used");
+            None
+        }
     }
 }
 

@@ -37,9 +37,9 @@ use tokio_postgres::types::ToSql;
 use super::decode::{corrupt, json, now, to_json, ts};
 use super::filter::{self, Arg, Dialect};
 use super::{EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes};
-use rows::Loaded;
 use crate::auth::{Grant, NewToken, Scope, TokenInfo};
 use rows::CALL_COLUMNS;
+use rows::Loaded;
 pub use schema::CURRENT as SCHEMA_VERSION;
 use writes::PgWrites;
 
@@ -53,6 +53,9 @@ const LONGEST: Duration = Duration::from_secs(120);
 
 /// The channel commits are announced on.
 const CHANNEL: &str = "dialback_changes";
+
+/// The size of a saved view's parts.
+const VIEW_PART: usize = 64 << 20;
 
 /// The PostgreSQL store.
 pub struct PgStore {
@@ -390,7 +393,7 @@ impl Store for PgStore {
         ))
     }
 
-    fn load_into(&self, env: EnvId, sink: &mut dyn Sink) -> Result<Version> {
+    fn load_into(&self, env: EnvId, after: (u64, u64), sink: &mut dyn Sink) -> Result<Version> {
         let rt = self
             .rt
             .as_ref()
@@ -399,7 +402,7 @@ impl Store for PgStore {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(4);
         let pool = self.pool.clone();
         rt.spawn(async move {
-            let done = rows::load(&pool, env, &tx).await;
+            let done = rows::load(&pool, env, after, &tx).await;
             let _ = tx.send(Loaded::Done(done));
         });
         for loaded in rx {
@@ -409,6 +412,48 @@ impl Store for PgStore {
             }
         }
         Err(StoreError::Unavailable("the load stopped".into()))
+    }
+
+    fn save_view(&self, env: EnvId, bytes: &[u8]) -> Result<()> {
+        // in parts (a bytea holds at most 1 GB, and smaller rows are kinder to the server),
+        // replaced in one transaction
+        let parts: Vec<Vec<u8>> = bytes.chunks(VIEW_PART).map(<[u8]>::to_vec).collect();
+        self.with(move |mut c| async move {
+            let tx = c.transaction().await.map_err(pg)?;
+            tx.execute("DELETE FROM saved_views WHERE environment_id = $1", &[&env])
+                .await
+                .map_err(pg)?;
+            for (i, part) in parts.iter().enumerate() {
+                let i = i32::try_from(i).map_err(corrupt)?;
+                tx.execute(
+                    "INSERT INTO saved_views (environment_id, part, data) VALUES ($1, $2, $3)",
+                    &[&env, &i, part],
+                )
+                .await
+                .map_err(pg)?;
+            }
+            tx.commit().await.map_err(pg)
+        })
+    }
+
+    fn saved_view(&self, env: EnvId) -> Result<Option<Vec<u8>>> {
+        self.with(move |c| async move {
+            let rows = c
+                .query(
+                    "SELECT data FROM saved_views WHERE environment_id = $1 ORDER BY part",
+                    &[&env],
+                )
+                .await
+                .map_err(pg)?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            let mut bytes = Vec::new();
+            for row in &rows {
+                bytes.extend_from_slice(row.try_get::<_, &[u8]>(0).map_err(corrupt)?);
+            }
+            Ok(Some(bytes))
+        })
     }
 
     fn reserve_ids(&self, calls: u64, messages: u64) -> Result<(u64, u64)> {

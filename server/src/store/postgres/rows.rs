@@ -49,7 +49,14 @@ pub enum Loaded {
 }
 
 /// Reads an environment in one snapshot (REPEATABLE READ), sending it in batches.
-pub async fn load(pool: &Pool, env: EnvId, to: &SyncSender<Loaded>) -> Result<Version> {
+pub async fn load(
+    pool: &Pool,
+    env: EnvId,
+    (after_call, after_message): (u64, u64),
+    to: &SyncSender<Loaded>,
+) -> Result<Version> {
+    let after_call = i64::try_from(after_call).map_err(corrupt)?;
+    let after_message = i64::try_from(after_message).map_err(corrupt)?;
     let send = |batch| {
         to.send(Loaded::Batch(batch))
             .map_err(|_| corrupt("the load was abandoned"))
@@ -63,10 +70,16 @@ pub async fn load(pool: &Pool, env: EnvId, to: &SyncSender<Loaded>) -> Result<Ve
         .await
         .map_err(pg)?;
     let (version, _) = versions(&*tx, env, false).await?;
-    send(Batch::Directory(agents(&*tx, env).await?, numbers(&*tx, env).await?))?;
-    let sql = format!("SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = $1 ORDER BY id");
+    send(Batch::Directory(
+        agents(&*tx, env).await?,
+        numbers(&*tx, env).await?,
+    ))?;
+    let sql = format!(
+        "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = $1 AND id > $2 ORDER BY id"
+    );
+    let params: [&(dyn ToSql + Sync); 2] = [&env, &after_call];
     let stream = tx
-        .query_raw(&sql, [&env as &(dyn ToSql + Sync)].iter().map(|p| *p as &dyn ToSql))
+        .query_raw(&sql, params.iter().map(|p| *p as &dyn ToSql))
         .await
         .map_err(pg)?;
     let mut stream = pin!(stream);
@@ -81,7 +94,9 @@ pub async fn load(pool: &Pool, env: EnvId, to: &SyncSender<Loaded>) -> Result<Ve
         }
     }
     send(Batch::Calls(chunk))?;
-    send(Batch::Messages(messages(&*tx, env, -1).await?))?;
+    send(Batch::Messages(
+        messages_after(&*tx, env, after_message).await?,
+    ))?;
     tx.commit().await.map_err(pg)?;
     u64::try_from(version).map_err(corrupt)
 }
@@ -174,19 +189,37 @@ pub async fn messages<C: GenericClient + Sync>(
         )
         .await
         .map_err(pg)?;
-    rows.iter()
-        .map(|r| {
-            RawMessage {
-                id: get(r, "id")?,
-                agent_id: get(r, "agent_id")?,
-                direction: get(r, "direction")?,
-                from: get(r, "from_number")?,
-                to: get(r, "to_number")?,
-                sent_at: get(r, "sent_at")?,
-            }
-            .decode()
-        })
-        .collect()
+    rows.iter().map(message).collect()
+}
+
+/// A `messages` row.
+fn message(r: &Row) -> Result<MessageRecord> {
+    RawMessage {
+        id: get(r, "id")?,
+        agent_id: get(r, "agent_id")?,
+        direction: get(r, "direction")?,
+        from: get(r, "from_number")?,
+        to: get(r, "to_number")?,
+        sent_at: get(r, "sent_at")?,
+    }
+    .decode()
+}
+
+/// An environment's messages after id `after`, in id order.
+pub async fn messages_after<C: GenericClient + Sync>(
+    client: &C,
+    env: EnvId,
+    after: i64,
+) -> Result<Vec<MessageRecord>> {
+    let rows = client
+        .query(
+            "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages \
+             WHERE environment_id = $1 AND id > $2 ORDER BY id",
+            &[&env, &after],
+        )
+        .await
+        .map_err(pg)?;
+    rows.iter().map(message).collect()
 }
 
 /// Where an environment stands: its version and the version its directory last changed at.

@@ -57,6 +57,7 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
 ///   `directory_version` (the version at which agents or numbers last changed);
 /// - `version` on calls and messages, so a server can read exactly what it has not seen;
 /// - `dialback_ids`, the counters call and message ids are reserved from;
+/// - `saved_views`, each environment's view saved whole (a cache, in 64 MB parts);
 /// - `phone_numbers.added`, the order numbers were added in (SQLite's `rowid`);
 /// - no foreign key from calls and messages to their environment: they are only written
 ///   under that environment's row lock, environments are never deleted, and a per-row
@@ -143,4 +144,10 @@ CREATE TABLE dialback_ids (
     messages  bigint NOT NULL
 );
 INSERT INTO dialback_ids (calls, messages) VALUES (0, 0);
+CREATE TABLE saved_views (
+    environment_id  bigint NOT NULL REFERENCES environments(id),
+    part            integer NOT NULL,
+    data            bytea NOT NULL,
+    PRIMARY KEY (environment_id, part)
+);
 "#;
