@@ -151,6 +151,27 @@ pub(crate) enum Batch {
 /// How many records a [`Batch`] carries.
 pub(crate) const LOAD_CHUNK: usize = 8_192;
 
+/// Records gathered into batches of [`LOAD_CHUNK`].
+pub(crate) struct Chunks<T>(Vec<T>);
+
+impl<T> Chunks<T> {
+    pub(crate) fn new() -> Self {
+        Chunks(Vec::with_capacity(LOAD_CHUNK))
+    }
+
+    /// Adds a record; a full batch comes back to be sent.
+    pub(crate) fn push(&mut self, record: T) -> Option<Vec<T>> {
+        self.0.push(record);
+        (self.0.len() >= LOAD_CHUNK)
+            .then(|| std::mem::replace(&mut self.0, Vec::with_capacity(LOAD_CHUNK)))
+    }
+
+    /// What is left: the last batch.
+    pub(crate) fn rest(self) -> Vec<T> {
+        self.0
+    }
+}
+
 impl Batch {
     pub(crate) fn apply(self, sink: &mut dyn Sink) {
         match self {

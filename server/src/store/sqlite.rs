@@ -22,7 +22,7 @@ use super::decode::{
 };
 use super::filter::{self, Arg, Dialect};
 use super::{
-    Batch, EnvId, LOAD_CHUNK, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes,
+    Batch, Chunks, EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes,
     migrate,
 };
 
@@ -632,18 +632,14 @@ fn read_environment(
     let mut calls = conn.prepare(&format!(
         "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = ?1 AND id > ?2 ORDER BY id"
     ))?;
-    let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+    let mut chunks = Chunks::new();
     for row in calls.query_map(params![env, id64(after_call)?], call_row)? {
-        chunk.push(row??);
-        if chunk.len() == LOAD_CHUNK {
-            send(Batch::Calls(std::mem::replace(
-                &mut chunk,
-                Vec::with_capacity(LOAD_CHUNK),
-            )))?;
+        if let Some(full) = chunks.push(row??) {
+            send(Batch::Calls(full))?;
         }
     }
-    send(Batch::Calls(chunk))?;
-    let mut chunk = Vec::new();
+    send(Batch::Calls(chunks.rest()))?;
+    let mut chunks = Chunks::new();
     let mut messages = conn.prepare(
         "SELECT id, agent_id, direction, from_number, to_number, sent_at FROM messages \
          WHERE environment_id = ?1 AND id > ?2 ORDER BY id",
@@ -659,12 +655,11 @@ fn read_environment(
         })
     })?;
     for row in rows {
-        chunk.push(row?.decode()?);
-        if chunk.len() == LOAD_CHUNK {
-            send(Batch::Messages(std::mem::take(&mut chunk)))?;
+        if let Some(full) = chunks.push(row?.decode()?) {
+            send(Batch::Messages(full))?;
         }
     }
-    send(Batch::Messages(chunk))
+    send(Batch::Messages(chunks.rest()))
 }
 
 fn max_ids(conn: &Connection) -> Result<(u64, u64)> {

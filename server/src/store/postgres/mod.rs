@@ -533,13 +533,7 @@ impl Store for PgStore {
 
     fn changes_since(&self, env: EnvId, since: Version) -> Result<Tail> {
         self.with(move |mut c| async move {
-            let tx = c
-                .build_transaction()
-                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .await
-                .map_err(pg)?;
+            let tx = rows::snapshot(&mut c).await?;
             let versions = rows::versions(&*tx, env, false).await?;
             let tail = rows::tail(&*tx, env, since, versions).await?;
             tx.commit().await.map_err(pg)?;

@@ -4,7 +4,7 @@
 use std::pin::pin;
 use std::sync::mpsc::SyncSender;
 
-use deadpool_postgres::Pool;
+use deadpool_postgres::{Object, Pool, Transaction};
 use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource};
 use futures_util::StreamExt;
 use tokio_postgres::types::ToSql;
@@ -12,7 +12,7 @@ use tokio_postgres::{GenericClient, Row};
 
 use super::pg;
 use crate::store::decode::{RawAgent, RawCall, RawMessage, RawNumber, corrupt};
-use crate::store::{Batch, EnvId, LOAD_CHUNK, Result, Tail, Version};
+use crate::store::{Batch, Chunks, EnvId, Result, Tail, Version};
 
 /// The columns of a call, as [`call`] reads them.
 pub const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, to_number, \
@@ -48,6 +48,18 @@ pub enum Loaded {
     Done(Result<Version>),
 }
 
+/// A read-only transaction over one snapshot (REPEATABLE READ): a version and the rows read
+/// after it agree.
+pub async fn snapshot(client: &mut Object) -> Result<Transaction<'_>> {
+    client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await
+        .map_err(pg)
+}
+
 /// Reads an environment in one snapshot (REPEATABLE READ), sending it in batches.
 pub async fn load(
     pool: &Pool,
@@ -62,13 +74,7 @@ pub async fn load(
             .map_err(|_| corrupt("the load was abandoned"))
     };
     let mut client = pool.get().await.map_err(super::pool_error)?;
-    let tx = client
-        .build_transaction()
-        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await
-        .map_err(pg)?;
+    let tx = snapshot(&mut client).await?;
     let (version, _) = versions(&*tx, env, false).await?;
     send(Batch::Directory(
         agents(&*tx, env).await?,
@@ -83,17 +89,13 @@ pub async fn load(
         .await
         .map_err(pg)?;
     let mut stream = pin!(stream);
-    let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+    let mut chunks = Chunks::new();
     while let Some(row) = stream.next().await {
-        chunk.push(call(&row.map_err(pg)?)?);
-        if chunk.len() == LOAD_CHUNK {
-            send(Batch::Calls(std::mem::replace(
-                &mut chunk,
-                Vec::with_capacity(LOAD_CHUNK),
-            )))?;
+        if let Some(full) = chunks.push(call(&row.map_err(pg)?)?) {
+            send(Batch::Calls(full))?;
         }
     }
-    send(Batch::Calls(chunk))?;
+    send(Batch::Calls(chunks.rest()))?;
     send(Batch::Messages(
         messages_after(&*tx, env, after_message).await?,
     ))?;
