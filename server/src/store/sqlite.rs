@@ -22,8 +22,7 @@ use super::decode::{
 };
 use super::filter::{self, Arg, Dialect};
 use super::{
-    Batch, Chunks, EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes,
-    migrate,
+    Batch, Chunks, EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes, migrate,
 };
 
 /// The SQLite store.

@@ -483,18 +483,19 @@ impl Store for PgStore {
     fn begin(&self, env: EnvId, since: Version) -> Result<(Box<dyn Writes + '_>, Tail)> {
         let pool = self.pool.clone();
         let (client, result) = self.run(async move {
-            let client = match pool.get().await {
-                Ok(c) => c,
+            let conn = match pool.get().await {
+                Ok(c) => writes::TxConn::new(c),
                 Err(e) => return (None, Err(pool_error(e))),
             };
             let result = async {
+                let client = conn.client()?;
                 client.batch_execute("BEGIN").await.map_err(pg)?;
-                let versions = rows::versions(&**client, env, true).await?;
-                let tail = rows::tail(&**client, env, since, versions).await?;
+                let versions = rows::versions(&***client, env, true).await?;
+                let tail = rows::tail(&***client, env, since, versions).await?;
                 Ok((versions.0, tail))
             }
             .await;
-            (Some(client), result)
+            (Some(conn), result)
         })?;
         let mut writes = PgWrites {
             store: self,

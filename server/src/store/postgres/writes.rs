@@ -15,11 +15,42 @@ use crate::store::{EnvId, Result, StoreError, Version, Writes};
 /// the rows, small enough that one statement's arrays stay a few megabytes.
 const BATCH: usize = 5_000;
 
+/// The connection a transaction runs on. It goes back to the pool only once the transaction
+/// is over (committed or rolled back); dropped before that (a statement abandoned when its
+/// call timed out), it is closed instead, and the server rolls the transaction back. A
+/// pooled connection is therefore never inside someone else's transaction.
+pub(super) struct TxConn(Option<Object>);
+
+impl TxConn {
+    pub(super) fn new(client: Object) -> Self {
+        TxConn(Some(client))
+    }
+
+    pub(super) fn client(&self) -> Result<&Object> {
+        self.0
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("the transaction's connection was lost".into()))
+    }
+
+    /// The transaction is over: back to the pool.
+    fn finish(mut self) {
+        drop(self.0.take());
+    }
+}
+
+impl Drop for TxConn {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            drop(Object::take(client));
+        }
+    }
+}
+
 /// See the module docs.
 pub struct PgWrites<'s> {
     pub(super) store: &'s PgStore,
     /// The connection holding the transaction (`None` only while a statement runs).
-    pub(super) client: Option<Object>,
+    pub(super) client: Option<TxConn>,
     pub(super) env: EnvId,
     /// The version this transaction commits.
     pub(super) version: i64,
@@ -32,8 +63,8 @@ impl PgWrites<'_> {
     fn on<T, F, Fut>(&mut self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(Object) -> Fut,
-        Fut: Future<Output = (Object, Result<T>)> + Send + 'static,
+        F: FnOnce(TxConn) -> Fut,
+        Fut: Future<Output = (TxConn, Result<T>)> + Send + 'static,
     {
         let client = self.client.take().ok_or_else(|| {
             StoreError::Unavailable("the transaction's connection was lost".into())
@@ -48,9 +79,15 @@ impl Drop for PgWrites<'_> {
     fn drop(&mut self) {
         // not committed: roll back before the connection goes back to the pool (a connection
         // that cannot roll back is closed, and the pool discards it)
-        if let (Some(client), Some(rt)) = (self.client.take(), self.store.rt.as_ref()) {
+        if let (Some(conn), Some(rt)) = (self.client.take(), self.store.rt.as_ref()) {
             rt.spawn(async move {
-                let _ = client.batch_execute("ROLLBACK").await;
+                let rolled_back = match conn.client() {
+                    Ok(c) => c.batch_execute("ROLLBACK").await.is_ok(),
+                    Err(_) => false,
+                };
+                if rolled_back {
+                    conn.finish();
+                }
             });
         }
     }
@@ -91,8 +128,9 @@ impl Writes for PgWrites<'_> {
                 )
             })
             .collect();
-        self.on(move |client| async move {
+        self.on(move |conn| async move {
             let result = async {
+                let client = conn.client()?;
                 if let Some((id, name, dir, config, status, profile, created, updated)) = &agent {
                     client
                         .execute(
@@ -141,7 +179,7 @@ impl Writes for PgWrites<'_> {
                 Ok(())
             }
             .await;
-            (client, result)
+            (conn, result)
         })
     }
 
@@ -157,8 +195,9 @@ impl Writes for PgWrites<'_> {
 
     fn commit(mut self: Box<Self>) -> Result<Version> {
         let (env, version, directory) = (self.env, self.version, self.directory);
-        self.on(move |client| async move {
+        self.on(move |conn| async move {
             let result = async {
+                let client = conn.client()?;
                 client
                     .execute(
                         "UPDATE environments SET version = $2, directory_version = \
@@ -178,14 +217,13 @@ impl Writes for PgWrites<'_> {
                 client.batch_execute("COMMIT").await.map_err(pg)
             }
             .await;
-            (client, result)
+            (conn, result)
         })?;
-        // committed: the connection goes back to the pool as it is
-        let committed = u64::try_from(version).unwrap_or(0);
-        if let Some(client) = self.client.take() {
-            drop(client);
+        // committed: the connection goes back to the pool
+        if let Some(conn) = self.client.take() {
+            conn.finish();
         }
-        Ok(committed)
+        Ok(u64::try_from(version).unwrap_or(0))
     }
 }
 
@@ -215,29 +253,32 @@ impl PgWrites<'_> {
             routing.push(c.routing.as_ref().map(to_json).transpose()?);
         }
         let (env, version) = (self.env, self.version);
-        self.on(move |client| async move {
-            let result = client
-                .execute(
-                    "INSERT INTO calls (environment_id, version, id, external_id, direction, \
+        self.on(move |conn| async move {
+            let result = async {
+                conn.client()?
+                    .execute(
+                        "INSERT INTO calls (environment_id, version, id, external_id, direction, \
                      agent_id, from_number, to_number, started_at, status, duration_seconds, \
                      routing) SELECT $1, $2, * FROM UNNEST($3::bigint[], $4::text[], \
                      $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[], \
                      $11::bigint[], $12::text[])",
-                    &[
-                        &env, &version, &ids, &external, &direction, &agent, &from, &to, &started,
-                        &status, &duration, &routing,
-                    ],
-                )
-                .await
-                .map(|_| ())
-                .map_err(|e| {
-                    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                        StoreError::ExternalIdExists(e.to_string())
-                    } else {
-                        pg(e)
-                    }
-                });
-            (client, result)
+                        &[
+                            &env, &version, &ids, &external, &direction, &agent, &from, &to,
+                            &started, &status, &duration, &routing,
+                        ],
+                    )
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| {
+                        if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                            StoreError::ExternalIdExists(e.to_string())
+                        } else {
+                            pg(e)
+                        }
+                    })
+            }
+            .await;
+            (conn, result)
         })
     }
 
@@ -258,19 +299,22 @@ impl PgWrites<'_> {
             sent.push(m.sent_at.unix_seconds());
         }
         let (env, version) = (self.env, self.version);
-        self.on(move |client| async move {
-            let result = client
-                .execute(
-                    "INSERT INTO messages (environment_id, version, id, agent_id, direction, \
+        self.on(move |conn| async move {
+            let result = async {
+                conn.client()?
+                    .execute(
+                        "INSERT INTO messages (environment_id, version, id, agent_id, direction, \
                      from_number, to_number, sent_at) SELECT $1, $2, * FROM UNNEST(\
                      $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], \
                      $8::bigint[])",
-                    &[&env, &version, &ids, &agent, &direction, &from, &to, &sent],
-                )
-                .await
-                .map(|_| ())
-                .map_err(pg);
-            (client, result)
+                        &[&env, &version, &ids, &agent, &direction, &from, &to, &sent],
+                    )
+                    .await
+                    .map(|_| ())
+                    .map_err(pg)
+            }
+            .await;
+            (conn, result)
         })
     }
 }
