@@ -38,7 +38,9 @@ pub fn pkg() -> Result {
                 NAME,
             ],
         )?;
-        optimise(&format!("pkg/{dir}/{NAME}_bg.wasm"))?;
+        // -O3: as small as -Oz for this module (203,623 against 203,675 bytes gzip) and 11%
+        // faster on the NDJSON benchmark (588 against 663 ms for 1M calls)
+        optimise(&format!("pkg/{dir}/{NAME}_bg.wasm"), "-O3")?;
     }
     copy("wasm/npm/node/index.mjs", "pkg/node/index.mjs")?;
     copy("wasm/npm/node/index.d.ts", "pkg/node/index.d.ts")?;
@@ -119,7 +121,7 @@ pub fn web() -> Result {
             "--no-typescript",
         ],
     )?;
-    optimise("web/dist/dialback_web_bg.wasm")?;
+    optimise("web/dist/dialback_web_bg.wasm", "-Oz")?;
     copy("index.html", "web/dist/index.html")?;
     copy("web/console.css", "web/dist/console.css")?;
     copy("web/boot.js", "web/dist/boot.js")?;
@@ -178,12 +180,12 @@ fn build_wasm(package: &str) -> Result {
     )
 }
 
-/// `wasm-opt -Oz` in place, with the features the Rust toolchain's output uses.
-fn optimise(module: &str) -> Result {
+/// `wasm-opt` in place at `level`, with the features the Rust toolchain's output uses.
+fn optimise(module: &str, level: &str) -> Result {
     run(
         "node_modules/.bin/wasm-opt",
         &[
-            "-Oz",
+            level,
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
             "--enable-sign-ext",
