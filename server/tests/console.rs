@@ -1,5 +1,6 @@
 //! The console's static files: any path the app routes is its page, and browsers that accept
-//! gzip get the copy `cargo xtask web` compressed beforehand.
+//! gzip get the copy `cargo xtask web` compressed beforehand, and every file is revalidated
+//! before reuse.
 
 use dialback_server::app::Settings;
 
@@ -55,6 +56,8 @@ async fn the_console_is_served_compressed_and_its_routes_are_its_page() {
             .await
             .unwrap();
         assert!(raw.headers().get("content-encoding").is_none(), "{path}");
+        // split-off page modules must never be mixed with a stale main module
+        assert_eq!(raw.headers()["cache-control"], "no-cache", "{path}");
         assert_eq!(&raw.bytes().await.unwrap().to_vec(), plain, "{path}");
     }
 }

@@ -12,15 +12,30 @@ test('the printed link connects, lands on the Overview, and the token leaves the
   const timing = await page.evaluate(() => ({
     mounted: performance.getEntriesByName('dialback:mounted')[0]?.startTime,
     firstContentfulPaint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
-    bytes: performance.getEntriesByType('resource').reduce((n, r) => n + r.encodedBodySize, 0),
+    // the console's own files (not the API answers it then fetched), as sent: gzip
+    bytes: performance.getEntriesByType('resource')
+      .filter((r) => !/\/(api\/)?v1\//.test(new URL(r.name).pathname))
+      .reduce((n, r) => n + r.encodedBodySize, 0),
+    files: performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname),
   }));
   expect(timing.mounted).toBeGreaterThan(0);
+  // the first download is within its budget: the other pages' modules are not in it
+  expect(timing.bytes).toBeGreaterThan(100 * 1024);
+  expect(timing.bytes).toBeLessThanOrEqual(400 * 1024);
+  expect(timing.files.filter((f) => /\/(split_|chunk_)/.test(f))).toEqual([]);
+  expect(timing.files).toContain('/dialback_web_bg.wasm');
   console.log(`first render on localhost: mounted ${timing.mounted.toFixed(0)} ms, first contentful paint ${timing.firstContentfulPaint.toFixed(0)} ms`);
   mkdirSync(shots, { recursive: true });
   writeFileSync(`${shots}/../first-render.json`, JSON.stringify(timing, null, 2));
   expect(page.url()).not.toContain('token');
   expect(await page.evaluate(() => sessionStorage.getItem('dialback.token'))).toBe(token());
   expect(await page.evaluate(() => localStorage.getItem('dialback.token'))).toBeNull();
+
+  // a page outside the first download fetches its own module when first opened, and works
+  const fetchedAgents = page.waitForResponse((r) => /\/split___agents_page_view_\w+\.wasm$/.test(r.url()));
+  await page.getByRole('link', { name: 'Agents', exact: true }).click();
+  expect((await fetchedAgents).status()).toBe(200);
+  await expect(page.getByLabel('Search agents')).toBeVisible();
 
   // Connect is one link away, for switching servers and tokens
   await page.getByRole('link', { name: 'Connect', exact: true }).click();

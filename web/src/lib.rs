@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 mod access;
 mod agents;
@@ -60,14 +60,66 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>"No such page."</p> }>
                     <Route path=path!("/") view=overview::Home/>
                     <Route path=path!("/connect") view=connect::Connect/>
-                    <Route path=path!("/agents") view=agents::Agents/>
-                    <Route path=path!("/callbacks") view=callbacks::Callbacks/>
-                    <Route path=path!("/simulate") view=simulate::Simulate/>
-                    <Route path=path!("/stats") view=stats::Stats/>
-                    <Route path=path!("/usage") view=usage::Usage/>
-                    <Route path=path!("/api") view=reference::Reference/>
+                    <Route path=path!("/agents") view={Lazy::<AgentsPage>::new()}/>
+                    <Route path=path!("/callbacks") view={Lazy::<CallbacksPage>::new()}/>
+                    <Route path=path!("/simulate") view={Lazy::<SimulatePage>::new()}/>
+                    <Route path=path!("/stats") view={Lazy::<StatsPage>::new()}/>
+                    <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
+                    <Route path=path!("/api") view={Lazy::<ReferencePage>::new()}/>
                 </Routes>
             </main>
         </Router>
     }
 }
+
+/// A page the console downloads only when it is first opened.
+///
+/// The Overview and Connect pages are in the first download, since one of them is where every
+/// visit lands; every other page is a route whose view, in a `split` build (`cargo xtask
+/// web`), lives in a wasm module of its own, fetched when the route is first matched. Without
+/// the feature (unit tests, `cargo check`) the same routes are plain async views, so both
+/// builds run the same component code.
+macro_rules! later_page {
+    ($(#[$doc:meta])* $page:ident => $component:path) => {
+        $(#[$doc])*
+        struct $page;
+
+        #[cfg(feature = "split")]
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $page {
+            fn data() -> Self {
+                $page
+            }
+
+            fn view(this: Self) -> AnyView {
+                let $page = this;
+                $component().into_any()
+            }
+        }
+
+        #[cfg(not(feature = "split"))]
+        impl leptos_router::LazyRoute for $page {
+            fn data() -> Self {
+                $page
+            }
+
+            async fn view(this: Self) -> AnyView {
+                let $page = this;
+                $component().into_any()
+            }
+        }
+    };
+}
+
+later_page!(/// Agents: list, search, create and edit.
+    AgentsPage => agents::Agents);
+later_page!(/// Callback routing: which inbound agent answers for which sources.
+    CallbacksPage => callbacks::Callbacks);
+later_page!(/// The routing simulator.
+    SimulatePage => simulate::Simulate);
+later_page!(/// Callback stats over a range.
+    StatsPage => stats::Stats);
+later_page!(/// Usage by agent.
+    UsagePage => usage::Usage);
+later_page!(/// The API reference.
+    ReferencePage => reference::Reference);

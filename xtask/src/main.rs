@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         "loadtest" => load::loadtest(args.get(1..).unwrap_or_default()),
         "startup" => startup::startup(args.get(1..).unwrap_or_default()),
         "pkg" => pkg::pkg(),
-        "web" => pkg::web(),
+        "web" => console::web(),
         "e2e" => setup().and_then(|()| console::test()),
         "sdk" => sdk::test(),
         "test-postgres" => postgres::test(),
@@ -128,7 +128,7 @@ fn setup() -> Result {
 /// the repository root, created on first start), printing its URL and a token.
 fn demo() -> Result {
     setup()?;
-    pkg::web()?;
+    console::web()?;
     run(
         "cargo",
         &[
@@ -205,25 +205,16 @@ fn ci() -> Result {
     // the server's suite again, on PostgreSQL (SQLite is the run above)
     postgres::test()?;
     // the core's own tests use proptest, which needs an OS random source: its library only
+    // (the console with its pages split, as `cargo xtask web` builds it)
     for scope in [
-        ["dialback-core", "--lib"],
-        ["dialback-wasm", "--all-targets"],
-        ["dialback-web", "--all-targets"],
+        &["dialback-core", "--lib"][..],
+        &["dialback-wasm", "--all-targets"],
+        &["dialback-web", "--all-targets", "--features", "split"],
     ] {
-        run(
-            "cargo",
-            &[
-                "clippy",
-                "--package",
-                scope[0],
-                scope[1],
-                "--target",
-                "wasm32-unknown-unknown",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        )?;
+        let mut args = vec!["clippy", "--package"];
+        args.extend(scope);
+        args.extend(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]);
+        run("cargo", &args)?;
     }
     pkg::test()?;
     console::test()?;

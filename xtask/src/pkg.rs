@@ -40,7 +40,7 @@ pub fn pkg() -> Result {
         )?;
         // -O3: as small as -Oz for this module (203,623 against 203,675 bytes gzip) and 11%
         // faster on the NDJSON benchmark (588 against 663 ms for 1M calls)
-        optimise(&format!("pkg/{dir}/{NAME}_bg.wasm"), "-O3")?;
+        optimise(&format!("pkg/{dir}/{NAME}_bg.wasm"), "-O3", Memory::Own)?;
     }
     copy("wasm/npm/node/index.mjs", "pkg/node/index.mjs")?;
     copy("wasm/npm/node/index.d.ts", "pkg/node/index.d.ts")?;
@@ -98,52 +98,6 @@ pub fn bench() -> Result {
     run("node", &["tests/pkg/bench.mjs", "pkg", "1000000"])
 }
 
-/// `cargo xtask web`: the console's static files in `web/dist/`, which `dialback serve`
-/// serves at `/`: one size-optimised wasm build, `wasm-bindgen --target web`, `wasm-opt`, and
-/// the repository's `index.html` and `web/console.css`, each beside its `gzip -9` copy (the
-/// server sends that to browsers that accept gzip, without compressing on every request).
-pub fn web() -> Result {
-    build_wasm("dialback-web")?;
-    let dist = root().join("web/dist");
-    if dist.exists() {
-        fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear web/dist: {e}"))?;
-    }
-    run(
-        "wasm-bindgen",
-        &[
-            "target/wasm32-unknown-unknown/wasm-release/dialback-web.wasm",
-            "--target",
-            "web",
-            "--out-dir",
-            "web/dist",
-            "--out-name",
-            "dialback_web",
-            "--no-typescript",
-        ],
-    )?;
-    optimise("web/dist/dialback_web_bg.wasm", "-Oz")?;
-    copy("index.html", "web/dist/index.html")?;
-    copy("web/console.css", "web/dist/console.css")?;
-    copy("web/boot.js", "web/dist/boot.js")?;
-    let mut total = 0;
-    for file in [
-        "dialback_web_bg.wasm",
-        "dialback_web.js",
-        "console.css",
-        "boot.js",
-        "index.html",
-    ] {
-        let path = dist.join(file);
-        let compressed = gzip(&path)?;
-        total += compressed.len() as u64;
-        let mut name = path.into_os_string();
-        name.push(".gz");
-        fs::write(&name, compressed).map_err(|e| format!("cannot write {name:?}: {e}"))?;
-    }
-    eprintln!("\nweb/dist/: the console's first download is {total} bytes gzip -9");
-    Ok(())
-}
-
 /// Removes generated files, keeping the hand-written README.
 fn clean(pkg: &Path) -> Result {
     fs::create_dir_all(pkg).map_err(|e| e.to_string())?;
@@ -180,31 +134,38 @@ fn build_wasm(package: &str) -> Result {
     )
 }
 
-/// `wasm-opt` in place at `level`, with the features the Rust toolchain's output uses.
-fn optimise(module: &str, level: &str) -> Result {
-    run(
-        "node_modules/.bin/wasm-opt",
-        &[
-            level,
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-            "--strip-debug",
-            "--strip-producers",
-            // true of every fresh Rust module: memory starts zeroed, the first 1 KiB unused
-            "--zero-filled-memory",
-            "--low-memory-unused",
-            module,
-            "-o",
-            module,
-        ],
-    )
+/// Whose memory a module uses, which decides what `wasm-opt` may assume about it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Memory {
+    /// A fresh Rust module's own: it starts zeroed.
+    Own,
+    /// Imported from a module that has already run (a split-off page of the console).
+    Shared,
 }
 
-fn copy(from: &str, to: &str) -> Result {
+/// `wasm-opt` in place at `level`, with the features the Rust toolchain's output uses.
+pub(crate) fn optimise(module: &str, level: &str, memory: Memory) -> Result {
+    let mut args = vec![
+        level,
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+        "--strip-debug",
+        "--strip-producers",
+        // true of every Rust module: the first 1 KiB of memory is never used
+        "--low-memory-unused",
+    ];
+    if memory == Memory::Own {
+        args.push("--zero-filled-memory");
+    }
+    args.extend([module, "-o", module]);
+    run("node_modules/.bin/wasm-opt", &args)
+}
+
+pub(crate) fn copy(from: &str, to: &str) -> Result {
     fs::copy(root().join(from), root().join(to))
         .map(|_| ())
         .map_err(|e| format!("cannot copy {from} to {to}: {e}"))
@@ -270,7 +231,7 @@ pub fn gzip_size(path: &Path) -> Result<u64> {
 }
 
 /// A file, `gzip -9`ed.
-fn gzip(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn gzip(path: &Path) -> Result<Vec<u8>> {
     let out = Command::new("gzip")
         .args(["-9", "-n", "-c"])
         .arg(path)

@@ -55,6 +55,33 @@ pub fn wasm_bindgen() -> Result {
     )
 }
 
+/// `wasm-split-cli` (crate `wasm_split_cli_support`), which cuts the console's linked module
+/// at Leptos's lazy routes. It reads the markers `wasm_split_helpers` 0.2 (through Leptos)
+/// leaves in the module, so the two move together.
+pub const WASM_SPLIT: &str = "0.2.4";
+
+/// Installs [`WASM_SPLIT`] unless `cargo install --list` already has it.
+pub fn wasm_split() -> Result {
+    let want = format!("wasm_split_cli_support v{WASM_SPLIT}:");
+    let listed = output("cargo", &["install", "--list"])
+        .is_some_and(|list| list.lines().any(|line| line == want));
+    if listed && cargo_bin("wasm-split-cli").exists() {
+        return Ok(());
+    }
+    run(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            "wasm_split_cli_support",
+            "--version",
+            WASM_SPLIT,
+            "--features",
+            "build-binary",
+        ],
+    )
+}
+
 /// The Node packages of `package.json` (binaryen's wasm-opt, TypeScript, Luxon, Playwright,
 /// axe-core), installed by `npm ci` when the lock file changed since the last install.
 pub fn node_modules() -> Result {

@@ -133,6 +133,13 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // The console's files keep their names from one release to the next, and its split-off
+        // page modules only work with the main module they were cut from: a browser must
+        // revalidate each file (a 304 when unchanged) rather than reuse a stale one.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
         ));
     let mut apis = Router::new()
         .nest("/api/v1", talkover())
