@@ -32,7 +32,7 @@ test('the printed link connects, lands on the Overview, and the token leaves the
   expect(await page.evaluate(() => localStorage.getItem('dialback.token'))).toBeNull();
 
   // a page outside the first download fetches its own module when first opened, and works
-  const fetchedAgents = page.waitForResponse((r) => /\/split___agents_page_view_\w+\.wasm$/.test(r.url()));
+  const fetchedAgents = page.waitForResponse((r) => /\/split_agents_page\.wasm$/.test(r.url()));
   await page.getByRole('link', { name: 'Agents', exact: true }).click();
   expect((await fetchedAgents).status()).toBe(200);
   await expect(page.getByLabel('Search agents')).toBeVisible();
@@ -44,6 +44,23 @@ test('the printed link connects, lands on the Overview, and the token leaves the
   await expect(page.getByText('AgentPhone API (this server): connected; it answers usage by agent.')).toBeVisible();
   await shoot(page, 'connect');
   await accessible(page, 'connect');
+});
+
+test('a page whose code cannot be downloaded says so, and opening it again brings it', async ({ page }) => {
+  await connect(page);
+  const statsModule = /\/split_stats_page\.wasm$/;
+  await page.route(statsModule, (route) => route.abort());
+  await page.getByRole('link', { name: 'Callback stats', exact: true }).click();
+  await expect(page.getByRole('alert')).toContainText("This page's code could not be downloaded");
+  await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+  // the console keeps working
+  await page.getByRole('link', { name: 'Overview', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  // a failed download is not remembered: the next visit fetches it
+  await page.unroute(statsModule);
+  await page.getByRole('link', { name: 'Callback stats', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Callback stats' })).toBeVisible();
+  await expect(page.locator('#console-stopped')).toHaveCount(0);
 });
 
 test('a wrong token is refused in plain words, a malformed one before any request', async ({ page }) => {

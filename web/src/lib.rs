@@ -79,25 +79,21 @@ pub fn App() -> impl IntoView {
 /// web`), lives in a wasm module of its own, fetched when the route is first matched. Without
 /// the feature (unit tests, `cargo check`) the same routes are plain async views, so both
 /// builds run the same component code.
+///
+/// A module that cannot be fetched (offline, or the server was upgraded mid-session) leaves
+/// the page saying so, not a stopped console: the split function is `fallible`, and a later
+/// visit to the page tries again.
 macro_rules! later_page {
-    ($(#[$doc:meta])* $page:ident => $component:path) => {
+    ($(#[$doc:meta])* $page:ident, $module:ident => $component:path) => {
         $(#[$doc])*
         struct $page;
 
         #[cfg(feature = "split")]
-        #[leptos_router::lazy_route]
-        impl leptos_router::LazyRoute for $page {
-            fn data() -> Self {
-                $page
-            }
-
-            fn view(this: Self) -> AnyView {
-                let $page = this;
-                $component().into_any()
-            }
+        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $module() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+            Ok($component().into_any())
         }
 
-        #[cfg(not(feature = "split"))]
         impl leptos_router::LazyRoute for $page {
             fn data() -> Self {
                 $page
@@ -105,6 +101,9 @@ macro_rules! later_page {
 
             async fn view(this: Self) -> AnyView {
                 let $page = this;
+                #[cfg(feature = "split")]
+                return $module().await.unwrap_or_else(|_| ui::PageUnavailable().into_any());
+                #[cfg(not(feature = "split"))]
                 $component().into_any()
             }
         }
@@ -112,14 +111,14 @@ macro_rules! later_page {
 }
 
 later_page!(/// Agents: list, search, create and edit.
-    AgentsPage => agents::Agents);
+    AgentsPage, agents_page => agents::Agents);
 later_page!(/// Callback routing: which inbound agent answers for which sources.
-    CallbacksPage => callbacks::Callbacks);
+    CallbacksPage, callbacks_page => callbacks::Callbacks);
 later_page!(/// The routing simulator.
-    SimulatePage => simulate::Simulate);
+    SimulatePage, simulate_page => simulate::Simulate);
 later_page!(/// Callback stats over a range.
-    StatsPage => stats::Stats);
+    StatsPage, stats_page => stats::Stats);
 later_page!(/// Usage by agent.
-    UsagePage => usage::Usage);
+    UsagePage, usage_page => usage::Usage);
 later_page!(/// The API reference.
-    ReferencePage => reference::Reference);
+    ReferencePage, reference_page => reference::Reference);

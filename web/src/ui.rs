@@ -47,6 +47,27 @@ pub fn Failed(
     }
 }
 
+/// What a page outside the first download shows when its module could not be fetched: the
+/// network failed, or the server was upgraded since this tab loaded (a page's module only fits
+/// the main module it was built with). Reloading fetches a matching set.
+#[component]
+pub fn PageUnavailable() -> impl IntoView {
+    let reload = |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    view! {
+        <div class="error-box" role="alert">
+            <p>
+                "This page's code could not be downloaded from the server. Check the \
+                 connection, then reload; nothing saved on the server is lost."
+            </p>
+            <button type="button" on:click=reload>"Reload"</button>
+        </div>
+    }
+}
+
 /// The core's verdict on a response that does not add up, in a visible box.
 #[component]
 pub fn Warnings(
