@@ -7,8 +7,9 @@
 //    (serde-wasm-bindgen crossing per field). Results are compared, so a fast wrong answer
 //    fails the run.
 // 2. `usagePeriod` beside Luxon's startOf/endOf on the same inputs.
-// 3. `CallbackRouter.route`, one call at a time, with 5 agents and with 2,000: the time per
-//    call must not grow with the directory (it once rebuilt the routes on every call).
+// 3. `CallbackRouter`: building it from 100k call objects, `routeMany` on 100k inbound call
+//    objects, and `route` one call at a time with 5 agents and with 2,000 (the time per call
+//    must not grow with the directory: it once rebuilt the routes on every call).
 //
 // Usage: node tests/pkg/bench.mjs [pkg dir] [calls]
 
@@ -296,8 +297,19 @@ function run(size) {
   const inbound = Array.from({ length: ROUTED }, (_, i) => ({
     from: contact(), to: '+14155550100', at: iso(base + OUTBOUND * 20 + i),
   }));
+  // building the router from call objects, and routing a whole batch at once
+  const built = best(`new CallbackRouter(agents, ${OUTBOUND.toLocaleString('en')} call objects), ${size} agents`, 3, () => {
+    const r = new core.CallbackRouter(agents, calls);
+    const n = r.size;
+    r.free();
+    return n;
+  });
+  assert.equal(built.result, OUTBOUND);
   const router = new core.CallbackRouter(agents, calls);
   try {
+    const batch = best(`CallbackRouter.routeMany(${ROUTED.toLocaleString('en')} objects), ${size} agents`, 3,
+      () => router.routeMany(inbound).filter((d) => d.outcome === 'matched').length);
+    console.log(`  ${(built.ms * 1000 / OUTBOUND).toFixed(2)} us per call built; ${(batch.ms * 1000 / ROUTED).toFixed(2)} us per call routed in a batch`);
     let matched = 0;
     const one = best(`CallbackRouter.route x ${ROUTED.toLocaleString('en')}, ${size} agents`, 5, () => {
       matched = 0;
@@ -305,6 +317,7 @@ function run(size) {
       return matched;
     });
     console.log(`  ${(one.ms * 1000 / ROUTED).toFixed(2)} us per call; ${matched} matched`);
+    assert.equal(batch.result, matched);
     return one.ms;
   } finally {
     router.free();

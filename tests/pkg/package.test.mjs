@@ -144,6 +144,65 @@ test('routing explains each decision', async () => {
   }
 });
 
+test('a router reads listed calls as objects: ids as numbers or by position, nothing else it ignores', async () => {
+  const m = await load();
+  const agents = JSON.parse(read('pkg/agents.json'));
+  const calls = read('pkg/calls.ndjson').trim().split('\n').map((l) => JSON.parse(l));
+  // each outbound call's contact calling back its agent's callback line an hour later
+  const lineFor = (agentId) => agents.find((a) => a.callback_config?.source_agent_ids.includes(agentId))
+    ?.phone_numbers[0].number;
+  const inbound = calls.filter((c) => c.direction === 'outbound' && lineFor(c.agent.id))
+    .map((c) => ({ from: c.to, to: lineFor(c.agent.id), at: new Date(Date.parse(c.created_at) + 3600e3).toISOString() }));
+  const decisions = (list) => {
+    const router = new m.CallbackRouter(agents, list);
+    try {
+      return router.routeMany(inbound);
+    } finally {
+      router.free();
+    }
+  };
+  const listed = decisions(calls);
+  const matched = listed.filter((d) => d.outcome === 'matched');
+  assert.ok(matched.length > 10);
+  // a match names the outbound call it found: that contact, that agent, that time
+  listed.forEach((d, k) => {
+    if (d.outcome !== 'matched') return;
+    const call = calls.find((c) => Number(c.id) === d.last_call.outbound_call_id);
+    assert.equal(call.to, inbound[k].from);
+    assert.equal(call.agent.id, d.last_call.source_agent_id);
+    assert.equal(Date.parse(call.created_at), Date.parse(d.last_call.started_at));
+  });
+  // ids given as numbers read the same; ids that are not numbers number calls by position
+  assert.deepEqual(decisions(calls.map((c) => ({ ...c, id: Number(c.id) }))), listed);
+  const position = new Map(calls.map((c, i) => [Number(c.id), i]));
+  const byPosition = listed.map((d) => d.outcome !== 'matched' ? d
+    : { ...d, last_call: { ...d.last_call, outbound_call_id: position.get(d.last_call.outbound_call_id) } });
+  assert.deepEqual(decisions(calls.map((c) => ({ ...c, id: `call-${c.id}` }))), byPosition);
+  // fields routing ignores are ignored, whatever they hold
+  assert.deepEqual(decisions(calls.map((c) => ({ ...c, from: 7, duration: 1.5, routing: 'x' }))), listed);
+  // one call at a time reads and routes the same; withheld callers too
+  const router = new m.CallbackRouter(agents, []);
+  try {
+    for (const c of calls) router.addCall(c);
+    assert.deepEqual(router.routeMany(inbound), listed);
+    const mixed = [...inbound.slice(0, 20), { ...inbound[0], from: null }, { to: inbound[0].to, at: inbound[0].at },
+      { ...inbound[0], from: 'anonymous' }];
+    assert.deepEqual(router.routeMany(mixed), mixed.map((c) => router.route(c)));
+    // each inbound call is checked, named by its index and field
+    const bad = (list, text) => assert.throws(() => router.routeMany(list),
+      (e) => e.code === 'INVALID_CALL' && e.message.includes(text), text);
+    bad([inbound[0], { ...inbound[0], started_at: inbound[0].at }], 'calls[1].started_at: unknown field');
+    bad([{ ...inbound[0], from: 7 }], 'calls[0].from');
+    bad([{ from: null, to: inbound[0].to }], 'calls[0].at');
+    bad([inbound[0], { ...inbound[0], at: 'yesterday' }], 'calls[1]:');
+    bad([inbound[0], null], 'calls[1]: expected an inbound call object');
+    bad('calls', 'expected an array');
+    assert.deepEqual(router.routeMany([]), []);
+  } finally {
+    router.free();
+  }
+});
+
 test('bad input throws an Error with a code, and the module keeps working', async () => {
   const m = await load();
   const works = () => assert.equal(m.usagePeriod('year', 'UTC', '2024-06-01T00:00:00Z').periodStart, '2024-01-01T00:00:00Z');
@@ -191,6 +250,19 @@ test('bad input throws an Error with a code, and the module keeps working', asyn
   throwsCode(() => m.validateRequest('newAgent', Symbol('agent')), 'INVALID_BODY');
   throwsCode(() => m.validateRequest('newAgent', 1n), 'INVALID_BODY');
   throwsCode(() => new m.CallbackRouter([], [{ direction: 'outbound' }]), 'INVALID_CALL');
+  const refused = (f, text) => assert.throws(f, (e) => e.code === 'INVALID_CALL' && e.message.includes(text), text);
+  refused(() => new m.CallbackRouter([], [{ ...ok, id: '1' }, { ...ok, id: NaN }]), 'calls[1].id');
+  refused(() => new m.CallbackRouter([], [{ ...ok, id: '1', direction: 'sideways' }]), 'calls[0]: direction "sideways"');
+  refused(() => new m.CallbackRouter([], [{ ...ok, id: '1', to: 'nowhere' }]), 'calls[0]: to:');
+  refused(() => new m.CallbackRouter([], [{ ...ok, id: '1', get to() { throw new Error('boom'); } }]), 'boom');
+  const empty = new m.CallbackRouter([], []);
+  try {
+    refused(() => empty.addCall({ ...ok, id: '1', status: 7 }), 'call.status');
+    refused(() => empty.addCall(null), 'call: expected a call object');
+    assert.equal(empty.size, 0);
+  } finally {
+    empty.free();
+  }
   const cyclic = {};
   cyclic.self = cyclic;
   throwsCode(() => m.validateCallbackStats(cyclic), 'INVALID_RESPONSE');

@@ -128,6 +128,15 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
         .map_err(|e| Failure::new("INTERNAL", format!("could not convert the result: {e}")))
 }
 
+/// A large result (thousands of objects), as [`to_js`] gives it but made from JSON text:
+/// serde_json writes it in wasm and `JSON.parse` builds every object in one crossing, where
+/// [`to_js`] crosses the boundary for each property and each string.
+pub fn to_js_many<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| Failure::new("INTERNAL", format!("could not convert the result: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| Failure::new("INTERNAL", "could not convert the result"))
+}
+
 /// How much of a large input is copied into wasm memory at a time.
 const CHUNK: u32 = 1 << 22;
 

@@ -6,12 +6,13 @@ use wasm_bindgen::prelude::*;
 
 use dialback_core::wire::FieldError;
 use dialback_core::wire::agentphone::UsageByAgentResponse;
-use dialback_core::wire::feed::{CallFeed, Columns, NdjsonReader};
+use dialback_core::wire::feed::{CallFeed, NdjsonReader};
 use dialback_core::wire::talkover::CallbackStatsData;
 use dialback_core::{AgentDirectory, DateRange, Period, Timestamp, Zone, usage_period};
 
 use crate::boundary::{Failure, in_chunks, string, to_js, with_bytes};
 use crate::checks::directory;
+use crate::columns::{CallColumns, Use};
 use crate::types::{
     self, AgentList, Bytes, CallList, DateRangeInput, DayUsageList, PeriodName, Rfc3339, ZoneName,
 };
@@ -63,55 +64,9 @@ impl CallLog {
         agents: Option<Ts<AgentList>>,
     ) -> Result<CallLog, JsValue> {
         let directory = directory(agents.map_or(JsValue::UNDEFINED, |a| a.js_value()))?;
-        let read = read_calls(&calls.js_value());
-        let get = |name: &str| {
-            js_sys::Reflect::get(&read, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-        };
-        if let Some(message) = get("error").as_string() {
-            return Err(Failure::new("INVALID_CALL", message).into());
-        }
-        let words = |name: &str| js_sys::Uint32Array::new(&get(name)).to_vec();
-        let bytes = |name: &str| js_sys::Uint8Array::new(&get(name)).to_vec();
-        let count = get("count").as_f64().unwrap_or(0.0) as usize;
-        let (table, at, routed) = (bytes("table"), bytes("at"), bytes("routed"));
-        let (numbers, number_len) = (bytes("numbers"), bytes("numberLen"));
-        let (ends, duration) = (words("ends"), words("duration"));
-        let text: Vec<Vec<u32>> = [
-            "direction",
-            "agentId",
-            "agent",
-            "from",
-            "to",
-            "atText",
-            "status",
-            "callbackAgentId",
-            "routingAgentId",
-            "sourceAgentId",
-        ]
-        .iter()
-        .map(|name| words(name))
-        .collect();
-        let col = |k: usize| text.get(k).map_or(&[][..], Vec::as_slice);
-        let columns = Columns {
-            table: &table,
-            ends: &ends,
-            direction: col(0),
-            agent_id: col(1),
-            agent: col(2),
-            from: col(3),
-            to: col(4),
-            numbers: &numbers,
-            number_len: &number_len,
-            at: &at,
-            at_text: col(5),
-            status: col(6),
-            duration: &duration,
-            routed: &routed,
-            callback_agent_id: col(7),
-            routing_agent_id: col(8),
-            source_agent_id: col(9),
-        };
-        let feed = CallFeed::from_columns(&columns, count).map_err(|e| Failure::core(&e))?;
+        let read = CallColumns::read(&calls.js_value(), Use::Counting)?;
+        let feed =
+            CallFeed::from_columns(&read.columns(), read.count).map_err(|e| Failure::core(&e))?;
         Ok(CallLog { feed, directory })
     }
 
@@ -172,12 +127,6 @@ impl CallLog {
             .map_err(|e| Failure::core(&e))?;
         Ok(Ts::new_unchecked(to_js(&days)?))
     }
-}
-
-#[wasm_bindgen(module = "/src/calls.js")]
-extern "C" {
-    /// Call objects into columns, or `{ error }`.
-    fn read_calls(calls: &JsValue) -> JsValue;
 }
 
 fn instant(now: &Ts<Rfc3339>) -> Result<Timestamp, Failure> {

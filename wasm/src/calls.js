@@ -14,9 +14,9 @@ const IN_TABLE = 253;
 const NULL_LEN = 254;
 const NO_LEN = 255;
 
-/** A failure, named by the call's index and field. */
-function refuse(index, field, message) {
-  return { error: `calls[${index}]${field ? `.${field}` : ''}: ${message}` };
+/** A failure, named by the call's index (or `call`, for a single one) and field. */
+function refuseCall(index, field, message, single) {
+  return { error: `${single ? 'call' : `calls[${index}]`}${field ? `.${field}` : ''}: ${message}` };
 }
 
 /** What an exception says, without trusting its `toString`. */
@@ -30,12 +30,19 @@ function said(e) {
 
 /**
  * Reads `calls` into columns: `{ count, table, ends, direction, agentId, agent, from, to,
- * at, atText, status, duration, routed, callbackAgentId, routingAgentId, sourceAgentId }`, or
- * `{ error }` naming the first call and field that is not a call's. Getters that throw, and
- * cycles, stop nothing but that call.
+ * at, atText, status, duration, routed, callbackAgentId, routingAgentId, sourceAgentId }`;
+ * or `{ error }` naming the first call and field that is not a call's. Getters that throw,
+ * and cycles, stop nothing but that call.
+ *
+ * `forRouter` reads what routing reads instead: each call's `id` as text (`ids`, UTF-8, with
+ * `idEnds`; ids are all distinct, so they are not interned), and neither `from`, `duration`
+ * nor `routing`, which routing ignores (whatever they hold). `single` names the one call of a
+ * one-element list `call` in errors.
  */
-export function read_calls(calls) {
+export function read_calls(calls, forRouter, single) {
   if (!Array.isArray(calls)) return { error: 'calls: expected an array of calls' };
+  const withIds = forRouter;
+  const refuse = (index, field, message) => refuseCall(index, field, message, single);
   const count = calls.length;
   const index = new Map();
   const table = [];
@@ -57,6 +64,7 @@ export function read_calls(calls) {
   const at = new Uint8Array(count * 20);
   const duration = new Uint32Array(count);
   const routed = new Uint8Array(count);
+  const idTexts = withIds ? new Array(count) : null;
   let i = 0;
   let field = '';
   // a number into its slot (`side` 0 for `from`, 1 for `to`), or the table when it is long
@@ -97,10 +105,17 @@ export function read_calls(calls) {
       field = '';
       const direction = text(c.direction, 'direction', false);
       const agentId = text(c.agent_id, 'agent_id', true);
-      const from = number(c.from, 'from', true, 0);
+      const from = forRouter ? number(undefined, 'from', true, 0) : number(c.from, 'from', true, 0);
       const to = number(c.to, 'to', false, 1);
       const status = text(c.status, 'status', false);
       if (field) return refuse(i, field, 'expected a string');
+      if (withIds) {
+        // what JSON.stringify would have written: a string, or a finite number's digits
+        const id = c.id;
+        if (typeof id === 'string') idTexts[i] = id;
+        else if (typeof id === 'number' && Number.isFinite(id)) idTexts[i] = String(id);
+        else return refuse(i, 'id', 'expected a string or a number');
+      }
       cols.direction[i] = direction;
       cols.agentId[i] = agentId;
       cols.from[i] = from;
@@ -124,13 +139,13 @@ export function read_calls(calls) {
         cols.atText[i] = intern(t);
       }
 
-      let d = c.duration;
+      let d = forRouter ? 0 : c.duration;
       if (d === undefined) d = c.duration_seconds;
       if (d === undefined) d = 0;
       if (!Number.isInteger(d) || d < 0 || d > 0xffffffff) return refuse(i, 'duration', 'expected whole seconds');
       duration[i] = d;
 
-      const r = c.routing;
+      const r = forRouter ? undefined : c.routing;
       if (r === undefined || r === null) {
         routed[i] = 0;
         cols.callbackAgentId[i] = ABSENT;
@@ -166,5 +181,70 @@ export function read_calls(calls) {
     used += encoder.encodeInto(table[k], bytes.subarray(used)).written;
     ends[k] = used;
   }
-  return { count, table: bytes.subarray(0, used), ends, at, duration, routed, numbers, numberLen, ...cols };
+  const out = { count, table: bytes.subarray(0, used), ends, at, duration, routed, numbers, numberLen, ...cols };
+  if (withIds) {
+    const { bytes: ids, ends: idEnds } = utf8(idTexts, encoder);
+    Object.assign(out, { ids, idEnds });
+  }
+  return out;
+}
+
+/**
+ * Inbound calls to route (`{ from, to, at }`, `from` null or absent when withheld) as
+ * `{ count, withheld, bytes, ends }`: each call's three texts in `bytes` (UTF-8), their ends
+ * in `ends`; or `{ error }` naming the first call and field that is not an inbound call's,
+ * unknown fields included (a misspelt `at` must not route at the wrong time).
+ */
+export function read_inbound(calls) {
+  if (!Array.isArray(calls)) return { error: 'calls: expected an array of inbound calls' };
+  const count = calls.length;
+  const texts = new Array(3 * count);
+  const withheld = new Uint8Array(count);
+  let i = 0;
+  try {
+    for (; i < count; i++) {
+      const c = calls[i];
+      if (c === null || typeof c !== 'object' || Array.isArray(c)) return refuseCall(i, '', 'expected an inbound call object');
+      for (const key in c) {
+        if (key !== 'from' && key !== 'to' && key !== 'at') return refuseCall(i, key, 'unknown field (an inbound call has from, to and at)');
+      }
+      const { from, to, at } = c;
+      if (from === undefined || from === null) {
+        withheld[i] = 1;
+        texts[3 * i] = '';
+      } else if (typeof from === 'string') {
+        texts[3 * i] = from;
+      } else {
+        return refuseCall(i, 'from', 'expected a string or null');
+      }
+      if (typeof to !== 'string') return refuseCall(i, 'to', 'expected a string');
+      if (typeof at !== 'string') return refuseCall(i, 'at', 'expected an RFC 3339 string');
+      texts[3 * i + 1] = to;
+      texts[3 * i + 2] = at;
+    }
+  } catch (e) {
+    return refuseCall(i, '', `reading it threw: ${said(e)}`);
+  }
+  return { count, withheld, ...utf8(texts, new TextEncoder()) };
+}
+
+/** Strings as one UTF-8 buffer and each one's end: ASCII copied directly, the rest encoded. */
+function utf8(texts, encoder) {
+  let size = 0;
+  for (const s of texts) size += s.length * 3;
+  const ids = new Uint8Array(size);
+  const idEnds = new Uint32Array(texts.length);
+  let used = 0;
+  for (let k = 0; k < texts.length; k++) {
+    const s = texts[k];
+    let ascii = true;
+    for (let j = 0; j < s.length; j++) {
+      const ch = s.charCodeAt(j);
+      if (ch > 0x7f) { ascii = false; break; }
+      ids[used + j] = ch;
+    }
+    used += ascii ? s.length : encoder.encodeInto(s, ids.subarray(used)).written;
+    idEnds[k] = used;
+  }
+  return { bytes: ids.subarray(0, used), ends: idEnds };
 }

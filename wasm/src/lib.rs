@@ -14,6 +14,7 @@
 mod boundary;
 mod call_log;
 mod checks;
+mod columns;
 mod period;
 mod router;
 pub mod types;

@@ -4,11 +4,13 @@ use tsify::Ts;
 use wasm_bindgen::prelude::*;
 
 use dialback_core::wire::talkover::RoutingBody;
-use dialback_core::wire::talkover::calls::RoutingFields;
-use dialback_core::{AgentDirectory, CallbackRouting, Caller, InboundCall, PhoneNumber, Timestamp};
+use dialback_core::{
+    AgentDirectory, CallRecord, CallbackRouting, Caller, InboundCall, PhoneNumber, Timestamp,
+};
 
-use crate::boundary::{Failure, from_js, to_js};
+use crate::boundary::{Failure, from_js, to_js, to_js_many};
 use crate::checks::directory;
+use crate::columns::{CallColumns, InboundTexts, Use};
 use crate::types::{self, AgentList, CallList, InboundCallList, RoutingList};
 
 /// The agents and their outbound calls, indexed once so that each inbound call is routed in
@@ -25,33 +27,31 @@ pub struct CallbackRouter {
 #[wasm_bindgen]
 impl CallbackRouter {
     /// Indexes the outbound calls among `calls` (calls as `GET /api/v1/calls` returns them;
-    /// inbound ones are skipped). Throws `INVALID_AGENTS` or `INVALID_CALL` (naming each bad
-    /// call by index).
+    /// inbound ones are skipped), read in one pass into typed columns (`calls.js`), with no
+    /// JSON text. Throws `INVALID_AGENTS`, or `INVALID_CALL` naming the bad call by index.
     #[wasm_bindgen(constructor)]
     pub fn new(agents: Ts<AgentList>, calls: Ts<CallList>) -> Result<CallbackRouter, JsValue> {
         let directory = directory(agents.js_value())?;
-        let calls: Vec<RoutingFields> = from_js(calls.js_value(), "calls", "INVALID_CALL")?;
-        let mut outbound = Vec::with_capacity(calls.len());
-        for (i, call) in calls.iter().enumerate() {
-            let record = call
-                .to_record(i as u64)
+        let read = CallColumns::read(&calls.js_value(), Use::Routing)?;
+        let mut outbound = Vec::with_capacity(read.count);
+        for i in 0..read.count {
+            let record = record(&read, i, i as u64)
                 .map_err(|m| Failure::new("INVALID_CALL", format!("calls[{i}]: {m}")))?;
             outbound.extend(record.outbound_entry());
         }
         Ok(CallbackRouter {
             routing: CallbackRouting::new(&directory, outbound),
             directory,
-            seen: calls.len() as u64,
+            seen: read.count as u64,
         })
     }
 
     /// Adds one more call (an inbound one is ignored).
     #[wasm_bindgen(js_name = addCall)]
     pub fn add_call(&mut self, call: Ts<types::CallBody>) -> Result<(), JsValue> {
-        let call: RoutingFields = from_js(call.js_value(), "call", "INVALID_CALL")?;
-        let record = call
-            .to_record(self.seen)
-            .map_err(|m| Failure::new("INVALID_CALL", m))?;
+        let read = CallColumns::read(&js_sys::Array::of1(&call.js_value()), Use::RoutingOne)?;
+        let record = record(&read, 0, self.seen)
+            .map_err(|m| Failure::new("INVALID_CALL", format!("call: {m}")))?;
         self.seen += 1;
         if let Some(o) = record.outbound_entry() {
             self.routing.insert_outbound(o);
@@ -69,7 +69,8 @@ impl CallbackRouter {
     /// `explanation` in plain words. Throws `INVALID_CALL` for a malformed call.
     pub fn route(&self, call: Ts<types::InboundCall>) -> Result<Ts<types::RoutingBody>, JsValue> {
         let call: types::InboundCall = from_js(call.js_value(), "call", "INVALID_CALL")?;
-        let call = inbound_call(&call).map_err(|m| Failure::new("INVALID_CALL", m))?;
+        let call = inbound_call(call.from.as_deref(), &call.to, &call.at)
+            .map_err(|m| Failure::new("INVALID_CALL", m))?;
         let decision = self.routing.route(&call);
         Ok(Ts::new_unchecked(to_js(&RoutingBody::new(
             decision,
@@ -77,16 +78,20 @@ impl CallbackRouter {
         ))?))
     }
 
-    /// [`route`](Self::route) for many calls at once (faster: one crossing, one batch).
+    /// [`route`](Self::route) for many calls at once (faster: the calls are read in one pass
+    /// into typed arrays, cross together and are routed as one batch). Throws
+    /// `INVALID_CALL` naming the bad call by index.
     #[wasm_bindgen(js_name = routeMany)]
     pub fn route_many(&self, calls: Ts<InboundCallList>) -> Result<Ts<RoutingList>, JsValue> {
-        let calls: Vec<types::InboundCall> = from_js(calls.js_value(), "calls", "INVALID_CALL")?;
-        let calls = calls
-            .iter()
+        let read = InboundTexts::read(&calls.js_value())?;
+        let calls = (0..read.count)
+            .map(|i| {
+                let (from, to, at) = read.call(i).ok_or("the texts do not hold this call")?;
+                inbound_call(from, to, at)
+            })
             .enumerate()
-            .map(|(i, c)| {
-                inbound_call(c)
-                    .map_err(|m| Failure::new("INVALID_CALL", format!("calls[{i}]: {m}")))
+            .map(|(i, call)| {
+                call.map_err(|m| Failure::new("INVALID_CALL", format!("calls[{i}]: {m}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let bodies: Vec<RoutingBody> = self
@@ -96,14 +101,23 @@ impl CallbackRouter {
             .into_iter()
             .map(|d| RoutingBody::new(d, &self.directory))
             .collect();
-        Ok(Ts::new_unchecked(to_js(&bodies)?))
+        Ok(Ts::new_unchecked(to_js_many(&bodies)?))
     }
 }
 
-fn inbound_call(call: &types::InboundCall) -> Result<InboundCall, String> {
+/// Call `i` of the columns as a record (numbered `position` when its id is not a number).
+fn record(read: &CallColumns, i: usize, position: u64) -> Result<CallRecord, String> {
+    let id = read.id(i).ok_or("the columns do not hold this call")?;
+    read.columns()
+        .routing_fields(i, id.to_owned())?
+        .to_record(position)
+}
+
+/// An inbound call from its texts (`from` absent when withheld).
+fn inbound_call(from: Option<&str>, to: &str, at: &str) -> Result<InboundCall, String> {
     Ok(InboundCall {
-        from: Caller::parse(call.from.as_deref()),
-        to: PhoneNumber::parse(&call.to).map_err(|e| e.to_string())?,
-        at: Timestamp::parse(&call.at).map_err(|e| e.to_string())?,
+        from: Caller::parse(from),
+        to: PhoneNumber::parse(to).map_err(|e| e.to_string())?,
+        at: Timestamp::parse(at).map_err(|e| e.to_string())?,
     })
 }

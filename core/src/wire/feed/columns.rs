@@ -8,6 +8,10 @@ use std::borrow::Cow;
 
 use super::line::{AgentLine, CallLine, LastCallLine, RoutingLine, Text};
 use super::{CallFeed, FeedError};
+use crate::agent::Direction;
+use crate::call::CallStatus;
+use crate::time::Timestamp;
+use crate::wire::talkover::calls::{AgentIdField, RoutingFields};
 
 /// A text column's marker for a field that is not there.
 pub const ABSENT: u32 = u32::MAX;
@@ -140,6 +144,51 @@ impl Columns<'_> {
             status: self.required(self.status, i, "status")?,
             duration_seconds: *self.duration.get(i).ok_or_else(broken)?,
             routing,
+        })
+    }
+}
+
+impl Columns<'_> {
+    /// Call `i` as the router reads a listed call, given its id as text (only the router
+    /// needs ids, so the JavaScript reader passes them apart). The same rules as reading
+    /// [`RoutingFields`] from JSON: this only spares the JSON text.
+    pub fn routing_fields(&self, i: usize, id: String) -> Result<RoutingFields, String> {
+        let call = self.call(i)?;
+        let invalid = |field: &str, t: &Text<'_>| {
+            let shown: String = String::from_utf8_lossy(&t.0).chars().take(64).collect();
+            format!("{field} {shown:?} is not valid")
+        };
+        let owned = |field: &str, t: &Text<'_>| {
+            std::str::from_utf8(&t.0)
+                .map(str::to_owned)
+                .map_err(|_| invalid(field, t))
+        };
+        let direction = std::str::from_utf8(&call.direction.0)
+            .ok()
+            .and_then(Direction::parse)
+            .ok_or_else(|| invalid("direction", &call.direction))?;
+        let created_at = Timestamp::parse_bytes(&call.started_at.0)
+            .ok_or_else(|| invalid("created_at", &call.started_at))?;
+        let status = CallStatus::parse_bytes(&call.status.0)
+            .ok_or_else(|| invalid("status", &call.status))?;
+        let agent = match &call.agent {
+            Some(Some(agent)) => Some(AgentIdField {
+                id: owned("agent.id", &agent.id)?,
+            }),
+            _ => None,
+        };
+        Ok(RoutingFields {
+            id,
+            direction,
+            agent,
+            agent_id: call
+                .agent_id
+                .as_ref()
+                .map(|t| owned("agent_id", t))
+                .transpose()?,
+            to: owned("to", &call.to)?,
+            created_at,
+            status,
         })
     }
 }

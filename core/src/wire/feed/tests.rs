@@ -544,3 +544,27 @@ fn columns_count_what_ndjson_counts_and_name_the_bad_call() {
     assert_eq!(e.location, format!("calls[{}]", values.len()));
     assert!(CallFeed::from_columns(&Columns::default(), 2).is_err());
 }
+
+#[test]
+fn columns_give_the_router_the_fields_json_gives_it() {
+    use crate::wire::talkover::calls::RoutingFields;
+    let (bodies, _, _) = calls();
+    let values: Vec<serde_json::Value> = bodies
+        .iter()
+        .map(|b| serde_json::to_value(b).unwrap())
+        .collect();
+    let built = columns_of(&values);
+    let columns = built.columns();
+    for (i, value) in values.iter().enumerate() {
+        let from_json: RoutingFields = serde_json::from_value(value.clone()).unwrap();
+        let from_columns = columns.routing_fields(i, from_json.id.clone()).unwrap();
+        assert_eq!(from_columns, from_json, "calls[{i}]");
+    }
+    let mut bad = values[3].clone();
+    bad["direction"] = "sideways".into();
+    let built = columns_of(&[bad]);
+    let e = built.columns().routing_fields(0, "1".into()).unwrap_err();
+    assert!(e.contains("direction") && e.contains("sideways"), "{e}");
+    // past the columns' end: an error, never a panic
+    assert!(columns.routing_fields(values.len(), "1".into()).is_err());
+}
