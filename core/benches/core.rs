@@ -325,3 +325,37 @@ fn usage_period_from_strings(b: Bencher) {
             .sum::<usize>()
     });
 }
+
+/// Checking a usage-by-agent answer of 20,000 rows (another server may send any size; the
+/// duplicate check was once quadratic and took seconds here).
+#[divan::bench(sample_count = 10)]
+fn validate_usage_20k_rows(b: Bencher) {
+    use dialback_core::wire::agentphone::{AgentUsageRow, UsageByAgentResponse};
+    let mut data: Vec<AgentUsageRow> = (0..20_000u64)
+        .map(|i| AgentUsageRow {
+            agent_id: Some(format!("00000000-0000-4000-8000-{i:012x}")),
+            agent_name: format!("Agent {i}"),
+            messages: (i % 7) as i64,
+            calls: (i % 11) as i64 + 1,
+            total_seconds: (i % 11) as i64 * 60,
+            is_orphan: false,
+        })
+        .collect();
+    data.push(AgentUsageRow {
+        agent_id: None,
+        agent_name: "Unassigned".into(),
+        messages: 0,
+        calls: 0,
+        total_seconds: 0,
+        is_orphan: true,
+    });
+    let response = UsageByAgentResponse {
+        data,
+        period: "month".into(),
+        period_start: "2024-06-01T00:00:00Z".into(),
+        period_end: "2024-06-30T23:59:59Z".into(),
+    };
+    b.counter(ItemsCount::new(response.data.len())).bench(|| {
+        dialback_core::wire::validate::validate_usage_by_agent(black_box(&response), None)
+    });
+}

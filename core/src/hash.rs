@@ -6,11 +6,14 @@
 //! collision-resistant against an adversary who can choose millions of keys; hashbrown's
 //! probing keeps that a slowdown, never a wrong answer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` using [`FoldHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FoldHasher>>;
+
+/// A `HashSet` using [`FoldHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FoldHasher>>;
 
 const K0: u64 = 0x243f_6a88_85a3_08d3;
 const K1: u64 = 0x1319_8a2e_0370_7344;

@@ -10,6 +10,7 @@
 // 3. `CallbackRouter`: building it from 100k call objects, `routeMany` on 100k inbound call
 //    objects, and `route` one call at a time with 5 agents and with 2,000 (the time per call
 //    must not grow with the directory: it once rebuilt the routes on every call).
+// 4. `validateUsageByAgent` on a 20,001-row answer (its duplicate check was once quadratic).
 //
 // Usage: node tests/pkg/bench.mjs [pkg dir] [calls]
 
@@ -127,6 +128,18 @@ const ONLY = process.env.BENCH_ONLY; // 'calls', 'period' or 'router' to run one
 if (!ONLY || ONLY === 'calls') benchCalls();
 if (!ONLY || ONLY === 'period') benchPeriod();
 if (!ONLY || ONLY === 'router') benchRouter();
+if (!ONLY || ONLY === 'checks') benchChecks();
+
+// --- validate* on a large response ------------------------------------------------------------
+function benchChecks() {
+  const uuid = (n) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  const rows = Array.from({ length: 20_000 }, (_, i) => ({ agentId: uuid(i + 1), agentName: `Agent ${i}`,
+    messages: i % 7, calls: (i % 11) + 1, totalSeconds: (i % 11) * 60, isOrphan: false }));
+  rows.push({ agentId: null, agentName: 'Unassigned', messages: 0, calls: 0, totalSeconds: 0, isOrphan: true });
+  const response = { data: rows, period: 'month', periodStart: '2024-06-01T00:00:00Z', periodEnd: '2024-06-30T23:59:59Z' };
+  const { result } = best('validateUsageByAgent, 20,001 rows', 5, () => core.validateUsageByAgent(response));
+  assert.deepEqual(result, []);
+}
 
 function benchCalls() {
 const text = ndjson(COUNT);
