@@ -115,11 +115,13 @@ fn zero_bytes(x: u64) -> u64 {
 }
 
 impl<'a> Scanner<'a> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
     /// Skips blanks inside a line (a line break ends the call, so it is not skipped).
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\r') = self.peek() {
             self.i += 1;
@@ -162,6 +164,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
         self.ws();
         (self.peek()? == byte).then(|| self.i += 1)
@@ -194,6 +197,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// A string without escapes, as bytes (the quote must be at `i`).
+    // the helpers a call's every key goes through are always inlined: at the core's
+    // size-optimised level they were calls, 10% of reading NDJSON (573 -> 507 ms for 1M calls)
+    #[inline(always)]
     fn raw_string(&mut self) -> Option<&'a [u8]> {
         if self.peek()? != b'"' {
             return None;
