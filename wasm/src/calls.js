@@ -172,16 +172,8 @@ export function read_calls(calls, forRouter, single) {
   }
   // the table as UTF-8, each string's end in bytes
   const encoder = new TextEncoder();
-  let size = 0;
-  for (const s of table) size += s.length * 3;
-  const bytes = new Uint8Array(size);
-  const ends = new Uint32Array(table.length);
-  let used = 0;
-  for (let k = 0; k < table.length; k++) {
-    used += encoder.encodeInto(table[k], bytes.subarray(used)).written;
-    ends[k] = used;
-  }
-  const out = { count, table: bytes.subarray(0, used), ends, at, duration, routed, numbers, numberLen, ...cols };
+  const { bytes: tableBytes, ends } = utf8(table, encoder);
+  const out = { count, table: tableBytes, ends, at, duration, routed, numbers, numberLen, ...cols };
   if (withIds) {
     const { bytes: ids, ends: idEnds } = utf8(idTexts, encoder);
     Object.assign(out, { ids, idEnds });
@@ -232,8 +224,8 @@ export function read_inbound(calls) {
 function utf8(texts, encoder) {
   let size = 0;
   for (const s of texts) size += s.length * 3;
-  const ids = new Uint8Array(size);
-  const idEnds = new Uint32Array(texts.length);
+  const bytes = new Uint8Array(size);
+  const ends = new Uint32Array(texts.length);
   let used = 0;
   for (let k = 0; k < texts.length; k++) {
     const s = texts[k];
@@ -241,10 +233,10 @@ function utf8(texts, encoder) {
     for (let j = 0; j < s.length; j++) {
       const ch = s.charCodeAt(j);
       if (ch > 0x7f) { ascii = false; break; }
-      ids[used + j] = ch;
+      bytes[used + j] = ch;
     }
-    used += ascii ? s.length : encoder.encodeInto(s, ids.subarray(used)).written;
-    idEnds[k] = used;
+    used += ascii ? s.length : encoder.encodeInto(s, bytes.subarray(used)).written;
+    ends[k] = used;
   }
-  return { bytes: ids.subarray(0, used), ends: idEnds };
+  return { bytes: bytes.subarray(0, used), ends };
 }

@@ -37,6 +37,11 @@ fn bytes(read: &JsValue, name: &str) -> Vec<u8> {
     }
 }
 
+/// How many calls a reader read.
+fn count(read: &JsValue) -> usize {
+    get(read, "count").as_f64().unwrap_or(0.0) as usize
+}
+
 /// The `error` a reader returned, as `INVALID_CALL`.
 fn refused(read: &JsValue) -> Result<(), Failure> {
     match get(read, "error").as_string() {
@@ -70,7 +75,7 @@ impl InboundTexts {
         let read = read_inbound(calls);
         refused(&read)?;
         Ok(InboundTexts {
-            count: get(&read, "count").as_f64().unwrap_or(0.0) as usize,
+            count: count(&read),
             withheld: bytes(&read, "withheld"),
             bytes: bytes(&read, "bytes"),
             ends: words(&read, "ends"),
@@ -143,7 +148,7 @@ impl CallColumns {
         let read = read_calls(calls, for_router, single);
         refused(&read)?;
         Ok(CallColumns {
-            count: get(&read, "count").as_f64().unwrap_or(0.0) as usize,
+            count: count(&read),
             table: bytes(&read, "table"),
             ends: words(&read, "ends"),
             at: bytes(&read, "at"),
