@@ -24,6 +24,7 @@ test('the printed link connects, lands on the Overview, and the token leaves the
   expect(timing.bytes).toBeLessThanOrEqual(400 * 1024);
   expect(timing.files.filter((f) => /\/(split_|chunk_)/.test(f))).toEqual([]);
   expect(timing.files).toContain('/dialback_web_bg.wasm');
+  expect(timing.files).not.toContain('/favicon.ico');
   console.log(`first render on localhost: mounted ${timing.mounted.toFixed(0)} ms, first contentful paint ${timing.firstContentfulPaint.toFixed(0)} ms`);
   mkdirSync(shots, { recursive: true });
   writeFileSync(`${shots}/../first-render.json`, JSON.stringify(timing, null, 2));
