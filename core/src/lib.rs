@@ -57,7 +57,9 @@ pub use callback::{
 };
 pub use error::ErrorCode;
 pub use phone::{NumberId, NumberResource, PhoneError, PhoneNumber};
-pub use time::{DateRange, TimeError, Timestamp, Zone};
+pub use time::{
+    DateRange, OlderTables, TimeError, Timestamp, Tzdata, TzdataError, TzdataVersion, Zone,
+};
 pub use token::{ApiToken, TokenError};
 pub use usage::by_agent::UNASSIGNED;
 pub use usage::{

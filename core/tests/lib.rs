@@ -13,6 +13,7 @@ mod golden;
 mod properties;
 mod stats;
 mod support;
+mod tz_changed;
 mod tz_reference;
 mod tzdb;
 mod usage;

@@ -312,6 +312,42 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    /// Zone tables come from outside (a server's `GET /tzdata`, an operator's zoneinfo
+    /// directory): damaged ones, byte by byte, are refused with a code or read, never a panic.
+    #[test]
+    fn zone_table_readers_never_panic(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+        cut in any::<prop::sample::Index>(),
+        noise in prop::collection::vec(any::<u8>(), 0..200),
+    ) {
+        static COMPACT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let compact = COMPACT.get_or_init(|| Tzdata::embedded().to_compact());
+        let tzif: &[u8] = include_bytes!("fixtures/tzif/America_New_York.slim-2025b");
+        for original in [&compact[..], tzif] {
+            let mut bytes = original.to_vec();
+            for (at, b) in &edits {
+                let i = at.index(bytes.len());
+                bytes[i] = *b;
+            }
+            bytes.truncate(cut.index(bytes.len() + 1));
+            for input in [&bytes[..], &noise[..]] {
+                match Tzdata::from_compact(input) {
+                    Ok(t) => { let _ = t.offset_at("America/New_York", 1_800_000_000); }
+                    Err(e) => prop_assert!(e.code().starts_with("TZDATA_")),
+                }
+                #[cfg(feature = "tzif")]
+                match Tzdata::from_zoneinfo([("America/New_York", input)], Some("2026f")) {
+                    Ok(t) => { let _ = t.offset_at("America/New_York", 1_800_000_000); }
+                    Err(e) => prop_assert!(e.code().starts_with("TZDATA_")),
+                }
+            }
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     /// Logs keep a sorted prefix and an unsorted tail, re-sorted as it grows: whatever order

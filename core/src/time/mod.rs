@@ -7,11 +7,16 @@
 
 mod range;
 mod timestamp;
+mod tzdata;
 mod tzdb;
 mod zone;
 
 pub use range::{DEFAULT_RANGE_DAYS, DateRange, parse_date};
 pub use timestamp::{Rfc3339, Timestamp};
+#[cfg(feature = "tzif")]
+pub use tzdata::Completion;
+pub use tzdata::{Tzdata, TzdataError, TzdataVersion};
+pub use tzdb::{Installed, OlderTables};
 pub use zone::Zone;
 
 use crate::error::ErrorCode;

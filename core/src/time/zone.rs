@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::timestamp::days_from_civil;
-use super::tzdb::database;
+use super::tzdb::{Database, database};
 use super::{TimeError, Timestamp, clip};
 
 /// A zone of the IANA tz database (the whole database is compiled in, so users can pick any
@@ -30,13 +30,15 @@ impl Zone {
             .ok_or_else(|| TimeError::InvalidTimezone(clip(name)))
     }
 
-    /// Every zone name the core knows, sorted (for pickers).
+    /// Every zone name the table in force knows, sorted (for pickers).
     pub fn all_names() -> impl ExactSizeIterator<Item = &'static str> {
         let db = database();
         db.sorted.iter().map(|z| db.name(*z))
     }
 
-    /// The version of the tz database compiled in, e.g. `2025b`.
+    /// The release of the tz database in force, e.g. `2026f`: the embedded one
+    /// ([`Tzdata::embedded_version`](super::Tzdata::embedded_version)) unless a table was
+    /// installed since.
     pub fn database_version() -> &'static str {
         database().version
     }
@@ -91,23 +93,19 @@ impl Zone {
     /// its last second.
     pub fn day_start_secs(self, date: NaiveDate) -> i64 {
         let midnight = days_from_civil(i64::from(date.year()), date.month(), date.day()) * 86_400;
-        self.earliest_instant_at(midnight)
-            .unwrap_or_else(|| self.first_instant_at_or_after(midnight))
-    }
-
-    /// The earliest instant whose local time is exactly `local` (seconds of the local wall
-    /// clock read as UTC), if the clock ever shows it: each offset the zone is in near that
-    /// time gives one candidate, kept if the zone really is in that offset then.
-    fn earliest_instant_at(self, local: i64) -> Option<i64> {
-        database().earliest_instant_at(self.0, local, MAX_OFFSET_SECS)
+        // the earliest instant whose local time is exactly midnight, if the clock ever shows
+        // it: each offset the zone is in near that time gives one candidate, kept if the zone
+        // really is in that offset then
+        let db = database();
+        db.earliest_instant_at(self.0, midnight, MAX_OFFSET_SECS)
+            .unwrap_or_else(|| self.first_instant_at_or_after(db, midnight))
     }
 
     /// Binary search for the earliest instant whose local time is at or after `local`, for the
     /// rare case where `local` itself never happens. Within ±26 h of `local` read as UTC, local
     /// time is below `local` on the left and above it on the right; a gap is a single jump, so
     /// the predicate flips once.
-    fn first_instant_at_or_after(self, target: i64) -> i64 {
-        let db = database();
+    fn first_instant_at_or_after(self, db: &Database, target: i64) -> i64 {
         let local_at = |u: i64| u + i64::from(db.offset_at(self.0, u));
         let (mut lo, mut hi) = (target - MAX_OFFSET_SECS, target + MAX_OFFSET_SECS);
         while hi - lo > 1 {

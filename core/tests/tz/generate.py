@@ -18,7 +18,12 @@ from 2010 through 2030 and writes, next to this file's ../fixtures:
   readable diagnostics; and, for the HARD zones, every day of the years (not only period
   first days) whose answer differs from the naive guess.
 
-Run it with ./generate.sh, which pins tzdata to the version chrono-tz compiles in.
+It also writes the repository's tests/fixtures/tz_changed_periods.csv: for the zones whose rules changed between tzdata 2025b
+and 2026f (Canada's west and centre, Cuba, Morocco and Western Sahara, Moldova), every ISO week,
+month and year from 2026-09 through 2028 with its first and last second in UTC. The server, the
+console and the npm package are each checked against it.
+
+Run it with ./generate.sh, which pins PyPI's tzdata to the release the core embeds.
 """
 import datetime as dt
 import os
@@ -35,6 +40,14 @@ MASK = (1 << 64) - 1
 # odd offsets.
 HARD = ["Pacific/Apia", "America/Santiago", "America/Havana", "Australia/Lord_Howe",
         "Asia/Kathmandu", "Pacific/Chatham"]
+# Rules changed between 2025b and 2026f (found by comparing the two releases' offsets from
+# mid-2025 to 2029): Moldova's transitions moved by an hour but stayed off midnight, so its
+# period bounds did not change; it is here all the same.
+CHANGED = ["America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Inuvik",
+           "America/Yellowknife", "America/Rainy_River", "Canada/Pacific", "Canada/Mountain",
+           "Canada/Central", "America/Havana", "Cuba", "Africa/Casablanca", "Africa/El_Aaiun",
+           "Europe/Chisinau", "Europe/Tiraspol"]
+CHANGED_FROM, CHANGED_TO = dt.date(2026, 9, 1), dt.date(2029, 1, 1)
 # Written whatever the naive guess says: Samoa skipped 2011-12-30 entirely.
 ALWAYS = {("Pacific/Apia", dt.date(2011, 12, d)) for d in (29, 30, 31)}
 
@@ -78,6 +91,27 @@ def day_start(z, day):
     return u
 
 
+def rfc3339(u):
+    return dt.datetime.fromtimestamp(u, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def changed_periods():
+    """(period, first day, next period's first day) for every period overlapping the window."""
+    out = []
+    d = CHANGED_FROM - dt.timedelta(days=CHANGED_FROM.weekday())
+    while d < CHANGED_TO:
+        out.append(("week", d, d + dt.timedelta(days=7)))
+        d += dt.timedelta(days=7)
+    d = CHANGED_FROM.replace(day=1)
+    while d < CHANGED_TO:
+        nxt = (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        out.append(("month", d, nxt))
+        d = nxt
+    for year in range(CHANGED_FROM.year, CHANGED_TO.year):
+        out.append(("year", dt.date(year, 1, 1), dt.date(year + 1, 1, 1)))
+    return out
+
+
 def naive_guess(z, day):
     noon = dt.datetime(day.year, day.month, day.day, 12, tzinfo=z)
     midnight = dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -108,6 +142,16 @@ def main():
                 if u != guess or (i * 7919 + len(name)) % 400 == 0:
                     rows.write(f"{name},{day.isoformat()},{u},{guess}\n")
             sums.write(f"{name},{len(days)},{h}\n")
+        shared = os.path.join(out, "..", "..", "..", "tests", "fixtures")
+        with open(os.path.join(shared, "tz_changed_periods.csv"), "w") as changed:
+            changed.write(header.replace(f"period first days {FIRST}-{LAST}: {len(days)} dates per zone",
+                                         "every period overlapping 2026-09-01..2028-12-31")
+                          + "zone,period,start,end\n")
+            for name in CHANGED:
+                z = zoneinfo.ZoneInfo(name)
+                for period, first, nxt in changed_periods():
+                    start, end = day_start(z, first), day_start(z, nxt) - 1
+                    changed.write(f"{name},{period},{rfc3339(start)},{rfc3339(end)}\n")
         for name in HARD:
             z = zoneinfo.ZoneInfo(name)
             for day in every_day():
