@@ -15,22 +15,29 @@ use crate::rate::RateLimiter;
 use crate::store::{EnvId, Store, StoreError, Version};
 use crate::view::{LoadError, View};
 
-/// Where "now" comes from: the system clock, or a fixed instant (tests, reproducible demos).
-/// The server reads the time in one place, this one.
-#[derive(Debug, Clone, Copy, Default)]
+/// Where "now" comes from: the system clock, a fixed instant, or one moved by hand (tests,
+/// reproducible demos). The server reads the time in one place, this one.
+#[derive(Debug, Clone, Default)]
 pub enum Clock {
     /// The system clock.
     #[default]
     System,
     /// Always this instant.
     Fixed(Timestamp),
+    /// Whatever instant its owner last set (Unix seconds): one server asked about many
+    /// moments, such as the start and end of every period of a year.
+    Manual(Arc<std::sync::atomic::AtomicI64>),
 }
 
 impl Clock {
     /// The current time, as the core needs it.
-    pub fn now(self) -> Timestamp {
+    pub fn now(&self) -> Timestamp {
         match self {
-            Clock::Fixed(t) => t,
+            Clock::Fixed(t) => *t,
+            Clock::Manual(t) => {
+                let secs = t.load(std::sync::atomic::Ordering::Relaxed);
+                Timestamp::from_unix_seconds(secs).unwrap_or(Timestamp::EPOCH)
+            }
             Clock::System => {
                 let secs = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

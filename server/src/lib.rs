@@ -11,7 +11,8 @@
 //! - [`ops`]: what each write does, independent of HTTP;
 //! - [`http`]: routes, extractors and the two error dialects;
 //! - [`listen`]: connections: timeouts, the connection cap, shutdown with a deadline;
-//! - [`demo`]: realistic generated data for `dialback serve --demo`.
+//! - [`demo`]: realistic generated data for `dialback serve --demo`;
+//! - [`tzdata`]: the time zone table in force (`--tzdata`, `GET /tzdata`).
 //!
 //! Architecture Invariant: no domain rule lives here. Validation, routing, aggregation and
 //! periods are `dialback-core` calls.
@@ -26,6 +27,7 @@ pub mod metrics;
 pub mod ops;
 pub mod rate;
 pub mod store;
+pub mod tzdata;
 pub mod view;
 
 use std::sync::Arc;

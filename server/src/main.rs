@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(
     name = "dialback",
-    version,
+    version = version(),
     about = "Callback routing and usage-by-agent server (Talkover and AgentPhone APIs)"
 )]
 struct Cli {
@@ -38,6 +38,24 @@ enum Command {
     /// Check a backup and copy it to a new database file (stop the server first, or point a
     /// server's `--db` at the copy).
     Restore(cli::backup::RestoreArgs),
+    /// Time zone tables: which release a zoneinfo directory is, and compiling it for the npm
+    /// package, the console or `--tzdata`.
+    Tzdata {
+        #[command(subcommand)]
+        command: cli::tzdata::TzdataCommand,
+    },
+}
+
+/// `dialback 0.1.0 (tzdata 2026f)`: the build, and the tz database release compiled in.
+fn version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        format!(
+            "{} (tzdata {})",
+            env!("CARGO_PKG_VERSION"),
+            dialback_core::Tzdata::embedded_version()
+        )
+    })
 }
 
 fn main() -> ExitCode {
@@ -54,6 +72,7 @@ fn main() -> ExitCode {
         Command::Token { command } => cli::token::run(command),
         Command::Backup(args) => cli::backup::backup(args),
         Command::Restore(args) => cli::backup::restore(args),
+        Command::Tzdata { command } => cli::tzdata::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -69,6 +69,7 @@ pub struct Environment {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Build {
     version: String,
+    tzdata: String,
 }
 
 /// Every metric.
@@ -156,6 +157,7 @@ impl Metrics {
         build
             .get_or_create(&Build {
                 version: env!("CARGO_PKG_VERSION").to_owned(),
+                tzdata: dialback_core::Zone::database_version().to_owned(),
             })
             .set(1);
         registry.register("build_info", "The running build (always 1)", build);

@@ -28,4 +28,5 @@ mod talkover_agents;
 mod talkover_callbacks;
 mod talkover_calls;
 mod tokens;
+mod tzdata;
 mod view_consistency;

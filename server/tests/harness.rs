@@ -351,6 +351,8 @@ pub fn seed(name: &str) -> Value {
 pub struct Binary {
     pub child: std::process::Child,
     pub base: String,
+    /// The first line it printed (`dialback listening on … (database …; tzdata …)`).
+    pub banner: String,
 }
 
 impl Drop for Binary {
@@ -388,9 +390,18 @@ impl Binary {
         let base = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))
-            .unwrap()
+            .unwrap_or_else(|| {
+                panic!(
+                    "no address in {line:?}: {}",
+                    std::fs::read_to_string(log).unwrap_or_default()
+                )
+            })
             .to_owned();
-        Binary { child, base }
+        Binary {
+            child,
+            base,
+            banner: line.trim().to_owned(),
+        }
     }
 
     pub fn create_env(db: impl AsRef<std::ffi::OsStr>, name: &str) -> String {

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod env;
 pub mod serve;
 pub mod token;
+pub mod tzdata;
 
 use std::path::Path;
 use std::sync::Arc;

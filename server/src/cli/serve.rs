@@ -50,6 +50,43 @@ pub struct ServeArgs {
     pub log_format: LogFormat,
     #[command(flatten)]
     connections: ConnectionArgs,
+    #[command(flatten)]
+    tzdata: TzdataArgs,
+}
+
+/// Which time zone table answers (see the README's "Time zones").
+#[derive(clap::Args)]
+pub struct TzdataArgs {
+    /// A newer tz database than the one compiled in: a directory of compiled zone files, such
+    /// as `/usr/share/zoneinfo`, or a table `dialback tzdata compile` wrote.
+    #[arg(long, env = "DIALBACK_TZDATA")]
+    pub tzdata: Option<PathBuf>,
+    /// The release of `--tzdata`'s files (`2026f`), when the directory has no `+VERSION` or
+    /// `tzdata.zi` that says.
+    #[arg(long, env = "DIALBACK_TZDATA_VERSION")]
+    pub tzdata_version: Option<String>,
+    /// Take a `--tzdata` older than the release compiled in (to match another system on that
+    /// release): answers are then wrong wherever rules changed since.
+    #[arg(long, env = "DIALBACK_TZDATA_ALLOW_OLDER")]
+    pub tzdata_allow_older: bool,
+}
+
+impl TzdataArgs {
+    /// Puts `--tzdata` in force, if given; says which release answers either way.
+    pub fn install(&self) -> Result<String, String> {
+        match &self.tzdata {
+            None => Ok(format!(
+                "tzdata {} (compiled in)",
+                dialback_core::Zone::database_version()
+            )),
+            Some(path) => dialback_server::tzdata::install(
+                path,
+                self.tzdata_version.as_deref(),
+                self.tzdata_allow_older,
+            )
+            .map(|loaded| loaded.to_string()),
+        }
+    }
 }
 
 /// How connections are treated (see the README's Limits table).
@@ -107,6 +144,9 @@ async fn serve(
     limits: Limits,
     full_sync: bool,
 ) -> Result<(), String> {
+    // first: every answer from here on follows the table in force
+    let tzdata = args.tzdata.install()?;
+    tracing::info!("{tzdata}");
     // one server per SQLite file; PostgreSQL takes any number
     let _lock = args.db.file().map(serve_lock).transpose()?;
     let store = args.db.open(full_sync)?;
@@ -116,7 +156,10 @@ async fn serve(
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let base = format!("http://{addr}");
-    println!("dialback listening on {base} (database {})", args.db.name());
+    println!(
+        "dialback listening on {base} (database {}; {tzdata})",
+        args.db.name()
+    );
     tracing::info!(
         max_connections = limits.max_connections,
         header_timeout_s = limits.header_timeout.as_secs(),

@@ -149,6 +149,7 @@ pub fn router(app: Arc<App>) -> Router {
     }
     let mut routes = apis
         .route("/healthz", get(service::healthz))
+        .route("/tzdata", get(crate::tzdata::serve))
         .route("/openapi.json", get(openapi::serve));
     if app.settings.metrics_on_main {
         routes = routes.route("/metrics", get(service::metrics));

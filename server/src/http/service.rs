@@ -135,7 +135,11 @@ async fn health_of(app: Arc<App>) -> Health {
     })
     .await
     .unwrap_or(false);
-    Health::of(answers, env!("CARGO_PKG_VERSION"))
+    Health::of(
+        answers,
+        env!("CARGO_PKG_VERSION"),
+        dialback_core::Zone::database_version(),
+    )
 }
 
 fn status_of(health: &Health) -> StatusCode {

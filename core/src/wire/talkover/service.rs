@@ -27,11 +27,14 @@ pub struct Health {
     pub database: HealthStatus,
     /// The server's version.
     pub version: String,
+    /// The IANA tz database release its answers follow (`2026f`): the one compiled in, or the
+    /// one `--tzdata` loaded.
+    pub tzdata: String,
 }
 
 impl Health {
     /// The health of a server whose database answers or not.
-    pub fn of(database_answers: bool, version: &str) -> Self {
+    pub fn of(database_answers: bool, version: &str, tzdata: &str) -> Self {
         let status = if database_answers {
             HealthStatus::Ok
         } else {
@@ -41,6 +44,7 @@ impl Health {
             status,
             database: status,
             version: version.to_owned(),
+            tzdata: tzdata.to_owned(),
         }
     }
 }

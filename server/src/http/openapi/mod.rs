@@ -153,10 +153,13 @@ fn build() -> Value {
             map.insert("links".into(), op.ok.links.clone());
         }
         for (status, description) in &op.also {
-            responses.insert(
-                status.to_string(),
-                json!({"description": description, "content": {op.ok.content_type: {"schema": op.ok.schema}}}),
-            );
+            // 204 and 304 answers have no body
+            let answer = if matches!(status, 204 | 304) {
+                json!({"description": description})
+            } else {
+                json!({"description": description, "content": {op.ok.content_type: {"schema": op.ok.schema}}})
+            };
+            responses.insert(status.to_string(), answer);
         }
         responses.insert(op.ok.status.to_string(), ok);
         let mut errors = op.errors.clone();

@@ -164,6 +164,25 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     ops.push(
         op(
             "get",
+            "/tzdata",
+            "tzdata",
+            "Service",
+            "The time zone table the server answers by (extension)",
+            Success {
+                status: 200,
+                description: "The table, in Dialback's compact form (about 180 KB): the one compiled in, or the one `--tzdata` loaded. `X-Tzdata-Version` names its release; `If-None-Match` with the ETag answers 304 when unchanged.",
+                content_type: "application/vnd.dialback.tzdata",
+                schema: json!({"type": "string", "format": "binary"}),
+                example: None,
+                links: json!({}),
+            },
+        )
+        .describe("For the npm package's `loadTzdata` and the console, so that they answer by the same tz database release as the server.")
+        .also(304, "Unchanged since the ETag given in `If-None-Match`."),
+    );
+    ops.push(
+        op(
+            "get",
             "/metrics",
             "metrics",
             "Service",
