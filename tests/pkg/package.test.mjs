@@ -56,6 +56,9 @@ test('Node gets every export of the browser build, ready to call', async () => {
   assert.equal(typeof m.default, 'function'); // init(), a no-op in Node
   await m.default();
   assert.match(m.tzdataVersion(), /^20\d\d[a-z]$/);
+  // the constant both builds carry is the release the module says is compiled in
+  assert.equal(m.TZDATA_VERSION, m.tzdataVersion());
+  assert.match(web, new RegExp(`^export const TZDATA_VERSION = "${m.TZDATA_VERSION}";$`, 'm'));
   assert.ok(m.zoneNames().includes('America/New_York'));
   assert.equal(m.parsePhoneNumber('+1 (415) 555-0100'), '+14155550100');
 });
@@ -203,6 +206,48 @@ test('a router reads listed calls as objects: ids as numbers or by position, not
   }
 });
 
+test('the zones whose rules changed in 2026 follow tzdata 2026f', async () => {
+  const m = await load();
+  const [header, , ...lines] = read('tz_changed_periods.csv').trim().split('\n');
+  // Python's reference is the release the package embeds
+  assert.ok(header.includes(`tzdata ${m.TZDATA_VERSION} `), header);
+  assert.ok(lines.length > 2000);
+  for (const line of lines) {
+    const [zone, p, start, end] = line.split(',');
+    const middle = new Date(Math.floor((Date.parse(start) + Date.parse(end)) / 2000) * 1000).toISOString().replace('.000Z', 'Z');
+    for (const at of [start, middle, end]) {
+      assert.deepEqual(m.usagePeriod(p, zone, at), { period: p, periodStart: start, periodEnd: end }, `${zone} ${p} at ${at}`);
+    }
+  }
+});
+
+test('a newer zone table loads at run time; an older or damaged one is refused', async () => {
+  const m = await load();
+  const december = () => m.usagePeriod('month', 'America/Vancouver', '2026-12-05T12:00:00Z').periodStart;
+  const embedded = readFileSync(path.join(root, 'core/src/time/tzdata.bin'));
+  const older = readFileSync(path.join(fixtures, 'zoneinfo-2025b.bin'));
+  const refused = (f, code) => {
+    assert.throws(f, (e) => e instanceof Error && e.code === code && e.message.length > 0, code);
+    assert.equal(m.tzdataVersion(), m.TZDATA_VERSION);
+    assert.equal(december(), '2026-12-01T07:00:00Z');
+  };
+  refused(() => m.loadTzdata(older), 'TZDATA_OLDER');
+  refused(() => m.loadTzdata(older, { allowOlder: 1 }), 'INVALID_ARGUMENT');
+  refused(() => m.loadTzdata(embedded.subarray(0, 1000)), 'TZDATA_MALFORMED');
+  refused(() => m.loadTzdata('DBTZ2'), 'TZDATA_MALFORMED');
+  refused(() => m.loadTzdata(null), 'INVALID_ARGUMENT');
+  try {
+    assert.deepEqual(m.loadTzdata(older.buffer.slice(older.byteOffset, older.byteOffset + older.length), { allowOlder: true }),
+      { version: '2025b', zones: 5 });
+    assert.equal(m.tzdataVersion(), '2025b');
+    assert.notEqual(m.TZDATA_VERSION, '2025b'); // the constant names the table compiled in
+    assert.equal(december(), '2026-12-01T08:00:00Z');
+  } finally {
+    assert.equal(m.loadTzdata(embedded).version, m.TZDATA_VERSION);
+  }
+  assert.equal(december(), '2026-12-01T07:00:00Z');
+});
+
 test('bad input throws an Error with a code, and the module keeps working', async () => {
   const m = await load();
   const works = () => assert.equal(m.usagePeriod('year', 'UTC', '2024-06-01T00:00:00Z').periodStart, '2024-01-01T00:00:00Z');
@@ -289,7 +334,8 @@ function works(m) {
 
 test('TypeScript accepts a typed consumer, with Node and with bundler resolution', () => {
   writeFileSync(path.join(scratch, 'consumer.ts'), `
-import init, { usagePeriod, validateCallbackConfig, CallLog, CallbackRouter, type PeriodBounds,
+import init, { usagePeriod, validateCallbackConfig, CallLog, CallbackRouter, loadTzdata, TZDATA_VERSION,
+  type TzdataLoaded, type PeriodBounds,
   type AgentInput, type AgentBody, type CallbackStatsData, type RoutingBody, type ConfigCheck } from 'dialback-core';
 
 await init();
@@ -313,6 +359,10 @@ if (d.outcome === 'matched') { const age: number = d.last_call.age_seconds; void
 router.free();
 // @ts-expect-error: periods are 'week' | 'month' | 'year'
 usagePeriod('fortnight', 'UTC', '2024-01-01T00:00:00Z');
+declare const table: Uint8Array;
+const loaded: TzdataLoaded = loadTzdata(table, { allowOlder: true });
+const release: string = loaded.version === TZDATA_VERSION ? loaded.version : TZDATA_VERSION;
+void release; void loaded.zones;
 void start; void total;
 `);
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
@@ -343,6 +393,7 @@ test("the README's Node examples run in a fresh project", () => {
   assert.match(node('readme0.mjs'), /periodStart: '2024-06-01T04:00:00Z'/);
   assert.match(node('readme1.mjs'), /^INVALID_PERIOD - /);
   assert.match(node('readme2.mjs'), /total_callbacks_received: 1/);
+  assert.match(node('readme3.mjs'), /^(\d{4}[a-z]) \1\nTZDATA_MALFORMED\n$/);
 });
 
 test("the README's HTML page works in Chromium", async () => {

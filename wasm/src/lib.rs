@@ -18,6 +18,7 @@ mod columns;
 mod period;
 mod router;
 pub mod types;
+mod tzdata;
 
 pub use boundary::MAX_INPUT_BYTES;
 pub use call_log::CallLog;
@@ -25,5 +26,6 @@ pub use checks::{
     validate_callback_config, validate_callback_stats_js as validate_callback_stats,
     validate_request, validate_usage_by_agent_js as validate_usage_by_agent,
 };
-pub use period::{parse_phone_number, tzdata_version, usage_period, zone_names};
+pub use period::{parse_phone_number, usage_period, zone_names};
 pub use router::CallbackRouter;
+pub use tzdata::{load_tzdata, tzdata_version};

@@ -57,8 +57,90 @@ fn usage_period_follows_the_dst_rule() {
     // midnight of 2 January, 10:00Z on the 1st
     assert_eq!(text(&week, "periodStart"), "2011-12-26T10:00:00Z");
     assert_eq!(text(&week, "periodEnd"), "2012-01-01T09:59:59Z");
-    assert!(zone_names().len() > 590);
+    assert!(zone_names().length() > 590);
     assert!(tzdata_version().starts_with("20"));
+}
+
+/// The zones whose rules changed between tzdata 2025b and 2026f, every period from 2026-09
+/// through 2028, against Python's zoneinfo with tzdata 2026f (the core checks the same file).
+#[wasm_bindgen_test]
+fn the_zones_that_changed_in_2026_follow_2026f() {
+    let csv = include_str!("../../tests/fixtures/tz_changed_periods.csv");
+    let mut rows = 0;
+    for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (zone, p, start, end) = (f[0], f[1], f[2], f[3]);
+        let secs = |t: &str| js_sys::Date::parse(t) / 1000.0;
+        let middle = js_sys::Date::new(&JsValue::from(
+            (secs(start) + secs(end)).div_euclid(2.0) * 1000.0,
+        ))
+        .to_iso_string()
+        .as_string()
+        .unwrap()
+        .replace(".000Z", "Z");
+        for at in [start, middle.as_str(), end] {
+            let b = period(p, zone, at).unwrap();
+            assert_eq!(
+                (text(&b, "periodStart"), text(&b, "periodEnd")),
+                (start.to_owned(), end.to_owned()),
+                "{zone} {p} at {at}"
+            );
+        }
+        rows += 1;
+    }
+    assert!(rows > 2000, "{rows}");
+}
+
+/// A table loaded at run time answers at once; a bad or older one is refused with a code and
+/// the table in force stays. Restores the compiled-in table before it ends: the table in
+/// force belongs to the whole module.
+#[wasm_bindgen_test]
+fn a_loaded_table_answers_at_once_and_a_bad_one_changes_nothing() {
+    let embedded = include_bytes!("../../core/src/time/tzdata.bin");
+    let old = include_bytes!("../../tests/fixtures/zoneinfo-2025b.bin");
+    let december = || {
+        text(
+            &period("month", "America/Vancouver", "2026-12-05T12:00:00Z").unwrap(),
+            "periodStart",
+        )
+    };
+    let bytes = |b: &[u8]| JsValue::from(Uint8Array::from(b));
+    let release = tzdata_version();
+    assert_eq!(december(), "2026-12-01T07:00:00Z");
+    let refused: [(JsValue, JsValue, &str); 5] = [
+        (bytes(old), JsValue::UNDEFINED, "TZDATA_OLDER"),
+        (
+            bytes(b"DBTZ2 not really"),
+            JsValue::UNDEFINED,
+            "TZDATA_MALFORMED",
+        ),
+        (
+            bytes(&embedded[..embedded.len() / 2]),
+            JsValue::UNDEFINED,
+            "TZDATA_MALFORMED",
+        ),
+        (JsValue::from(12), JsValue::UNDEFINED, "INVALID_ARGUMENT"),
+        (
+            bytes(old),
+            js(r#"{"allowOlder":"yes"}"#),
+            "INVALID_ARGUMENT",
+        ),
+    ];
+    for (table, options, expected) in refused {
+        assert_eq!(code(load_tzdata(&table, &options).unwrap_err()), expected);
+        assert_eq!(tzdata_version(), release);
+        assert_eq!(december(), "2026-12-01T07:00:00Z");
+        still_works();
+    }
+    let loaded = load_tzdata(&bytes(old), &js(r#"{"allowOlder":true}"#)).unwrap();
+    assert_eq!(text(&loaded, "version"), "2025b");
+    assert_eq!(get(&loaded, "zones").as_f64(), Some(5.0));
+    assert_eq!(tzdata_version(), "2025b");
+    assert_eq!(december(), "2026-12-01T08:00:00Z");
+    still_works();
+    let back = load_tzdata(&bytes(embedded), &JsValue::UNDEFINED).unwrap();
+    assert_eq!(text(&back, "version"), release);
+    assert_eq!(december(), "2026-12-01T07:00:00Z");
 }
 
 #[wasm_bindgen_test]

@@ -33,6 +33,26 @@ pub struct Rfc3339(pub String);
 #[derive(Tsify, Serialize, Deserialize)]
 pub struct LocalDate(pub String);
 
+/// `loadTzdata`'s options.
+#[derive(Tsify, Serialize, Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadTzdataOptions {
+    /// Take a table older than the one compiled in.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub allow_older: bool,
+}
+
+/// What `loadTzdata` put in force.
+#[derive(Tsify, Serialize, Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TzdataLoaded {
+    /// The release now in force.
+    pub version: String,
+    /// How many zones the table has.
+    pub zones: u32,
+}
+
 /// `{ period, periodStart, periodEnd }`, bounds in UTC with seconds.
 #[derive(Tsify, Serialize, Deserialize, Debug, PartialEq)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
