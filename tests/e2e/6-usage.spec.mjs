@@ -91,3 +91,24 @@ test('an unknown zone is named; sorting and CSV export', async ({ page }) => {
   expect(rows[0]).toEqual(['agent_id', 'agent_name', 'messages', 'calls', 'total_seconds']);
   expect(rows.slice(1)).toEqual(body.data.map((r) => [r.agentId ?? '', r.agentName, String(r.messages), String(r.calls), String(r.totalSeconds)]));
 });
+
+test('the bounds follow the time zone rules the server answers by, and name them', async ({ page }) => {
+  // America/Vancouver stays on UTC-7 from November 2026 under tzdata 2026f; under 2025b it
+  // went back to UTC-8, so December began an hour later
+  await page.clock.setFixedTime(new Date('2026-12-05T12:00:00Z'));
+  const here = await (await fetch(`${process.env.DIALBACK_URL}/healthz`)).json();
+  await connect(page, '/usage?period=month&tz=America%2FVancouver');
+  await expect(page.locator('[data-tzdata]')).toHaveText(`Time zone rules: IANA tzdata ${here.tzdata}`);
+  await expect(page.locator('[data-bound="utc-start"]')).toHaveText('2026-12-01T07:00:00Z');
+  await expect(page.locator('[data-bound="local-start"]')).toHaveText('2026-12-01 00:00:00');
+
+  // a server started with --tzdata on 2025b's files: its console fetches that table
+  const older = await (await fetch(`${process.env.DIALBACK_OLDER_URL}/healthz`)).json();
+  expect(older.tzdata).toBe('2025b');
+  await page.goto(`${process.env.DIALBACK_OLDER_URL}/#token=${process.env.DIALBACK_OLDER_TOKEN}`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.goto(`${process.env.DIALBACK_OLDER_URL}/usage?period=month&tz=America%2FVancouver`);
+  await expect(page.locator('[data-tzdata]')).toHaveText('Time zone rules: IANA tzdata 2025b');
+  await expect(page.locator('[data-bound="utc-start"]')).toHaveText('2026-12-01T08:00:00Z');
+  await expect(page.locator('[data-bound="local-start"]')).toHaveText('2026-12-01 00:00:00');
+});

@@ -3,6 +3,8 @@
 //   DIALBACK_URL/TOKEN           the server whose console the specs open
 //   DIALBACK_OPEN_URL/TOKEN      another server that allows the first one's origin (CORS)
 //   DIALBACK_CLOSED_URL/TOKEN    another server that does not
+//   DIALBACK_OLDER_URL/TOKEN     a server answering by tzdata 2025b (`--tzdata`), whose
+//                                console must follow it
 //   DIALBACK_READONLY_TOKEN      a read-only token of the first server's environment
 //   DIALBACK_EMPTY_TOKEN         a token of a new, empty environment on the first server
 import { execFileSync, spawn } from 'node:child_process';
@@ -43,11 +45,12 @@ export default async function globalSetup() {
   rmSync(path.join(root, 'test-results/screenshots'), { recursive: true, force: true });
   const dir = mkdtempSync(path.join(tmpdir(), 'dialback-e2e-'));
   const main = await serve(dir, 'demo');
-  const [open, closed] = await Promise.all([
+  const [open, closed, older] = await Promise.all([
     serve(dir, 'open', ['--allow-origin', main.base]),
     serve(dir, 'closed'),
+    serve(dir, 'older', ['--tzdata', path.join(root, 'tests/fixtures/zoneinfo-2025b'), '--tzdata-allow-older']),
   ]);
-  for (const [prefix, s] of [['DIALBACK', main], ['DIALBACK_OPEN', open], ['DIALBACK_CLOSED', closed]]) {
+  for (const [prefix, s] of [['DIALBACK', main], ['DIALBACK_OPEN', open], ['DIALBACK_CLOSED', closed], ['DIALBACK_OLDER', older]]) {
     process.env[`${prefix}_URL`] = s.base;
     process.env[`${prefix}_TOKEN`] = s.token;
   }
@@ -57,7 +60,7 @@ export default async function globalSetup() {
   process.env.DIALBACK_EMPTY_TOKEN = execFileSync(bin, ['env', 'create', '--name', 'empty',
     '--db', path.join(dir, 'demo.db')]).toString().trim();
   return async () => {
-    for (const s of [main, open, closed]) s.stop();
+    for (const s of [main, open, closed, older]) s.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 }

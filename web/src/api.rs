@@ -25,6 +25,23 @@ pub struct Connection {
     pub token: Option<ApiToken>,
 }
 
+/// The zone table of the server this page came from (`GET /tzdata`, no token), unless it is
+/// the release the console already answers by (`have`, sent as `If-None-Match`) or the server
+/// serves none (it is not a Dialback server). Any failure is `None`: the console then keeps
+/// the table compiled into it.
+pub async fn server_tzdata(have: &str) -> Option<Vec<u8>> {
+    let res = RequestBuilder::new("/tzdata")
+        .method(Method::GET)
+        .header("if-none-match", &format!("\"tzdata-{have}\""))
+        .send()
+        .await
+        .ok()?;
+    if res.status() != 200 {
+        return None;
+    }
+    res.binary().await.ok()
+}
+
 /// What went wrong with a request, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {

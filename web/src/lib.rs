@@ -23,8 +23,9 @@ pub mod panic;
 mod reference;
 mod simulate;
 mod stats;
+pub mod tzdata;
 pub mod ui;
-mod usage;
+pub mod usage;
 
 pub use agents::filter as filter_agents;
 pub use api::{ApiError, Connection, refusal};
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
     let connection = RwSignal::new(connection);
     provide_context(connection);
     access::Access::provide(connection);
+    tzdata::Release::provide();
     view! {
         <Router>
             <header class="bar">

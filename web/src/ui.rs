@@ -129,6 +129,7 @@ pub fn ZoneInput(
             {Zone::all_names().map(|z| view! { <option value=z/> }).collect_view()}
         </datalist>
         <p id="tz-note" class="field-note error" aria-live="polite">{problem}</p>
+        <p class="hint" data-tzdata="">{move || format!("Time zone rules: IANA tzdata {}", crate::tzdata::Release::get())}</p>
     }
 }
 

@@ -88,7 +88,7 @@ pub fn Usage() -> impl IntoView {
             </select>
             <ZoneInput value=tz_text on_change=move |v| set_tz.set(Some(v))/>
         </form>
-        {move || zone.get().ok().map(|z| view! { <Bounds period=period.get() zone=z/> })}
+        {move || zone.get().ok().map(|z| view! { <Bounds period=period.get() zone=z now=now()/> })}
         <section aria-live="polite">
             {loaded("usage", data, move |(body, problems)| {
                 let file = format!("usage-{}-{}.csv", body.period, tz_text.get_untracked().replace('/', "-"));
@@ -150,10 +150,25 @@ fn label(p: Period) -> &'static str {
     }
 }
 
-/// The period's first and last instant, in the zone and in UTC, computed by the core.
+/// The period containing `now`: its first and last instant, in the zone and in UTC, computed
+/// by the core with the zone rules in force (again when they change).
 #[component]
-fn Bounds(period: Period, zone: Zone) -> impl IntoView {
-    let b = usage_period(period, zone, now());
+pub fn Bounds(
+    /// Which period.
+    period: Period,
+    /// In which zone.
+    zone: Zone,
+    /// The instant it contains.
+    now: dialback_core::Timestamp,
+) -> impl IntoView {
+    move || {
+        let _rules = crate::tzdata::Release::get();
+        bounds_list(period, zone, now)
+    }
+}
+
+fn bounds_list(period: Period, zone: Zone, now: dialback_core::Timestamp) -> impl IntoView {
+    let b = usage_period(period, zone, now);
     view! {
         <dl class="bounds">
             <dt>{format!("Starts ({})", zone.name())}</dt><dd data-bound="local-start">{local_time(zone, b.period_start)}</dd>

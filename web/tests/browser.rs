@@ -292,3 +292,51 @@ fn a_panic_leaves_a_readable_message_on_the_page() {
     assert!(text.ends_with("the index is 3"), "{text}");
     alert.remove();
 }
+
+/// The zones whose rules changed between tzdata 2025b and 2026f: the Usage page's bounds for
+/// every week, month and year from 2026-09 through 2028, at each period's first second, middle
+/// and last second, against Python's zoneinfo with tzdata 2026f (the server and the npm
+/// package check the same file).
+#[wasm_bindgen_test]
+fn usage_bounds_follow_tzdata_2026f_where_rules_changed() {
+    use dialback_web::usage::Bounds;
+    let csv = include_str!("../../tests/fixtures/tz_changed_periods.csv");
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .contains(&format!("tzdata {} ", Zone::database_version()))
+    );
+    let mut checked = 0;
+    for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let zone = Zone::parse(f[0]).unwrap();
+        let period = Period::parse(f[1]).unwrap();
+        let (start, end) = (
+            Timestamp::parse(f[2]).unwrap(),
+            Timestamp::parse(f[3]).unwrap(),
+        );
+        let middle =
+            Timestamp::from_unix_seconds((start.unix_seconds() + end.unix_seconds()) / 2).unwrap();
+        for now in [start, middle, end] {
+            let host = mount(move || view! { <Bounds period zone now/> }.into_any());
+            let shown = |which: &str| {
+                host.query_selector(&format!("[data-bound={which}]"))
+                    .unwrap()
+                    .unwrap()
+                    .text_content()
+                    .unwrap()
+            };
+            assert_eq!(
+                (shown("utc-start"), shown("utc-end")),
+                (f[2].to_owned(), f[3].to_owned()),
+                "{} {} at {now}",
+                f[0],
+                f[1]
+            );
+            host.remove();
+            checked += 1;
+        }
+    }
+    assert!(checked > 6000, "{checked}");
+}
