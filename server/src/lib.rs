@@ -26,6 +26,7 @@ pub mod listen;
 pub mod metrics;
 pub mod ops;
 pub mod rate;
+pub mod storage;
 pub mod store;
 pub mod tzdata;
 pub mod view;
@@ -59,7 +60,7 @@ pub async fn serve(
     saver.abort();
     // the next start reads only what comes after this
     let app2 = app.clone();
-    let _ = tokio::task::spawn_blocking(move || app2.save_views(1)).await;
+    let _ = storage::off_worker(store::LONGEST, move || app2.save_views(1)).await;
     if let Some(f) = follower {
         f.abort();
     }
@@ -75,7 +76,7 @@ async fn save_views_every(app: Arc<app::App>) {
     loop {
         ticks.tick().await;
         let app = app.clone();
-        let _ = tokio::task::spawn_blocking(move || app.save_views(min_new)).await;
+        let _ = storage::off_worker(store::LONGEST, move || app.save_views(min_new)).await;
     }
 }
 
@@ -90,7 +91,9 @@ async fn flush_token_use_every(app: Arc<app::App>, every: std::time::Duration) {
 }
 
 async fn flush_token_use(app: Arc<app::App>) {
-    match tokio::task::spawn_blocking(move || app.flush_token_use()).await {
+    // a small write, given what a request gets; a silent database costs one missed flush
+    let deadline = app.settings.storage_timeout;
+    match storage::off_worker(deadline, move || app.flush_token_use()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => tracing::warn!(error = %e, "could not record when tokens were last used"),
         Err(e) => tracing::warn!(error = %e, "recording token use stopped"),
@@ -129,11 +132,9 @@ async fn follow_commits(app: Arc<app::App>, mut commits: store::Commits) {
             if env.view.read().await.version >= version {
                 continue;
             }
-            let store = app.store.clone();
-            let caught_up =
-                tokio::task::spawn_blocking(move || app::reload(&*store, &env, Some(version)))
-                    .await;
-            if let Ok(Err(e)) = caught_up {
+            // the same single repair a read would start, with a background task's patience
+            let caught_up = storage::within_budget(store::LONGEST, app.repair(&env, Some(version)));
+            if let Err(e) = caught_up.await {
                 tracing::warn!(environment = id, error = %e, "could not catch up with another server");
             }
         }

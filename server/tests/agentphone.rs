@@ -4,7 +4,7 @@
 use dialback_server::app::{Clock, Settings};
 use serde_json::json;
 
-use crate::harness::{Server, doc, has_shape, same_shape, seed};
+use crate::harness::{Server, doc, has_shape, same_shape, seed, waits};
 
 /// The server's "now" in these tests: mid-June, far from any period's edge.
 const NOW: &str = "2024-06-15T12:00:00Z";
@@ -164,13 +164,13 @@ async fn the_usage_summary_has_the_documented_plan_numbers_and_counters() {
 
     // the plan is the environment's, set from the CLI (here through the store), and read
     // from storage: a running server reports a change at once
-    let env = s.app.env_named("test").unwrap().unwrap();
+    let env = waits(|| s.app.env_named("test").unwrap().unwrap());
     let plan = dialback_core::Plan {
         name: "pro".into(),
         numbers: 2,
         ..dialback_core::Plan::default()
     };
-    s.app.store.set_plan(env.id, &plan).unwrap();
+    waits(|| s.app.store.set_plan(env.id, &plan).unwrap());
     let (_, body) = s.call("GET", "/v1/usage", None).await;
     assert_eq!(
         (body["plan"]["name"].as_str(), body["numbers"].clone()),

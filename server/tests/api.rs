@@ -16,6 +16,7 @@ mod console;
 mod cors;
 mod demo;
 mod durability;
+mod frozen;
 mod harness;
 mod migrations;
 mod openapi;

@@ -9,23 +9,21 @@ use dialback_core::{Zone, validate_callback_stats, validate_usage_by_agent};
 use dialback_server::app::{App, Settings};
 use dialback_server::store::{SqliteStore, Store};
 
-use crate::harness::TempDir;
+use crate::harness::{TempDir, waits};
 
 #[tokio::test]
 async fn demo_data_is_consistent_and_tokens_rotate() {
     let dir = TempDir::new();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.db(), false).unwrap());
-    let app = App::load(store, Settings::default()).unwrap();
-    let a = app.clone();
-    let first = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&a))
-        .await
-        .unwrap()
-        .unwrap();
-    let a = app.clone();
-    let second = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&a))
-        .await
-        .unwrap()
-        .unwrap();
+    let app = waits(|| {
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.db(), false).unwrap());
+        App::load(store, Settings::default()).unwrap()
+    });
+    // the demo takes views' write locks as writers do: from the blocking pool
+    let ensure = |app: Arc<App>| {
+        tokio::task::spawn_blocking(move || waits(|| dialback_server::demo::ensure(&app)))
+    };
+    let first = ensure(app.clone()).await.unwrap().unwrap();
+    let second = ensure(app.clone()).await.unwrap().unwrap();
     assert_ne!(first, second);
     assert!(
         app.authenticate(&first).await.unwrap().is_none(),
@@ -38,7 +36,7 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
         .expect("the new demo token works")
         .env;
     assert_eq!(
-        app.store.environments().unwrap().len(),
+        waits(|| app.store.environments().unwrap().len()),
         1,
         "a second start created a second environment"
     );

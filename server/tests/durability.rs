@@ -75,7 +75,14 @@ async fn every_acknowledged_write_survives_kill_9() {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    // kill it once enough writes were acknowledged to mean something (however slow the
+    // machine), and at least a second in
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(60)
+        && (acked.lock().unwrap().len() < 100 || started.elapsed() < Duration::from_secs(1))
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.child.kill().unwrap(); // SIGKILL
     server.child.wait().unwrap();
     for w in writers {

@@ -8,7 +8,7 @@ use std::process::Command;
 use dialback_server::app::Settings;
 use serde_json::{Value, json};
 
-use crate::harness::{Binary, Server, TempDir};
+use crate::harness::{Binary, Server, TempDir, waits};
 
 /// Runs `dialback ARGS --db DB`: (success, stdout, stderr).
 pub fn cli(db: &std::path::Path, args: &[&str]) -> (bool, String, String) {
@@ -171,7 +171,7 @@ async fn metrics_are_prometheus_text_with_every_documented_series() {
                 && s.labels.get("route") == Some("/api/v1/calls/import")),
         "{text}"
     );
-    let env = s.app.env_named("test").unwrap().unwrap().id.to_string();
+    let env = waits(|| s.app.env_named("test").unwrap().unwrap().id.to_string());
     let version = env!("CARGO_PKG_VERSION");
     // metric, labels, value
     type Series<'a> = (&'a str, &'a [(&'a str, &'a str)], f64);

@@ -5,7 +5,7 @@ use dialback_core::Timestamp;
 use dialback_server::app::{Clock, Settings};
 use serde_json::{Value, json};
 
-use crate::harness::Server;
+use crate::harness::{Server, waits};
 
 fn settings() -> Settings {
     Settings {
@@ -57,7 +57,7 @@ async fn restored_calls(s: &Server) -> u64 {
 
 async fn save(s: &Server) {
     let app = s.app.clone();
-    tokio::task::spawn_blocking(move || app.save_views(1))
+    tokio::task::spawn_blocking(move || waits(|| app.save_views(1)))
         .await
         .unwrap();
 }
@@ -108,10 +108,10 @@ async fn a_damaged_saved_view_is_ignored() {
     assert_eq!(res.status(), 200);
     save(&live).await;
     let env = live.app.environments().pop().unwrap().id;
-    let mut bytes = live.app.store.saved_view(env).unwrap().unwrap();
+    let mut bytes = waits(|| live.app.store.saved_view(env).unwrap().unwrap());
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x55;
-    live.app.store.save_view(env, &bytes).unwrap();
+    waits(|| live.app.store.save_view(env, &bytes).unwrap());
 
     let restarted = live.again(settings()).await;
     assert_eq!(

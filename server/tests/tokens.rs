@@ -4,7 +4,7 @@ use dialback_core::Timestamp;
 use dialback_server::auth::{NewToken, Scope};
 use serde_json::{Value, json};
 
-use crate::harness::{Binary, Server, TempDir};
+use crate::harness::{Binary, Server, TempDir, waits};
 use crate::operations::{cli, status_of};
 
 #[tokio::test]
@@ -163,20 +163,22 @@ async fn tokens_are_issued_listed_scoped_and_revoked_at_once() {
 #[tokio::test]
 async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
     let s = Server::start().await;
-    let env = s.app.env_named("test").unwrap().unwrap();
+    let env = waits(|| s.app.env_named("test").unwrap().unwrap());
     let now = s.app.now();
     let issue = |expires_at: Option<Timestamp>| {
-        s.app
-            .issue_token(
-                env.id,
-                &NewToken {
-                    label: "t".into(),
-                    scope: Scope::Write,
-                    expires_at,
-                },
-                false,
-            )
-            .unwrap()
+        waits(|| {
+            s.app
+                .issue_token(
+                    env.id,
+                    &NewToken {
+                        label: "t".into(),
+                        scope: Scope::Write,
+                        expires_at,
+                    },
+                    false,
+                )
+                .unwrap()
+        })
     };
     let (_, expired) = issue(Timestamp::from_unix_seconds(now.unix_seconds() - 1));
     let (live_id, live) = issue(Timestamp::from_unix_seconds(now.unix_seconds() + 3600));
@@ -189,9 +191,7 @@ async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
 
     // a request writes nothing itself; the server writes last use every few seconds
     let last_used = || {
-        s.app
-            .store
-            .tokens_of(env.id)
+        waits(|| s.app.store.tokens_of(env.id))
             .unwrap()
             .into_iter()
             .find(|t| t.id == live_id)
@@ -199,7 +199,7 @@ async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
             .last_used_at
     };
     assert_eq!(last_used(), None);
-    s.app.flush_token_use().unwrap();
+    waits(|| s.app.flush_token_use()).unwrap();
     assert!(last_used().is_some_and(|t| t.unix_seconds() >= now.unix_seconds()));
 }
 
@@ -208,11 +208,10 @@ async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
 #[tokio::test]
 async fn a_read_only_token_is_refused_on_every_write_the_document_lists_and_no_other() {
     let s = Server::start().await;
-    let env = s.app.env_named("test").unwrap().unwrap();
+    let env = waits(|| s.app.env_named("test").unwrap().unwrap());
     let agent = s.agent("Existing", "inbound", &["+14155550100"]).await;
-    let (_, reader) = s
-        .app
-        .issue_token(
+    let (_, reader) = waits(|| {
+        s.app.issue_token(
             env.id,
             &NewToken {
                 label: "ro".into(),
@@ -221,7 +220,8 @@ async fn a_read_only_token_is_refused_on_every_write_the_document_lists_and_no_o
             },
             false,
         )
-        .unwrap();
+    })
+    .unwrap();
     let doc = dialback_server::http::openapi::document();
     let mut writes = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {

@@ -98,7 +98,8 @@ impl Cluster {
         Ok(cluster)
     }
 
-    fn data(&self) -> String {
+    /// The cluster's data directory (its `postmaster.pid` names the server's process).
+    pub fn data(&self) -> String {
         self.dir.join("data").to_string_lossy().into_owned()
     }
 
@@ -141,17 +142,33 @@ impl Cluster {
 pub fn test() -> Result {
     const OUTAGE: &str =
         "replicas::a_database_restart_is_a_few_503s_then_service_resumes_with_nothing_lost";
+    const FROZEN: &str = "frozen::a_frozen_database_is_answered_within_deadlines_and_loses_nothing";
     let cluster = Cluster::start("test")?;
     let suite = ["test", "--package", "dialback-server", "--test", "api"];
+    // a test that finds no database fails rather than passes
     crate::run_with(
-        &[("DIALBACK_TEST_POSTGRES", &cluster.url)],
+        &[
+            ("DIALBACK_TEST_POSTGRES", &cluster.url),
+            ("DIALBACK_REQUIRE_POSTGRES", "1"),
+        ],
         "cargo",
-        &[&suite[..], &["--", "--skip", OUTAGE]].concat(),
+        &[&suite[..], &["--", "--skip", OUTAGE, "--skip", FROZEN]].concat(),
+    )?;
+    // alone: it freezes the cluster (SIGSTOP) for a minute
+    crate::run_with(
+        &[
+            ("DIALBACK_TEST_POSTGRES", &cluster.url),
+            ("DIALBACK_REQUIRE_POSTGRES", "1"),
+            ("DIALBACK_TEST_POSTGRES_DATA", &cluster.data()),
+        ],
+        "cargo",
+        &[&suite[..], &["--", "--exact", FROZEN, "--nocapture"]].concat(),
     )?;
     // alone: it restarts the cluster under every other test's feet
     crate::run_with(
         &[
             ("DIALBACK_TEST_POSTGRES", &cluster.url),
+            ("DIALBACK_REQUIRE_POSTGRES", "1"),
             ("DIALBACK_TEST_POSTGRES_RESTART", &cluster.restart_command()),
         ],
         "cargo",

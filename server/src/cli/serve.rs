@@ -7,6 +7,7 @@ use std::time::Duration;
 use dialback_server::app::{App, Settings};
 use dialback_server::cors::AllowedOrigins;
 use dialback_server::listen::{self, Limits};
+use dialback_server::store::on_storage_thread;
 
 use super::{DbArg, LogFormat};
 
@@ -106,6 +107,24 @@ struct ConnectionArgs {
     /// Seconds requests in flight get to finish after SIGTERM before the server exits.
     #[arg(long, env = "DIALBACK_SHUTDOWN_TIMEOUT", default_value_t = 30)]
     shutdown_timeout: u64,
+    /// Seconds one request may wait for storage in all (token look-up, reads, writes); past
+    /// them it is answered 503 `STORAGE_UNAVAILABLE`. Each import batch gets as long again.
+    #[arg(long, env = "DIALBACK_STORAGE_TIMEOUT", default_value_t = 5.0)]
+    storage_timeout: f64,
+    /// Seconds `/healthz` waits for the database before it answers 503.
+    #[arg(long, env = "DIALBACK_HEALTH_TIMEOUT", default_value_t = 1.0)]
+    health_timeout: f64,
+}
+
+/// A positive number of seconds from the command line.
+fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
+    if value.is_finite() && value > 0.0 && value <= 3600.0 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(format!(
+            "--{flag} must be a number of seconds above 0 and at most 3600, got {value}"
+        ))
+    }
 }
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
@@ -122,6 +141,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         body_timeout: Duration::from_secs(args.connections.body_timeout),
         rate_limit: args.rate_limit,
         metrics_on_main: args.metrics_listen.is_none(),
+        storage_timeout: seconds("storage-timeout", args.connections.storage_timeout)?,
+        health_timeout: seconds("health-timeout", args.connections.health_timeout)?,
         ..Settings::default()
     };
     let open_files = listen::raise_open_file_limit();
@@ -149,8 +170,17 @@ async fn serve(
     tracing::info!("{tzdata}");
     // one server per SQLite file; PostgreSQL takes any number
     let _lock = args.db.file().map(serve_lock).transpose()?;
-    let store = args.db.open(full_sync)?;
-    let app = App::load(store, settings).map_err(|e| e.to_string())?;
+    // opening and loading wait for storage: a thread that may wait, with no deadline but the
+    // loads' own (the server is not serving yet)
+    let db = args.db.clone();
+    let app = tokio::task::spawn_blocking(move || {
+        on_storage_thread(|| {
+            let store = db.open(full_sync)?;
+            App::load(store, settings).map_err(|e| e.to_string())
+        })
+    })
+    .await
+    .map_err(|e| format!("starting stopped: {e}"))??;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -181,9 +211,11 @@ async fn serve(
     }
     if args.demo {
         let app2 = app.clone();
-        let token = tokio::task::spawn_blocking(move || dialback_server::demo::ensure(&app2))
-            .await
-            .map_err(|e| e.to_string())??;
+        let token = tokio::task::spawn_blocking(move || {
+            on_storage_thread(|| dialback_server::demo::ensure(&app2))
+        })
+        .await
+        .map_err(|e| e.to_string())??;
         println!();
         println!("  Console (connected): {base}/#token={token}");
         println!("  Token:               {token}");

@@ -17,13 +17,12 @@ use super::service::Authenticated;
 use crate::app::{App, Env, Session};
 use crate::auth::{self, Scope};
 use crate::ops::{Failure, OpError};
-use crate::store::StoreError;
 
 /// What the request's bearer token opens: `Ok(None)` without a valid token, an error when
 /// storage cannot be asked.
-async fn session_of(parts: &Parts, app: &App) -> Result<Option<Session>, StoreError> {
+async fn session_of(parts: &Parts, app: &App) -> Result<Option<Session>, OpError> {
     if let Some(Authenticated(session)) = parts.extensions.get::<Authenticated>() {
-        return Ok(session.clone());
+        return session.clone();
     }
     let Some(token) = parts
         .headers
@@ -33,7 +32,9 @@ async fn session_of(parts: &Parts, app: &App) -> Result<Option<Session>, StoreEr
     else {
         return Ok(None);
     };
-    app.authenticate(token).await
+    app.authenticate(token)
+        .await
+        .map_err(|e| OpError::storage(&e))
 }
 
 /// A Talkover-side session (401 in Talkover's dialect).
@@ -48,7 +49,7 @@ impl FromRequestParts<Arc<App>> for TalkoverSession {
         match session_of(parts, app).await {
             Ok(Some(session)) => Ok(TalkoverSession(session)),
             Ok(None) => Err(ApiError::unauthorized()),
-            Err(e) => Err(ApiError::from(OpError::storage(&e)).into_response()),
+            Err(e) => Err(ApiError::from(e).into_response()),
         }
     }
 }
@@ -78,10 +79,15 @@ impl FromRequestParts<Arc<App>> for TalkoverWrite {
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
         let TalkoverSession(session) = TalkoverSession::from_request_parts(parts, app).await?;
-        match session.grant.scope {
-            Scope::Write => Ok(TalkoverWrite(session.env)),
-            Scope::Read => Err(ApiError::read_only()),
+        if session.grant.scope == Scope::Read {
+            return Err(ApiError::read_only());
         }
+        // a write starts from a view storage holds (one a failed write left stale is
+        // rebuilt first, with no lock held while storage answers)
+        app.ready_for_writing(&session.env)
+            .await
+            .map_err(|e| ApiError::from(OpError::storage(&e)).into_response())?;
+        Ok(TalkoverWrite(session.env))
     }
 }
 
@@ -98,7 +104,7 @@ impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
         match session_of(parts, app).await {
             Ok(Some(session)) => Ok(AgentPhoneEnv(session.env)),
             Ok(None) => Err(UsageError::unauthorized()),
-            Err(e) => Err(UsageError::from(OpError::storage(&e))),
+            Err(e) => Err(UsageError::from(e)),
         }
     }
 }

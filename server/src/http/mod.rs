@@ -28,13 +28,18 @@ pub use error::{ApiError, UsageError};
 use crate::app::App;
 use crate::ops::{Failure, OpError};
 
-/// Runs a blocking operation (storage) off the async workers.
+/// Runs an operation that uses storage off the async workers, waiting for it at most
+/// `budget` (the request's remaining storage budget, `App::budget`).
 pub(crate) async fn blocking<T: Send + 'static>(
+    budget: std::time::Duration,
     f: impl FnOnce() -> Result<T, OpError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(f).await {
+    match crate::storage::off_worker(budget, f).await {
         Ok(result) => result.map_err(ApiError::from),
-        Err(e) => {
+        Err(waited @ crate::storage::Waited::TimedOut(_)) => {
+            Err(ApiError(OpError::timed_out(&waited)))
+        }
+        Err(crate::storage::Waited::Stopped(e)) => {
             tracing::error!(error = %e, "a blocking operation stopped");
             Err(ApiError::new(
                 Failure::Storage,
@@ -183,6 +188,7 @@ pub fn layers(routes: Router<Arc<App>>, app: &Arc<App>) -> Router<Arc<App>> {
         .layer(DefaultBodyLimit::max(app.settings.body_limit))
         .layer(RequestBodyTimeoutLayer::new(app.settings.body_timeout))
         .layer(middleware::from_fn_with_state(app.clone(), service::authenticate))
+        .layer(middleware::from_fn_with_state(app.clone(), service::storage_budget))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn_with_state(app.clone(), service::observe))
         .layer(

@@ -66,10 +66,17 @@ pub async fn observe(State(app): State<Arc<App>>, req: Request, next: Next) -> R
     response
 }
 
-/// The session a request's token opened, resolved once by [`authenticate`] for the
-/// extractors and the rate limit.
+/// Gives the request its storage budget (`--storage-timeout`): every storage wait of the
+/// request, the token look-up included, comes out of it (see `crate::storage`).
+pub async fn storage_budget(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    crate::storage::within_budget(app.settings.storage_timeout, next.run(req)).await
+}
+
+/// What a request's token opened, resolved once by [`authenticate`] for the extractors and
+/// the rate limit: a session, none (no valid token), or the storage failure that kept it
+/// from being known (answered in the route's dialect by its extractor, never asked again).
 #[derive(Clone)]
-pub struct Authenticated(pub Option<Session>);
+pub struct Authenticated(pub Result<Option<Session>, OpError>);
 
 /// Resolves the bearer token once per request, then applies `--rate-limit N`: N requests a
 /// minute per token, refused with 429 in the API's dialect, and the `X-RateLimit-*` headers on
@@ -86,10 +93,14 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
         return next.run(req).await;
     };
     // a storage error is left to the extractor, which answers it in the route's dialect
-    let Ok(session) = app.authenticate(&token).await else {
-        return next.run(req).await;
-    };
-    let token_id = session.as_ref().map(|s| s.grant.token_id);
+    let session = app
+        .authenticate(&token)
+        .await
+        .map_err(|e| OpError::storage(&e));
+    let token_id = session
+        .as_ref()
+        .ok()
+        .and_then(|s| s.as_ref().map(|s| s.grant.token_id));
     req.extensions_mut().insert(Authenticated(session));
     let (Some(limiter), Some(token_id)) = (&app.limiter, token_id) else {
         return next.run(req).await;
@@ -124,17 +135,23 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
     response
 }
 
-/// Whether storage answers, asked off the async workers.
+/// Whether storage answers, asked off the async workers within `--health-timeout` (1 s): a
+/// database that does not answer makes the health check say so, not wait.
 async fn health_of(app: Arc<App>) -> Health {
-    let answers = tokio::task::spawn_blocking(move || match app.store.ping() {
-        Ok(()) => true,
+    let store = app.store.clone();
+    let answered =
+        crate::storage::off_worker(app.settings.health_timeout, move || store.ping()).await;
+    let answers = match answered {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "health check: storage does not answer");
+            false
+        }
         Err(e) => {
             tracing::warn!(error = %e, "health check: storage does not answer");
             false
         }
-    })
-    .await
-    .unwrap_or(false);
+    };
     Health::of(
         answers,
         env!("CARGO_PKG_VERSION"),

@@ -112,11 +112,29 @@ impl OpError {
             tracing::warn!(error = %why, "storage unavailable");
             return OpError::unavailable();
         }
+        if let StoreError::NoAnswer(why) = e {
+            return OpError::timed_out(why);
+        }
         tracing::error!(error = %e, "storage failed");
         OpError::one(
             Failure::Storage,
             "INTERNAL_ERROR",
             "storage failed; the server log has the details",
+            "",
+        )
+    }
+
+    /// Storage did not answer within the request's budget (503): unlike
+    /// [`OpError::unavailable`], a write may still have taken effect.
+    pub fn timed_out(waited: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(error = %waited, "storage did not answer in time");
+        OpError::one(
+            Failure::Unavailable,
+            "STORAGE_UNAVAILABLE",
+            format!(
+                "{waited}; a write may or may not have taken effect: retrying with the same \
+                 external_id (calls) or reading back is safe"
+            ),
             "",
         )
     }
@@ -150,11 +168,14 @@ struct Write<'a> {
     tx: Box<dyn Writes + 'a>,
 }
 
-/// Begins a write, from a blocking thread; a stale view is rebuilt from storage first.
+/// Begins a write, from a storage thread. A stale view (a failed write left it) is not
+/// rebuilt here, under the lock, within a request's deadline: the HTTP shell asks
+/// `App::ready_for_writing` first, which rebuilds it with no lock held; a view that went stale
+/// since is refused as unavailable.
 fn write<'a>(app: &'a App, env: &'a Env) -> Result<Write<'a>, OpError> {
     let mut view = env.view.blocking_write();
     if view.stale {
-        rebuild(app, env, &mut view)?;
+        return Err(OpError::unavailable());
     }
     let (tx, tail) = app
         .store
@@ -164,7 +185,6 @@ fn write<'a>(app: &'a App, env: &'a Env) -> Result<Write<'a>, OpError> {
         drop(tx);
         view.stale = true;
         tracing::error!(env = env.id, error = %e, "could not apply another server's changes");
-        rebuild(app, env, &mut view)?;
         return Err(OpError::unavailable());
     }
     Ok(Write { view, tx })
@@ -192,36 +212,28 @@ impl<'a> Write<'a> {
     }
 }
 
-fn rebuild(app: &App, env: &Env, view: &mut View) -> Result<(), OpError> {
-    let fresh = View::load(&*app.store, env.id);
-    match fresh {
-        Ok(fresh) => {
-            *view = fresh;
-            Ok(())
-        }
-        Err(e) => {
-            view.stale = true;
-            tracing::error!(env = env.id, error = %e, "could not rebuild the view from storage");
-            Err(OpError::unavailable())
-        }
-    }
-}
-
-/// After a failed write: the view may hold what was not stored, so it is stale until it is
-/// rebuilt (now, if storage answers).
-fn failed(app: &App, env: &Env, view: &mut View, e: &StoreError) -> OpError {
+/// After a failed write: the view may hold what was not stored, so it is stale, and read by
+/// no one, until the next request rebuilds it (`App::repair`, with no lock held while
+/// storage answers).
+fn failed(_app: &App, env: &Env, view: &mut View, e: &StoreError) -> OpError {
     view.stale = true;
-    let _ = rebuild(app, env, view);
+    tracing::warn!(
+        env = env.id,
+        "the view is stale until storage gives it back"
+    );
     OpError::storage(e)
 }
 
 /// After a committed change to agents or numbers: the directory follows, or (if stored data
 /// breaks a directory rule, which the checks before the commit make impossible) the view is
-/// rebuilt from storage.
-fn refresh(app: &App, env: &Env, view: &mut View) {
+/// stale until it is rebuilt from storage.
+fn refresh(_app: &App, env: &Env, view: &mut View) {
     if view.refresh_directory().is_err() {
         view.stale = true;
-        let _ = rebuild(app, env, view);
+        tracing::error!(
+            env = env.id,
+            "stored agents break a directory rule; rebuilding"
+        );
     }
 }
 

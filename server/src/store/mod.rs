@@ -3,8 +3,8 @@
 //! The trait speaks in the core's records (agents, numbers, calls, messages), not SQL, so
 //! another backend can be added without touching the HTTP handlers. Two implement it:
 //! [`SqliteStore`] (one file, one server: the embedded default) and [`PgStore`] (PostgreSQL,
-//! shared by any number of servers). Methods are synchronous; the server calls them on
-//! blocking threads.
+//! shared by any number of servers). Methods are synchronous; the server calls them only on
+//! threads that may wait, each call under a deadline ([`threads`]).
 //!
 //! Agents, numbers, calls and messages are written through a [`Writes`] transaction, which
 //! holds the environment's write lock across servers until it commits. Each commit advances
@@ -16,12 +16,14 @@ pub mod filter;
 pub mod migrate;
 pub mod postgres;
 pub mod sqlite;
+pub mod threads;
 
 use dialback_core::wire::requests::queries::CallFilter;
 use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use threads::{LONGEST, on_storage_thread, with_deadline};
 
 use crate::auth::{Grant, NewToken, TokenInfo};
 
@@ -47,6 +49,10 @@ pub enum StoreError {
     /// the wait): the request may succeed when retried, and nothing was written.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database did not answer by the deadline: what was asked may still be done (a
+    /// write may commit), so the caller cannot say that nothing was written.
+    #[error("no answer from the database: {0}")]
+    NoAnswer(String),
     /// The backend does not do this (the message says what does).
     #[error("{0}")]
     NotSupported(&'static str),
@@ -260,6 +266,11 @@ pub trait Store: Send + Sync + 'static {
     /// The environment's committed version, or `None` when this process is the only writer
     /// (its views can then never fall behind, and reads need not ask).
     fn version(&self, env: EnvId) -> Result<Option<Version>>;
+    /// Whether other servers may write (so reads must ask [`Store::version`]): asked once per
+    /// read, without storage, so a single server's reads never leave the async worker.
+    fn shared(&self) -> bool {
+        false
+    }
     /// What was committed after `since` (for a read that found its view behind).
     fn changes_since(&self, env: EnvId, since: Version) -> Result<Tail>;
     /// Commits by other servers as they happen, `(environment, version)`, so that views can

@@ -53,7 +53,10 @@ fn open(path: &Path, full_sync: bool) -> Result<Connection> {
     Ok(conn)
 }
 
+#[track_caller]
 fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // every call takes a connection here: none may run on an async worker
+    super::threads::assert_storage_thread("sqlite");
     // a panic while holding the lock cannot leave a transaction open (rusqlite rolls back on
     // drop), so a poisoned lock is still a usable connection
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -324,6 +327,7 @@ impl Store for SqliteStore {
     }
 
     fn save_view(&self, env: EnvId, bytes: &[u8]) -> Result<()> {
+        super::threads::assert_storage_thread("save_view");
         // beside the database, written whole then renamed: never half a view
         let path = self.view_path(env);
         let part = path.with_extension("part");
@@ -338,6 +342,7 @@ impl Store for SqliteStore {
     }
 
     fn saved_view(&self, env: EnvId) -> Result<Option<Vec<u8>>> {
+        super::threads::assert_storage_thread("saved_view");
         match std::fs::read(self.view_path(env)) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

@@ -58,7 +58,7 @@ async fn list(
         offset: query.offset,
         limit: query.limit,
     };
-    let (rows, total) = blocking(move || {
+    let (rows, total) = blocking(app.budget(), move || {
         app2.store
             .list_calls(id, &filter, slice)
             .map_err(|e| OpError::storage(&e))
@@ -128,7 +128,7 @@ pub async fn one(
     let not_found = || UsageError::not_found("Call not found");
     let call_id: u64 = id.parse().map_err(|_| not_found())?;
     let (app2, env_id) = (app.clone(), env.id);
-    let call = blocking(move || {
+    let call = blocking(app.budget(), move || {
         app2.store
             .call(env_id, call_id)
             .map_err(|e| OpError::storage(&e))

@@ -17,7 +17,6 @@ use super::super::extract::{AgentPhoneEnv, Params};
 use super::read;
 use crate::app::App;
 use crate::ops::OpError;
-use crate::store::StoreError;
 
 type Reply<T> = Result<Json<T>, UsageError>;
 
@@ -119,14 +118,10 @@ pub async fn summary(
     let now = app.now();
     let bounds = usage_period(q.period, q.zone, now);
     // the plan is read from storage, so `dialback env plan` applies at once, on every replica
-    let (store, id) = (app.store.clone(), env.id);
-    let plan = tokio::task::spawn_blocking(move || store.plan(id))
+    let id = env.id;
+    let plan = app
+        .storage(move |store| store.plan(id))
         .await
-        .map_err(|e| {
-            UsageError::from(OpError::storage(&StoreError::Corrupt(format!(
-                "reading the plan stopped: {e}"
-            ))))
-        })?
         .map_err(|e| UsageError::from(OpError::storage(&e)))?;
     let view = read(&app, &env).await?;
     let summary = view.activity.summary(&bounds, now);

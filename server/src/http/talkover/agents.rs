@@ -32,7 +32,7 @@ pub async fn create(
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
     let new = parse_new_agent(&json).map_err(ApiError::request)?;
-    let agent = blocking(move || agents::create_agent(&app, &env, new)).await?;
+    let agent = blocking(app.budget(), move || agents::create_agent(&app, &env, new)).await?;
     Ok(Json(MessageEnvelope::ok(
         "Agent created successfully",
         body(&agent),
@@ -110,7 +110,10 @@ pub async fn patch(
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
     let patch = parse_agent_patch(&json).map_err(ApiError::request)?;
-    let agent = blocking(move || agents::patch_agent(&app, &env, &id, patch)).await?;
+    let agent = blocking(app.budget(), move || {
+        agents::patch_agent(&app, &env, &id, patch)
+    })
+    .await?;
     Ok(Json(MessageEnvelope::ok(
         "Agent updated successfully",
         body(&agent),
@@ -125,7 +128,10 @@ pub async fn calling(
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<CallingSettings>> {
     let update = parse_calling_update(&json).map_err(ApiError::request)?;
-    let agent = blocking(move || agents::update_calling(&app, &env, &id, update)).await?;
+    let agent = blocking(app.budget(), move || {
+        agents::update_calling(&app, &env, &id, update)
+    })
+    .await?;
     Ok(Json(MessageEnvelope::ok(
         "Agent calling settings updated successfully",
         CallingSettings::new(&agent.record, &agent.numbers),
@@ -140,7 +146,10 @@ pub async fn knowledge(
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
     let update = parse_knowledge_update(&json).map_err(ApiError::request)?;
-    let agent = blocking(move || agents::update_knowledge(&app, &env, &id, update)).await?;
+    let agent = blocking(app.budget(), move || {
+        agents::update_knowledge(&app, &env, &id, update)
+    })
+    .await?;
     Ok(Json(MessageEnvelope::ok(
         "Agent knowledge updated successfully",
         body(&agent),

@@ -39,7 +39,10 @@ pub async fn set(
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<CallbackAgentCreated>> {
-    let r = blocking(move || agents::set_callback(&app, &env, &id, &json)).await?;
+    let r = blocking(app.budget(), move || {
+        agents::set_callback(&app, &env, &id, &json)
+    })
+    .await?;
     Ok(Json(Envelope::ok(CallbackAgentCreated {
         id: r.id.to_string(),
         name: r.name.clone(),
@@ -56,7 +59,10 @@ pub async fn replace(
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<CallbackAgentUpdated>> {
-    let r = blocking(move || agents::set_callback(&app, &env, &id, &json)).await?;
+    let r = blocking(app.budget(), move || {
+        agents::set_callback(&app, &env, &id, &json)
+    })
+    .await?;
     Ok(Json(Envelope::ok(CallbackAgentUpdated {
         id: r.id.to_string(),
         callback_config: config_of(&r),
@@ -69,7 +75,10 @@ pub async fn remove(
     TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
 ) -> Reply<MessageBody> {
-    blocking(move || agents::remove_callback(&app, &env, &id)).await?;
+    blocking(app.budget(), move || {
+        agents::remove_callback(&app, &env, &id)
+    })
+    .await?;
     Ok(Json(MessageBody::ok("Callback role removed")))
 }
 

@@ -52,7 +52,10 @@ pub async fn record(
 ) -> Result<(StatusCode, Json<Envelope<CallItem>>), ApiError> {
     let call = parse_new_call(&json).map_err(ApiError::request)?;
     let (app2, env2) = (app.clone(), env.clone());
-    let mut results = blocking(move || ops::record_calls(&app2, &env2, vec![call])).await?;
+    let mut results = blocking(app.budget(), move || {
+        ops::record_calls(&app2, &env2, vec![call])
+    })
+    .await?;
     let view = read(&app, &env).await?;
     match results.pop() {
         Some(Recorded::Created(row)) => {
@@ -83,7 +86,7 @@ async fn page(
         offset: paging.offset(),
         limit: paging.per_page,
     };
-    let (rows, total) = blocking(move || {
+    let (rows, total) = blocking(app.budget(), move || {
         app2.store
             .list_calls(id, &filter, slice)
             .map_err(|e| OpError::storage(&e))
@@ -160,7 +163,7 @@ pub async fn export(State(app): State<Arc<App>>, TalkoverEnv(env): TalkoverEnv) 
                     limit: EXPORT_PAGE,
                 },
             };
-            let rows = blocking(move || {
+            let rows = blocking(app.budget(), move || {
                 app2.store
                     .list_calls(id, &CallFilter::default(), slice)
                     .map_err(|e| OpError::storage(&e))
@@ -203,7 +206,10 @@ pub async fn message(
     JsonBody(json): JsonBody,
 ) -> Result<(StatusCode, Json<Envelope<MessageObject>>), ApiError> {
     let m = parse_new_message(&json).map_err(ApiError::request)?;
-    let mut rows = blocking(move || ops::record_messages(&app, &env, vec![m])).await?;
+    let mut rows = blocking(app.budget(), move || {
+        ops::record_messages(&app, &env, vec![m])
+    })
+    .await?;
     let row = rows.pop().ok_or_else(|| {
         ApiError(OpError::storage(&crate::store::StoreError::Corrupt(
             "the message was not stored".into(),

@@ -315,7 +315,11 @@ async fn flush(
     }
     let (lines, calls): (Vec<u64>, Vec<NewCall>) = std::mem::take(batch).into_iter().unzip();
     let (app, env) = (app.clone(), env.clone());
-    let task = tokio::spawn(blocking(move || ops::record_calls(&app, &env, calls)));
+    // an import is long by nature: each batch gets a storage budget of its own
+    let budget = app.settings.storage_timeout;
+    let task = tokio::spawn(blocking(budget, move || {
+        ops::record_calls(&app, &env, calls)
+    }));
     *storing = Some(Storing { lines, task });
     Ok(())
 }

@@ -50,6 +50,9 @@ pub async fn create(
 ) -> Reply<Envelope<PhoneNumberBody>> {
     let new = parse_new_number(&json).map_err(ApiError::request)?;
     let env2 = env.clone();
-    let number = blocking(move || agents::create_number(&app, &env2, new)).await?;
+    let number = blocking(app.budget(), move || {
+        agents::create_number(&app, &env2, new)
+    })
+    .await?;
     Ok(Json(Envelope::ok(PhoneNumberBody::new(&number, None))))
 }

@@ -19,7 +19,7 @@ pub async fn current(
     TalkoverSession(session): TalkoverSession,
 ) -> Reply<Envelope<TokenBody>> {
     let grant = session.grant;
-    let body = blocking(move || {
+    let body = blocking(app.budget(), move || {
         let store = &app.store;
         let info = store
             .tokens_of(grant.env)

@@ -26,7 +26,7 @@ mod writes;
 use std::time::Duration;
 
 use deadpool_postgres::{
-    Config, ManagerConfig, Object, Pool, PoolConfig, PoolError, RecyclingMethod, Runtime, Timeouts,
+    Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime, Timeouts,
 };
 use dialback_core::wire::requests::queries::CallFilter;
 use dialback_core::{CallRecord, Plan, Timestamp};
@@ -47,9 +47,8 @@ use writes::PgWrites;
 /// the database is unavailable.
 const WAIT: Duration = Duration::from_secs(3);
 
-/// The longest any one store call may take (a stuck network must not hold a request forever;
-/// the largest import batch takes a few seconds).
-const LONGEST: Duration = Duration::from_secs(120);
+/// The longest a view's load may take (a stuck network must not hold it forever).
+const LOAD: Duration = Duration::from_secs(15 * 60);
 
 /// The channel commits are announced on.
 const CHANNEL: &str = "dialback_changes";
@@ -103,6 +102,40 @@ pub(super) fn pg(e: tokio_postgres::Error) -> StoreError {
     }
 }
 
+/// The driver's settings for every connection: the operator's URL, with the bounds that keep
+/// a silent database from holding a connection forever.
+/// - connecting gives up after [`WAIT`];
+/// - TCP keepalive probes an idle connection after 10 s, every 5 s, three times: a host that
+///   vanished (a partition, a frozen VM) is noticed in about 25 s even with nothing to send;
+/// - `statement_timeout` makes the database end any statement running longer than
+///   [`LONGEST`](super::threads::LONGEST): a query gone wrong does not run on after its
+///   caller gave up. (Callers give up sooner, at their own deadline: see `run`.)
+pub(crate) fn driver_config(url: &str) -> Result<tokio_postgres::Config> {
+    let mut config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Postgres(format!("{}: {e}", redact(url))))?;
+    let timeout = format!(
+        "-c statement_timeout={}",
+        super::threads::LONGEST.as_millis()
+    );
+    let options = match config.get_options() {
+        Some(given) if given.contains("statement_timeout") => given.to_owned(),
+        Some(given) => format!("{given} {timeout}"),
+        None => timeout,
+    };
+    config
+        .options(&options)
+        .connect_timeout(WAIT)
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(10))
+        .keepalives_interval(Duration::from_secs(5))
+        .keepalives_retries(3);
+    if config.get_application_name().is_none() {
+        config.application_name("dialback");
+    }
+    Ok(config)
+}
+
 fn pool_error(e: PoolError) -> StoreError {
     match e {
         PoolError::Backend(e) => pg(e),
@@ -120,29 +153,24 @@ impl PgStore {
             .enable_all()
             .build()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let mut config = Config::new();
-        config.url = Some(url.to_owned());
-        config.connect_timeout = Some(WAIT);
-        config.keepalives = Some(true);
-        config.application_name = Some("dialback".into());
-        config.manager = Some(ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        });
-        config.pool = Some(PoolConfig {
-            max_size: connections.max(2),
-            timeouts: Timeouts {
+        let config = driver_config(url)?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(connections.max(2))
+            .timeouts(Timeouts {
                 wait: Some(WAIT),
                 create: Some(WAIT),
                 recycle: Some(WAIT),
-            },
-            ..PoolConfig::default()
-        });
-        let pool = {
-            let _enter = rt.enter();
-            config
-                .create_pool(Some(Runtime::Tokio1), NoTls)
-                .map_err(|e| StoreError::Postgres(e.to_string()))?
-        };
+            })
+            .runtime(Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
         let store = PgStore {
             pool,
             url: url.to_owned(),
@@ -152,21 +180,28 @@ impl PgStore {
         Ok(store)
     }
 
-    /// Runs a future on the store's runtime and waits for it.
+    /// Runs a future on the store's runtime and waits for it, at most the calling thread's
+    /// deadline ([`threads::deadline`](super::threads::deadline)): past it the future is
+    /// dropped (a statement in flight is abandoned; the driver reads its answer when it
+    /// comes and drops it) and the call is `Unavailable`. A frozen database or a silent
+    /// network therefore holds a caller for the deadline, never longer.
+    #[track_caller]
     fn run<T: Send + 'static>(&self, fut: impl Future<Output = T> + Send + 'static) -> Result<T> {
+        super::threads::assert_storage_thread("postgres");
+        let deadline = super::threads::deadline();
         let rt = self
             .rt
             .as_ref()
             .ok_or_else(|| StoreError::Unavailable("the store is closing".into()))?;
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         rt.spawn(async move {
-            let _ = tx.send(tokio::time::timeout(LONGEST, fut).await);
+            let _ = tx.send(tokio::time::timeout(deadline, fut).await);
         });
         match rx.recv() {
             Ok(Ok(t)) => Ok(t),
-            Ok(Err(_)) => Err(StoreError::Unavailable(format!(
-                "no answer from the database in {} s",
-                LONGEST.as_secs()
+            Ok(Err(_)) => Err(StoreError::NoAnswer(format!(
+                "nothing within {:.1} s",
+                deadline.as_secs_f64()
             ))),
             Err(_) => Err(StoreError::Unavailable("the database task stopped".into())),
         }
@@ -394,15 +429,24 @@ impl Store for PgStore {
     }
 
     fn load_into(&self, env: EnvId, after: (u64, u64), sink: &mut dyn Sink) -> Result<Version> {
+        super::threads::assert_storage_thread("load_into");
         let rt = self
             .rt
             .as_ref()
             .ok_or_else(|| StoreError::Unavailable("the store is closing".into()))?;
-        // the store's runtime reads and decodes; this thread applies what it sends
+        // the store's runtime reads and decodes; this thread applies what it sends. A load
+        // is long by nature (tens of seconds at 10M calls): it is bounded by LOAD, not by a
+        // request's deadline, and no lock is held while it runs
         let (tx, rx) = std::sync::mpsc::sync_channel::<Loaded>(4);
         let pool = self.pool.clone();
         rt.spawn(async move {
-            let done = rows::load(&pool, env, after, &tx).await;
+            let done = match tokio::time::timeout(LOAD, rows::load(&pool, env, after, &tx)).await {
+                Ok(done) => done,
+                Err(_) => Err(StoreError::Unavailable(format!(
+                    "loading environment {env} took over {} s",
+                    LOAD.as_secs()
+                ))),
+            };
             let _ = tx.send(Loaded::Done(done));
         });
         for loaded in rx {
@@ -525,8 +569,12 @@ impl Store for PgStore {
         })
     }
 
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn follow(&self) -> Option<super::Commits> {
-        let config: tokio_postgres::Config = self.url.parse().ok()?;
+        let config = driver_config(&self.url).ok()?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         self.rt.as_ref()?.spawn(follow::listen(config, tx));
         Some(rx)

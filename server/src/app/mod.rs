@@ -5,14 +5,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use dialback_core::Timestamp;
-use tokio::sync::{RwLock as ViewLock, RwLockReadGuard};
+
+mod views;
+
+pub use views::{Env, reload};
 
 use crate::auth;
 use crate::auth::{Grant, NewToken, Scope};
 use crate::cors::AllowedOrigins;
 use crate::metrics::Metrics;
 use crate::rate::RateLimiter;
-use crate::store::{EnvId, Store, StoreError, Version};
+use crate::storage;
+use crate::store;
+use crate::store::{EnvId, Store, StoreError};
 use crate::view::{LoadError, View};
 
 /// Where "now" comes from: the system clock, a fixed instant, or one moved by hand (tests,
@@ -70,6 +75,11 @@ pub struct Settings {
     pub rate_limit: Option<u32>,
     /// Whether `/metrics` is served on the API's listener (off when it has one of its own).
     pub metrics_on_main: bool,
+    /// How long one request may wait for storage in all (token look-up, version check,
+    /// reads, writes) before it is answered 503 `STORAGE_UNAVAILABLE`.
+    pub storage_timeout: std::time::Duration,
+    /// How long `/healthz` waits for the database before it answers 503.
+    pub health_timeout: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -84,30 +94,9 @@ impl Default for Settings {
             body_timeout: std::time::Duration::from_secs(30),
             rate_limit: None,
             metrics_on_main: true,
+            storage_timeout: std::time::Duration::from_secs(5),
+            health_timeout: std::time::Duration::from_secs(1),
         }
-    }
-}
-
-/// One environment: its id and its view. The view's lock also serialises the environment's
-/// writers, so a write sees and changes one consistent state. It is an async lock: request
-/// handlers wait for it without holding a worker thread, while writers (on blocking threads)
-/// take it with `blocking_write`.
-pub struct Env {
-    /// Its id.
-    pub id: EnvId,
-    /// Its view.
-    pub view: ViewLock<View>,
-    /// How many calls its view held when it was last saved (or restored from a saved view).
-    saved_calls: std::sync::atomic::AtomicU64,
-}
-
-impl Env {
-    fn new(id: EnvId, view: View) -> Arc<Env> {
-        Arc::new(Env {
-            id,
-            saved_calls: std::sync::atomic::AtomicU64::new(view.restored_calls),
-            view: ViewLock::new(view),
-        })
     }
 }
 
@@ -137,24 +126,6 @@ pub struct Session {
     pub env: Arc<Env>,
     /// The token's rights.
     pub grant: Grant,
-}
-
-/// Makes a view what storage holds again (from a blocking thread): rebuilt if a failed write
-/// left it stale, and brought up to `version` (what other servers committed) if it is behind.
-pub fn reload(store: &dyn Store, env: &Env, version: Option<Version>) -> Result<(), StoreError> {
-    let mut view = env.view.blocking_write();
-    let corrupt = |e| StoreError::Corrupt(format!("environment {}: {e}", env.id));
-    if view.stale {
-        *view = View::load(store, env.id).map_err(|e| e.into_store(env.id))?;
-    }
-    if version.is_some_and(|v| v > view.version) {
-        let tail = store.changes_since(env.id, view.version)?;
-        if let Err(e) = view.apply(tail) {
-            view.stale = true;
-            return Err(corrupt(e));
-        }
-    }
-    Ok(())
 }
 
 fn record_load(metrics: &Metrics, id: EnvId, started: std::time::Instant) {
@@ -208,7 +179,8 @@ impl App {
     /// replica counts at once; an environment created elsewhere since start is loaded on its
     /// first request. The use is remembered, and written in batches (`flush_token_use`).
     pub async fn authenticate(&self, token: &str) -> Result<Option<Session>, StoreError> {
-        let Some(grant) = self.store.token(&auth::hash(token))? else {
+        let hash = auth::hash(token);
+        let Some(grant) = self.storage(move |store| store.token(&hash)).await? else {
             return Ok(None);
         };
         let now = self.now();
@@ -229,9 +201,10 @@ impl App {
     async fn load_env(&self, id: EnvId) -> Result<Arc<Env>, StoreError> {
         let store = self.store.clone();
         let started = std::time::Instant::now();
-        let view = tokio::task::spawn_blocking(move || View::load(&*store, id))
+        // a load is long by nature: it has its own deadline, not the request's
+        let view = storage::off_worker(store::LONGEST, move || View::load(&*store, id))
             .await
-            .map_err(|e| StoreError::Corrupt(format!("loading environment {id} stopped: {e}")))?
+            .map_err(|e| StoreError::Unavailable(format!("loading environment {id}: {e}")))?
             .map_err(|e| e.into_store(id))?;
         record_load(&self.metrics, id, started);
         let mut envs = self.envs.write().unwrap_or_else(PoisonError::into_inner);
@@ -258,27 +231,23 @@ impl App {
         self.settings.clock.now()
     }
 
-    /// An environment's view for reading, rebuilt from storage first if a failed write left
-    /// it stale (and an error if storage cannot give it back: the view is never read while it
-    /// may hold what storage does not). When other servers share the database, the view is
-    /// first brought up to the environment's committed version, so a read that starts after
-    /// any server acknowledged a write sees it.
-    pub async fn read<'e>(
+    /// What is left of the current request's storage budget (the whole of it outside one).
+    pub fn budget(&self) -> std::time::Duration {
+        storage::remaining(self.settings.storage_timeout)
+    }
+
+    /// Runs `f` with the store on a thread that may wait, within what is left of the
+    /// request's storage budget (see [`storage`]): never on an async worker, never past the
+    /// deadline.
+    pub async fn storage<T: Send + 'static>(
         &self,
-        env: &'e Arc<Env>,
-    ) -> Result<RwLockReadGuard<'e, View>, StoreError> {
-        let committed = self.store.version(env.id)?;
-        {
-            let view = env.view.read().await;
-            if !view.stale && committed.is_none_or(|v| v <= view.version) {
-                return Ok(view);
-            }
-        }
-        let (store, env2) = (self.store.clone(), env.clone());
-        tokio::task::spawn_blocking(move || reload(&*store, &env2, committed))
+        f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.store.clone();
+        let deadline = storage::remaining(self.settings.storage_timeout);
+        storage::off_worker(deadline, move || f(&*store))
             .await
-            .map_err(|e| StoreError::Corrupt(format!("reload stopped: {e}")))??;
-        Ok(env.view.read().await)
+            .map_err(|e| StoreError::NoAnswer(e.to_string()))?
     }
 
     /// An environment by name.
