@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::{Binary, TempDir};
+use crate::harness::{Binary, TempDir, waits};
+use dialback_server::store::{SqliteStore, Store};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     fixture_of("v1", name)
@@ -263,4 +264,39 @@ async fn a_database_from_a_newer_release_is_refused() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Four `dialback env create` started at once on a file that does not exist yet: each opens
+/// the database and migrates it, taking turns, and all four succeed.
+#[test]
+fn four_env_creates_at_once_on_a_new_file_all_succeed() {
+    for round in 0..3 {
+        let dir = TempDir::new();
+        let db = dir.db();
+        let children: Vec<_> = (0..4)
+            .map(|i| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_dialback"))
+                    .args(["env", "create", "--name", &format!("e{i}"), "--db"])
+                    .arg(&db)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(
+            schema_version(&db),
+            dialback_server::store::migrate::CURRENT
+        );
+        let store = waits(|| SqliteStore::open(&db, false).unwrap());
+        assert_eq!(waits(|| store.environments().unwrap().len()), 4);
+    }
 }

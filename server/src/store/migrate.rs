@@ -54,7 +54,14 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     // transaction, and each migration checks the keys before it commits
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     for m in MIGRATIONS.iter().filter(|m| m.version > version) {
-        let tx = conn.transaction()?;
+        // the write lock from the start (BEGIN IMMEDIATE), and the version read again under
+        // it: processes opening a new file at once take turns, and each finds what the one
+        // before it did instead of running a migration twice
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now >= m.version {
+            continue;
+        }
         tx.execute_batch(m.sql)?;
         if let Some(then) = m.then {
             then(&tx)?;
