@@ -3,7 +3,6 @@
 //! external id itself, which is unique there); a miss is certain.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// See the module docs. Hashes are kept sorted in one vector, with the most recent in a small
 /// set that is merged in when it grows past an eighth of the vector (so inserting stays
@@ -11,14 +10,29 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExternalIds {
     sorted: Vec<u64>,
+    /// Saved in order, so that a saved view's bytes depend only on what it holds.
+    #[serde(serialize_with = "in_order")]
     recent: HashSet<u64>,
 }
 
+fn in_order<S: serde::Serializer>(set: &HashSet<u64>, s: S) -> Result<S::Ok, S::Error> {
+    let mut keys: Vec<u64> = set.iter().copied().collect();
+    keys.sort_unstable();
+    serde::Serialize::serialize(&keys, s)
+}
+
+/// An external id's 64-bit key: FNV-1a, then a final mix. Keys are saved (in saved views) and
+/// compared with keys computed by later builds, so the function is this crate's own, fixed
+/// for good; std's `DefaultHasher` may change with any Rust release.
 fn key(external_id: &str) -> u64 {
-    // DefaultHasher::new() has fixed keys: the same id hashes the same in every process
-    let mut h = DefaultHasher::new();
-    external_id.hash(&mut h);
-    h.finish()
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in external_id.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // FNV's low bits mix poorly for short keys; fold the high half in
+    h ^= h >> 32;
+    h = h.wrapping_mul(0xd6e8_feb8_6659_fd93);
+    h ^ (h >> 32)
 }
 
 impl ExternalIds {
@@ -52,7 +66,17 @@ impl ExternalIds {
 
 #[cfg(test)]
 mod tests {
-    use super::ExternalIds;
+    use super::{ExternalIds, key};
+
+    /// Saved views hold these keys: they must never change.
+    #[test]
+    fn keys_are_fixed_for_good() {
+        assert_eq!(key(""), 0xfdbd_f6ac_4fc5_2e7f);
+        assert_eq!(
+            key("CA2f8a9e0b1c4d5e6f7a8b9c0d1e2f3a4b"),
+            0xd9fd_4ac6_18e0_9d2b
+        );
+    }
 
     #[test]
     fn every_inserted_id_is_found_and_others_are_not() {

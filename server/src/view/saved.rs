@@ -8,10 +8,16 @@
 //! within an environment (they are reserved under its write lock), so "every call after id N"
 //! is exactly what the saved view lacks.
 //!
-//! A saved view is a cache, never the truth: it is tagged with this format and the core's
-//! version (whose structures may change with any release) and checked with SHA-256; if
-//! anything does not match, it is ignored and the view is loaded from the records, which
-//! gives the same answers, only slower.
+//! A saved view is a cache, never the truth: it is tagged with its format and checked with
+//! SHA-256; if either does not match, it is ignored and the view is loaded from the records,
+//! which gives the same answers, only slower.
+//!
+//! The format is pinned by its bytes, not by the names of the files that define it: the
+//! golden test below saves a small fixed view, holding something of every saved type, and
+//! compares the bytes with `tests/fixtures/saved-view/format-N.bin`. Any change to what is
+//! saved (a field, a type's serde, a hasher) changes them and fails the test until
+//! [`FORMAT`] is bumped and the file rewritten (`DIALBACK_WRITE_FIXTURES=1`), so a view saved
+//! by one build is never misread by another.
 
 use dialback_core::{ActivityLog, CallbackLog, OutboundIndex};
 use serde::{Deserialize, Serialize};
@@ -20,12 +26,9 @@ use sha2::{Digest, Sha256};
 use super::ExternalIds;
 
 const MAGIC: &[u8; 14] = b"dialback-view\n";
-/// Bumped when what is saved changes shape.
-const FORMAT: u32 = 1;
-/// The core's structures are saved as they are: a saved view is only read back by a build
-/// whose core sources of those structures are the same (`build.rs` fingerprints them), so a
-/// release or a local change that reshapes them never misreads an older view.
-const LAYOUT: &str = env!("DIALBACK_VIEW_LAYOUT");
+/// Bumped whenever the saved bytes of a view change (the golden test says when). Format 1
+/// was tagged by a fingerprint of source files instead.
+pub const FORMAT: u32 = 2;
 
 /// What a saved view holds, borrowed from a live view to be written.
 #[derive(Serialize)]
@@ -82,8 +85,6 @@ pub enum Unusable {
 fn header() -> Vec<u8> {
     let mut h = MAGIC.to_vec();
     h.extend_from_slice(&FORMAT.to_le_bytes());
-    h.extend_from_slice(LAYOUT.as_bytes());
-    h.push(b'\n');
     h
 }
 
@@ -112,6 +113,106 @@ pub fn decode(bytes: &[u8]) -> Result<Restored, Unusable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dialback_core::{
+        Activity, ActivityRecord, AgentId, CallId, CallStatus, CallbackRecord, OutboundCall,
+        PhoneNumber, Timestamp,
+    };
+
+    /// A small view with something of every saved type: outbound calls to two contacts, a
+    /// matched and an unmatched callback, a completed call, a message and Unassigned
+    /// activity, external ids.
+    fn fixed() -> Vec<u8> {
+        let (handler, sales) = (AgentId::from_u128(1), AgentId::from_u128(2));
+        let number = |s: &str| PhoneNumber::parse(s).unwrap();
+        let at = |s: &str| Timestamp::parse(s).unwrap();
+        let mut index = OutboundIndex::default();
+        for (id, to, when) in [
+            (1, "+442079460001", "2024-06-01T09:00:00Z"),
+            (2, "+442079460002", "2024-06-01T09:05:00Z"),
+            (3, "+442079460001", "2024-06-02T10:00:00Z"),
+        ] {
+            index.insert(OutboundCall {
+                id: CallId(id),
+                agent_id: sales,
+                to: number(to),
+                started_at: at(when),
+                status: CallStatus::NoAnswer,
+            });
+        }
+        let mut callbacks = CallbackLog::new();
+        callbacks.push(CallbackRecord {
+            at: at("2024-06-02T11:00:00Z"),
+            callback_agent_id: handler,
+            source_agent_id: Some(sales),
+            answered: true,
+        });
+        callbacks.push(CallbackRecord {
+            at: at("2024-06-03T08:00:00Z"),
+            callback_agent_id: handler,
+            source_agent_id: None,
+            answered: false,
+        });
+        let mut activity = ActivityLog::new();
+        for (agent, activity_of, when) in [
+            (
+                Some(handler),
+                Activity::Call {
+                    status: CallStatus::Completed,
+                    duration_seconds: 95,
+                },
+                "2024-06-02T11:00:00Z",
+            ),
+            (Some(sales), Activity::Message, "2024-06-02T12:00:00Z"),
+            (None, Activity::Message, "2024-06-03T12:00:00Z"),
+        ] {
+            activity.push(&ActivityRecord {
+                agent_id: agent,
+                number: Some(number("+14155550100")),
+                at: at(when),
+                activity: activity_of,
+            });
+        }
+        let mut external = ExternalIds::default();
+        external.insert("CA-one");
+        external.insert("CA-two");
+        encode(&Parts {
+            last_call: 5,
+            last_message: 2,
+            calls: 5,
+            index: &index,
+            callbacks: &callbacks,
+            activity: &activity,
+            external: &external,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_saved_format_is_pinned_by_its_bytes() {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/saved-view/format-{FORMAT}.bin"));
+        let bytes = fixed();
+        if std::env::var_os("DIALBACK_WRITE_FIXTURES").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let golden = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            bytes == golden,
+            "the bytes of a saved view changed: bump FORMAT in src/view/saved.rs, so that \
+             views saved by other builds are ignored rather than misread, then write \
+             {} with DIALBACK_WRITE_FIXTURES=1",
+            path.display()
+        );
+        // and the golden view reads back as what was saved
+        let restored = decode(&golden).unwrap();
+        assert_eq!(
+            (restored.last_call, restored.last_message, restored.calls),
+            (5, 2, 5)
+        );
+        assert_eq!(restored.index.len(), 3);
+        assert!(restored.external.may_contain("CA-two"));
+    }
 
     fn empty() -> Vec<u8> {
         let (index, callbacks, activity) = Default::default();
