@@ -214,7 +214,17 @@ impl Writes for PgWrites<'_> {
                     )
                     .await
                     .map_err(pg)?;
-                client.batch_execute("COMMIT").await.map_err(pg)
+                // a connection lost during COMMIT leaves it unknown whether it committed:
+                // never "unavailable, nothing written"
+                client
+                    .batch_execute("COMMIT")
+                    .await
+                    .map_err(|e| match pg(e) {
+                        StoreError::Unavailable(why) => StoreError::NoAnswer(format!(
+                            "the answer to COMMIT was lost ({why}): it may have committed"
+                        )),
+                        other => other,
+                    })
             }
             .await;
             (conn, result)
