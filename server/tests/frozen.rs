@@ -1,3 +1,6 @@
+//! Architecture Invariant: no storage call runs on an async worker, and every wait for
+//! storage has a deadline: what needs no database is never delayed by one.
+//!
 //! A database host that freezes (every PostgreSQL process stopped with SIGSTOP, as a hung VM
 //! or a network partition leaves it: connections open, nothing answered) must not freeze the
 //! servers in front of it. With three replicas and the database frozen for a minute:

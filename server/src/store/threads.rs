@@ -72,6 +72,7 @@ mod tests {
         assert_storage_thread("ping");
     }
 
+    /// Architecture Invariant: no storage call runs on an async worker (the guard itself).
     #[tokio::test]
     async fn on_an_async_worker_a_storage_call_panics() {
         let caught = std::panic::catch_unwind(|| assert_storage_thread("token"));

@@ -187,6 +187,7 @@ mod tests {
         .unwrap()
     }
 
+    /// Architecture Invariant: a saved view is read only by a build that saves the same bytes.
     #[test]
     fn the_saved_format_is_pinned_by_its_bytes() {
         let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
