@@ -32,6 +32,7 @@
 
 pub mod agent;
 pub mod call;
+pub mod call_list;
 pub mod callback;
 pub mod error;
 mod hash;
@@ -49,6 +50,7 @@ pub use agent::{
     AgentStatus, Direction, DirectoryError,
 };
 pub use call::{CallId, CallRecord, CallStatus, MessageRecord, StatusSet, call_agent};
+pub use call_list::{CallList, ListKey, ListPage};
 pub use callback::stats::{AgentCallbackTotals, CallbackDay, CallbackStats, UNKNOWN_AGENT};
 pub use callback::{
     CallbackConfig, CallbackLog, CallbackRecord, CallbackRouting, Caller, ConfigError, InboundCall,

@@ -9,6 +9,7 @@
 )]
 
 mod architecture;
+mod call_list;
 mod golden;
 mod properties;
 mod stats;
