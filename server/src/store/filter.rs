@@ -50,6 +50,13 @@ impl Clause {
         self.sql.push_str(&text.replace("{}", &p));
     }
 
+    fn starts_with(&self, haystack: &str, needle: &str) -> String {
+        match self.dialect {
+            Dialect::Sqlite => format!("substr({haystack}, 1, length({needle})) = {needle}"),
+            Dialect::Postgres => format!("starts_with({haystack}, {needle})"),
+        }
+    }
+
     fn contains(&self, haystack: &str, needle: &str) -> String {
         match self.dialect {
             Dialect::Sqlite => format!("instr({haystack}, {needle}) > 0"),
@@ -95,8 +102,20 @@ pub fn where_clause(dialect: Dialect, env: EnvId, f: &CallFilter) -> (String, Ve
     if let Some(search) = &f.search {
         c.sql.push_str(" AND (1 = 0");
         if let Some(text) = &search.text {
-            let p = c.bind(Arg::Text(text.clone()));
-            let test = c.contains("COALESCE(external_id, '')", &p);
+            let test = match c.dialect {
+                // SQLite's placeholders are positional: the text is bound once per use
+                Dialect::Sqlite => {
+                    let (a, b) = (
+                        c.bind(Arg::Text(text.clone())),
+                        c.bind(Arg::Text(text.clone())),
+                    );
+                    format!("substr(COALESCE(external_id, ''), 1, length({a})) = {b}")
+                }
+                Dialect::Postgres => {
+                    let p = c.bind(Arg::Text(text.clone()));
+                    c.starts_with("COALESCE(external_id, '')", &p)
+                }
+            };
             c.sql.push_str(&format!(" OR {test}"));
         }
         if let Some(digits) = &search.digits {

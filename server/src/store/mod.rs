@@ -154,6 +154,12 @@ pub(crate) enum Batch {
     Messages(Vec<MessageRecord>),
 }
 
+/// The smallest string above every string that starts with `prefix` (to bound an index range
+/// scan): `prefix` followed by the largest code point.
+pub(crate) fn past_prefix(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
+}
+
 /// How many records a [`Batch`] carries.
 pub(crate) const LOAD_CHUNK: usize = 8_192;
 
@@ -283,6 +289,17 @@ pub trait Store: Send + Sync + 'static {
     fn call(&self, env: EnvId, id: u64) -> Result<Option<CallRecord>>;
     /// The calls stored with these external ids.
     fn calls_by_external_id(&self, env: EnvId, ids: &[&str]) -> Result<Vec<CallRecord>>;
+    /// The calls with these ids, in no particular order (a page the view's list chose, read
+    /// back whole).
+    fn calls_by_ids(&self, env: EnvId, ids: &[u64]) -> Result<Vec<CallRecord>>;
+    /// The calls whose external id starts with `prefix` (a search's SID part), found through
+    /// an index, as where they sit in the view's call list; `None` when more than `cap` do.
+    fn sids_starting_with(
+        &self,
+        env: EnvId,
+        prefix: &str,
+        cap: usize,
+    ) -> Result<Option<Vec<dialback_core::ListKey>>>;
     /// The calls passing `filter`, newest first (by start, then id), sliced; for a page, with
     /// the number of calls passing it (a cursor's caller does not need it, and counting every
     /// page of a long export would make it quadratic).

@@ -11,7 +11,9 @@ use std::sync::mpsc::SyncSender;
 use std::sync::{Mutex, MutexGuard};
 
 use dialback_core::wire::requests::queries::CallFilter;
-use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
+use dialback_core::{
+    AgentRecord, CallId, CallRecord, ListKey, MessageRecord, NumberResource, Plan, Timestamp,
+};
 use rusqlite::types::ToSql;
 
 use crate::auth::{Grant, NewToken, Scope, TokenInfo};
@@ -410,6 +412,51 @@ impl Store for SqliteStore {
             out.extend(collect_calls(&mut stmt, params![env, id])?);
         }
         Ok(out)
+    }
+
+    fn calls_by_ids(&self, env: EnvId, ids: &[u64]) -> Result<Vec<CallRecord>> {
+        let conn = lock(&self.reader);
+        let ids: Vec<i64> = ids.iter().filter_map(|i| i64::try_from(*i).ok()).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        // `+environment_id`: not an index term, so SQLite looks the rows up by their primary
+        // key, where it would otherwise walk the environment's index past every call
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {CALL_COLUMNS} FROM calls WHERE +environment_id = ? AND id IN ({marks})"
+        ))?;
+        let args = std::iter::once(env).chain(ids);
+        collect_calls(&mut stmt, params_from_iter(args))
+    }
+
+    fn sids_starting_with(
+        &self,
+        env: EnvId,
+        prefix: &str,
+        cap: usize,
+    ) -> Result<Option<Vec<ListKey>>> {
+        let conn = lock(&self.reader);
+        // a range of the (environment_id, external_id) unique index
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, started_at FROM calls WHERE environment_id = ?1 AND external_id >= ?2 \
+             AND external_id < ?3 AND substr(external_id, 1, length(?2)) = ?2 LIMIT ?4",
+        )?;
+        let limit = i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX);
+        let found = stmt
+            .query_map(
+                params![env, prefix, super::past_prefix(prefix), limit],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )?
+            .map(|row| {
+                let (id, started_at) = row?;
+                Ok(ListKey {
+                    started_at,
+                    id: CallId(u64::try_from(id).unwrap_or(0)),
+                })
+            })
+            .collect::<Result<Vec<ListKey>>>()?;
+        Ok((found.len() <= cap).then_some(found))
     }
 
     fn list_calls(

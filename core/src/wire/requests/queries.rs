@@ -135,12 +135,13 @@ pub enum AgentFilter {
     Unknown,
 }
 
-/// The text search of the call lists: a call's SID (`external_id`) containing the text
+/// The text search of the call lists: a call's SID (`external_id`) starting with the text
 /// (case-sensitive, as ids are), or, when the text reads as a number, its `to` or `from`,
 /// written without [`CallSearch::FORMATTING`], containing the text's digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallSearch {
-    /// The text as given, trimmed, matched against SIDs (`None`: SIDs are not searched).
+    /// The text as given, trimmed, matched against the start of SIDs (`None`: SIDs are not
+    /// searched).
     pub text: Option<String>,
     /// The digits matched against numbers (`None`: numbers are not searched).
     pub digits: Option<String>,
@@ -175,10 +176,12 @@ impl CallSearch {
         }
     }
 
-    /// Whether a call matches.
+    /// Whether a call matches: its SID starts with the text (SIDs are identifiers people
+    /// paste whole or begin; a prefix can be found through an index, where text anywhere in
+    /// a SID would mean reading every call), or one of its numbers holds the digits.
     pub fn matches(&self, call: &CallRecord) -> bool {
         let sid = match (&self.text, call.external_id.as_deref()) {
-            (Some(text), Some(sid)) => sid.contains(text.as_str()),
+            (Some(text), Some(sid)) => sid.starts_with(text.as_str()),
             _ => false,
         };
         let number = |n: &str| {

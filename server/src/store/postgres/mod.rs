@@ -29,7 +29,7 @@ use deadpool_postgres::{
     Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime, Timeouts,
 };
 use dialback_core::wire::requests::queries::CallFilter;
-use dialback_core::{CallRecord, Plan, Timestamp};
+use dialback_core::{CallId, CallRecord, ListKey, Plan, Timestamp};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
@@ -620,6 +620,53 @@ impl Store for PgStore {
                 &[&env, &ids],
             )
             .await
+        })
+    }
+
+    fn calls_by_ids(&self, env: EnvId, ids: &[u64]) -> Result<Vec<CallRecord>> {
+        let ids: Vec<i64> = ids.iter().filter_map(|i| i64::try_from(*i).ok()).collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with(move |c| async move {
+            rows::calls(
+                &**c,
+                &format!(
+                    "SELECT {CALL_COLUMNS} FROM calls WHERE environment_id = $1 AND id = ANY($2)"
+                ),
+                &[&env, &ids],
+            )
+            .await
+        })
+    }
+
+    fn sids_starting_with(
+        &self,
+        env: EnvId,
+        prefix: &str,
+        cap: usize,
+    ) -> Result<Option<Vec<ListKey>>> {
+        let (prefix, past) = (prefix.to_owned(), super::past_prefix(prefix));
+        let limit = i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX);
+        self.with(move |c| async move {
+            // a range of calls_by_sid, which orders external ids byte by byte (COLLATE "C")
+            let rows = c
+                .query(
+                    r#"SELECT id, started_at FROM calls WHERE environment_id = $1
+                       AND external_id COLLATE "C" >= $2 AND external_id COLLATE "C" < $3
+                       AND starts_with(external_id, $2) LIMIT $4"#,
+                    &[&env, &prefix, &past, &limit],
+                )
+                .await
+                .map_err(pg)?;
+            let found: Vec<ListKey> = rows
+                .iter()
+                .map(|r| ListKey {
+                    started_at: r.get::<_, i64>(1),
+                    id: CallId(u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)),
+                })
+                .collect();
+            Ok((found.len() <= cap).then_some(found))
         })
     }
 

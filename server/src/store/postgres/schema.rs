@@ -12,12 +12,12 @@ use super::pg;
 use crate::store::{Result, StoreError};
 
 /// The schema version this release writes.
-pub const CURRENT: i32 = 1;
+pub const CURRENT: i32 = 2;
 
 /// The advisory lock key that serialises migrations (`dialback` in ASCII).
 const MIGRATION_LOCK: i64 = 0x0064_6961_6c62_6163;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2)];
 
 /// Brings a database to [`CURRENT`].
 pub async fn migrate(client: &mut Client) -> Result<()> {
@@ -51,6 +51,13 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
     }
     tx.commit().await.map_err(pg)
 }
+
+/// Schema 2: a search's SID part (the start of an external id) found through an index. The
+/// unique index on external ids orders them by the database's collation, which a prefix range
+/// cannot rely on; this one orders them byte by byte.
+const V2: &str = r#"
+CREATE INDEX calls_by_sid ON calls (environment_id, external_id COLLATE "C");
+"#;
 
 /// The first schema: SQLite's schema 3, plus what several servers need to agree:
 /// - `environments.version` (advanced by every committed write, under the row's lock) and
