@@ -1,8 +1,12 @@
 //! The SQL a store runs for a call list is the core's `CallFilter::matches`, translated: for
-//! any filter, the store lists exactly the calls the core says pass, newest first.
+//! any filter, the store lists exactly the calls the core says pass, newest first. So does
+//! the path the server takes first: the view's `CallList`, with the calls the store finds by
+//! a SID prefix.
 
 use dialback_core::wire::requests::queries::{CallListQuery, Params, parse_call_list};
-use dialback_core::{AgentId, CallId, CallRecord, CallStatus, Direction, PhoneNumber, Timestamp};
+use dialback_core::{
+    AgentId, CallId, CallList, CallRecord, CallStatus, Direction, PhoneNumber, Timestamp,
+};
 use dialback_server::store::Slice;
 use proptest::prelude::*;
 
@@ -114,6 +118,9 @@ fn sql_lists_what_the_core_filter_passes() {
     let (mut tx, _) = store.begin(env, 0).unwrap();
     tx.insert_batch(&all, &[]).unwrap();
     tx.commit().unwrap();
+    let mut list = CallList::new();
+    all.iter().for_each(|c| list.push(c));
+    list.shrink_to_fit();
     let mut newest_first = all.clone();
     newest_first.sort_by_key(|c| std::cmp::Reverse((c.started_at, c.id)));
     proptest!(ProptestConfig::with_cases(300), |(params in query())| {
@@ -123,5 +130,16 @@ fn sql_lists_what_the_core_filter_passes() {
         let listed: Vec<u64> = listed.iter().map(|c| c.id.0).collect();
         prop_assert_eq!(&listed, &expected, "{:?}", params);
         prop_assert_eq!(total, Some(expected.len() as u64));
+        // the view's list, with what the store finds by the SID prefix
+        let sids = match filter.search.as_ref().and_then(|s| s.text.as_deref()) {
+            Some(prefix) => store.sids_starting_with(env, prefix, 1_000).unwrap().unwrap(),
+            None => Vec::new(),
+        };
+        let page = list.page(&filter, &sids, 0, 1_000);
+        let paged: Vec<u64> = page.ids.iter().map(|c| c.0).collect();
+        prop_assert_eq!(&paged, &expected, "{:?}", params);
+        prop_assert_eq!(page.total, expected.len() as u64);
     });
+    // a prefix shared by more calls than asked for is left to the list query
+    assert_eq!(store.sids_starting_with(env, "CA", 10).unwrap(), None);
 }

@@ -110,6 +110,17 @@ impl Store for FlakyStore {
     fn calls_by_external_id(&self, env: EnvId, ids: &[&str]) -> Result<Vec<CallRecord>> {
         self.inner.calls_by_external_id(env, ids)
     }
+    fn calls_by_ids(&self, env: EnvId, ids: &[u64]) -> Result<Vec<CallRecord>> {
+        self.inner.calls_by_ids(env, ids)
+    }
+    fn sids_starting_with(
+        &self,
+        env: EnvId,
+        prefix: &str,
+        cap: usize,
+    ) -> Result<Option<Vec<dialback_core::ListKey>>> {
+        self.inner.sids_starting_with(env, prefix, cap)
+    }
     fn list_calls(
         &self,
         env: EnvId,

@@ -6,8 +6,10 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use dialback_core::Timestamp;
 
+mod lists;
 mod views;
 
+pub use lists::Listed;
 pub use views::{Env, reload};
 
 use crate::auth;
@@ -117,6 +119,8 @@ pub struct App {
     pub metrics: Metrics,
     /// The rate limit, if one is set.
     pub limiter: Option<RateLimiter>,
+    /// Turns at scanning a call list (see `lists`).
+    scans: tokio::sync::Semaphore,
 }
 
 /// An authenticated request: its environment and what its token grants.
@@ -171,6 +175,7 @@ impl App {
             limiter: settings.rate_limit.map(RateLimiter::new),
             settings,
             metrics,
+            scans: lists::scan_turns(),
         }))
     }
 

@@ -7,8 +7,9 @@
 //! view marks it stale, so that nothing reads it until it has been rebuilt from storage.
 
 use dialback_core::{
-    ActivityLog, ActivityRecord, AgentDirectory, AgentId, AgentRecord, CallRecord, CallbackLog,
-    CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource, OutboundCall,
+    ActivityLog, ActivityRecord, AgentDirectory, AgentId, AgentRecord, CallList, CallRecord,
+    CallbackLog, CallbackRecord, CallbackRouting, MessageRecord, NumberId, NumberResource,
+    OutboundCall,
 };
 
 use crate::store::{EnvId, Sink, Store, StoreError, Tail, Version};
@@ -35,6 +36,8 @@ pub struct View {
     pub callbacks: CallbackLog,
     /// Messages and completed calls, for usage.
     pub activity: ActivityLog,
+    /// Every call in list order, for the call lists (`app::lists`).
+    pub list: CallList,
     /// Set when a write failed after changing the view: it must be rebuilt before use.
     pub stale: bool,
     /// The storage version the view reflects.
@@ -64,6 +67,7 @@ impl View {
             let view = &mut builder.view;
             view.callbacks = restored.callbacks;
             view.activity = restored.activity;
+            view.list = restored.list;
             view.external = restored.external;
             view.calls = restored.calls;
             view.restored_calls = restored.calls;
@@ -101,6 +105,7 @@ impl View {
             index: self.routing.index(),
             callbacks: &self.callbacks,
             activity: &self.activity,
+            list: &self.list,
             external: &self.external,
         })
     }
@@ -112,6 +117,7 @@ impl View {
         self.routing.shrink_to_fit();
         self.callbacks.shrink_to_fit();
         self.activity.shrink_to_fit();
+        self.list.shrink_to_fit();
     }
 
     /// Applies what other servers committed since the view's version: their agents and
@@ -195,6 +201,7 @@ impl View {
             self.callbacks.push(record);
         }
         self.activity.push(&ActivityRecord::of_call(call));
+        self.list.push(call);
     }
 
     /// How many calls the view holds.

@@ -19,7 +19,7 @@
 //! [`FORMAT`] is bumped and the file rewritten (`DIALBACK_WRITE_FIXTURES=1`), so a view saved
 //! by one build is never misread by another.
 
-use dialback_core::{ActivityLog, CallbackLog, OutboundIndex};
+use dialback_core::{ActivityLog, CallList, CallbackLog, OutboundIndex};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -27,8 +27,8 @@ use super::ExternalIds;
 
 const MAGIC: &[u8; 14] = b"dialback-view\n";
 /// Bumped whenever the saved bytes of a view change (the golden test says when). Format 1
-/// was tagged by a fingerprint of source files instead.
-pub const FORMAT: u32 = 2;
+/// was tagged by a fingerprint of source files instead; 3 added the call list.
+pub const FORMAT: u32 = 3;
 
 /// What a saved view holds, borrowed from a live view to be written.
 #[derive(Serialize)]
@@ -45,6 +45,8 @@ pub struct Parts<'a> {
     pub callbacks: &'a CallbackLog,
     /// The activity log.
     pub activity: &'a ActivityLog,
+    /// The call list.
+    pub list: &'a CallList,
     /// The external ids.
     pub external: &'a ExternalIds,
 }
@@ -64,6 +66,8 @@ pub struct Restored {
     pub callbacks: CallbackLog,
     /// The activity log.
     pub activity: ActivityLog,
+    /// The call list.
+    pub list: CallList,
     /// The external ids.
     pub external: ExternalIds,
 }
@@ -114,8 +118,8 @@ pub fn decode(bytes: &[u8]) -> Result<Restored, Unusable> {
 mod tests {
     use super::*;
     use dialback_core::{
-        Activity, ActivityRecord, AgentId, CallId, CallStatus, CallbackRecord, OutboundCall,
-        PhoneNumber, Timestamp,
+        Activity, ActivityRecord, AgentId, CallId, CallRecord, CallStatus, CallbackRecord,
+        Direction, OutboundCall, PhoneNumber, Timestamp,
     };
 
     /// A small view with something of every saved type: outbound calls to two contacts, a
@@ -175,6 +179,47 @@ mod tests {
         let mut external = ExternalIds::default();
         external.insert("CA-one");
         external.insert("CA-two");
+        let mut list = CallList::new();
+        for (id, direction, from, to, when) in [
+            (
+                1,
+                Direction::Outbound,
+                Some("+14155550110"),
+                "+442079460001",
+                "2024-06-01T09:00:00Z",
+            ),
+            (
+                4,
+                Direction::Inbound,
+                Some("+44 20 7946 0001"),
+                "+14155550100",
+                "2024-06-02T11:00:00Z",
+            ),
+            (
+                3,
+                Direction::Outbound,
+                None,
+                "+442079460001",
+                "2024-06-02T10:00:00Z",
+            ),
+        ] {
+            list.push(&CallRecord {
+                id: CallId(id),
+                external_id: Some(format!("CA-{id}")),
+                direction,
+                agent_id: Some(if direction == Direction::Inbound {
+                    handler
+                } else {
+                    sales
+                }),
+                from: from.map(str::to_owned),
+                to: number(to),
+                started_at: at(when),
+                status: CallStatus::Completed,
+                duration_seconds: 95,
+                routing: None,
+            });
+        }
         encode(&Parts {
             last_call: 5,
             last_message: 2,
@@ -182,6 +227,7 @@ mod tests {
             index: &index,
             callbacks: &callbacks,
             activity: &activity,
+            list: &list,
             external: &external,
         })
         .unwrap()
@@ -213,6 +259,7 @@ mod tests {
         );
         assert_eq!(restored.index.len(), 3);
         assert!(restored.external.may_contain("CA-two"));
+        assert_eq!(restored.list.len(), 3);
     }
 
     fn empty() -> Vec<u8> {
@@ -226,6 +273,7 @@ mod tests {
             index: &index,
             callbacks: &callbacks,
             activity: &activity,
+            list: &CallList::new(),
             external: &external,
         })
         .unwrap()

@@ -16,7 +16,6 @@ use super::super::extract::{AgentPhoneEnv, Params, PathId};
 use super::read;
 use crate::app::{App, Env};
 use crate::ops::OpError;
-use crate::store::Slice;
 use crate::view::View;
 
 type Reply<T> = Result<Json<T>, UsageError>;
@@ -53,19 +52,11 @@ async fn list(
         let view = read(&app, &env).await?;
         narrow(&view, &mut query.filter)?;
     }
-    let (app2, id, filter) = (app.clone(), env.id, query.filter.clone());
-    let slice = Slice::Page {
-        offset: query.offset,
-        limit: query.limit,
-    };
-    let (rows, total) = blocking(app.budget(), move || {
-        app2.store
-            .list_calls(id, &filter, slice)
-            .map_err(|e| OpError::storage(&e))
-    })
-    .await
-    .map_err(|e| UsageError::from(e.0))?;
-    let total = total.unwrap_or(0);
+    let listed = app
+        .list_calls(&env, &query.filter, query.offset, query.limit)
+        .await
+        .map_err(|e| UsageError::from(OpError::storage(&e)))?;
+    let (rows, total) = (listed.calls, listed.total);
     let view = read(&app, &env).await?;
     Ok(Json(CallList {
         has_more: query.offset + (rows.len() as u64) < total,

@@ -81,18 +81,11 @@ async fn page(
     filter: CallFilter,
     paging: dialback_core::wire::requests::queries::Paging,
 ) -> Result<(Vec<CallRecord>, Pagination), ApiError> {
-    let (app2, id) = (app.clone(), env.id);
-    let slice = Slice::Page {
-        offset: paging.offset(),
-        limit: paging.per_page,
-    };
-    let (rows, total) = blocking(app.budget(), move || {
-        app2.store
-            .list_calls(id, &filter, slice)
-            .map_err(|e| OpError::storage(&e))
-    })
-    .await?;
-    let total = total.unwrap_or(0);
+    let listed = app
+        .list_calls(env, &filter, paging.offset(), paging.per_page)
+        .await
+        .map_err(|e| ApiError(OpError::storage(&e)))?;
+    let (rows, total) = (listed.calls, listed.total);
     let pagination = Pagination::new(paging.page, paging.per_page, total, rows.len() as u64);
     Ok((rows, pagination))
 }
