@@ -64,18 +64,16 @@ impl Test {
         let digits = search
             .and_then(|s| s.digits.as_ref())
             .map(|d| list.texts.holding(d.as_bytes()));
-        let sids = search
-            .and_then(|s| s.text.as_ref())
-            .map(|_| {
-                let at = list.positions(sids);
-                let mut bits = vec![0u64; list.len().div_ceil(64)];
-                for p in &at {
-                    if let Some(w) = bits.get_mut(p / 64) {
-                        *w |= 1 << (p % 64);
-                    }
+        let sids = search.and_then(|s| s.text.as_ref()).map(|_| {
+            let at = list.positions(sids);
+            let mut bits = vec![0u64; list.len().div_ceil(64)];
+            for p in &at {
+                if let Some(w) = bits.get_mut(p / 64) {
+                    *w |= 1 << (p % 64);
                 }
-                Sids { bits, at }
-            });
+            }
+            Sids { bits, at }
+        });
         Some(Test {
             meta_mask: mask,
             meta_value: value,

@@ -172,9 +172,7 @@ impl Texts {
     }
 
     pub(super) fn heap_bytes(&self) -> usize {
-        self.bytes.capacity()
-            + self.ends.capacity() * 4
-            + self.lookup.capacity() * 5
+        self.bytes.capacity() + self.ends.capacity() * 4 + self.lookup.capacity() * 5
     }
 }
 
@@ -202,7 +200,12 @@ mod tests {
         assert_ne!(a, b);
         // every text that parses as a number, once normalized, is that number's one writing
         let mut others = Texts::default();
-        for written in ["+1 (415) 555-0100", "+44 20.7946.0958", "+ 33 1 23", "(+1) 415"] {
+        for written in [
+            "+1 (415) 555-0100",
+            "+44 20.7946.0958",
+            "+ 33 1 23",
+            "(+1) 415",
+        ] {
             let id = others.intern(written);
             if let Some(n) = PhoneNumber::parse_bytes(others.get(id)) {
                 assert_eq!(others.get(id), canonical(n).as_slice(), "{written}");
