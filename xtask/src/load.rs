@@ -138,14 +138,14 @@ pub fn agents(base: &str, auth: &str) -> Result<[String; 3]> {
     Ok([sales, survey, other])
 }
 
-/// Imports `calls` generated calls (numbered from `first`, over the 90 days before now)
-/// through `base`, a million per request; the seconds it took.
+/// Imports `calls` generated calls (numbered from `first`, evenly over the `days` days before
+/// now) through `base`, a million per request; the seconds it took.
 pub fn import(
     base: &str,
     auth: &str,
     agents: &[String; 3],
-    first: usize,
-    calls: usize,
+    (first, calls): (usize, usize),
+    days: i64,
     dir: &Path,
 ) -> Result<f64> {
     let file = dir.join("calls.ndjson");
@@ -155,10 +155,14 @@ pub fn import(
         .as_secs() as i64;
     let mut secs = 0.0;
     let mut done = 0;
+    let span = days * DAY;
     while done < calls {
         let n = (calls - done).min(CALLS);
         let refs = [&agents[0], &agents[1], &agents[2]];
-        write_calls(&file, first + done, n, now - 90 * DAY, now, &refs)?;
+        // each request's calls take their share of the span, oldest first
+        let from = now - span + span * done as i64 / calls as i64;
+        let to = now - span + span * (done + n) as i64 / calls as i64;
+        write_calls(&file, first + done, n, from, to, &refs)?;
         let started = Instant::now();
         let report = output(Command::new("curl").args([
             "-sf",
@@ -185,7 +189,14 @@ fn scenarios(bases: &[&str], token: &str, dir: &Path) -> Result {
     let auth = format!("Authorization: Bearer {token}");
     let [sales, survey, other] = agents(base, &auth)?;
     // 1M calls over the 90 days before now: 70% outbound, 30% inbound, 200k contacts
-    let secs = import(base, &auth, &[sales.clone(), survey, other], 0, CALLS, dir)?;
+    let secs = import(
+        base,
+        &auth,
+        &[sales.clone(), survey, other],
+        (0, CALLS),
+        90,
+        dir,
+    )?;
     println!(
         "\nimport: {CALLS} calls in {secs:.2} s = {:.0} calls/s",
         CALLS as f64 / secs
@@ -294,7 +305,7 @@ fn wrk(
     Ok(())
 }
 
-fn summarize(wrk_output: &str) {
+pub fn summarize(wrk_output: &str) {
     for line in wrk_output.lines() {
         let t = line.trim();
         if t.starts_with("50%")
@@ -400,7 +411,7 @@ fn json_id(body: &str) -> Result<String> {
     Ok(rest.split('"').next().unwrap_or_default().to_owned())
 }
 
-fn output(cmd: &mut Command) -> Result<String> {
+pub fn output(cmd: &mut Command) -> Result<String> {
     let out = cmd
         .output()
         .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
@@ -414,7 +425,7 @@ fn output(cmd: &mut Command) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
-fn ensure_wrk() -> Result {
+pub fn ensure_wrk() -> Result {
     if Command::new("wrk").arg("--version").output().is_ok() {
         return Ok(());
     }

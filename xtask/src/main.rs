@@ -11,6 +11,7 @@ use std::process::{Command, ExitCode};
 
 mod chaos;
 mod console;
+mod lists;
 mod load;
 mod openapi;
 mod pkg;
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         "setup" => setup(),
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         "loadtest" => load::loadtest(args.get(1..).unwrap_or_default()),
+        "lists" => lists::lists(args.get(1..).unwrap_or_default()),
         "startup" => startup::startup(args.get(1..).unwrap_or_default()),
         "pkg" => pkg::pkg(),
         "web" => console::web(),
@@ -71,6 +73,9 @@ const HELP: &str = "cargo xtask <task>
   loadtest [--postgres | --db URL] [--replicas N]
                the server against 1M calls, measured with wrk (installs it with apt-get):
                SQLite, or N replicas (3) on a throw-away PostgreSQL cluster or your database
+  lists [--calls N] [--secs S] [--postgres | --db URL]
+               every call list query, search and year of stats against N calls (10M) over a
+               year: p50/p99 of each alone (wrk), ten searches beside /healthz and stats, memory
   startup [--calls N] [--postgres | --db URL]
                a server with N calls (1M) restarted: time until ready, resident memory per call
   pkg          build the npm package `dialback-core` into pkg/
@@ -229,6 +234,8 @@ fn ci() -> Result {
     hostile()?;
     // the history checker, short: two minutes of faults
     chaos::chaos("120")?;
+    // the list benchmark, small, so that it keeps working (the README's numbers are at 10M)
+    lists::lists(&["--calls", "100000", "--secs", "1"].map(String::from))?;
     // benchmarks compile and run once each
     run(
         "cargo",

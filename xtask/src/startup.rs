@@ -14,7 +14,7 @@ use crate::load::{Database, agents, import};
 use crate::server::{self, Scratch, Server};
 
 /// `VmRSS` and `VmHWM` of a process, in bytes.
-fn memory(pid: u32) -> Result<(u64, u64)> {
+pub fn memory(pid: u32) -> Result<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .map_err(|e| format!("/proc/{pid}/status: {e}"))?;
     let field = |name: &str| -> u64 {
@@ -49,7 +49,7 @@ pub fn startup(args: &[String]) -> Result {
     let empty = Server::start(database.db.as_ref(), &[])?;
     let (empty_rss, _) = memory(empty.pid())?;
     let ids = agents(&empty.base, &auth)?;
-    let secs = import(&empty.base, &auth, &ids, 0, calls, scratch.path())?;
+    let secs = import(&empty.base, &auth, &ids, (0, calls), 90, scratch.path())?;
     println!(
         "imported {calls} calls in {secs:.1} s ({:.0} calls/s)",
         calls as f64 / secs
