@@ -300,3 +300,103 @@ fn four_env_creates_at_once_on_a_new_file_all_succeed() {
         assert_eq!(waits(|| store.environments().unwrap().len()), 4);
     }
 }
+
+/// Runs `sql` on the PostgreSQL database at `url`; the first column of the last row of
+/// `query`, if one is given.
+fn postgres_sql(url: &str, sql: &str, query: Option<&str>) -> Option<i64> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let driver = tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+        let value = match query {
+            Some(q) => client
+                .query(q, &[])
+                .await
+                .unwrap()
+                .last()
+                .map(|r| r.get::<_, i64>(0)),
+            None => None,
+        };
+        drop(client);
+        let _ = driver.await;
+        value
+    })
+}
+
+/// PostgreSQL's schema 1 is the release before the SID index (schema 2): a database it wrote
+/// opens at schema 2 with every call, and a SID prefix is found through the new index.
+#[test]
+fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
+    use dialback_core::wire::requests::queries::CallFilter;
+    use dialback_core::{CallId, CallRecord, CallStatus, Direction, PhoneNumber, Timestamp};
+    use dialback_server::store::{PgStore, Slice};
+    let Some(url) = crate::harness::postgres_url() else {
+        eprintln!("skipped: DIALBACK_TEST_POSTGRES names no PostgreSQL server");
+        return;
+    };
+    let db = crate::harness::fresh_database(&url);
+    let calls: Vec<CallRecord> = (1..=300u64)
+        .map(|i| CallRecord {
+            id: CallId(i),
+            external_id: Some(format!("CA{:03}", i % 120)).filter(|_| i <= 120),
+            direction: Direction::Outbound,
+            agent_id: None,
+            from: None,
+            to: PhoneNumber::parse("+14155550100").unwrap(),
+            started_at: Timestamp::from_unix_seconds(1_704_067_200 + i as i64 * 60).unwrap(),
+            status: CallStatus::Completed,
+            duration_seconds: 30,
+            routing: None,
+        })
+        .collect();
+    let env = waits(|| {
+        let store = PgStore::open(&db, 2).unwrap();
+        let env = store.create_environment("old").unwrap();
+        let (mut tx, _) = store.begin(env, 0).unwrap();
+        tx.insert_batch(&calls, &[]).unwrap();
+        tx.commit().unwrap();
+        env
+    });
+    // what the previous release left: schema 1, without the index
+    postgres_sql(
+        &db,
+        "DROP INDEX calls_by_sid; UPDATE dialback_schema SET version = 1",
+        None,
+    );
+    let store = waits(|| PgStore::open(&db, 2).unwrap());
+    let version = postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema"));
+    assert_eq!(version, Some(2));
+    let indexed = postgres_sql(
+        &db,
+        "",
+        Some("SELECT count(*) FROM pg_indexes WHERE indexname = 'calls_by_sid'"),
+    );
+    assert_eq!(indexed, Some(1));
+    waits(|| {
+        let (all, total) = store
+            .list_calls(
+                env,
+                &CallFilter::default(),
+                Slice::Page {
+                    offset: 0,
+                    limit: 1_000,
+                },
+            )
+            .unwrap();
+        assert_eq!((all.len(), total), (300, Some(300)));
+        assert_eq!(all, calls.iter().rev().cloned().collect::<Vec<_>>());
+        let found = store
+            .sids_starting_with(env, "CA01", 1_000)
+            .unwrap()
+            .unwrap();
+        let mut ids: Vec<u64> = found.iter().map(|k| k.id.0).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, (10..=19).collect::<Vec<u64>>());
+    });
+}
