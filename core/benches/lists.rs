@@ -1,4 +1,5 @@
-//! The call list at millions of calls: `cargo bench -p dialback-core --bench lists`.
+//! The call list at millions of calls:
+//! `cargo bench -p dialback-core --features lists --bench lists`.
 //!
 //! Builds a list like `cargo xtask lists` imports (a year of calls, seven in ten outbound,
 //! nearly every contact distinct: the dictionary's worst case), reports its live heap per

@@ -32,6 +32,7 @@
 
 pub mod agent;
 pub mod call;
+#[cfg(feature = "lists")]
 pub mod call_list;
 pub mod callback;
 pub mod error;
@@ -50,6 +51,7 @@ pub use agent::{
     AgentStatus, Direction, DirectoryError,
 };
 pub use call::{CallId, CallRecord, CallStatus, MessageRecord, StatusSet, call_agent};
+#[cfg(feature = "lists")]
 pub use call_list::{CallList, ListKey, ListPage};
 pub use callback::stats::{AgentCallbackTotals, CallbackDay, CallbackStats, UNKNOWN_AGENT};
 pub use callback::{

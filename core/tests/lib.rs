@@ -9,6 +9,7 @@
 )]
 
 mod architecture;
+#[cfg(feature = "lists")]
 mod call_list;
 mod golden;
 mod properties;

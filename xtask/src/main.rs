@@ -239,7 +239,15 @@ fn ci() -> Result {
     // benchmarks compile and run once each
     run(
         "cargo",
-        &["bench", "--package", "dialback-core", "--", "--test"],
+        &[
+            "bench",
+            "--package",
+            "dialback-core",
+            "--features",
+            "lists",
+            "--",
+            "--test",
+        ],
     )?;
     report()?;
     Ok(())
