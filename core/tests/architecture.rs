@@ -50,10 +50,11 @@ fn core_source_has_no_io_clock_randomness_or_js() {
 
 /// Architecture Invariant: the core's dependencies are chrono (dates), serde, uuid and
 /// thiserror; chrono's `clock` feature is off. Zone data is the core's own table
-/// (`time/tzdata.bin`); chrono-tz is only the reference its tests compare with. The one
-/// optional dependencies, `phonenumber` (libphonenumber's metadata, feature `regions`) and
-/// `schemars` (JSON Schemas for the OpenAPI document, feature `openapi`), are off by default,
-/// so the npm package and the console never carry them.
+/// (`time/tzdata.bin`); chrono-tz is only the reference its tests compare with. The optional
+/// dependencies, `phonenumber` (libphonenumber's metadata, feature `regions`), `schemars`
+/// (JSON Schemas for the OpenAPI document, feature `openapi`), and `hashbrown` and `memchr`
+/// (the call list, feature `lists`), are off by default, so the npm package and the console
+/// never carry them.
 #[test]
 fn core_dependencies_are_the_allowed_ones() {
     let manifest = std::fs::read_to_string(core_dir().join("Cargo.toml")).unwrap();
@@ -81,10 +82,12 @@ fn core_dependencies_are_the_allowed_ones() {
             "thiserror",
             "uuid",
             "phonenumber",
-            "schemars"
+            "schemars",
+            "hashbrown",
+            "memchr"
         ]
     );
-    for name in ["phonenumber", "schemars"] {
+    for name in ["phonenumber", "schemars", "hashbrown", "memchr"] {
         let optional = lines.iter().find(|l| l.starts_with(name)).unwrap();
         assert!(optional.contains("optional = true"), "{optional}");
     }
