@@ -187,7 +187,7 @@ async fn daily_monthly_and_by_number_carry_the_documented_keys() {
     assert_eq!(status, 200);
     same_shape(
         &json!({"data": [daily["data"][0].clone()], "days": daily["days"]}),
-        &json!({"data": [{"date": "", "messages": 0, "calls": 0, "webhooks": 0, "totalSeconds": 0}], "days": 1}),
+        &json!({"data": [{"date": "", "messages": 0, "calls": 0, "webhooks": 0, "voiceMinutes": 0, "totalSeconds": 0}], "days": 1}),
         "",
     );
     has_shape(&daily, &doc("agentphone_usage_daily_guide.json"), "");
@@ -204,6 +204,17 @@ async fn daily_monthly_and_by_number_carry_the_documented_keys() {
         3
     );
     assert_eq!(days[6]["date"], "2024-06-15");
+    // the vendor's MCP server reads voiceMinutes: each day's call seconds in whole minutes,
+    // rounded up
+    for d in days {
+        let seconds = d["totalSeconds"].as_u64().unwrap();
+        assert_eq!(
+            d["voiceMinutes"].as_u64(),
+            Some(seconds.div_ceil(60)),
+            "{d}"
+        );
+    }
+    assert!(days.iter().any(|d| d["voiceMinutes"].as_u64() > Some(0)));
 
     let (_, monthly) = s.call("GET", "/v1/usage/monthly", None).await;
     has_shape(
@@ -226,6 +237,14 @@ async fn daily_monthly_and_by_number_carry_the_documented_keys() {
         ),
         (Some("2024-06"), Some(2), Some(1))
     );
+    for m in monthly["data"].as_array().unwrap() {
+        let seconds = m["totalSeconds"].as_u64().unwrap();
+        assert_eq!(
+            m["voiceMinutes"].as_u64(),
+            Some(seconds.div_ceil(60)),
+            "{m}"
+        );
+    }
 
     let (_, by_number) = s.call("GET", "/v1/usage/by-number", None).await;
     has_shape(&by_number, &doc("agentphone_usage_by_number.json"), "");
@@ -383,4 +402,145 @@ async fn errors_speak_agentphones_dialects() {
     );
     let (status, body) = s.call("GET", "/v1/nothing-here", None).await;
     assert_eq!((status, body["detail"].as_str()), (404, Some("Not Found")));
+}
+
+/// Every path the official SDK calls that Dialback does not serve answers 501
+/// `NOT_SUPPORTED` in AgentPhone's dialect with a sentence saying why: never a bare 404.
+#[tokio::test]
+async fn documented_paths_not_served_say_why() {
+    let s = Server::start().await;
+    for (method, path, says) in [
+        ("POST", "/v1/agents", "/api/v1/agents"),
+        ("PATCH", "/v1/agents/agt_123", "/api/v1/agents"),
+        ("DELETE", "/v1/agents/agt_1/numbers/num_2", "/api/v1/agents"),
+        ("POST", "/v1/numbers", "carrier"),
+        ("DELETE", "/v1/numbers/num_1", "carrier"),
+        ("GET", "/v1/agents/voices", "no voices"),
+        ("GET", "/v1/numbers/available", "carrier"),
+        ("GET", "/v1/location/+14155550100", "carrier"),
+        ("POST", "/v1/sip-trunks", "carrier"),
+        ("GET", "/v1/webhooks", "webhooks"),
+        ("GET", "/v1/webhooks/deliveries/stats", "webhooks"),
+        ("POST", "/v1/agents/agt_1/webhook/test", "webhooks"),
+        ("POST", "/v1/messages", "POST /api/v1/messages"),
+        ("GET", "/v1/numbers/num_1/messages", "conversations"),
+        ("GET", "/v1/conversations/c_1/messages", "conversations"),
+        ("GET", "/v1/contacts", "contacts"),
+        ("GET", "/v1/sub-accounts", "dialback env"),
+        ("POST", "/v1/feedback", "dialback env"),
+    ] {
+        let (status, body) = s.call(method, path, None).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (501, Some("NOT_SUPPORTED")),
+            "{method} {path}: {body}"
+        );
+        let message = body["detail"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{method} {path}: {message}");
+    }
+    // what is served is still served, and what is not documented is still a 404
+    let (status, _) = s.call("GET", "/v1/agents/agt_1/calls", None).await;
+    assert_ne!(status, 501);
+    let (status, _) = s.call("GET", "/v1/agents/agt_1/nothing", None).await;
+    assert_eq!(status, 404);
+}
+
+/// AgentPhone's agents and numbers are Dialback's own, in the official SDK's shapes (its
+/// `Agent`, `AgentNumber`, `PhoneNumber` and their lists), paged by `limit` and `offset`;
+/// an agent renamed through Talkover's API reads renamed through AgentPhone's at once.
+#[tokio::test]
+async fn agents_and_numbers_are_the_environments_own_in_agentphones_shapes() {
+    let s = with_activity().await;
+    let (status, agents) = s.call("GET", "/v1/agents", None).await;
+    assert_eq!(status, 200, "{agents}");
+    assert_eq!(
+        (agents["total"].as_u64(), agents["hasMore"].as_bool()),
+        (Some(2), Some(false))
+    );
+    let first = &agents["data"][0];
+    same_shape(
+        first,
+        &json!({"id": "", "name": "", "description": null, "createdAt": "", "language": "",
+                "numbers": [{"id": "", "phoneNumber": "", "status": "", "type": ""}], "direction": ""}),
+        "",
+    );
+    assert_eq!(
+        (
+            first["name"].as_str(),
+            first["numbers"][0]["phoneNumber"].as_str(),
+            first["direction"].as_str()
+        ),
+        (
+            Some("Support Agent Alpha"),
+            Some("+14155550100"),
+            Some("inbound")
+        )
+    );
+    let id = first["id"].as_str().unwrap().to_owned();
+    let (_, page) = s.call("GET", "/v1/agents?limit=1&offset=1", None).await;
+    assert_eq!(
+        (
+            page["data"].as_array().map(Vec::len),
+            page["data"][0]["name"].as_str(),
+            page["hasMore"].as_bool(),
+            page["total"].as_u64()
+        ),
+        (Some(1), Some("Sales Agent Beta"), Some(false), Some(2))
+    );
+    let (_, page) = s.call("GET", "/v1/agents?limit=1", None).await;
+    assert_eq!(page["hasMore"].as_bool(), Some(true));
+
+    // one agent through both APIs
+    let (status, _) = s
+        .call(
+            "PATCH",
+            &format!("/api/v1/agents/{id}"),
+            Some(json!({"name": "Support Renamed"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, one) = s.call("GET", &format!("/v1/agents/{id}"), None).await;
+    assert_eq!(
+        (status, one["name"].as_str()),
+        (200, Some("Support Renamed"))
+    );
+    let (status, body) = s.call("GET", "/v1/agents/agt_unknown", None).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("NOT_FOUND"))
+    );
+
+    let (status, numbers) = s.call("GET", "/v1/numbers", None).await;
+    assert_eq!(status, 200, "{numbers}");
+    let all = numbers["data"].as_array().unwrap();
+    assert_eq!(numbers["total"].as_u64(), Some(all.len() as u64));
+    let n = all
+        .iter()
+        .find(|n| n["phoneNumber"] == "+14155550100")
+        .unwrap();
+    same_shape(
+        n,
+        &json!({"id": "", "phoneNumber": "", "country": "", "status": "", "agentId": "", "createdAt": "", "type": ""}),
+        "",
+    );
+    assert_eq!(
+        (
+            n["phoneNumber"].as_str(),
+            n["country"].as_str(),
+            n["agentId"].as_str()
+        ),
+        (Some("+14155550100"), Some("US"), Some(id.as_str()))
+    );
+    let number_id = n["id"].as_str().unwrap();
+    let (status, one) = s
+        .call("GET", &format!("/v1/numbers/{number_id}"), None)
+        .await;
+    assert_eq!((status, one), (200, n.clone()));
+    let (status, _) = s.call("GET", "/v1/numbers/num_unknown", None).await;
+    assert_eq!(status, 404);
+    let (status, body) = s.call("GET", "/v1/numbers?limit=0", None).await;
+    assert_eq!(
+        (status, body["detail"][0]["loc"].clone()),
+        (422, json!(["query", "limit"]))
+    );
 }

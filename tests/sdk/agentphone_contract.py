@@ -122,6 +122,33 @@ def calls(client, by_number):
            lambda: client.calls.make(agent_id=agent_id, to_number="+14155550000"))
 
 
+def directory(client, by_number):
+    """Agents and numbers: the environment's own, in the SDK's models, paged."""
+    agents = client.agents.list(limit=100)
+    check("agents.list", agents.total == len(agents.data) and agents.data and not agents.has_more,
+          f"{agents.total} {len(agents.data)}")
+    first = client.agents.list(limit=1)
+    check("agents.list limit", len(first.data) == 1 and first.has_more == (agents.total > 1))
+    one = client.agents.get(agents.data[0].id)
+    check("agents.get equals the list item", one == agents.data[0], f"{one} != {agents.data[0]}")
+    check("an agent's numbers", all(n.phone_number.startswith("+") for a in agents.data for n in a.numbers))
+    numbers = client.numbers.list(limit=100)
+    check("numbers.list", numbers.total == len(numbers.data) and numbers.data)
+    check("numbers.list is usage by number's numbers",
+          {n.id for n in numbers.data} == {n["numberId"] for n in by_number})
+    number = client.numbers.get(numbers.data[0].id)
+    check("numbers.get equals the list item", number == numbers.data[0], f"{number} != {numbers.data[0]}")
+    owned = {n.id for a in agents.data for n in a.numbers}
+    check("agents' numbers are numbers", owned <= {n.id for n in numbers.data})
+    check("a number's agent is an agent",
+          all(n.agent_id in {a.id for a in agents.data} for n in numbers.data if n.agent_id))
+    raises("agents.get unknown id", NotFoundError, 404, lambda: client.agents.get("agt_nobody"))
+    raises("numbers.get unknown id", NotFoundError, 404, lambda: client.numbers.get("num_nothing"))
+    raises("agents.create is not supported", AgentPhoneError, 501,
+           lambda: client.agents.create(name="New"))
+    raises("webhooks.get is not supported", AgentPhoneError, 501, lambda: client.webhooks.get())
+
+
 async def async_client():
     async with AsyncAgentPhone(api_key=TOKEN, base_url=BASE) as client:
         summary = await client.usage.get()
@@ -133,6 +160,11 @@ async def async_client():
         page = await client.calls.list(limit=3)
         check("async calls.list", len(page.data) == 3)
         check("async calls.get", (await client.calls.get(page.data[0].id)) == page.data[0])
+        agents = await client.agents.list(limit=2)
+        check("async agents.list", len(agents.data) == 2)
+        check("async agents.get", (await client.agents.get(agents.data[0].id)) == agents.data[0])
+        numbers = await client.numbers.list(limit=2)
+        check("async numbers.get", (await client.numbers.get(numbers.data[0].id)) == numbers.data[0])
     async with AsyncAgentPhone(api_key="wrong-key", base_url=BASE) as client:
         try:
             await client.usage.get()
@@ -169,6 +201,7 @@ def main():
     client = AgentPhone(api_key=TOKEN, base_url=BASE)
     by_number = usage(client)
     calls(client, by_number)
+    directory(client, by_number)
     raises("a wrong key is an AuthenticationError", AuthenticationError, 401,
            lambda: AgentPhone(api_key="wrong-key", base_url=BASE).usage.get())
     asyncio.run(async_client())

@@ -100,7 +100,7 @@ fn talkover() -> Router<Arc<App>> {
 
 /// AgentPhone's routes (`/v1`).
 fn agentphone() -> Router<Arc<App>> {
-    use agentphone::{calls, usage};
+    use agentphone::{calls, directory, not_served, usage};
     Router::new()
         .route("/usage", get(usage::summary))
         .route("/usage/by-agent", get(usage::by_agent))
@@ -116,6 +116,65 @@ fn agentphone() -> Router<Arc<App>> {
         .route("/calls/{id}/transcript/stream", get(agentphone_unsupported))
         .route("/agents/{id}/calls", get(calls::of_agent))
         .route("/numbers/{id}/calls", get(calls::of_number))
+        .route(
+            "/agents",
+            get(directory::agents).post(not_served::directory),
+        )
+        .route(
+            "/agents/{id}",
+            get(directory::one_agent)
+                .patch(not_served::directory)
+                .delete(not_served::directory),
+        )
+        .route(
+            "/numbers",
+            get(directory::numbers).post(not_served::carrier),
+        )
+        .route(
+            "/numbers/{id}",
+            get(directory::one_number).delete(not_served::carrier),
+        )
+        // the rest of what the official SDK calls: 501 with the reason, never a bare 404
+        .route("/agents/{id}/numbers", any(not_served::directory))
+        .route(
+            "/agents/{id}/numbers/{number_id}",
+            any(not_served::directory),
+        )
+        .route("/agents/voices", any(not_served::voices))
+        .route("/numbers/available", any(not_served::carrier))
+        .route("/numbers/lookup", any(not_served::carrier))
+        .route("/numbers/{id}/contact-card", any(not_served::carrier))
+        .route("/register", any(not_served::carrier))
+        .route("/register/status", any(not_served::carrier))
+        .route("/verify/send", any(not_served::carrier))
+        .route("/verify/check", any(not_served::carrier))
+        .route("/sip-trunks", any(not_served::carrier))
+        .route("/sip-trunks/{id}", any(not_served::carrier))
+        .route("/location/refresh", any(not_served::carrier))
+        .route("/location/{phone_number}", any(not_served::carrier))
+        .route("/webhooks", any(not_served::webhooks))
+        .route("/webhooks/test", any(not_served::webhooks))
+        .route("/webhooks/deliveries", any(not_served::webhooks))
+        .route("/webhooks/deliveries/stats", any(not_served::webhooks))
+        .route("/webhooks/deliveries/all-time", any(not_served::webhooks))
+        .route("/agents/{id}/webhook", any(not_served::webhooks))
+        .route("/agents/{id}/webhook/test", any(not_served::webhooks))
+        .route("/agents/{id}/webhook/deliveries", any(not_served::webhooks))
+        .route("/messages", any(not_served::messaging))
+        .route("/messages/{id}/reactions", any(not_served::messaging))
+        .route("/numbers/{id}/messages", any(not_served::messaging))
+        .route("/agents/{id}/conversations", any(not_served::messaging))
+        .route("/conversations", any(not_served::messaging))
+        .route("/conversations/{id}", any(not_served::messaging))
+        .route("/conversations/{id}/messages", any(not_served::messaging))
+        .route("/conversations/{id}/background", any(not_served::messaging))
+        .route("/conversations/{id}/typing", any(not_served::messaging))
+        .route("/contacts", any(not_served::messaging))
+        .route("/contacts/capabilities", any(not_served::messaging))
+        .route("/contacts/{id}", any(not_served::messaging))
+        .route("/sub-accounts", any(not_served::account))
+        .route("/sub-accounts/{id}", any(not_served::account))
+        .route("/feedback", any(not_served::account))
         .fallback(agentphone_not_found)
         .method_not_allowed_fallback(agentphone_method_not_allowed)
 }

@@ -5,6 +5,7 @@
 //! keys a documented client ignores: `tz`, `totalSeconds`, `period`, `periodUsage`.
 
 pub mod calls;
+pub mod directory;
 mod errors;
 
 use serde::{Deserialize, Serialize};
@@ -135,6 +136,11 @@ pub struct DailyRow {
     pub calls: u64,
     /// Webhook deliveries (always 0 here).
     pub webhooks: u64,
+    /// Minutes of those calls, the seconds rounded up to whole minutes: what the vendor's
+    /// MCP server reads here (its builds disagree: one reads `webhooks`, one `voiceMinutes`,
+    /// so both are sent). Not in the documented examples, so optional when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_minutes: Option<u64>,
     /// Extension: seconds of those calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<u64>,
@@ -147,6 +153,7 @@ impl From<&DayUsage> for DailyRow {
             messages: d.messages,
             calls: d.calls,
             webhooks: 0,
+            voice_minutes: Some(d.total_seconds.div_ceil(60)),
             total_seconds: Some(d.total_seconds),
         }
     }
@@ -178,6 +185,11 @@ pub struct MonthlyRow {
     pub calls: u64,
     /// Webhook deliveries (always 0 here).
     pub webhooks: u64,
+    /// Minutes of those calls, the seconds rounded up to whole minutes: what the vendor's
+    /// MCP server reads here (its builds disagree: one reads `webhooks`, one `voiceMinutes`,
+    /// so both are sent). Not in the documented examples, so optional when read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_minutes: Option<u64>,
     /// Extension: seconds of those calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<u64>,
@@ -190,6 +202,7 @@ impl From<&MonthUsage> for MonthlyRow {
             messages: m.messages,
             calls: m.calls,
             webhooks: 0,
+            voice_minutes: Some(m.total_seconds.div_ceil(60)),
             total_seconds: Some(m.total_seconds),
         }
     }

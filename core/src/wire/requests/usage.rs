@@ -127,6 +127,45 @@ pub fn parse_usage_query(q: &Params) -> Result<UsageQuery, Vec<ValidationDetail>
     }
 }
 
+/// A page of AgentPhone's agent or number list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentPhonePage {
+    /// How many to skip.
+    pub offset: u64,
+    /// How many to take (1 to 100, default 20).
+    pub limit: u64,
+}
+
+impl AgentPhonePage {
+    /// This page of `all`, whether more follow, and how many there are.
+    pub fn of<'a, T>(&self, all: &'a [T]) -> (&'a [T], bool, u64) {
+        let start = usize::try_from(self.offset)
+            .unwrap_or(usize::MAX)
+            .min(all.len());
+        let end = start
+            .saturating_add(usize::try_from(self.limit).unwrap_or(usize::MAX))
+            .min(all.len());
+        (
+            all.get(start..end).unwrap_or_default(),
+            end < all.len(),
+            all.len() as u64,
+        )
+    }
+}
+
+/// Parses the `limit` and `offset` of `GET /v1/agents` and `GET /v1/numbers`, as the call
+/// list's are.
+pub fn parse_agentphone_page(q: &Params) -> Result<AgentPhonePage, Vec<ValidationDetail>> {
+    let mut detail = Vec::new();
+    let limit = integer(q, "limit", 20, 1, 100, &mut detail);
+    let offset = integer(q, "offset", 0, 0, u64::from(u32::MAX), &mut detail);
+    if detail.is_empty() {
+        Ok(AgentPhonePage { offset, limit })
+    } else {
+        Err(detail)
+    }
+}
+
 /// AgentPhone's call list query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentPhoneCallQuery {
@@ -216,6 +255,23 @@ mod tests {
             .into_iter()
             .map(|d| (d.kind.clone(), d.field()))
             .collect()
+    }
+
+    #[test]
+    fn agent_and_number_pages_slice_and_say_whether_more_follow() {
+        let all = [1, 2, 3, 4, 5];
+        let page = |pairs: &[(&str, &str)]| parse_agentphone_page(&q(pairs)).unwrap();
+        assert_eq!(page(&[]).of(&all), (&all[..], false, 5));
+        assert_eq!(page(&[("limit", "2")]).of(&all), (&all[..2], true, 5));
+        assert_eq!(
+            page(&[("limit", "2"), ("offset", "3")]).of(&all),
+            (&all[3..], false, 5)
+        );
+        assert_eq!(page(&[("offset", "9")]).of(&all), (&all[..0], false, 5));
+        let refused = |pairs: &[(&str, &str)]| parse_agentphone_page(&q(pairs)).unwrap_err();
+        assert_eq!(refused(&[("limit", "0")])[0].kind, "greater_than_equal");
+        assert_eq!(refused(&[("limit", "101")])[0].kind, "less_than_equal");
+        assert_eq!(refused(&[("offset", "-1")])[0].kind, "greater_than_equal");
     }
 
     #[test]

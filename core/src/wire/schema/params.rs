@@ -192,6 +192,23 @@ pub fn usage(period: bool, days: bool, months: bool) -> Vec<Param> {
 }
 
 /// AgentPhone's call lists.
+/// `GET /v1/agents` and `GET /v1/numbers`: a page.
+pub fn agentphone_page(what: &'static str) -> Vec<Param> {
+    vec![
+        param(
+            "limit",
+            what,
+            json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+        ),
+        param(
+            "offset",
+            "How many to skip.",
+            json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "default": 0}),
+        ),
+    ]
+}
+
+/// `GET /v1/calls` and a number's and an agent's calls.
 pub fn agentphone_calls() -> Vec<Param> {
     vec![
         param(

@@ -1,7 +1,10 @@
-//! AgentPhone's side (`/v1`, camelCase, FastAPI's errors): the five usage endpoints, and its
-//! call lists, read-only (Dialback places no calls).
+//! AgentPhone's side (`/v1`, camelCase, FastAPI's errors): the five usage endpoints, its call
+//! lists, and its agents and numbers, read-only (Dialback places no calls and buys no
+//! numbers); every other documented path answers why it is not served (`not_served`).
 
 pub mod calls;
+pub mod directory;
+pub mod not_served;
 pub mod usage;
 
 use std::sync::Arc;

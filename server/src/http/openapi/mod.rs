@@ -203,6 +203,19 @@ fn build() -> Value {
                 "schema": {"type": "string", "minLength": 1}
             }));
         }
+        // the path's other parameters (`{number_id}`), on routes that take any value
+        let others = op
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .filter(|name| *name != "id");
+        for name in others {
+            parameters.push(json!({
+                "name": name, "in": "path", "required": true,
+                "description": "Any value.",
+                "schema": {"type": "string", "minLength": 1}
+            }));
+        }
         for p in &op.params {
             parameters.push(json!({
                 "name": p.name, "in": "query", "required": false,

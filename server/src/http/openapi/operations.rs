@@ -2,6 +2,9 @@
 //! the router to each other, both ways.
 
 use dialback_core::wire::agentphone::calls::{CallList, CallObject};
+use dialback_core::wire::agentphone::directory::{
+    AgentListResponse, AgentObject, NumberListResponse, NumberObject,
+};
 use dialback_core::wire::agentphone::{
     ByNumberResponse, DailyUsageResponse, MonthlyUsageResponse, UsageByAgentResponse, UsageResponse,
 };
@@ -405,6 +408,22 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
             .on("The agent's id.")
             .query(params::agentphone_calls())
             .errors(&[BAD_QUERY, (404, "No such agent here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op("get", "/v1/agents", "listAgentPhoneAgents", "AgentPhone agents", "List agents",
+            ok(200, "A page of the environment's agents, in the order they were created.", s.of::<AgentListResponse>()))
+            .query(params::agentphone_page("Agents per page."))
+            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op("get", "/v1/agents/{id}", "getAgentPhoneAgent", "AgentPhone agents", "Get an agent",
+            ok(200, "The agent, with its numbers (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()))
+            .on("The agent's id.")
+            .errors(&[(404, "No such agent here.")]),
+        op("get", "/v1/numbers", "listAgentPhoneNumbers", "AgentPhone numbers", "List numbers",
+            ok(200, "A page of the environment's numbers, assigned or not, in the order they were added.", s.of::<NumberListResponse>()))
+            .query(params::agentphone_page("Numbers per page."))
+            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op("get", "/v1/numbers/{id}", "getAgentPhoneNumber", "AgentPhone numbers", "Get a number",
+            ok(200, "The number (the same as in `/api/v1/phone-numbers`).", s.of::<NumberObject>()))
+            .on("The number's id.")
+            .errors(&[(404, "No such number here.")]),
         op("get", "/v1/numbers/{id}/calls", "listNumberCalls", "AgentPhone calls", "List a number's calls",
             ok(200, "A page of the calls on this number.", s.of::<CallList>()))
             .on("The number's id.")
@@ -535,6 +554,336 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
             "/v1/calls/{id}/transcript/stream",
             "streamTranscript",
             "Stream a transcript (none kept)",
+        ),
+        refused(
+            "post",
+            "/v1/agents",
+            "createAgentPhoneAgent",
+            "Create an agent (changed at /api/v1/agents)",
+        ),
+        refused(
+            "patch",
+            "/v1/agents/{id}",
+            "updateAgentPhoneAgent",
+            "Update an agent (changed at /api/v1/agents)",
+        ),
+        refused(
+            "delete",
+            "/v1/agents/{id}",
+            "deleteAgentPhoneAgent",
+            "Delete an agent (changed at /api/v1/agents)",
+        ),
+        refused(
+            "post",
+            "/v1/agents/{id}/numbers",
+            "attachNumber",
+            "Attach a number (changed at /api/v1/agents)",
+        ),
+        refused(
+            "delete",
+            "/v1/agents/{id}/numbers/{number_id}",
+            "detachNumber",
+            "Detach a number (changed at /api/v1/agents)",
+        ),
+        refused(
+            "post",
+            "/v1/numbers",
+            "buyNumber",
+            "Buy a number (needs a carrier)",
+        ),
+        refused(
+            "delete",
+            "/v1/numbers/{id}",
+            "releaseNumber",
+            "Release a number (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/agents/voices",
+            "listVoices",
+            "List voices (no voices)",
+        ),
+        refused(
+            "get",
+            "/v1/numbers/available",
+            "listAvailableNumbers",
+            "Numbers for sale (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/numbers/lookup",
+            "lookUpNumber",
+            "Look a number up (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/numbers/{id}/contact-card",
+            "getContactCard",
+            "A number's contact card (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/register",
+            "getRegistration",
+            "Registration (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/register/status",
+            "getRegistrationStatus",
+            "Registration status (needs a carrier)",
+        ),
+        refused(
+            "post",
+            "/v1/verify/send",
+            "sendVerification",
+            "Send a verification code (needs a carrier)",
+        ),
+        refused(
+            "post",
+            "/v1/verify/check",
+            "checkVerification",
+            "Check a verification code (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/sip-trunks",
+            "listSipTrunks",
+            "List SIP trunks (needs a carrier)",
+        ),
+        refused(
+            "post",
+            "/v1/sip-trunks",
+            "createSipTrunk",
+            "Create a SIP trunk (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/sip-trunks/{id}",
+            "getSipTrunk",
+            "Get a SIP trunk (needs a carrier)",
+        ),
+        refused(
+            "delete",
+            "/v1/sip-trunks/{id}",
+            "deleteSipTrunk",
+            "Delete a SIP trunk (needs a carrier)",
+        ),
+        refused(
+            "post",
+            "/v1/location/refresh",
+            "refreshLocation",
+            "Refresh caller location (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/location/{phone_number}",
+            "getLocation",
+            "Caller location (needs a carrier)",
+        ),
+        refused(
+            "get",
+            "/v1/webhooks",
+            "getWebhook",
+            "The project webhook (not delivered yet)",
+        ),
+        refused(
+            "post",
+            "/v1/webhooks",
+            "setWebhook",
+            "Set the project webhook (not delivered yet)",
+        ),
+        refused(
+            "delete",
+            "/v1/webhooks",
+            "deleteWebhook",
+            "Delete the project webhook (not delivered yet)",
+        ),
+        refused(
+            "post",
+            "/v1/webhooks/test",
+            "testWebhook",
+            "Send a test delivery (not delivered yet)",
+        ),
+        refused(
+            "get",
+            "/v1/webhooks/deliveries",
+            "listWebhookDeliveries",
+            "Webhook deliveries (not delivered yet)",
+        ),
+        refused(
+            "get",
+            "/v1/webhooks/deliveries/stats",
+            "getWebhookDeliveryStats",
+            "Webhook delivery stats (not delivered yet)",
+        ),
+        refused(
+            "get",
+            "/v1/webhooks/deliveries/all-time",
+            "getWebhookDeliveriesAllTime",
+            "All-time webhook deliveries (not delivered yet)",
+        ),
+        refused(
+            "get",
+            "/v1/agents/{id}/webhook",
+            "getAgentWebhook",
+            "An agent's webhook (not delivered yet)",
+        ),
+        refused(
+            "post",
+            "/v1/agents/{id}/webhook",
+            "setAgentWebhook",
+            "Set an agent's webhook (not delivered yet)",
+        ),
+        refused(
+            "delete",
+            "/v1/agents/{id}/webhook",
+            "deleteAgentWebhook",
+            "Delete an agent's webhook (not delivered yet)",
+        ),
+        refused(
+            "post",
+            "/v1/agents/{id}/webhook/test",
+            "testAgentWebhook",
+            "Test an agent's webhook (not delivered yet)",
+        ),
+        refused(
+            "get",
+            "/v1/agents/{id}/webhook/deliveries",
+            "listAgentWebhookDeliveries",
+            "An agent's webhook deliveries (not delivered yet)",
+        ),
+        refused(
+            "post",
+            "/v1/messages",
+            "sendMessage",
+            "Send a message (Dialback sends none)",
+        ),
+        refused(
+            "post",
+            "/v1/messages/{id}/reactions",
+            "reactToMessage",
+            "React to a message (Dialback sends none)",
+        ),
+        refused(
+            "get",
+            "/v1/numbers/{id}/messages",
+            "listNumberMessages",
+            "A number's messages (no conversations kept)",
+        ),
+        refused(
+            "get",
+            "/v1/agents/{id}/conversations",
+            "listAgentConversations",
+            "An agent's conversations (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/conversations",
+            "listConversations",
+            "List conversations (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/conversations/{id}",
+            "getConversation",
+            "Get a conversation (none kept)",
+        ),
+        refused(
+            "patch",
+            "/v1/conversations/{id}",
+            "updateConversation",
+            "Update a conversation (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/conversations/{id}/messages",
+            "listConversationMessages",
+            "A conversation's messages (none kept)",
+        ),
+        refused(
+            "post",
+            "/v1/conversations/{id}/background",
+            "setConversationBackground",
+            "A conversation's background (none kept)",
+        ),
+        refused(
+            "delete",
+            "/v1/conversations/{id}/background",
+            "clearConversationBackground",
+            "Clear a conversation's background (none kept)",
+        ),
+        refused(
+            "post",
+            "/v1/conversations/{id}/typing",
+            "sendTyping",
+            "Typing indicator (Dialback sends none)",
+        ),
+        refused(
+            "get",
+            "/v1/contacts",
+            "listContacts",
+            "List contacts (none kept)",
+        ),
+        refused(
+            "post",
+            "/v1/contacts",
+            "createContact",
+            "Create a contact (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/contacts/capabilities",
+            "getContactCapabilities",
+            "Contact capabilities (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/contacts/{id}",
+            "getContact",
+            "Get a contact (none kept)",
+        ),
+        refused(
+            "patch",
+            "/v1/contacts/{id}",
+            "updateContact",
+            "Update a contact (none kept)",
+        ),
+        refused(
+            "delete",
+            "/v1/contacts/{id}",
+            "deleteContact",
+            "Delete a contact (none kept)",
+        ),
+        refused(
+            "get",
+            "/v1/sub-accounts",
+            "listSubAccounts",
+            "List sub-accounts (an AgentPhone account's)",
+        ),
+        refused(
+            "post",
+            "/v1/sub-accounts",
+            "createSubAccount",
+            "Create a sub-account (an AgentPhone account's)",
+        ),
+        refused(
+            "patch",
+            "/v1/sub-accounts/{id}",
+            "updateSubAccount",
+            "Update a sub-account (an AgentPhone account's)",
+        ),
+        refused(
+            "delete",
+            "/v1/sub-accounts/{id}",
+            "deleteSubAccount",
+            "Delete a sub-account (an AgentPhone account's)",
+        ),
+        refused(
+            "post",
+            "/v1/feedback",
+            "sendFeedback",
+            "Send feedback (an AgentPhone account's)",
         ),
     ]
 }
