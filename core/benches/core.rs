@@ -10,38 +10,17 @@
     clippy::indexing_slicing
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dialback_core::*;
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
 
-/// Counts live heap bytes, to measure the index's real footprint.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged, only counting sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Ordering::Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Ordering::Relaxed);
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
 
 const N: usize = 1_000_000;
 const CONTACTS: u64 = 400_000;
@@ -137,9 +116,9 @@ fn inbound_calls() -> Vec<InboundCall> {
 static DIRECTORY: LazyLock<AgentDirectory> = LazyLock::new(directory);
 static INDEX: LazyLock<(OutboundIndex, usize)> = LazyLock::new(|| {
     // measured from before the input exists: build consumes and frees it
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting::live();
     let index = OutboundIndex::build(outbound_calls());
-    let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let bytes = counting::live().saturating_sub(before);
     (index, bytes)
 });
 static INBOUND: LazyLock<Vec<InboundCall>> = LazyLock::new(inbound_calls);

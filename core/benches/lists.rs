@@ -12,38 +12,17 @@
     clippy::indexing_slicing
 )]
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use dialback_core::wire::requests::queries::{AgentFilter, CallFilter, CallSearch};
 use dialback_core::*;
 use divan::{Bencher, black_box};
 
-/// Counts live heap bytes, to measure the list's real footprint.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged, only counting sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        LIVE.fetch_add(l.size(), Ordering::Relaxed);
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
-        LIVE.fetch_add(new, Ordering::Relaxed);
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        unsafe { System.realloc(p, l, new) }
-    }
-}
+#[path = "support/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
 
 const T0: i64 = 1_733_011_200; // 2024-12-01T00:00:00Z
 const YEAR: i64 = 365 * 86_400;
@@ -73,7 +52,7 @@ impl Rng {
 
 static LIST: LazyLock<CallList> = LazyLock::new(|| {
     let n = size();
-    let before = LIVE.load(Ordering::Relaxed);
+    let before = counting::live();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut list = CallList::new();
     for i in 0..n {
@@ -109,7 +88,7 @@ static LIST: LazyLock<CallList> = LazyLock::new(|| {
         });
     }
     list.shrink_to_fit();
-    let live = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let live = counting::live().saturating_sub(before);
     println!(
         "call list of {n} calls: {:.1} MB live heap, {:.1} bytes per call ({:.1} by its own estimate)",
         live as f64 / 1e6,

@@ -8,12 +8,11 @@
 //! with the same data and the same queries.
 
 use std::process::{Child, Command, Stdio};
-use std::time::Instant;
 
 use crate::Result;
-use crate::load::{Database, agents, ensure_wrk, import, output};
-use crate::server::{self, Scratch, Server};
-use crate::startup::memory;
+use crate::load::{Database, ensure_wrk, output};
+use crate::server::{self, Scratch};
+use crate::startup::{Restarted, number_after, restarted};
 
 pub fn lists(args: &[String]) -> Result {
     ensure_wrk()?;
@@ -25,43 +24,18 @@ pub fn lists(args: &[String]) -> Result {
     let (mut calls, mut secs) = (10_000_000_usize, 10_u32);
     let mut rest = rest.iter();
     while let Some(arg) = rest.next() {
-        let mut number = |name: &str| -> Result<u64> {
-            let n = rest.next().ok_or(format!("{name} needs a number"))?;
-            n.parse().map_err(|e| format!("{name} {n}: {e}"))
-        };
         match arg.as_str() {
-            "--calls" => calls = number("--calls")? as usize,
-            "--secs" => secs = number("--secs")?.max(1) as u32,
+            "--calls" => calls = number_after(arg, rest.next())?,
+            "--secs" => secs = number_after::<u32>(arg, rest.next())?.max(1),
             other => return Err(format!("lists: unknown argument {other:?}")),
         }
     }
-    let token = database.environment()?;
-    let auth = format!("Authorization: Bearer {token}");
-
-    let empty = Server::start(database.db.as_ref(), &[])?;
-    let (empty_rss, _) = memory(empty.pid())?;
-    let ids = agents(&empty.base, &auth)?;
-    let took = import(&empty.base, &auth, &ids, (0, calls), 365, scratch.path())?;
-    println!(
-        "imported {calls} calls over 365 days in {took:.1} s ({:.0} calls/s)",
-        calls as f64 / took
-    );
-    empty.stop()?;
-    let started = Instant::now();
-    let server = Server::start(database.db.as_ref(), &[])?;
-    let ready = started.elapsed().as_secs_f64();
-    let (rss, _) = memory(server.pid())?;
-    println!(
-        "{}: restarted and ready in {ready:.1} s; resident {:.0} MB (empty: {:.0} MB), {:.1} bytes per call",
-        if database.shared {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        },
-        rss as f64 / 1e6,
-        empty_rss as f64 / 1e6,
-        rss.saturating_sub(empty_rss) as f64 / calls as f64,
-    );
+    let Restarted {
+        server,
+        agents: ids,
+        auth,
+        token,
+    } = restarted(&database, &scratch, calls, 365)?;
 
     let queries = Queries::new(&server.base, &auth, &ids[0], calls)?;
     let bench = Bench {

@@ -28,42 +28,53 @@ pub fn memory(pid: u32) -> Result<(u64, u64)> {
     Ok((field("VmRSS:"), field("VmHWM:")))
 }
 
-pub fn startup(args: &[String]) -> Result {
-    server::build()?;
-    let scratch = Scratch::new("startup")?;
-    let (database, rest) = Database::choose(args, &scratch)?;
-    let mut calls = 1_000_000_usize;
-    let mut rest = rest.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--calls" => {
-                let n = rest.next().ok_or("--calls needs a number")?;
-                calls = n.parse().map_err(|e| format!("--calls {n}: {e}"))?;
-            }
-            other => return Err(format!("startup: unknown argument {other:?}")),
-        }
-    }
+/// A server restarted on N imported calls, as both `startup` and `lists` measure it.
+pub struct Restarted {
+    /// The server, ready.
+    pub server: Server,
+    /// The outbound agents the calls were imported for.
+    pub agents: [String; 3],
+    /// Its token's `Authorization` header.
+    pub auth: String,
+    /// Its token.
+    pub token: String,
+}
+
+/// Imports `calls` calls over `days` days into a fresh environment through an empty server,
+/// restarts it, and prints how long it took to be ready and what it holds per call.
+pub fn restarted(
+    database: &Database,
+    scratch: &Scratch,
+    calls: usize,
+    days: i64,
+) -> Result<Restarted> {
     let token = database.environment()?;
     let auth = format!("Authorization: Bearer {token}");
-
     let empty = Server::start(database.db.as_ref(), &[])?;
     let (empty_rss, _) = memory(empty.pid())?;
-    let ids = agents(&empty.base, &auth)?;
-    let secs = import(&empty.base, &auth, &ids, (0, calls), 90, scratch.path())?;
+    let agents = agents(&empty.base, &auth)?;
+    let secs = import(
+        &empty.base,
+        &auth,
+        &agents,
+        (0, calls),
+        days,
+        scratch.path(),
+    )?;
     println!(
-        "imported {calls} calls in {secs:.1} s ({:.0} calls/s)",
+        "imported {calls} calls over {days} days in {secs:.1} s ({:.0} calls/s)",
         calls as f64 / secs
     );
     empty.stop()?;
 
     let started = Instant::now();
-    let ready = Server::start(database.db.as_ref(), &[])?;
+    let server = Server::start(database.db.as_ref(), &[])?;
     let start = started.elapsed().as_secs_f64();
-    let (rss, peak) = memory(ready.pid())?;
-    let per_call = rss.saturating_sub(empty_rss) as f64 / calls as f64;
+    let (rss, peak) = memory(server.pid())?;
+    let per_call = rss.saturating_sub(empty_rss) as f64 / calls.max(1) as f64;
     println!(
         "\n{}: {calls} calls: ready in {start:.2} s; resident {:.0} MB (an empty server: {:.0} MB), \
-         {per_call:.0} bytes per call; peak while starting {:.0} MB",
+         {per_call:.1} bytes per call; peak while starting {:.0} MB",
         if database.shared {
             "PostgreSQL"
         } else {
@@ -73,5 +84,34 @@ pub fn startup(args: &[String]) -> Result {
         empty_rss as f64 / 1e6,
         peak as f64 / 1e6,
     );
-    ready.stop()
+    Ok(Restarted {
+        server,
+        agents,
+        auth,
+        token,
+    })
+}
+
+pub fn startup(args: &[String]) -> Result {
+    server::build()?;
+    let scratch = Scratch::new("startup")?;
+    let (database, rest) = Database::choose(args, &scratch)?;
+    let mut calls = 1_000_000_usize;
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--calls" => calls = number_after(arg, rest.next())?,
+            other => return Err(format!("startup: unknown argument {other:?}")),
+        }
+    }
+    restarted(&database, &scratch, calls, 90)?.server.stop()
+}
+
+/// The number given after a flag (`--calls 1000`).
+pub fn number_after<T: std::str::FromStr>(flag: &str, value: Option<&String>) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    let n = value.ok_or(format!("{flag} needs a number"))?;
+    n.parse().map_err(|e| format!("{flag} {n}: {e}"))
 }
