@@ -44,6 +44,8 @@ mod slots;
 pub mod time;
 pub mod token;
 pub mod usage;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 pub mod wire;
 
 pub use agent::{

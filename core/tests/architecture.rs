@@ -53,8 +53,8 @@ fn core_source_has_no_io_clock_randomness_or_js() {
 /// (`time/tzdata.bin`); chrono-tz is only the reference its tests compare with. The optional
 /// dependencies, `phonenumber` (libphonenumber's metadata, feature `regions`), `schemars`
 /// (JSON Schemas for the OpenAPI document, feature `openapi`), and `hashbrown` and `memchr`
-/// (the call list, feature `lists`), are off by default, so the npm package and the console
-/// never carry them.
+/// (the call list, feature `lists`), and `sha2` (webhook signatures, feature `webhooks`) are
+/// off by default, so the npm package and the console never carry them.
 #[test]
 fn core_dependencies_are_the_allowed_ones() {
     let manifest = std::fs::read_to_string(core_dir().join("Cargo.toml")).unwrap();
@@ -84,10 +84,11 @@ fn core_dependencies_are_the_allowed_ones() {
             "phonenumber",
             "schemars",
             "hashbrown",
-            "memchr"
+            "memchr",
+            "sha2"
         ]
     );
-    for name in ["phonenumber", "schemars", "hashbrown", "memchr"] {
+    for name in ["phonenumber", "schemars", "hashbrown", "memchr", "sha2"] {
         let optional = lines.iter().find(|l| l.starts_with(name)).unwrap();
         assert!(optional.contains("optional = true"), "{optional}");
     }

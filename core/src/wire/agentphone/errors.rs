@@ -41,6 +41,17 @@ impl ValidationDetail {
         }
     }
 
+    /// A problem with body field `field` (FastAPI's `["body", field]`).
+    pub fn body(field: &str, kind: &str, msg: impl Into<String>, input: Option<Value>) -> Self {
+        ValidationDetail {
+            kind: kind.to_owned(),
+            loc: vec![Value::from("body"), Value::from(field)],
+            msg: msg.into(),
+            input,
+            ctx: None,
+        }
+    }
+
     /// A problem with path parameter `param` (FastAPI's `["path", param]`).
     pub fn path(param: &str, kind: &str, msg: impl Into<String>) -> Self {
         ValidationDetail {

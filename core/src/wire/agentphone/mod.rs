@@ -1,12 +1,15 @@
 //! AgentPhone's shapes (camelCase): the five usage endpoints, with every key its OpenAPI
 //! description marks required and everything its official clients read, and its errors.
 //!
-//! Dialback delivers no webhooks, so every webhook counter is 0. Our extensions are extra
+//! The webhook counters are filled in by the server, which keeps the delivery log (the rows
+//! here say 0 until it does). Our extensions are extra
 //! keys a documented client ignores: `tz`, `totalSeconds`, `period`, `periodUsage`.
 
 pub mod calls;
 pub mod directory;
 mod errors;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
@@ -134,7 +137,7 @@ pub struct DailyRow {
     pub messages: u64,
     /// Completed calls.
     pub calls: u64,
-    /// Webhook deliveries (always 0 here).
+    /// Webhook deliveries made that day (tests aside; the server fills it in).
     pub webhooks: u64,
     /// Minutes of those calls, the seconds rounded up to whole minutes: what the vendor's
     /// MCP server reads here (its builds disagree: one reads `webhooks`, one `voiceMinutes`,
@@ -183,7 +186,7 @@ pub struct MonthlyRow {
     pub messages: u64,
     /// Completed calls.
     pub calls: u64,
-    /// Webhook deliveries (always 0 here).
+    /// Webhook deliveries made that day (tests aside; the server fills it in).
     pub webhooks: u64,
     /// Minutes of those calls, the seconds rounded up to whole minutes: what the vendor's
     /// MCP server reads here (its builds disagree: one reads `webhooks`, one `voiceMinutes`,
@@ -349,7 +352,7 @@ pub struct UsageStats {
     pub calls_last7d: u64,
     /// Completed calls in the last 30 days.
     pub calls_last30d: u64,
-    /// Webhook deliveries (0: Dialback delivers none).
+    /// Webhook deliveries (tests aside; the server fills them in).
     pub total_webhook_deliveries: u64,
     /// Successful ones.
     pub successful_webhook_deliveries: u64,

@@ -34,7 +34,7 @@ fn get<'a>(q: &'a Params, name: &str) -> Option<&'a str> {
     q.get(name).map(String::as_str)
 }
 
-fn integer(
+pub(super) fn integer(
     q: &Params,
     name: &'static str,
     default: u64,

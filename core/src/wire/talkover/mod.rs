@@ -12,6 +12,8 @@ pub mod calls;
 pub mod numbers;
 pub mod service;
 pub mod stats;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
