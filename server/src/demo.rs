@@ -289,7 +289,7 @@ pub fn generate(app: &App, env: &Env, now: Timestamp) -> Result<(), ops::OpError
     // record in arrival order, as a live system would have seen them
     calls.sort_by_key(|c| c.started_at);
     for chunk in calls.chunks(2_000) {
-        ops::record_calls(app, env, chunk.to_vec())?;
+        ops::record_calls(app, env, chunk.to_vec(), true)?;
     }
     messages.sort_by_key(|m| m.sent_at);
     ops::record_messages(app, env, messages)?;

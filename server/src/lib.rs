@@ -30,6 +30,7 @@ pub mod storage;
 pub mod store;
 pub mod tzdata;
 pub mod view;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -55,9 +56,13 @@ pub async fn serve(
         .follow()
         .map(|commits| tokio::spawn(follow_commits(app.clone(), commits)));
     let saver = tokio::spawn(save_views_every(app.clone()));
+    let sender = tokio::spawn(webhooks::run(app.clone()));
     listen::serve(listener, http::router(app.clone()), limits, shutdown).await;
     flusher.abort();
     saver.abort();
+    // attempts in flight end with the runtime; their deliveries come due again when their
+    // leases end, for this server's next start or another replica
+    sender.abort();
     // the next start reads only what comes after this
     let app2 = app.clone();
     let _ = storage::off_worker(store::LONGEST, move || app2.save_views(1)).await;

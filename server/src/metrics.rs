@@ -93,6 +93,12 @@ pub struct Metrics {
     pub view_agents: Family<Environment, Gauge>,
     /// Seconds the last load of each environment's view took (milliseconds precision).
     pub view_load_ms: Family<Environment, Gauge>,
+    /// Webhook attempts, by what they came to (`delivered`, `retry`, `failed`).
+    pub webhook_attempts: Family<Outcome, Counter>,
+    /// Seconds from an event's commit to its receiver's 2xx.
+    pub webhook_latency: Histogram,
+    /// Deliveries waiting (pending), over every environment.
+    pub webhook_queue: Gauge,
 }
 
 impl Default for Metrics {
@@ -153,6 +159,24 @@ impl Metrics {
             "How long the last load of an environment's view from storage took",
             view_load_ms.clone(),
         );
+        let webhook_attempts = Family::<Outcome, Counter>::default();
+        registry.register(
+            "webhook_attempts",
+            "Webhook delivery attempts: delivered, retry (to be tried again) or failed (no attempts left)",
+            webhook_attempts.clone(),
+        );
+        let webhook_latency = Histogram::new(exponential_buckets(0.002, 2.0, 16));
+        registry.register(
+            "webhook_delivery_seconds",
+            "Time from an event's commit to its receiver's 2xx",
+            webhook_latency.clone(),
+        );
+        let webhook_queue = Gauge::default();
+        registry.register(
+            "webhook_queue_depth",
+            "Webhook deliveries pending (waiting for an attempt or a retry)",
+            webhook_queue.clone(),
+        );
         let build = Family::<Build, Gauge>::default();
         build
             .get_or_create(&Build {
@@ -172,6 +196,32 @@ impl Metrics {
             view_calls,
             view_agents,
             view_load_ms,
+            webhook_attempts,
+            webhook_latency,
+            webhook_queue,
+        }
+    }
+
+    /// Counts a webhook attempt by where it left its delivery; `latency` (seconds since the
+    /// event's commit) for one that delivered it.
+    pub fn webhook_attempt(
+        &self,
+        status: dialback_core::webhook::delivery::DeliveryStatus,
+        latency: Option<f64>,
+    ) {
+        use dialback_core::webhook::delivery::DeliveryStatus as S;
+        let outcome = match status {
+            S::Delivered => "delivered",
+            S::Pending => "retry",
+            S::Failed => "failed",
+        };
+        self.webhook_attempts
+            .get_or_create(&Outcome {
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+        if let Some(s) = latency {
+            self.webhook_latency.observe(s);
         }
     }
 

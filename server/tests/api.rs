@@ -31,3 +31,4 @@ mod talkover_calls;
 mod tokens;
 mod tzdata;
 mod view_consistency;
+mod webhooks;

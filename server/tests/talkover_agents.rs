@@ -408,7 +408,7 @@ async fn out_of_scope_endpoints_say_so() {
         ("POST", format!("/api/v1/agents/{id}/call")),
         ("PUT", format!("/api/v1/agents/{id}/voice")),
         ("POST", format!("/api/v1/agents/{id}/trainings")),
-        ("POST", format!("/api/v1/agents/{id}/webhooks")),
+        ("POST", "/api/v1/campaigns/c1/webhooks".to_owned()),
         ("POST", "/api/v1/campaigns".to_owned()),
         ("GET", "/api/v1/campaigns".to_owned()),
         ("GET", "/api/v1/voice-templates".to_owned()),

@@ -28,6 +28,9 @@ fn down() -> StoreError {
 }
 
 impl Store for FlakyStore {
+    fn outbox(&self) -> &dyn dialback_server::store::outbox::Outbox {
+        &self.inner
+    }
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         self.inner.environments()
     }
@@ -153,6 +156,15 @@ impl Writes for FlakyWrites<'_> {
             return Err(down());
         }
         self.inner.insert_batch(calls, messages)
+    }
+    fn webhooks(&mut self) -> Result<Vec<dialback_core::webhook::Webhook>> {
+        self.inner.webhooks()
+    }
+    fn enqueue(&mut self, d: &[dialback_server::store::outbox::NewDelivery]) -> Result<()> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.enqueue(d)
     }
     fn commit(self: Box<Self>) -> Result<Version> {
         self.inner.commit()

@@ -82,6 +82,8 @@ pub struct Settings {
     pub storage_timeout: std::time::Duration,
     /// How long `/healthz` waits for the database before it answers 503.
     pub health_timeout: std::time::Duration,
+    /// How webhooks are sent.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Default for Settings {
@@ -98,6 +100,7 @@ impl Default for Settings {
             metrics_on_main: true,
             storage_timeout: std::time::Duration::from_secs(5),
             health_timeout: std::time::Duration::from_secs(1),
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 }
@@ -121,6 +124,8 @@ pub struct App {
     pub limiter: Option<RateLimiter>,
     /// Turns at scanning a call list (see `lists`).
     scans: tokio::sync::Semaphore,
+    /// The webhook sender.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 /// An authenticated request: its environment and what its token grants.
@@ -173,6 +178,7 @@ impl App {
             envs: RwLock::new(envs),
             token_use: Mutex::new(HashMap::new()),
             limiter: settings.rate_limit.map(RateLimiter::new),
+            webhooks: crate::webhooks::Webhooks::new(settings.webhooks.clone()),
             settings,
             metrics,
             scans: lists::scan_turns(),

@@ -109,6 +109,66 @@ impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
     }
 }
 
+/// The environment of an AgentPhone-side write: a token that may write (403 in AgentPhone's
+/// dialect for a read-only one).
+pub struct AgentPhoneWrite(pub Arc<Env>);
+
+impl FromRequestParts<Arc<App>> for AgentPhoneWrite {
+    type Rejection = UsageError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        let session = match session_of(parts, app).await {
+            Ok(Some(session)) => session,
+            Ok(None) => return Err(UsageError::unauthorized()),
+            Err(e) => return Err(UsageError::from(e)),
+        };
+        if session.grant.scope == Scope::Read {
+            return Err(UsageError::Status(
+                403,
+                "This token is read-only: it can read everything and change nothing.".into(),
+                "FORBIDDEN",
+                "permission_error",
+            ));
+        }
+        Ok(AgentPhoneWrite(session.env))
+    }
+}
+
+/// An AgentPhone request body, as FastAPI reads one: JSON (an empty body counts as `{}`,
+/// which is what clients send to the test endpoints), at most the body limit; anything else
+/// is a 422 `json_invalid`.
+pub struct AgentPhoneBody(pub Value);
+
+impl FromRequest<Arc<App>> for AgentPhoneBody {
+    type Rejection = UsageError;
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, app).await.map_err(|e| {
+            UsageError::Status(
+                e.status().as_u16(),
+                format!("could not read the body: {e}"),
+                "VALIDATION_ERROR",
+                "validation_error",
+            )
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(AgentPhoneBody(Value::Object(serde_json::Map::new())));
+        }
+        serde_json::from_slice(&bytes)
+            .map(AgentPhoneBody)
+            .map_err(|e| {
+                UsageError::Invalid(vec![ValidationDetail {
+                    kind: "json_invalid".into(),
+                    loc: vec![Value::from("body"), Value::from(e.column())],
+                    msg: "JSON decode error".into(),
+                    input: None,
+                    ctx: Some(serde_json::json!({ "error": e.to_string() })),
+                }])
+            })
+    }
+}
+
 /// A JSON body: `Content-Type: application/json` (else 415), at most the body limit (else
 /// 413), well-formed (else 400). Its shape is checked by the core, field by field.
 pub struct JsonBody(pub Value);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
-use axum::routing::{any, get, post, put};
+use axum::routing::{any, get, patch, post, put};
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -53,7 +53,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 /// Talkover's routes (`/api/v1`).
 fn talkover() -> Router<Arc<App>> {
-    use talkover::{agents, callbacks, calls, import, numbers, token, unsupported};
+    use talkover::{agents, callbacks, calls, import, numbers, token, unsupported, webhooks};
     let refuse = || any(unsupported::refuse);
     Router::new()
         .route("/agents", get(agents::list).post(agents::create))
@@ -88,7 +88,24 @@ fn talkover() -> Router<Arc<App>> {
         .route("/agents/{id}/call", refuse())
         .route("/agents/{id}/voice", refuse())
         .route("/agents/{id}/trainings", refuse())
-        .route("/agents/{id}/webhooks", refuse())
+        .route(
+            "/agents/{id}/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/agents/{id}/webhooks/{webhook_id}",
+            get(webhooks::get)
+                .put(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route(
+            "/agents/{id}/webhooks/{webhook_id}/toggle",
+            patch(webhooks::toggle),
+        )
+        .route(
+            "/agents/{id}/webhooks/{webhook_id}/test",
+            post(webhooks::test),
+        )
         .route("/campaigns", refuse())
         .route("/campaigns/{id}/call", refuse())
         .route("/campaigns/{id}/webhooks", refuse())
@@ -100,7 +117,7 @@ fn talkover() -> Router<Arc<App>> {
 
 /// AgentPhone's routes (`/v1`).
 fn agentphone() -> Router<Arc<App>> {
-    use agentphone::{calls, directory, not_served, usage};
+    use agentphone::{calls, directory, not_served, usage, webhooks};
     Router::new()
         .route("/usage", get(usage::summary))
         .route("/usage/by-agent", get(usage::by_agent))
@@ -152,14 +169,30 @@ fn agentphone() -> Router<Arc<App>> {
         .route("/sip-trunks/{id}", any(not_served::carrier))
         .route("/location/refresh", any(not_served::carrier))
         .route("/location/{phone_number}", any(not_served::carrier))
-        .route("/webhooks", any(not_served::webhooks))
-        .route("/webhooks/test", any(not_served::webhooks))
-        .route("/webhooks/deliveries", any(not_served::webhooks))
-        .route("/webhooks/deliveries/stats", any(not_served::webhooks))
-        .route("/webhooks/deliveries/all-time", any(not_served::webhooks))
-        .route("/agents/{id}/webhook", any(not_served::webhooks))
-        .route("/agents/{id}/webhook/test", any(not_served::webhooks))
-        .route("/agents/{id}/webhook/deliveries", any(not_served::webhooks))
+        .route(
+            "/webhooks",
+            get(webhooks::project_get)
+                .post(webhooks::project_set)
+                .delete(webhooks::project_delete),
+        )
+        .route("/webhooks/test", post(webhooks::project_test))
+        .route("/webhooks/deliveries", get(webhooks::project_deliveries))
+        .route("/webhooks/deliveries/stats", get(webhooks::project_stats))
+        .route(
+            "/webhooks/deliveries/all-time",
+            get(webhooks::project_all_time),
+        )
+        .route(
+            "/agents/{id}/webhook",
+            get(webhooks::agent_get)
+                .post(webhooks::agent_set)
+                .delete(webhooks::agent_delete),
+        )
+        .route("/agents/{id}/webhook/test", post(webhooks::agent_test))
+        .route(
+            "/agents/{id}/webhook/deliveries",
+            get(webhooks::agent_deliveries),
+        )
         .route("/messages", any(not_served::messaging))
         .route("/messages/{id}/reactions", any(not_served::messaging))
         .route("/numbers/{id}/messages", any(not_served::messaging))

@@ -41,7 +41,15 @@ fn conflict(ext: &str, stored: CallId) -> Recorded {
 /// outbound calls earlier in the same batch). A call whose `external_id` is already stored
 /// comes back unchanged and counts nothing twice, if it is the same call; a different call
 /// under that `external_id` is refused as a conflict, as is a call naming an unknown agent.
-pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Recorded>, OpError> {
+///
+/// With `events`, the webhook deliveries of what is stored are stored in the same
+/// transaction (imports pass `false` unless asked: a backfill is history, not news).
+pub fn record_calls(
+    app: &App,
+    env: &Env,
+    calls: Vec<NewCall>,
+    events: bool,
+) -> Result<Vec<Recorded>, OpError> {
     let mut w = write(app, env)?;
     let (mut next_id, _) = app
         .store
@@ -118,12 +126,45 @@ pub fn record_calls(app: &App, env: &Env, calls: Vec<NewCall>) -> Result<Vec<Rec
     if let Err(e) = w.tx.insert_batch(&rows, &[]) {
         return Err(w.fail(app, env, &e));
     }
+    let queued = match events {
+        true => match enqueue(app, &mut w, &rows, &[]) {
+            Ok(n) => n,
+            Err(e) => return Err(w.fail(app, env, &e)),
+        },
+        false => 0,
+    };
     let mut view = w.commit(app, env)?;
     for row in &rows {
         view.account_call(row);
     }
     app.metrics.calls_stored(&rows);
+    if queued > 0 {
+        app.webhooks.wake();
+    }
     Ok(out)
+}
+
+/// Stores the webhook deliveries of what this write stores, in its transaction; how many.
+fn enqueue(
+    app: &App,
+    w: &mut super::Write<'_>,
+    calls: &[CallRecord],
+    messages: &[MessageRecord],
+) -> Result<usize, crate::store::StoreError> {
+    let hooks = w.tx.webhooks()?;
+    if hooks.is_empty() {
+        return Ok(0);
+    }
+    let deliveries = crate::webhooks::events::for_records(
+        &hooks,
+        &w.view,
+        calls,
+        messages,
+        app.now(),
+        crate::webhooks::now_ms(app),
+    );
+    w.tx.enqueue(&deliveries)?;
+    Ok(deliveries.len())
 }
 
 fn stored_with_external_id(
@@ -174,9 +215,16 @@ pub fn record_messages(
     if let Err(e) = w.tx.insert_batch(&[], &rows) {
         return Err(w.fail(app, env, &e));
     }
+    let queued = match enqueue(app, &mut w, &[], &rows) {
+        Ok(n) => n,
+        Err(e) => return Err(w.fail(app, env, &e)),
+    };
     let mut view = w.commit(app, env)?;
     for row in &rows {
         view.account_message(row);
+    }
+    if queued > 0 {
+        app.webhooks.wake();
     }
     Ok(rows)
 }

@@ -36,10 +36,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: V3,
         then: None,
     },
+    Migration {
+        version: 4,
+        sql: V4,
+        then: None,
+    },
 ];
 
 /// The schema version this release writes.
-pub const CURRENT: i64 = 3;
+pub const CURRENT: i64 = 4;
 
 /// Brings a database to [`CURRENT`].
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -196,6 +201,48 @@ INSERT INTO tokens_v3 (hash, environment_id, label, scope, created_at)
 DROP TABLE tokens;
 ALTER TABLE tokens_v3 RENAME TO tokens;
 CREATE INDEX tokens_by_env ON tokens (environment_id, id);
+"#;
+
+/// Webhooks and their outbox. A webhook's settings are one JSON document (the core's
+/// `Webhook`), beside the columns it is found by. A delivery keeps the exact body it sends;
+/// `next_attempt_ms` is when a pending one is due (or until when it is leased), and the
+/// partial index finds a webhook's due deliveries without reading its finished ones.
+const V4: &str = r#"
+CREATE TABLE webhooks (
+    id              TEXT PRIMARY KEY,
+    environment_id  INTEGER NOT NULL REFERENCES environments(id),
+    api             TEXT NOT NULL CHECK (api IN ('agentphone', 'talkover')),
+    agent_id        TEXT,
+    enabled         INTEGER NOT NULL,
+    config          TEXT NOT NULL,
+    created_at      INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_env ON webhooks (environment_id, created_at, id);
+CREATE TABLE webhook_deliveries (
+    seq              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    environment_id   INTEGER NOT NULL REFERENCES environments(id),
+    webhook_id       TEXT NOT NULL,
+    event            TEXT NOT NULL,
+    channel          TEXT,
+    message_id       TEXT,
+    body             BLOB NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    max_attempts     INTEGER NOT NULL,
+    next_attempt_ms  INTEGER,
+    http_status      INTEGER,
+    error            TEXT,
+    response_body    TEXT,
+    response_ms      INTEGER,
+    last_attempt_ms  INTEGER,
+    created_ms       INTEGER NOT NULL,
+    test             INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX deliveries_due ON webhook_deliveries (webhook_id, next_attempt_ms)
+    WHERE status = 'pending';
+CREATE INDEX deliveries_by_env ON webhook_deliveries (environment_id, seq);
+CREATE INDEX deliveries_by_webhook ON webhook_deliveries (webhook_id, seq);
 "#;
 
 /// Schema 1 recorded no agent on inbound calls; schema 2 records the one its routing

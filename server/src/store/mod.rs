@@ -14,6 +14,8 @@
 mod decode;
 pub mod filter;
 pub mod migrate;
+pub mod outbox;
+mod outbox_sqlite;
 pub mod postgres;
 pub mod sqlite;
 pub mod threads;
@@ -114,6 +116,11 @@ pub trait Writes {
     ) -> Result<()>;
     /// Stores calls and messages.
     fn insert_batch(&mut self, calls: &[CallRecord], messages: &[MessageRecord]) -> Result<()>;
+    /// The environment's webhooks, as this transaction sees them (so the deliveries it
+    /// stores follow the webhooks in force when it commits).
+    fn webhooks(&mut self) -> Result<Vec<dialback_core::webhook::Webhook>>;
+    /// Stores deliveries in this transaction: they are sent only if it commits.
+    fn enqueue(&mut self, deliveries: &[outbox::NewDelivery]) -> Result<()>;
     /// Commits; returns the environment's new version.
     fn commit(self: Box<Self>) -> Result<Version>;
 }
@@ -215,6 +222,8 @@ pub enum Slice {
 
 /// The durable operations the server needs.
 pub trait Store: Send + Sync + 'static {
+    /// Webhooks and their deliveries.
+    fn outbox(&self) -> &dyn outbox::Outbox;
     /// All environments.
     fn environments(&self) -> Result<Vec<(EnvId, String)>>;
     /// Creates an environment.

@@ -29,8 +29,8 @@ use super::{
 
 /// The SQLite store.
 pub struct SqliteStore {
-    writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    pub(super) writer: Mutex<Connection>,
+    pub(super) reader: Mutex<Connection>,
     /// Token look-ups only, asked on every request: never queued behind a long read.
     auth: Mutex<Connection>,
     /// The last call and message ids handed out (this process is the file's only server).
@@ -56,7 +56,7 @@ fn open(path: &Path, full_sync: bool) -> Result<Connection> {
 }
 
 #[track_caller]
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+pub(super) fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // every call takes a connection here: none may run on an async worker
     super::threads::assert_storage_thread("sqlite");
     // a panic while holding the lock cannot leave a transaction open (rusqlite rolls back on
@@ -139,6 +139,10 @@ fn collect_calls(
 }
 
 impl Store for SqliteStore {
+    fn outbox(&self) -> &dyn super::outbox::Outbox {
+        self
+    }
+
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         let conn = lock(&self.reader);
         let mut stmt = conn.prepare("SELECT id, name FROM environments ORDER BY id")?;
@@ -621,6 +625,14 @@ impl Writes for SqliteWrites<'_> {
             }
         }
         Ok(())
+    }
+
+    fn webhooks(&mut self) -> Result<Vec<dialback_core::webhook::Webhook>> {
+        super::outbox_sqlite::webhooks_on(&self.conn, self.env)
+    }
+
+    fn enqueue(&mut self, deliveries: &[super::outbox::NewDelivery]) -> Result<()> {
+        super::outbox_sqlite::insert_deliveries(&self.conn, self.env, deliveries)
     }
 
     fn commit(mut self: Box<Self>) -> Result<Version> {

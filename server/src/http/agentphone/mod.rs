@@ -6,6 +6,7 @@ pub mod calls;
 pub mod directory;
 pub mod not_served;
 pub mod usage;
+pub mod webhooks;
 
 use std::sync::Arc;
 

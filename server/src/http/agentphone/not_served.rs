@@ -31,14 +31,6 @@ pub async fn voices() -> UsageError {
     not_served("Dialback routes and counts calls; it has no voices")
 }
 
-/// Webhook configuration, deliveries and tests.
-pub async fn webhooks() -> UsageError {
-    not_served(
-        "Dialback does not deliver webhooks yet, so usage counts no webhook deliveries; poll \
-         GET /v1/calls for new calls",
-    )
-}
-
 /// Sending messages, conversations and contacts.
 pub async fn messaging() -> UsageError {
     not_served(

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
+use dialback_core::usage::buckets::{count_into, day_edges, month_edges};
 use dialback_core::wire::agentphone::{
     ByNumberResponse, DailyRow, DailyUsageResponse, MonthlyRow, MonthlyUsageResponse,
     NumberUsageRow, UsageByAgentResponse, UsageResponse,
@@ -17,6 +18,7 @@ use super::super::extract::{AgentPhoneEnv, Params};
 use super::read;
 use crate::app::App;
 use crate::ops::OpError;
+use crate::store::EnvId;
 
 type Reply<T> = Result<Json<T>, UsageError>;
 
@@ -54,10 +56,19 @@ pub async fn daily(
 ) -> Reply<DailyUsageResponse> {
     let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
     let range = DateRange::last_days(q.zone, app.now(), q.days).map_err(|e| invalid_range(&e))?;
+    let edges = day_edges(&range).map_err(|e| invalid_range(&e))?;
+    let webhooks = webhooks_in(&app, env.id, &edges).await?;
     let view = read(&app, &env).await?;
     let data = view.activity.daily(&range).map_err(|e| invalid_range(&e))?;
     Ok(Json(DailyUsageResponse {
-        data: data.iter().map(DailyRow::from).collect(),
+        data: data
+            .iter()
+            .zip(webhooks)
+            .map(|(d, n)| DailyRow {
+                webhooks: n,
+                ..DailyRow::from(d)
+            })
+            .collect(),
         days: q.days,
         tz: Some(q.zone.name().to_owned()),
     }))
@@ -70,13 +81,22 @@ pub async fn monthly(
     Params(q): Params,
 ) -> Reply<MonthlyUsageResponse> {
     let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
+    let edges = month_edges(q.zone, app.now(), q.months).map_err(|e| invalid_range(&e))?;
+    let webhooks = webhooks_in(&app, env.id, &edges).await?;
     let view = read(&app, &env).await?;
     let data = view
         .activity
         .monthly(q.zone, app.now(), q.months)
         .map_err(|e| invalid_range(&e))?;
     Ok(Json(MonthlyUsageResponse {
-        data: data.iter().map(MonthlyRow::from).collect(),
+        data: data
+            .iter()
+            .zip(webhooks)
+            .map(|(m, n)| MonthlyRow {
+                webhooks: n,
+                ..MonthlyRow::from(m)
+            })
+            .collect(),
         months: q.months,
         tz: Some(q.zone.name().to_owned()),
     }))
@@ -107,7 +127,7 @@ pub async fn by_number(
 }
 
 /// `GET /v1/usage`: the plan, numbers held against it, and the eleven counters (all time and
-/// rolling 24 h / 7 d / 30 d; webhook deliveries 0). `periodStart`/`periodEnd` are the
+/// rolling 24 h / 7 d / 30 d, and webhook deliveries: every one stored, tests aside). `periodStart`/`periodEnd` are the
 /// current month's (or `period`'s) bounds in `tz`.
 pub async fn summary(
     State(app): State<Arc<App>>,
@@ -123,13 +143,25 @@ pub async fn summary(
         .storage(move |store| store.plan(id))
         .await
         .map_err(|e| UsageError::from(OpError::storage(&e)))?;
+    let scope = crate::store::outbox::Scope::default();
+    let deliveries = crate::webhooks::manage::stats(&app, id, scope).await?.all;
     let view = read(&app, &env).await?;
     let summary = view.activity.summary(&bounds, now);
-    Ok(Json(UsageResponse::new(
-        &plan,
-        view.numbers.len() as u64,
-        &summary,
-        &bounds,
-        now,
-    )))
+    let mut answer = UsageResponse::new(&plan, view.numbers.len() as u64, &summary, &bounds, now);
+    answer.stats.total_webhook_deliveries = deliveries.total;
+    answer.stats.successful_webhook_deliveries = deliveries.success;
+    answer.stats.failed_webhook_deliveries = deliveries.failed;
+    Ok(Json(answer))
+}
+
+/// Webhook deliveries (tests aside) counted into the buckets `edges` bound.
+async fn webhooks_in(app: &App, env: EnvId, edges: &[i64]) -> Result<Vec<u64>, UsageError> {
+    let (Some(&from), Some(&to)) = (edges.first(), edges.last()) else {
+        return Ok(Vec::new());
+    };
+    let quarters = app
+        .storage(move |store| store.outbox().delivery_quarters(env, from, to))
+        .await
+        .map_err(|e| UsageError::from(OpError::storage(&e)))?;
+    Ok(count_into(edges, &quarters))
 }

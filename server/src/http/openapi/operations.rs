@@ -19,20 +19,20 @@ use serde_json::{Value, json};
 
 use super::{Api, Body, Operation, Schemas, Success, example};
 
-const JSON: &str = "application/json";
+pub(super) const JSON: &str = "application/json";
 const NDJSON: &str = "application/x-ndjson";
 
-const BAD_JSON: (u16, &str) = (
+pub(super) const BAD_JSON: (u16, &str) = (
     400,
     "The body is not JSON, or the query string or path is not valid URL encoding.",
 );
-const BAD_QUERY: (u16, &str) = (400, "The query string or path is not valid URL encoding.");
-const TOO_LARGE: (u16, &str) = (413, "The body is larger than the limit.");
-const NOT_JSON: (u16, &str) = (415, "The body is not sent as `application/json`.");
-const INVALID: (u16, &str) = (422, "Every problem, each with its code, field and index.");
-const NO_AGENT: (u16, &str) = (404, "No agent with this id here (`AGENT_NOT_FOUND`).");
+pub(super) const BAD_QUERY: (u16, &str) = (400, "The query string or path is not valid URL encoding.");
+pub(super) const TOO_LARGE: (u16, &str) = (413, "The body is larger than the limit.");
+pub(super) const NOT_JSON: (u16, &str) = (415, "The body is not sent as `application/json`.");
+pub(super) const INVALID: (u16, &str) = (422, "Every problem, each with its code, field and index.");
+pub(super) const NO_AGENT: (u16, &str) = (404, "No agent with this id here (`AGENT_NOT_FOUND`).");
 
-fn json_body(schema: Value, example: Option<Value>) -> Option<Body> {
+pub(super) fn json_body(schema: Value, example: Option<Value>) -> Option<Body> {
     Some(Body {
         content_type: JSON,
         schema,
@@ -40,7 +40,7 @@ fn json_body(schema: Value, example: Option<Value>) -> Option<Body> {
     })
 }
 
-fn ok(status: u16, description: &'static str, schema: Value) -> Success {
+pub(super) fn ok(status: u16, description: &'static str, schema: Value) -> Success {
     Success {
         status,
         description,
@@ -51,12 +51,12 @@ fn ok(status: u16, description: &'static str, schema: Value) -> Success {
     }
 }
 
-fn with_example(mut success: Success, text: &str) -> Success {
+pub(super) fn with_example(mut success: Success, text: &str) -> Success {
     success.example = example(text);
     success
 }
 
-fn with_links(mut success: Success, links: Value) -> Success {
+pub(super) fn with_links(mut success: Success, links: Value) -> Success {
     success.links = links;
     success
 }
@@ -75,7 +75,7 @@ fn agent_links() -> Value {
     })
 }
 
-fn op(
+pub(super) fn op(
     method: &'static str,
     path: &'static str,
     id: &'static str,
@@ -112,37 +112,42 @@ fn op(
 }
 
 impl Operation {
-    fn describe(mut self, text: &'static str) -> Self {
+    /// Changes data through AgentPhone's API: a read-only token gets 403.
+    pub(super) fn writing(mut self) -> Self {
+        self.writes = true;
+        self
+    }
+    pub(super) fn describe(mut self, text: &'static str) -> Self {
         self.description = text;
         self
     }
     /// Changes nothing, whatever its method: a read-only token may call it.
-    fn reads(mut self) -> Self {
+    pub(super) fn reads(mut self) -> Self {
         self.writes = false;
         self
     }
     /// Needs no token.
-    fn public(mut self) -> Self {
+    pub(super) fn public(mut self) -> Self {
         self.auth = false;
         self
     }
-    fn on(mut self, what: &'static str) -> Self {
+    pub(super) fn on(mut self, what: &'static str) -> Self {
         self.path_id = Some(what);
         self
     }
-    fn query(mut self, params: Vec<params::Param>) -> Self {
+    pub(super) fn query(mut self, params: Vec<params::Param>) -> Self {
         self.params = params;
         self
     }
-    fn body(mut self, body: Option<Body>) -> Self {
+    pub(super) fn body(mut self, body: Option<Body>) -> Self {
         self.body = body;
         self
     }
-    fn also(mut self, status: u16, description: &'static str) -> Self {
+    pub(super) fn also(mut self, status: u16, description: &'static str) -> Self {
         self.also.push((status, description));
         self
     }
-    fn errors(mut self, errors: &[(u16, &'static str)]) -> Self {
+    pub(super) fn errors(mut self, errors: &[(u16, &'static str)]) -> Self {
         self.errors = errors.to_vec();
         self
     }
@@ -152,6 +157,7 @@ impl Operation {
 pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     let mut ops = talkover(s);
     ops.extend(agentphone(s));
+    ops.extend(super::webhooks::operations(s));
     ops.extend(unsupported(s));
     ops.push(
         op(
@@ -371,7 +377,7 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
         op("get", "/v1/usage", "getUsage", "Usage", "Usage summary",
             with_example(ok(200, "Plan, numbers and counters.", s.of::<UsageResponse>()),
                 include_str!("../../../../tests/fixtures/docs/agentphone_usage_reference.json")))
-            .describe("`periodStart`–`periodEnd` is the calendar month (or `period`) containing now, in `tz`; the counters are all-time and rolling. Webhook counters are 0: Dialback delivers no webhooks.")
+            .describe("`periodStart`–`periodEnd` is the calendar month (or `period`) containing now, in `tz`; the counters are all-time and rolling. Webhook counters count every delivery Dialback stored (tests aside): `total = successful + failed + pending`.")
             .query(params::usage(true, false, false))
             .errors(usage_errors),
         op("get", "/v1/usage/by-agent", "getUsageByAgent", "Usage", "Usage by agent",
@@ -479,12 +485,6 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
         ),
         refused(
             "post",
-            "/api/v1/agents/{id}/webhooks",
-            "createWebhook",
-            "Create a webhook (Dialback delivers none)",
-        ),
-        refused(
-            "post",
             "/api/v1/campaigns",
             "createCampaign",
             "Create a campaign (needs telephony)",
@@ -505,7 +505,7 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
             "post",
             "/api/v1/campaigns/{id}/webhooks",
             "createCampaignWebhook",
-            "Create a campaign webhook (Dialback delivers none)",
+            "Create a campaign webhook (campaigns need telephony)",
         ),
         refused(
             "get",
@@ -680,78 +680,6 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
             "/v1/location/{phone_number}",
             "getLocation",
             "Caller location (needs a carrier)",
-        ),
-        refused(
-            "get",
-            "/v1/webhooks",
-            "getWebhook",
-            "The project webhook (not delivered yet)",
-        ),
-        refused(
-            "post",
-            "/v1/webhooks",
-            "setWebhook",
-            "Set the project webhook (not delivered yet)",
-        ),
-        refused(
-            "delete",
-            "/v1/webhooks",
-            "deleteWebhook",
-            "Delete the project webhook (not delivered yet)",
-        ),
-        refused(
-            "post",
-            "/v1/webhooks/test",
-            "testWebhook",
-            "Send a test delivery (not delivered yet)",
-        ),
-        refused(
-            "get",
-            "/v1/webhooks/deliveries",
-            "listWebhookDeliveries",
-            "Webhook deliveries (not delivered yet)",
-        ),
-        refused(
-            "get",
-            "/v1/webhooks/deliveries/stats",
-            "getWebhookDeliveryStats",
-            "Webhook delivery stats (not delivered yet)",
-        ),
-        refused(
-            "get",
-            "/v1/webhooks/deliveries/all-time",
-            "getWebhookDeliveriesAllTime",
-            "All-time webhook deliveries (not delivered yet)",
-        ),
-        refused(
-            "get",
-            "/v1/agents/{id}/webhook",
-            "getAgentWebhook",
-            "An agent's webhook (not delivered yet)",
-        ),
-        refused(
-            "post",
-            "/v1/agents/{id}/webhook",
-            "setAgentWebhook",
-            "Set an agent's webhook (not delivered yet)",
-        ),
-        refused(
-            "delete",
-            "/v1/agents/{id}/webhook",
-            "deleteAgentWebhook",
-            "Delete an agent's webhook (not delivered yet)",
-        ),
-        refused(
-            "post",
-            "/v1/agents/{id}/webhook/test",
-            "testAgentWebhook",
-            "Test an agent's webhook (not delivered yet)",
-        ),
-        refused(
-            "get",
-            "/v1/agents/{id}/webhook/deliveries",
-            "listAgentWebhookDeliveries",
-            "An agent's webhook deliveries (not delivered yet)",
         ),
         refused(
             "post",

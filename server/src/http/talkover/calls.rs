@@ -53,7 +53,7 @@ pub async fn record(
     let call = parse_new_call(&json).map_err(ApiError::request)?;
     let (app2, env2) = (app.clone(), env.clone());
     let mut results = blocking(app.budget(), move || {
-        ops::record_calls(&app2, &env2, vec![call])
+        ops::record_calls(&app2, &env2, vec![call], true)
     })
     .await?;
     let view = read(&app, &env).await?;

@@ -318,7 +318,7 @@ async fn flush(
     // an import is long by nature: each batch gets a storage budget of its own
     let budget = app.settings.storage_timeout;
     let task = tokio::spawn(blocking(budget, move || {
-        ops::record_calls(&app, &env, calls)
+        ops::record_calls(&app, &env, calls, false)
     }));
     *storing = Some(Storing { lines, task });
     Ok(())

@@ -9,6 +9,7 @@ pub mod import;
 pub mod numbers;
 pub mod token;
 pub mod unsupported;
+pub mod webhooks;
 
 use std::sync::Arc;
 

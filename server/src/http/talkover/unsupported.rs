@@ -1,5 +1,5 @@
 //! The documented Talkover endpoints whose meaning needs what Dialback does not have:
-//! telephony (placing calls, campaigns), voices, trainings and webhook delivery. They answer
+//! telephony (placing calls, campaigns and their webhooks), voices and trainings. They answer
 //! 501 with a code and the reason, so a client learns at once that this server will not do
 //! it, instead of a 404 that looks like a typo.
 
@@ -19,8 +19,6 @@ fn reason(path: &str) -> &'static str {
         "voices need speech synthesis, which Dialback does not have"
     } else if path.contains("/trainings") {
         "trainings teach a voice agent, which Dialback does not run"
-    } else if path.contains("/webhooks") {
-        "Dialback delivers no webhooks"
     } else {
         "Dialback does not implement this endpoint"
     }

@@ -19,6 +19,7 @@
 //!   503 at once, and the pool reconnects by itself when the database is back.
 
 mod follow;
+mod outbox;
 mod rows;
 mod schema;
 mod writes;
@@ -255,6 +256,10 @@ fn sql_arg(arg: Arg) -> Box<dyn ToSql + Send + Sync> {
 }
 
 impl Store for PgStore {
+    fn outbox(&self) -> &dyn super::outbox::Outbox {
+        self
+    }
+
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         self.with(|c| async move {
             let rows = c

@@ -12,12 +12,12 @@ use super::pg;
 use crate::store::{Result, StoreError};
 
 /// The schema version this release writes.
-pub const CURRENT: i32 = 2;
+pub const CURRENT: i32 = 3;
 
 /// The advisory lock key that serialises migrations (`dialback` in ASCII).
 const MIGRATION_LOCK: i64 = 0x0064_6961_6c62_6163;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2), (3, V3)];
 
 /// Brings a database to [`CURRENT`].
 pub async fn migrate(client: &mut Client) -> Result<()> {
@@ -51,6 +51,47 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
     }
     tx.commit().await.map_err(pg)
 }
+
+/// Schema 3: webhooks and their outbox, as in SQLite's schema 4 (`store/migrate.rs`).
+/// Replicas claim due deliveries with `FOR UPDATE SKIP LOCKED`, so two never claim the same
+/// one at once.
+const V3: &str = r#"
+CREATE TABLE webhooks (
+    id              TEXT PRIMARY KEY,
+    environment_id  BIGINT NOT NULL REFERENCES environments(id),
+    api             TEXT NOT NULL CHECK (api IN ('agentphone', 'talkover')),
+    agent_id        TEXT,
+    enabled         BOOLEAN NOT NULL,
+    config          TEXT NOT NULL,
+    created_at      BIGINT NOT NULL
+);
+CREATE INDEX webhooks_by_env ON webhooks (environment_id, created_at, id);
+CREATE TABLE webhook_deliveries (
+    seq              BIGSERIAL PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
+    environment_id   BIGINT NOT NULL REFERENCES environments(id),
+    webhook_id       TEXT NOT NULL,
+    event            TEXT NOT NULL,
+    channel          TEXT,
+    message_id       TEXT,
+    body             BYTEA NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    max_attempts     INTEGER NOT NULL,
+    next_attempt_ms  BIGINT,
+    http_status      INTEGER,
+    error            TEXT,
+    response_body    TEXT,
+    response_ms      BIGINT,
+    last_attempt_ms  BIGINT,
+    created_ms       BIGINT NOT NULL,
+    test             BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX deliveries_due ON webhook_deliveries (webhook_id, next_attempt_ms)
+    WHERE status = 'pending';
+CREATE INDEX deliveries_by_env ON webhook_deliveries (environment_id, seq);
+CREATE INDEX deliveries_by_webhook ON webhook_deliveries (webhook_id, seq);
+"#;
 
 /// Schema 2: a search's SID part (the start of an external id) found through an index. The
 /// unique index on external ids orders them by the database's collation, which a prefix range

@@ -193,6 +193,31 @@ impl Writes for PgWrites<'_> {
         Ok(())
     }
 
+    fn webhooks(&mut self) -> Result<Vec<dialback_core::webhook::Webhook>> {
+        let env = self.env;
+        self.on(move |conn| async move {
+            let result = match conn.client() {
+                Ok(c) => super::outbox::webhooks_on(c, env).await,
+                Err(e) => Err(e),
+            };
+            (conn, result)
+        })
+    }
+
+    fn enqueue(&mut self, deliveries: &[crate::store::outbox::NewDelivery]) -> Result<()> {
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        let (env, deliveries) = (self.env, deliveries.to_vec());
+        self.on(move |conn| async move {
+            let result = match conn.client() {
+                Ok(c) => super::outbox::insert_deliveries(c, env, &deliveries).await,
+                Err(e) => Err(e),
+            };
+            (conn, result)
+        })
+    }
+
     fn commit(mut self: Box<Self>) -> Result<Version> {
         let (env, version, directory) = (self.env, self.version, self.directory);
         self.on(move |conn| async move {

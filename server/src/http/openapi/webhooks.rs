@@ -1,0 +1,188 @@
+//! The webhook operations of both APIs, described.
+
+use dialback_core::wire::agentphone::webhooks::{
+    AllTimeObject, Deleted, DeliveryObject, DeliveryPage, DeliveryStatsObject, TestResultObject,
+    WebhookObject,
+};
+use dialback_core::wire::schema::params::Param;
+use dialback_core::wire::talkover::webhooks::{TestSentBody, WebhookBody, WebhookListBody};
+use dialback_core::wire::talkover::{Envelope, MessageBody, MessageEnvelope};
+use serde_json::{Value, json};
+
+use super::operations::{BAD_JSON, BAD_QUERY, INVALID, NOT_JSON, TOO_LARGE, json_body, ok, op};
+use super::{Operation, Schemas};
+
+const TALKOVER_TAG: &str = "Webhooks";
+const AGENTPHONE_TAG: &str = "AgentPhone webhooks";
+const NO_TALKOVER_AGENT: (u16, &str) =
+    (404, "No agent with this id here: `Agent not found in this environment.`");
+const NO_WEBHOOK: (u16, &str) = (404, "No such webhook of this agent (`Webhook not found.`).");
+const FASTAPI: (u16, &str) = (422, "Every problem (FastAPI's `detail`), the receiver rule's among them.");
+
+fn param(name: &'static str, description: &'static str, schema: Value) -> Param {
+    Param {
+        name,
+        description,
+        schema,
+    }
+}
+
+fn deliveries_query() -> Vec<Param> {
+    vec![
+        param("limit", "Deliveries per page.", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 50})),
+        param("offset", "How many to skip.", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "default": 0})),
+        param("hours", "Only those of the last this many hours (every one by default).", json!({"type": "integer", "minimum": 1, "maximum": 168})),
+    ]
+}
+
+fn agentphone_body() -> Value {
+    json!({
+        "type": "object",
+        "required": ["url"],
+        "properties": {
+            "url": {"type": "string", "minLength": 1, "maxLength": 2083, "description": "http(s), a public host (unless the server allows private receivers), no credentials."},
+            "contextLimit": {"type": "integer", "minimum": 0, "maximum": 50, "default": 10},
+            "timeout": {"type": "integer", "minimum": 5, "maximum": 120, "default": 30}
+        }
+    })
+}
+
+fn test_body() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "from": {"type": "string", "maxLength": 64},
+            "to": {"type": "string", "maxLength": 64},
+            "message": {"type": "string", "maxLength": 1600},
+            "channel": {"type": "string", "enum": ["sms", "mms", "imessage", "whatsapp", "rcs"]}
+        }
+    })
+}
+
+fn talkover_body(create: bool) -> Value {
+    let events: Vec<&str> = dialback_core::webhook::event::TALKOVER_EVENTS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let mut body = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 1, "maxLength": 255},
+            "webhook_url": {"type": "string", "minLength": 1, "maxLength": 500},
+            "webhook_secret": {"type": "string", "maxLength": 255, "description": "Signs every delivery (`X-Webhook-Signature`); never echoed."},
+            "events": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": events}},
+            "timeout": {"type": "integer", "minimum": 5, "maximum": 120, "default": 30},
+            "max_retries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3},
+            "enabled": {"type": "boolean", "default": true},
+            "http_method": {"type": "string", "enum": ["POST", "PUT", "PATCH"], "default": "POST"},
+            "authorization_scheme": {"type": "string", "enum": ["none", "bearer", "basic", "api_key", "custom"], "default": "none"},
+            "authorization_token": {"type": "string", "maxLength": 1000, "description": "Extension: the credential `bearer`, `basic` or `api_key` sends; never echoed."},
+            "custom_headers": {"type": "array", "maxItems": 20, "items": {"type": "object", "required": ["key", "value"], "properties": {"key": {"type": "string"}, "value": {"type": "string"}}}}
+        }
+    });
+    if create && let Some(map) = body.as_object_mut() {
+        map.insert("required".into(), json!(["webhook_url", "events"]));
+    }
+    body
+}
+
+fn nullable(schema: Value) -> Value {
+    json!({"anyOf": [schema, {"type": "null"}]})
+}
+
+/// Both APIs' webhook operations.
+pub fn operations(s: &mut Schemas) -> Vec<Operation> {
+    let hook = s.of::<WebhookObject>();
+    let agent_ops = |method, path, id, summary, success| {
+        op(method, path, id, AGENTPHONE_TAG, summary, success).on("The agent's id.")
+    };
+    let mut ops = vec![
+        op("get", "/v1/webhooks", "getWebhook", AGENTPHONE_TAG, "The project webhook",
+            ok(200, "The webhook, secret included, or `null` when none is set.", nullable(hook.clone())))
+            .describe("The project webhook receives every event of agents without a webhook of their own."),
+        op("post", "/v1/webhooks", "setWebhook", AGENTPHONE_TAG, "Set the project webhook",
+            ok(200, "The webhook, with a new `whsec_` secret.", hook.clone()))
+            .writing()
+            .describe("Creates or replaces it; every call makes a new secret. The receiver's host must resolve to public addresses unless the server runs with `--webhook-allow-private`.")
+            .body(json_body(agentphone_body(), Some(json!({"url": "https://example.com/webhook", "contextLimit": 10, "timeout": 30}))))
+            .errors(&[FASTAPI]),
+        op("delete", "/v1/webhooks", "deleteWebhook", AGENTPHONE_TAG, "Delete the project webhook",
+            ok(200, "`{\"success\": true}`, set or not.", s.of::<Deleted>()))
+            .writing()
+            .describe("Its pending deliveries fail with `the webhook was deleted`."),
+        op("post", "/v1/webhooks/test", "testWebhook", AGENTPHONE_TAG, "Send a test",
+            ok(200, "The attempt: the documented keys and the MCP server's.", s.of::<TestResultObject>()))
+            .writing()
+            .query(vec![param("agentId", "The agent the sample names.", json!({"type": "string"}))])
+            .describe("A sample `agent.message` with `\"test\": true`, sent now to the project webhook, kept in the log, not counted in usage.")
+            .body(json_body(test_body(), Some(json!({"message": "hello"}))))
+            .errors(&[(404, "No project webhook, or no such agent."), FASTAPI]),
+        op("get", "/v1/webhooks/deliveries", "listWebhookDeliveries", AGENTPHONE_TAG, "The delivery log",
+            ok(200, "A page of deliveries, newest first, as `items` and (for the MCP server) `data`.", s.of::<DeliveryPage>()))
+            .describe("Every AgentPhone webhook's deliveries (the project's and the agents'), tests included.")
+            .query(deliveries_query())
+            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op("get", "/v1/webhooks/deliveries/stats", "getWebhookDeliveryStats", AGENTPHONE_TAG, "Delivery stats",
+            ok(200, "Counts of the window by outcome, by event and by hour (tests aside).", s.of::<DeliveryStatsObject>()))
+            .query(vec![param("hours", "The window (default 24).", json!({"type": "integer", "minimum": 1, "maximum": 168, "default": 24}))])
+            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op("get", "/v1/webhooks/deliveries/all-time", "getWebhookDeliveriesAllTime", AGENTPHONE_TAG, "All-time delivery counts",
+            ok(200, "Every delivery ever, by outcome (tests aside).", s.of::<AllTimeObject>())),
+        agent_ops("get", "/v1/agents/{id}/webhook", "getAgentWebhook", "An agent's webhook",
+            ok(200, "Its own webhook, or `null`.", nullable(hook.clone())))
+            .errors(&[(404, "No such agent here.")]),
+        agent_ops("post", "/v1/agents/{id}/webhook", "setAgentWebhook", "Set an agent's webhook",
+            ok(200, "The webhook, with a new secret.", hook))
+            .writing()
+            .describe("It replaces the project webhook for this agent's events.")
+            .body(json_body(agentphone_body(), None))
+            .errors(&[(404, "No such agent here."), FASTAPI]),
+        agent_ops("delete", "/v1/agents/{id}/webhook", "deleteAgentWebhook", "Delete an agent's webhook",
+            ok(200, "`{\"success\": true}`; its events go to the project webhook again.", s.of::<Deleted>()))
+            .writing()
+            .errors(&[(404, "No such agent here.")]),
+        agent_ops("post", "/v1/agents/{id}/webhook/test", "testAgentWebhook", "Test an agent's webhook",
+            ok(200, "The attempt.", s.of::<TestResultObject>()))
+            .writing()
+            .body(json_body(test_body(), None))
+            .errors(&[(404, "No such agent, or it has no webhook."), FASTAPI]),
+        agent_ops("get", "/v1/agents/{id}/webhook/deliveries", "listAgentWebhookDeliveries", "An agent's delivery log",
+            ok(200, "A bare array of its webhook's deliveries, newest first.", s.of::<Vec<DeliveryObject>>()))
+            .query(deliveries_query())
+            .errors(&[BAD_QUERY, (404, "No such agent here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
+    ];
+    let body_errors = [BAD_JSON, TOO_LARGE, NOT_JSON, NO_TALKOVER_AGENT, INVALID];
+    let on_webhook = |method, path, id, summary, success| {
+        op(method, path, id, TALKOVER_TAG, summary, success).on("The agent's id.")
+    };
+    ops.extend([
+        on_webhook("get", "/api/v1/agents/{id}/webhooks", "listWebhooks", "List an agent's webhooks",
+            ok(200, "Its webhooks, oldest first, and `available_events`.", s.of::<Envelope<WebhookListBody>>()))
+            .errors(&[NO_TALKOVER_AGENT]),
+        on_webhook("post", "/api/v1/agents/{id}/webhooks", "createWebhook", "Create a webhook",
+            ok(201, "The webhook (`webhook_secret` is never echoed).", s.of::<MessageEnvelope<WebhookBody>>()))
+            .describe("Events of this agent that the webhook subscribes to are delivered, signed with `webhook_secret` when one is given. Of the documented events Dialback sends `event_phone_call_ended`, and its own `event_callback_routed`.")
+            .body(json_body(talkover_body(true), Some(json!({"name": "My Webhook", "webhook_url": "https://example.com/webhook", "webhook_secret": "optional_secret_for_hmac", "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30, "max_retries": 3, "enabled": true}))))
+            .errors(&body_errors),
+        on_webhook("get", "/api/v1/agents/{id}/webhooks/{webhook_id}", "getWebhookById", "Get a webhook",
+            ok(200, "The webhook.", s.of::<Envelope<WebhookBody>>()))
+            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook("put", "/api/v1/agents/{id}/webhooks/{webhook_id}", "updateWebhook", "Update a webhook",
+            ok(200, "The webhook as changed.", s.of::<MessageEnvelope<WebhookBody>>()))
+            .describe("Every field optional; `webhook_secret: \"\"` removes the secret.")
+            .body(json_body(talkover_body(false), Some(json!({"max_retries": 5}))))
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, NO_TALKOVER_AGENT, NO_WEBHOOK, INVALID]),
+        on_webhook("patch", "/api/v1/agents/{id}/webhooks/{webhook_id}/toggle", "toggleWebhook", "Enable or disable a webhook",
+            ok(200, "`Webhook enabled` or `Webhook disabled`, with the webhook.", s.of::<MessageEnvelope<WebhookBody>>()))
+            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook("post", "/api/v1/agents/{id}/webhooks/{webhook_id}/test", "testWebhookById", "Send a test",
+            ok(200, "The receiver's status and time; `success` is false when it did not answer 2xx.", s.of::<MessageEnvelope<TestSentBody>>()))
+            .describe("The documented `webhook.test` body, sent now (to a disabled webhook too).")
+            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook("delete", "/api/v1/agents/{id}/webhooks/{webhook_id}", "deleteWebhookById", "Delete a webhook",
+            ok(200, "`Webhook deleted successfully`.", s.of::<MessageBody>()))
+            .describe("Its pending deliveries fail with `the webhook was deleted`.")
+            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+    ]);
+    ops
+}
