@@ -47,6 +47,33 @@ pub fn ensure(app: &App) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Points the demo environment's project webhook (AgentPhone's) at the demo receiver,
+/// `receiver`, unless it has one: every call recorded from here on sends its events there,
+/// signed.
+pub fn webhook(app: &App, receiver: &str) -> Result<(), String> {
+    let Some(env) = app.env_named(NAME).map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let outbox = app.store.outbox();
+    let hooks = outbox.webhooks_of(env.id).map_err(|e| e.to_string())?;
+    if hooks.iter().any(|h| h.agent.is_none()) {
+        return Ok(());
+    }
+    let input = dialback_core::wire::requests::webhooks::AgentPhoneWebhookInput {
+        url: receiver.to_owned(),
+        context_limit: 10,
+        timeout: 10,
+    };
+    let hook = input.webhook(
+        crate::webhooks::webhook_id(),
+        None,
+        crate::webhooks::secret(),
+        None,
+        app.now(),
+    );
+    outbox.put_webhook(env.id, &hook).map_err(|e| e.to_string())
+}
+
 /// xorshift64*: deterministic, dependency-free.
 struct Rng(u64);
 

@@ -240,8 +240,16 @@ async fn a_read_only_token_is_refused_on_every_write_the_document_lists_and_no_o
                 } else {
                     body["code"].as_str()
                 };
-                let expected = if agentphone { "FORBIDDEN" } else { "UNAUTHORIZED" };
-                assert_eq!((status, code), (403, Some(expected)), "{method} {path}: {body}");
+                let expected = if agentphone {
+                    "FORBIDDEN"
+                } else {
+                    "UNAUTHORIZED"
+                };
+                assert_eq!(
+                    (status, code),
+                    (403, Some(expected)),
+                    "{method} {path}: {body}"
+                );
             } else {
                 assert_ne!(status, 403, "{method} {path}: {body}");
             }

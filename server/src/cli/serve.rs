@@ -8,6 +8,7 @@ use dialback_server::app::{App, Settings};
 use dialback_server::cors::AllowedOrigins;
 use dialback_server::listen::{self, Limits};
 use dialback_server::store::on_storage_thread;
+use dialback_server::webhooks::WebhookSettings;
 
 use super::{DbArg, LogFormat};
 
@@ -52,6 +53,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     connections: ConnectionArgs,
     #[command(flatten)]
+    webhooks: WebhookArgs,
+    #[command(flatten)]
     tzdata: TzdataArgs,
 }
 
@@ -91,6 +94,27 @@ impl TzdataArgs {
 }
 
 /// How connections are treated (see the README's Limits table).
+/// How webhooks are sent.
+#[derive(clap::Args)]
+struct WebhookArgs {
+    /// Allow webhook receivers on loopback, private, link-local and other non-public
+    /// addresses (refused by default, at creation and before every send). `--demo` turns it on.
+    #[arg(long, env = "DIALBACK_WEBHOOK_ALLOW_PRIVATE")]
+    webhook_allow_private: bool,
+    /// The wait after a delivery's first failure, in milliseconds; each later wait is six
+    /// times the one before (at most 10 hours). The default gives the published schedule.
+    #[arg(long, env = "DIALBACK_WEBHOOK_FIRST_RETRY_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    webhook_first_retry_ms: u64,
+    /// Webhook attempts in flight at once, over every receiver.
+    #[arg(long, env = "DIALBACK_WEBHOOK_CONCURRENCY", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    webhook_concurrency: u64,
+    /// Store events but send none from this server (other replicas send them).
+    #[arg(long, env = "DIALBACK_NO_WEBHOOK_DELIVERY")]
+    no_webhook_delivery: bool,
+}
+
 #[derive(clap::Args)]
 struct ConnectionArgs {
     /// Seconds a client has to send a request's headers; also the longest a keep-alive
@@ -143,6 +167,14 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         metrics_on_main: args.metrics_listen.is_none(),
         storage_timeout: seconds("storage-timeout", args.connections.storage_timeout)?,
         health_timeout: seconds("health-timeout", args.connections.health_timeout)?,
+        webhooks: WebhookSettings {
+            allow_private: args.webhooks.webhook_allow_private || args.demo,
+            first_wait_ms: args.webhooks.webhook_first_retry_ms,
+            concurrency: usize::try_from(args.webhooks.webhook_concurrency).unwrap_or(64),
+            deliver: !args.webhooks.no_webhook_delivery,
+            demo_receiver: args.demo,
+            ..WebhookSettings::default()
+        },
         ..Settings::default()
     };
     let open_files = listen::raise_open_file_limit();
@@ -216,6 +248,12 @@ async fn serve(
         })
         .await
         .map_err(|e| e.to_string())??;
+        let (app2, receiver) = (app.clone(), format!("{base}/demo/webhooks"));
+        tokio::task::spawn_blocking(move || {
+            on_storage_thread(|| dialback_server::demo::webhook(&app2, &receiver))
+        })
+        .await
+        .map_err(|e| e.to_string())??;
         println!();
         println!("  Console (connected): {base}/#token={token}");
         println!("  Token:               {token}");
@@ -225,6 +263,17 @@ async fn serve(
         println!(
             "                       curl -H 'Authorization: Bearer {token}' '{base}/v1/usage/by-agent?period=month&tz=America/New_York'"
         );
+        println!(
+            "  Webhooks:            record a call, and its signed events arrive at {base}/demo/webhooks:"
+        );
+        let call = serde_json::json!({
+            "direction": "inbound", "from": "+15005550006", "to": "+14155550100",
+            "started_at": app.now().to_string(), "status": "completed", "duration_seconds": 60,
+        });
+        println!(
+            "                       curl -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' -d '{call}' {base}/api/v1/calls"
+        );
+        println!("                       curl {base}/demo/webhooks");
         println!();
     }
     dialback_server::serve(listener, app, limits, dialback_server::shutdown_signal()).await;

@@ -251,6 +251,12 @@ pub fn router(app: Arc<App>) -> Router {
     if app.settings.metrics_on_main {
         routes = routes.route("/metrics", get(service::metrics));
     }
+    if app.settings.webhooks.demo_receiver {
+        routes = routes.route(
+            "/demo/webhooks",
+            get(crate::webhooks::inbox::list).post(crate::webhooks::inbox::receive),
+        );
+    }
     let routes = routes
         .merge(console)
         // no response is to be read as another type than it says, and no address (the

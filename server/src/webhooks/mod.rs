@@ -5,6 +5,7 @@
 
 mod dispatch;
 pub mod events;
+pub mod inbox;
 pub mod manage;
 pub mod send;
 
@@ -32,6 +33,8 @@ pub struct WebhookSettings {
     /// How often the dispatcher looks for due deliveries when nothing woke it (retries, and
     /// deliveries other servers stored).
     pub poll: Duration,
+    /// Whether `/demo/webhooks` receives (`serve --demo`).
+    pub demo_receiver: bool,
     /// Whether this server sends at all (`--no-webhook-delivery`: replicas that only answer
     /// requests; events are still stored for the others to send).
     pub deliver: bool,
@@ -46,6 +49,7 @@ impl Default for WebhookSettings {
             per_webhook: 8,
             poll: Duration::from_millis(500),
             deliver: true,
+            demo_receiver: false,
         }
     }
 }
@@ -57,6 +61,8 @@ pub struct Webhooks {
     client: reqwest::Client,
     /// Rung after a write stores deliveries, and when an attempt ends (a slot is free).
     wake: tokio::sync::Notify,
+    /// What the demo's receiver got (`serve --demo`).
+    pub inbox: inbox::Inbox,
 }
 
 impl Webhooks {
@@ -71,6 +77,7 @@ impl Webhooks {
             settings,
             client,
             wake: tokio::sync::Notify::new(),
+            inbox: inbox::Inbox::default(),
         }
     }
 

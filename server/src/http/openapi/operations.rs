@@ -26,10 +26,12 @@ pub(super) const BAD_JSON: (u16, &str) = (
     400,
     "The body is not JSON, or the query string or path is not valid URL encoding.",
 );
-pub(super) const BAD_QUERY: (u16, &str) = (400, "The query string or path is not valid URL encoding.");
+pub(super) const BAD_QUERY: (u16, &str) =
+    (400, "The query string or path is not valid URL encoding.");
 pub(super) const TOO_LARGE: (u16, &str) = (413, "The body is larger than the limit.");
 pub(super) const NOT_JSON: (u16, &str) = (415, "The body is not sent as `application/json`.");
-pub(super) const INVALID: (u16, &str) = (422, "Every problem, each with its code, field and index.");
+pub(super) const INVALID: (u16, &str) =
+    (422, "Every problem, each with its code, field and index.");
 pub(super) const NO_AGENT: (u16, &str) = (404, "No agent with this id here (`AGENT_NOT_FOUND`).");
 
 pub(super) fn json_body(schema: Value, example: Option<Value>) -> Option<Body> {

@@ -14,10 +14,15 @@ use super::{Operation, Schemas};
 
 const TALKOVER_TAG: &str = "Webhooks";
 const AGENTPHONE_TAG: &str = "AgentPhone webhooks";
-const NO_TALKOVER_AGENT: (u16, &str) =
-    (404, "No agent with this id here: `Agent not found in this environment.`");
+const NO_TALKOVER_AGENT: (u16, &str) = (
+    404,
+    "No agent with this id here: `Agent not found in this environment.`",
+);
 const NO_WEBHOOK: (u16, &str) = (404, "No such webhook of this agent (`Webhook not found.`).");
-const FASTAPI: (u16, &str) = (422, "Every problem (FastAPI's `detail`), the receiver rule's among them.");
+const FASTAPI: (u16, &str) = (
+    422,
+    "Every problem (FastAPI's `detail`), the receiver rule's among them.",
+);
 
 fn param(name: &'static str, description: &'static str, schema: Value) -> Param {
     Param {
@@ -29,9 +34,21 @@ fn param(name: &'static str, description: &'static str, schema: Value) -> Param 
 
 fn deliveries_query() -> Vec<Param> {
     vec![
-        param("limit", "Deliveries per page.", json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 50})),
-        param("offset", "How many to skip.", json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "default": 0})),
-        param("hours", "Only those of the last this many hours (every one by default).", json!({"type": "integer", "minimum": 1, "maximum": 168})),
+        param(
+            "limit",
+            "Deliveries per page.",
+            json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 50}),
+        ),
+        param(
+            "offset",
+            "How many to skip.",
+            json!({"type": "integer", "minimum": 0, "maximum": u32::MAX, "default": 0}),
+        ),
+        param(
+            "hours",
+            "Only those of the last this many hours (every one by default).",
+            json!({"type": "integer", "minimum": 1, "maximum": 168}),
+        ),
     ]
 }
 
@@ -183,6 +200,18 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             ok(200, "`Webhook deleted successfully`.", s.of::<MessageBody>()))
             .describe("Its pending deliveries fail with `the webhook was deleted`.")
             .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+    ]);
+    let inbox = json!({"type": "object", "required": ["deliveries"], "properties": {"deliveries": {"type": "array", "items": {"type": "object"}}}});
+    ops.extend([
+        op("get", "/demo/webhooks", "getDemoInbox", "Service", "What the demo receiver got (`serve --demo` only)",
+            ok(200, "The last 50 deliveries, newest first, each with whether its signature verified.", inbox))
+            .public()
+            .describe("`serve --demo` points the demo environment's project webhook here, so its events can be seen without a receiver of one's own. Not served without `--demo`."),
+        op("post", "/demo/webhooks", "receiveDemoWebhook", "Service", "The demo receiver (`serve --demo` only)",
+            ok(200, "`{\"received\": true}`, always: it keeps what it got, verified or not.", json!({"type": "object"})))
+            .public()
+            .describe("Takes any body, as a receiver does; checks `X-Webhook-Signature` against the environment's webhook secrets.")
+            .body(json_body(json!({}), None)),
     ]);
     ops
 }
