@@ -1,7 +1,7 @@
 //! A database written by an earlier release opens, migrates, and loses nothing: every agent,
 //! number, call, decision, message and token is still there and answers as that release
 //! answered. Schema 1 is the release before migrations existed; schema 2 the one before token
-//! management.
+//! management; schema 3 the one before webhooks.
 
 use serde_json::{Value, json};
 
@@ -247,6 +247,74 @@ async fn a_schema_2_database_loses_nothing_and_its_tokens_keep_every_right() {
     );
 }
 
+/// The release before webhooks (schema 3): every answer it gave is given again, its read-only
+/// token still only reads, and the new tables take webhooks and deliveries.
+#[tokio::test]
+async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    std::fs::copy(fixture_of("v3", "dialback.db"), &db).unwrap();
+    assert_eq!(schema_version(&db), 3);
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_of("v3", "answers.json")).unwrap())
+            .unwrap();
+    let token = old["token"].as_str().unwrap().to_owned();
+    let reader = old["reader_token"].as_str().unwrap().to_owned();
+    let other = old["other_token"].as_str().unwrap().to_owned();
+    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
+    let base = server.base.clone();
+    let handler = old["callback_agent"]["data"]["agent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (key, path) in [
+        ("agents", "/api/v1/agents?per_page=100".to_owned()),
+        ("callback_agents", "/api/v1/callback-agents".to_owned()),
+        ("callback_agent", format!("/api/v1/callback-agents/{handler}")),
+        ("calls", "/api/v1/calls?per_page=100".to_owned()),
+        (
+            "stats",
+            "/api/v1/callback-agents/stats?start_date=2023-12-01&end_date=2024-01-31".to_owned(),
+        ),
+        ("phone_numbers", "/api/v1/phone-numbers".to_owned()),
+        ("agent_calls", format!("/api/v1/agents/{handler}/calls?per_page=100")),
+        ("agentphone_calls", "/v1/calls?limit=100".to_owned()),
+        ("agentphone_agents", "/v1/agents?limit=100".to_owned()),
+        ("agentphone_numbers", "/v1/numbers?limit=100".to_owned()),
+    ] {
+        assert_eq!(get(&base, &token, &path).await, old[key], "{path}");
+    }
+    assert_eq!(get(&base, &token, "/v1/usage").await["plan"], old["plan"]);
+    assert_eq!(get(&base, &other, "/api/v1/agents").await, old["other_agents"]);
+    let http = reqwest::Client::new();
+    // the read-only token reads, and writes nothing
+    assert_eq!(get(&base, &reader, "/v1/webhooks").await, Value::Null);
+    let refused = http
+        .post(format!("{base}/v1/webhooks"))
+        .bearer_auth(&reader)
+        .json(&json!({"url": "https://hooks.example.com/in"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    // the new tables work
+    let set = http
+        .post(format!("{base}/api/v1/agents/{handler}/webhooks"))
+        .bearer_auth(&token)
+        .json(&json!({"webhook_url": "https://hooks.example.com/in", "events": ["event_phone_call_ended"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status().as_u16(), 201);
+    let listed = get(&base, &token, &format!("/api/v1/agents/{handler}/webhooks")).await;
+    assert_eq!(listed["data"]["webhooks"].as_array().unwrap().len(), 1, "{listed}");
+    let log = get(&base, &token, "/v1/webhooks/deliveries").await;
+    assert_eq!(log["total"], 0, "{log}");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert_eq!(schema_version(&db), dialback_server::store::migrate::CURRENT);
+}
+
 #[tokio::test]
 async fn a_database_from_a_newer_release_is_refused() {
     let dir = TempDir::new();
@@ -329,8 +397,9 @@ fn postgres_sql(url: &str, sql: &str, query: Option<&str>) -> Option<i64> {
     })
 }
 
-/// PostgreSQL's schema 1 is the release before the SID index (schema 2): a database it wrote
-/// opens at schema 2 with every call, and a SID prefix is found through the new index.
+/// PostgreSQL's schema 1 is the release before the SID index (schema 2), schema 2 the one
+/// before webhooks (schema 3): a database either wrote opens at schema 3 with every call, a
+/// SID prefix is found through the new index, and the outbox's tables are there.
 #[test]
 fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     use dialback_core::wire::requests::queries::CallFilter;
@@ -363,15 +432,36 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
         tx.commit().unwrap();
         env
     });
-    // what the previous release left: schema 1, without the index
+    // what the release before that left: schema 1, without the index or the outbox
     postgres_sql(
         &db,
-        "DROP INDEX calls_by_sid; UPDATE dialback_schema SET version = 1",
+        "DROP INDEX calls_by_sid; DROP TABLE webhook_deliveries; DROP TABLE webhooks; \
+         UPDATE dialback_schema SET version = 1",
         None,
     );
     let store = waits(|| PgStore::open(&db, 2).unwrap());
     let version = postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema"));
-    assert_eq!(version, Some(2));
+    assert_eq!(version, Some(3));
+    let outbox = postgres_sql(
+        &db,
+        "",
+        Some("SELECT count(*) FROM pg_tables WHERE tablename IN ('webhooks', 'webhook_deliveries')"),
+    );
+    assert_eq!(outbox, Some(2));
+    // and schema 2 (the previous release) gains only the outbox
+    postgres_sql(
+        &db,
+        "DROP TABLE webhook_deliveries; DROP TABLE webhooks; UPDATE dialback_schema SET version = 2",
+        None,
+    );
+    drop(store);
+    let store = waits(|| PgStore::open(&db, 2).unwrap());
+    assert_eq!(
+        postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
+        Some(3)
+    );
+    let empty = waits(|| store.outbox().webhooks_of(env).unwrap());
+    assert!(empty.is_empty());
     let indexed = postgres_sql(
         &db,
         "",
