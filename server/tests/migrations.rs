@@ -270,14 +270,20 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
     for (key, path) in [
         ("agents", "/api/v1/agents?per_page=100".to_owned()),
         ("callback_agents", "/api/v1/callback-agents".to_owned()),
-        ("callback_agent", format!("/api/v1/callback-agents/{handler}")),
+        (
+            "callback_agent",
+            format!("/api/v1/callback-agents/{handler}"),
+        ),
         ("calls", "/api/v1/calls?per_page=100".to_owned()),
         (
             "stats",
             "/api/v1/callback-agents/stats?start_date=2023-12-01&end_date=2024-01-31".to_owned(),
         ),
         ("phone_numbers", "/api/v1/phone-numbers".to_owned()),
-        ("agent_calls", format!("/api/v1/agents/{handler}/calls?per_page=100")),
+        (
+            "agent_calls",
+            format!("/api/v1/agents/{handler}/calls?per_page=100"),
+        ),
         ("agentphone_calls", "/v1/calls?limit=100".to_owned()),
         ("agentphone_agents", "/v1/agents?limit=100".to_owned()),
         ("agentphone_numbers", "/v1/numbers?limit=100".to_owned()),
@@ -285,7 +291,10 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
         assert_eq!(get(&base, &token, &path).await, old[key], "{path}");
     }
     assert_eq!(get(&base, &token, "/v1/usage").await["plan"], old["plan"]);
-    assert_eq!(get(&base, &other, "/api/v1/agents").await, old["other_agents"]);
+    assert_eq!(
+        get(&base, &other, "/api/v1/agents").await,
+        old["other_agents"]
+    );
     let http = reqwest::Client::new();
     // the read-only token reads, and writes nothing
     assert_eq!(get(&base, &reader, "/v1/webhooks").await, Value::Null);
@@ -307,12 +316,19 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
         .unwrap();
     assert_eq!(set.status().as_u16(), 201);
     let listed = get(&base, &token, &format!("/api/v1/agents/{handler}/webhooks")).await;
-    assert_eq!(listed["data"]["webhooks"].as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(
+        listed["data"]["webhooks"].as_array().unwrap().len(),
+        1,
+        "{listed}"
+    );
     let log = get(&base, &token, "/v1/webhooks/deliveries").await;
     assert_eq!(log["total"], 0, "{log}");
     server.child.kill().unwrap();
     server.child.wait().unwrap();
-    assert_eq!(schema_version(&db), dialback_server::store::migrate::CURRENT);
+    assert_eq!(
+        schema_version(&db),
+        dialback_server::store::migrate::CURRENT
+    );
 }
 
 #[tokio::test]
@@ -445,7 +461,9 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     let outbox = postgres_sql(
         &db,
         "",
-        Some("SELECT count(*) FROM pg_tables WHERE tablename IN ('webhooks', 'webhook_deliveries')"),
+        Some(
+            "SELECT count(*) FROM pg_tables WHERE tablename IN ('webhooks', 'webhook_deliveries')",
+        ),
     );
     assert_eq!(outbox, Some(2));
     // and schema 2 (the previous release) gains only the outbox

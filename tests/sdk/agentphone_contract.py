@@ -5,17 +5,28 @@ client classes, sync and async, and its parsed models are checked against each o
 what the SDK can parse, a user's code can use. Endpoints Dialback leaves out answer
 errors the SDK raises as its own exception types.
 
+Webhooks: the SDK's webhook resource, and its `verify_webhook` and `construct_event` on every
+delivery, sent to a receiver this script runs on 127.0.0.1 (the demo server allows private
+receivers).
+
 Run by `cargo xtask sdk` with DIALBACK_URL and DIALBACK_TOKEN set to a demo server, and
 DIALBACK_LIMITED_URL and DIALBACK_LIMITED_TOKEN to one started with `--rate-limit 3`.
 """
 
 import asyncio
 import datetime
+import http.server
+import json
 import os
 import sys
+import threading
+import time
+import urllib.request
 
+import agentphone.webhook
 from agentphone import AgentPhone, AsyncAgentPhone
 from agentphone._http import AgentPhoneError, AuthenticationError, NotFoundError, RateLimitError
+from agentphone.webhook import WebhookVerificationError, construct_event, verify_webhook
 
 BASE = os.environ["DIALBACK_URL"]
 TOKEN = os.environ["DIALBACK_TOKEN"]
@@ -146,7 +157,162 @@ def directory(client, by_number):
     raises("numbers.get unknown id", NotFoundError, 404, lambda: client.numbers.get("num_nothing"))
     raises("agents.create is not supported", AgentPhoneError, 501,
            lambda: client.agents.create(name="New"))
-    raises("webhooks.get is not supported", AgentPhoneError, 501, lambda: client.webhooks.get())
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1, as a user would run one: it keeps each delivery's raw
+    body and headers, and answers 200."""
+
+    def __init__(self):
+        self.got = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                outer.got.append((dict(self.headers), body))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, n, seconds=15):
+        until = time.time() + seconds
+        while len(self.got) < n and time.time() < until:
+            time.sleep(0.05)
+        return list(self.got)
+
+
+def talkover(method, path, body=None):
+    req = urllib.request.Request(BASE + path, method=method,
+                                 data=None if body is None else json.dumps(body).encode())
+    req.add_header("Authorization", "Bearer " + TOKEN)
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())
+
+
+def record_call(to, status="completed"):
+    return talkover("POST", "/api/v1/calls", {
+        "direction": "inbound", "from": "+15005550006", "to": to, "status": status,
+        "duration_seconds": 30,
+        "started_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")})
+
+
+def header(headers, name):
+    return next(v for k, v in headers.items() if k.lower() == name.lower())
+
+
+def webhooks(client):
+    """The SDK's webhook resource, and its verify_webhook and construct_event on every
+    delivery the server sends to a receiver this script runs."""
+    before = client.usage.get().stats
+    receiver = Receiver()
+    hook = client.webhooks.set(receiver.url, context_limit=5, timeout=10)
+    check("webhooks.set", hook.url == receiver.url and hook.secret.startswith("whsec_")
+          and hook.status == "active" and hook.context_limit == 5 and hook.timeout == 10, str(hook))
+    again = client.webhooks.get()
+    check("webhooks.get", again == hook, f"{again} != {hook}")
+    renewed = client.webhooks.set(receiver.url)
+    check("a new secret on every set", renewed.secret != hook.secret and renewed.id == hook.id)
+    secret = renewed.secret
+
+    agents = client.agents.list(limit=100).data
+    # the demo's support line: an inbound agent with a number of its own
+    line = next(a for a in agents if any(n.phone_number == "+14155550199" for n in a.numbers))
+    record_call(line.numbers[0].phone_number)
+    record_call(line.numbers[0].phone_number, status="busy")
+    got = receiver.wait_for(2)
+    check("deliveries arrive", len(got) >= 2, str(got))
+    events = []
+    for headers, body in got:
+        sig, ts = header(headers, "X-Webhook-Signature"), header(headers, "X-Webhook-Timestamp")
+        verify_webhook(body, sig, secret, ts)
+        event = construct_event(body, sig, secret, ts)
+        events.append(event)
+        check("construct_event parses a delivery", event.event.startswith("agent.")
+              and event.agent_id == line.id and event.timestamp, str(event))
+        try:
+            verify_webhook(body.replace(b"+15005550006", b"+15005550007"), sig, secret, ts)
+            sys.exit("FAIL a tampered body was accepted")
+        except WebhookVerificationError:
+            check("a tampered body is refused", True)
+        real = agentphone.webhook.time.time
+        agentphone.webhook.time.time = lambda: real() + 301
+        try:
+            verify_webhook(body, sig, secret, ts)
+            sys.exit("FAIL a stale timestamp was accepted")
+        except WebhookVerificationError:
+            check("a stale timestamp is refused", True)
+        finally:
+            agentphone.webhook.time.time = real
+        try:
+            verify_webhook(body, sig, "whsec_other", ts)
+            sys.exit("FAIL another secret was accepted")
+        except WebhookVerificationError:
+            check("another secret is refused", True)
+    ended = [e for e in events if e.event == "agent.call_ended"]
+    check("agent.call_ended for each call", len(ended) == 2
+          and {e.data.status for e in ended} == {"completed", "busy"}
+          and all(e.data.call_id and e.channel == "voice" for e in ended), str(ended))
+
+    time.sleep(0.5)
+    ids = {header(h, "X-Webhook-ID") for h, _ in got}
+    log = client.webhooks.list_deliveries(limit=50)
+    check("webhooks.list_deliveries", ids <= {d.id for d in log}
+          and all(d.status == "delivered" and d.attempt_count == 1 and d.http_status == 200
+                  for d in log if d.id in ids), str(log))
+    check("webhooks.list_deliveries hours", {d.id for d in client.webhooks.list_deliveries(hours=1)} >= ids)
+    stats = client.webhooks.get_delivery_stats(hours=24)
+    check("webhooks.get_delivery_stats", stats.total >= len(ids) and stats.success >= len(ids)
+          and stats.total == stats.success + stats.failed + stats.pending, str(stats))
+    all_time = client.webhooks.get_all_time_stats()
+    check("webhooks.get_all_time_stats", all_time["total"] >= len(ids), str(all_time))
+
+    result = client.webhooks.test(message="ping from the contract")
+    check("webhooks.test", result["success"] is True and result["httpStatus"] == 200, str(result))
+    headers, body = receiver.wait_for(len(got) + 1)[-1]
+    test = construct_event(body, header(headers, "X-Webhook-Signature"), secret,
+                           header(headers, "X-Webhook-Timestamp"))
+    check("a test delivery is marked test", test.test is True and test.event == "agent.message"
+          and test.data.message == "ping from the contract", str(test))
+
+    # an agent's own webhook takes its events instead of the project's
+    own = Receiver()
+    agent_hook = client.agents.set_webhook(line.id, own.url)
+    check("agents.set_webhook", agent_hook.url == own.url and agent_hook.secret != secret)
+    check("agents.get_webhook", client.agents.get_webhook(line.id) == agent_hook)
+    record_call(line.numbers[0].phone_number)
+    mine = own.wait_for(1)
+    check("the agent's webhook gets its events", len(mine) >= 1)
+    for headers, body in mine:
+        verify_webhook(body, header(headers, "X-Webhook-Signature"), agent_hook.secret,
+                       header(headers, "X-Webhook-Timestamp"))
+    check("agents.test_webhook", client.agents.test_webhook(line.id)["success"] is True)
+    time.sleep(0.3)
+    own_log = client.agents.list_webhook_deliveries(line.id, limit=10)
+    check("agents.list_webhook_deliveries", len(own_log) >= 2 and all(d.id for d in own_log), str(own_log))
+    client.agents.delete_webhook(line.id)
+    check("agents.delete_webhook", client.agents.get_webhook(line.id) is None)
+
+    after = client.usage.get().stats
+    # three calls, each one agent.call_ended (the support line is no callback agent); tests
+    # are listed in the log and counted nowhere else
+    check("usage counts deliveries", after.total_webhook_deliveries == before.total_webhook_deliveries + 3
+          and after.successful_webhook_deliveries == before.successful_webhook_deliveries + 3, str(after))
+    check("daily usage counts them", sum(p.webhooks for p in client.usage.get_daily(days=2).data) >= 3)
+    check("monthly usage counts them", client.usage.get_monthly(months=1).data[-1].webhooks >= 3)
+
+    deleted = client.webhooks.delete()
+    check("webhooks.delete", deleted == {"success": True}, str(deleted))
+    check("webhooks.get after delete", client.webhooks.get() is None)
+    raises("webhooks.test without a webhook", NotFoundError, 404, lambda: client.webhooks.test())
 
 
 async def async_client():
@@ -202,6 +368,7 @@ def main():
     by_number = usage(client)
     calls(client, by_number)
     directory(client, by_number)
+    webhooks(client)
     raises("a wrong key is an AuthenticationError", AuthenticationError, 401,
            lambda: AgentPhone(api_key="wrong-key", base_url=BASE).usage.get())
     asyncio.run(async_client())

@@ -72,13 +72,24 @@ pub fn body(
 ) -> Vec<u8> {
     let agent = subject.agent();
     let value = match hook.api {
-        Api::AgentPhone => json!({
-            "event": kind.agentphone_name(),
-            "channel": kind.channel(),
-            "timestamp": at.to_string(),
-            "agentId": agent.map(|a| a.to_string()),
-            "data": agentphone_data(kind, subject, names),
-        }),
+        Api::AgentPhone => {
+            let mut v = json!({
+                "event": kind.agentphone_name(),
+                "channel": kind.channel(),
+                "timestamp": at.to_string(),
+                "agentId": agent.map(|a| a.to_string()),
+                "data": agentphone_data(kind, subject, names),
+            });
+            // a message event's context, as documented: Dialback keeps no message text or
+            // conversation state, so both are empty
+            if kind == EventKind::Message
+                && let Some(obj) = v.as_object_mut()
+            {
+                obj.insert("conversationState".into(), Value::Null);
+                obj.insert("recentHistory".into(), json!([]));
+            }
+            v
+        }
         Api::Talkover => json!({
             "event": kind.talkover_name(),
             "agent_id": agent.map(|a| a.to_string()),
