@@ -1,6 +1,8 @@
-//! `cargo xtask sdk`: the official AgentPhone Python SDK, unchanged, against a fresh demo
-//! server, and against one with `--rate-limit` (`tests/sdk/agentphone_contract.py`). The SDK and its dependencies are pinned in
-//! `tests/sdk/requirements.txt` and installed into a virtualenv under `target/`.
+//! `cargo xtask sdk`: the official AgentPhone SDKs, unchanged, against fresh demo servers.
+//! The Python SDK (`tests/sdk/agentphone_contract.py`; pinned in `tests/sdk/requirements.txt`,
+//! installed into a virtualenv under `target/`) against one demo server and one with
+//! `--rate-limit`; the TypeScript SDK (`tests/sdk/agentphone_contract.mjs`; npm `agentphone`,
+//! pinned in `package.json`) against another.
 
 use crate::server::{self, Scratch, Server};
 use crate::{Result, run_with, tools};
@@ -32,5 +34,14 @@ pub fn test() -> Result {
         ],
         &python.to_string_lossy(),
         &["tests/sdk/agentphone_contract.py"],
+    )?;
+    // the TypeScript SDK on a server of its own, so each contract counts from a clean slate
+    tools::node_modules()?;
+    let ts = Server::start(scratch.path().join("ts.db").as_os_str(), &["--demo"])?;
+    let ts_token = ts.token.clone().ok_or("the demo server printed no token")?;
+    run_with(
+        &[("DIALBACK_URL", &ts.base), ("DIALBACK_TOKEN", &ts_token)],
+        "node",
+        &["tests/sdk/agentphone_contract.mjs"],
     )
 }
