@@ -31,4 +31,5 @@ mod talkover_calls;
 mod tokens;
 mod tzdata;
 mod view_consistency;
+mod webhook_faults;
 mod webhooks;

@@ -32,6 +32,11 @@ pub struct Replicas {
 impl Replicas {
     /// `n` servers on a new database, or `None` without a PostgreSQL cluster.
     pub fn start(n: usize) -> Option<Replicas> {
+        Replicas::start_with(n, &[])
+    }
+
+    /// `n` servers with these environment variables.
+    pub fn start_with(n: usize, vars: &[(&str, &str)]) -> Option<Replicas> {
         let Some(url) = postgres_url() else {
             eprintln!("no PostgreSQL (DIALBACK_TEST_POSTGRES): the replica tests need one");
             return None;
@@ -40,7 +45,7 @@ impl Replicas {
         let token = Binary::create_env(&db, "replicas");
         let dir = TempDir::new();
         let servers = (0..n)
-            .map(|i| Binary::start(&db, &dir.0.join(format!("{i}.log")), &[]))
+            .map(|i| Binary::start(&db, &dir.0.join(format!("{i}.log")), vars))
             .collect();
         Some(Replicas {
             db,
