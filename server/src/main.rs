@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the APIs and the admin console.
-    Serve(cli::serve::ServeArgs),
+    Serve(Box<cli::serve::ServeArgs>),
     /// Print the OpenAPI 3.1 document of both APIs (also served at `/openapi.json`).
     Openapi,
     /// Manage environments.
@@ -66,7 +66,7 @@ fn main() -> ExitCode {
     };
     cli::init_logging(log_format);
     let result = match cli.command {
-        Command::Serve(args) => cli::serve::run(args),
+        Command::Serve(args) => cli::serve::run(*args),
         Command::Openapi => cli::print_json(dialback_server::http::openapi::document()),
         Command::Env { command } => cli::env::run(command),
         Command::Token { command } => cli::token::run(command),

