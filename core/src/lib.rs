@@ -44,7 +44,6 @@ mod slots;
 pub mod time;
 pub mod token;
 pub mod usage;
-#[cfg(feature = "webhooks")]
 pub mod webhook;
 pub mod wire;
 

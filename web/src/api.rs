@@ -183,6 +183,16 @@ impl Connection {
         self.send(Method::GET, &self.agentphone, path, None).await
     }
 
+    /// An AgentPhone write (`POST`, `DELETE`) with an optional JSON body.
+    pub async fn agentphone_send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, ApiError> {
+        self.send(method, &self.agentphone, path, body).await
+    }
+
     /// Every agent with its callback role, and the directory the rules run on (agents the
     /// rules cannot use are left out of it and named in its `problems`).
     ///

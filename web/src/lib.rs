@@ -4,8 +4,8 @@
 //! check what users type and what the APIs return, and talks to any server that speaks the
 //! Talkover and AgentPhone shapes (`api.rs` is the only module that touches the network).
 //!
-//! Pages: Overview (where a connected console lands), Connect, Agents, Callback routing, the routing simulator, Callback stats and
-//! Usage, and the API reference. Each page keeps its filters in the URL's query, so a view can be bookmarked.
+//! Pages: Overview (where a connected console lands), Connect, Agents, Callback routing, the routing simulator, Callback stats,
+//! Usage, Webhooks, and the API reference. Each page keeps its filters in the URL's query, so a view can be bookmarked.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -26,6 +26,7 @@ mod stats;
 pub mod tzdata;
 pub mod ui;
 pub mod usage;
+mod webhooks;
 
 pub use agents::filter as filter_agents;
 pub use api::{ApiError, Connection, refusal};
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <A href="/simulate">"Simulator"</A>
                     <A href="/stats">"Callback stats"</A>
                     <A href="/usage">"Usage"</A>
+                    <A href="/webhooks">"Webhooks"</A>
                     <A href="/api">"API"</A>
                     <A href="/connect">"Connect"</A>
                 </nav>
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/simulate") view={Lazy::<SimulatePage>::new()}/>
                     <Route path=path!("/stats") view={Lazy::<StatsPage>::new()}/>
                     <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
+                    <Route path=path!("/webhooks") view={Lazy::<WebhooksPage>::new()}/>
                     <Route path=path!("/api") view={Lazy::<ReferencePage>::new()}/>
                 </Routes>
             </main>
@@ -122,5 +125,7 @@ later_page!(/// Callback stats over a range.
     StatsPage, stats_page => stats::Stats);
 later_page!(/// Usage by agent.
     UsagePage, usage_page => usage::Usage);
+later_page!(/// Webhooks: the project's and an agent's, and the delivery log.
+    WebhooksPage, webhooks_page => webhooks::Webhooks);
 later_page!(/// The API reference.
     ReferencePage, reference_page => reference::Reference);

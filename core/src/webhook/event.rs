@@ -135,3 +135,17 @@ pub fn of_call(call: &CallRecord) -> impl Iterator<Item = EventKind> {
 pub fn of_message(message: &MessageRecord) -> Option<EventKind> {
     (message.direction == Direction::Inbound).then_some(EventKind::Message)
 }
+
+/// What a test send may say instead of the sample's defaults (AgentPhone's SDK sends
+/// `from`, `to`, `message` and `channel`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TestSample {
+    /// The sender.
+    pub from: Option<String>,
+    /// The recipient.
+    pub to: Option<String>,
+    /// The text.
+    pub message: Option<String>,
+    /// `sms`, `mms`, `imessage`, `whatsapp` or `rcs`.
+    pub channel: Option<String>,
+}

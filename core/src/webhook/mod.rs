@@ -4,14 +4,18 @@
 //! and addresses a receiver may have ([`url`], [`address`]), and what the delivery log adds up
 //! to ([`delivery`]). The server stores, sends and schedules; none of that is decided there.
 //!
-//! Behind the `webhooks` feature, which only the server turns on.
+//! The bodies and the signature need the `webhooks` feature (libphonenumber's metadata for the
+//! calls' written forms, and SHA-256), which only the server turns on; the rest (and the wire
+//! shapes in `wire::{agentphone, talkover}::webhooks`) is plain data the console reads too.
 
 pub mod address;
 pub mod delivery;
 pub mod endpoint;
 pub mod event;
+#[cfg(feature = "webhooks")]
 pub mod payload;
 pub mod retry;
+#[cfg(feature = "webhooks")]
 pub mod signature;
 pub mod url;
 

@@ -14,7 +14,7 @@
 use serde_json::{Value, json};
 
 use super::endpoint::{Api, Webhook};
-use super::event::EventKind;
+use super::event::{EventKind, TestSample};
 use crate::agent::{AgentDirectory, AgentId};
 use crate::call::{CallRecord, CallStatus, MessageRecord};
 use crate::phone::PhoneNumber;
@@ -174,20 +174,6 @@ fn talkover_data(subject: Subject<'_>, names: &Names<'_>) -> Value {
         Subject::Call(c) => json!(CallBody::new(c, names.directory)),
         Subject::Message(m) => message_data(m, names.number_id.as_deref()),
     }
-}
-
-/// What a test send may say instead of the sample's defaults (AgentPhone's SDK sends
-/// `from`, `to`, `message` and `channel`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TestSample {
-    /// The sender.
-    pub from: Option<String>,
-    /// The recipient.
-    pub to: Option<String>,
-    /// The text.
-    pub message: Option<String>,
-    /// `sms`, `mms`, `imessage`, `whatsapp` or `rcs`.
-    pub channel: Option<String>,
 }
 
 /// The body of a test send to `hook`, about `agent` (its id and name) when there is one:

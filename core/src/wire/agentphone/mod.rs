@@ -8,7 +8,6 @@
 pub mod calls;
 pub mod directory;
 mod errors;
-#[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,6 @@ pub mod queries;
 pub mod simulation;
 pub mod stats;
 pub mod usage;
-#[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 mod error;

@@ -168,7 +168,7 @@ impl AgentPhoneWebhookInput {
 /// Parses a test send's body (`{from?, to?, message?, channel?}`, every field optional).
 pub fn parse_test_sample(
     body: &Value,
-) -> Result<crate::webhook::payload::TestSample, Vec<ValidationDetail>> {
+) -> Result<crate::webhook::event::TestSample, Vec<ValidationDetail>> {
     let mut detail = Vec::new();
     let obj = body.as_object();
     let mut text = |field: &str, max: usize| -> Option<String> {
@@ -216,7 +216,7 @@ pub fn parse_test_sample(
         );
     }
     if detail.is_empty() {
-        Ok(crate::webhook::payload::TestSample {
+        Ok(crate::webhook::event::TestSample {
             from,
             to,
             message,
@@ -229,7 +229,7 @@ pub fn parse_test_sample(
 
 /// The delivery log's query: `limit` (1 to 100, default 50), `offset`, `hours` (1 to 168,
 /// none by default: every delivery).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryQuery {
     /// Page size.
     pub limit: u64,
@@ -237,6 +237,8 @@ pub struct DeliveryQuery {
     pub offset: u64,
     /// Only the last this many hours.
     pub hours: Option<u32>,
+    /// Extension (`webhookId`): only this webhook's deliveries, of either API.
+    pub webhook: Option<String>,
 }
 
 /// The longest window the delivery log and its stats look back over, in hours (a week).
@@ -257,6 +259,7 @@ pub fn parse_delivery_query(
             limit,
             offset,
             hours: hours.and_then(|h| u32::try_from(h).ok()),
+            webhook: q.get("webhookId").filter(|id| !id.is_empty()).cloned(),
         })
     } else {
         Err(detail)

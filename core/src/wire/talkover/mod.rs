@@ -12,7 +12,6 @@ pub mod calls;
 pub mod numbers;
 pub mod service;
 pub mod stats;
-#[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};

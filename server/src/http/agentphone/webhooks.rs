@@ -161,15 +161,20 @@ fn since(app: &App, hours: Option<u32>) -> Option<i64> {
     hours.map(|h| app.now().unix_seconds() - i64::from(h) * 3600)
 }
 
-/// `GET /v1/webhooks/deliveries?limit=&offset=&hours=`.
+/// `GET /v1/webhooks/deliveries?limit=&offset=&hours=[&webhookId=]` (`webhookId`, ours: one
+/// webhook's deliveries, a Talkover one's too).
 pub async fn project_deliveries(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<DeliveryPage> {
     let query = parse_delivery_query(&q).map_err(UsageError::Invalid)?;
+    let webhooks = match query.webhook.clone() {
+        Some(id) => vec![id],
+        None => agentphone_ids(&app, &env).await?,
+    };
     let scope = Scope {
-        webhooks: Some(agentphone_ids(&app, &env).await?),
+        webhooks: Some(webhooks),
         since: since(&app, query.hours),
         tests: true,
     };
