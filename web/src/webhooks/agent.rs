@@ -1,7 +1,6 @@
 //! An agent's Talkover webhooks: listed with enable/disable, test, edit and delete; a form
 //! for a new one or the one being edited, checked by the core's `parse_talkover_webhook`.
 
-use dialback_core::wire::requests::field_errors;
 use dialback_core::wire::requests::webhooks::parse_talkover_webhook;
 use dialback_core::wire::talkover::webhooks::{TestSentBody, WebhookBody, WebhookListBody};
 use dialback_core::wire::talkover::{AgentBody, Envelope, MessageBody, MessageEnvelope};
@@ -82,7 +81,7 @@ pub(super) fn AgentWebhooks(
         Memo::new(
             move |_| match parse_talkover_webhook(&body(), editing.get().is_none()) {
                 Ok(_) => Vec::new(),
-                Err(problems) => field_errors(&problems),
+                Err(problems) => problems,
             },
         );
     let write = Action::new_local(

@@ -61,16 +61,6 @@ pub enum Expected {
     Array,
     /// A string.
     String,
-    /// A webhook receiver's URL of at most this many characters.
-    Url(usize),
-    /// 1 or more of Talkover's `available_events`.
-    Events,
-    /// `POST`, `PUT` or `PATCH`.
-    HttpMethod,
-    /// `none`, `bearer`, `basic`, `api_key` or `custom`.
-    AuthScheme,
-    /// `{key, value}` with a header name and a value on one line.
-    Header,
 }
 
 impl Expected {
@@ -99,11 +89,6 @@ impl Expected {
             Expected::GroupBy => "INVALID_GROUP_BY",
             Expected::Page(_) => "INVALID_PAGINATION",
             Expected::Array | Expected::String => "INVALID_TYPE",
-            Expected::Url(_) => "INVALID_WEBHOOK_URL",
-            Expected::Events => "INVALID_EVENTS",
-            Expected::HttpMethod => "INVALID_HTTP_METHOD",
-            Expected::AuthScheme => "INVALID_AUTHORIZATION_SCHEME",
-            Expected::Header => "INVALID_HEADER",
         }
     }
 }
@@ -150,20 +135,6 @@ impl fmt::Display for Expected {
             Expected::Page(max) => write!(f, "an integer from 1 to {max}"),
             Expected::Array => f.write_str("an array"),
             Expected::String => f.write_str("a string"),
-            Expected::Url(max) => write!(
-                f,
-                "an http:// or https:// URL of at most {max} characters, with a host, \
-                 without credentials, in printable ASCII"
-            ),
-            Expected::Events => f.write_str(
-                "1 or more event names from available_events (GET /api/v1/agents/{id}/webhooks)",
-            ),
-            Expected::HttpMethod => f.write_str("POST, PUT or PATCH"),
-            Expected::AuthScheme => f.write_str("none, bearer, basic, api_key or custom"),
-            Expected::Header => f.write_str(
-                "{key, value}: a header name (letters, digits, '-', not one Dialback sets) and a \
-                 value of at most 1000 printable characters",
-            ),
         }
     }
 }

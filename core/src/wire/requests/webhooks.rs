@@ -4,14 +4,61 @@
 use serde_json::{Value, json};
 
 use super::reader::Reader;
-use super::{Expected, RequestError};
+use super::{Expected, field_errors};
 use crate::agent::AgentId;
 use crate::time::Timestamp;
 use crate::webhook::endpoint::limits;
 use crate::webhook::event::is_talkover_event;
 use crate::webhook::url::check_url;
 use crate::webhook::{Api, AuthScheme, Method, Webhook};
+use crate::wire::FieldError;
 use crate::wire::agentphone::ValidationDetail;
+
+/// What a Talkover webhook URL should be.
+const URL: (&str, &str) = (
+    "INVALID_WEBHOOK_URL",
+    "an http:// or https:// URL of at most 500 characters, with a host, without credentials, \
+     in printable ASCII",
+);
+/// What `events` should be.
+const EVENTS: (&str, &str) = (
+    "INVALID_EVENTS",
+    "1 or more event names from available_events (GET /api/v1/agents/{id}/webhooks)",
+);
+/// What `http_method` should be.
+const METHOD: (&str, &str) = ("INVALID_HTTP_METHOD", "POST, PUT or PATCH");
+/// What `authorization_scheme` should be.
+const SCHEME: (&str, &str) = (
+    "INVALID_AUTHORIZATION_SCHEME",
+    "none, bearer, basic, api_key or custom",
+);
+/// What each of `custom_headers` should be.
+const HEADER: (&str, &str) = (
+    "INVALID_HEADER",
+    "{key, value}: a header name (letters, digits, '-', not one Dialback sets) and a value of \
+     at most 1000 printable characters",
+);
+
+/// A webhook field's problem. These are [`FieldError`]s of their own rather than
+/// [`RequestError`]s: their words live with this parser, so the npm package, which parses no
+/// webhook, does not carry them.
+fn problem(
+    field: &str,
+    (code, what): (&str, &str),
+    got: &Value,
+    index: Option<usize>,
+) -> FieldError {
+    let at = match index {
+        Some(i) => format!("{field}[{i}]"),
+        None => field.to_owned(),
+    };
+    FieldError::new(
+        code,
+        format!("{at}: expected {what}, got {}", super::clip(got)),
+        field,
+        index,
+    )
+}
 
 /// `POST /v1/webhooks` and `POST /v1/agents/{id}/webhook`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -337,8 +384,9 @@ fn header(item: &Value) -> Option<(String, String)> {
 pub fn parse_talkover_webhook(
     body: &Value,
     create: bool,
-) -> Result<TalkoverWebhookPatch, Vec<RequestError>> {
+) -> Result<TalkoverWebhookPatch, Vec<FieldError>> {
     let mut r = Reader::new(body);
+    let mut own: Vec<FieldError> = Vec::new();
     let mut p = TalkoverWebhookPatch::default();
     if let Some(v) = r.get("name") {
         p.name = r.name("name", Some(v), Expected::Name);
@@ -349,16 +397,13 @@ pub fn parse_talkover_webhook(
         r.get("webhook_url")
     };
     p.url = url.and_then(|v| {
-        r.parsed(
-            "webhook_url",
-            Some(v),
-            Expected::Url(limits::TALKOVER_URL_CHARS),
-            |s| {
-                check_url(s, limits::TALKOVER_URL_CHARS)
-                    .ok()
-                    .map(|_| s.to_owned())
-            },
-        )
+        let ok = v
+            .as_str()
+            .filter(|s| check_url(s, limits::TALKOVER_URL_CHARS).is_ok());
+        if ok.is_none() {
+            own.push(problem("webhook_url", URL, v, None));
+        }
+        ok.map(str::to_owned)
     });
     if let Some(v) = r.get("webhook_secret") {
         p.secret = r.text("webhook_secret", Some(v), limits::SECRET_CHARS);
@@ -380,7 +425,7 @@ pub fn parse_talkover_webhook(
             (!out.is_empty()).then_some(out)
         });
         if names.is_none() {
-            r.fail("events", Expected::Events, v);
+            own.push(problem("events", EVENTS, v, None));
         }
         p.events = names;
     }
@@ -394,15 +439,16 @@ pub fn parse_talkover_webhook(
         .and_then(|n| u8::try_from(n).ok());
     p.enabled = r.boolean("enabled", r.get("enabled"));
     if let Some(v) = r.get("http_method") {
-        p.method = r.parsed("http_method", Some(v), Expected::HttpMethod, Method::parse);
+        p.method = v.as_str().and_then(Method::parse);
+        if p.method.is_none() {
+            own.push(problem("http_method", METHOD, v, None));
+        }
     }
     if let Some(v) = r.get("authorization_scheme") {
-        p.auth_scheme = r.parsed(
-            "authorization_scheme",
-            Some(v),
-            Expected::AuthScheme,
-            AuthScheme::parse,
-        );
+        p.auth_scheme = v.as_str().and_then(AuthScheme::parse);
+        if p.auth_scheme.is_none() {
+            own.push(problem("authorization_scheme", SCHEME, v, None));
+        }
     }
     if let Some(v) = r.get("authorization_token") {
         p.auth_token = r.text("authorization_token", Some(v), limits::HEADER_VALUE_CHARS);
@@ -412,17 +458,18 @@ pub fn parse_talkover_webhook(
         for (index, item) in items.iter().enumerate() {
             match header(item) {
                 Some(h) => out.push(h),
-                None => r.errors.push(RequestError::Invalid {
-                    field: "custom_headers",
-                    index: Some(index),
-                    expected: Expected::Header,
-                    got: super::clip(item),
-                }),
+                None => own.push(problem("custom_headers", HEADER, item, Some(index))),
             }
         }
         p.headers = Some(out);
     }
-    r.finish(Some(p))
+    let mut errors = field_errors(&r.errors);
+    errors.extend(own);
+    if errors.is_empty() {
+        Ok(p)
+    } else {
+        Err(errors)
+    }
 }
 
 impl TalkoverWebhookPatch {
@@ -496,7 +543,6 @@ impl TalkoverWebhookPatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
 
     #[test]
     fn the_documented_talkover_example_is_read() {
@@ -520,12 +566,12 @@ mod tests {
 
     #[test]
     fn every_talkover_problem_is_reported_with_its_code() {
-        let codes = |body: Value, create: bool| -> Vec<&'static str> {
+        let codes = |body: Value, create: bool| -> Vec<String> {
             parse_talkover_webhook(&body, create)
                 .err()
                 .unwrap_or_default()
-                .iter()
-                .map(ErrorCode::code)
+                .into_iter()
+                .map(|e| e.code)
                 .collect()
         };
         assert_eq!(codes(json!({}), true), ["FIELD_REQUIRED", "FIELD_REQUIRED"]);
@@ -538,10 +584,10 @@ mod tests {
                 true
             ),
             [
+                "INVALID_NUMBER",
+                "INVALID_NUMBER",
                 "INVALID_WEBHOOK_URL",
                 "INVALID_EVENTS",
-                "INVALID_NUMBER",
-                "INVALID_NUMBER",
                 "INVALID_HTTP_METHOD",
                 "INVALID_AUTHORIZATION_SCHEME",
                 "INVALID_HEADER",

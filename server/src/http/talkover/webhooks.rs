@@ -85,7 +85,7 @@ pub async fn create(
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<MessageEnvelope<WebhookBody>>), ApiError> {
     let (agent, _) = agent_of(&app, &env, &id).await?;
-    let patch = parse_talkover_webhook(&body, true).map_err(ApiError::request)?;
+    let patch = parse_talkover_webhook(&body, true).map_err(ApiError::invalid)?;
     let hook = patch.create(uuid::Uuid::new_v4().to_string(), agent, app.now());
     manage::check_receiver(&app, &hook.url, "webhook_url").await?;
     let hook = manage::save(&app, env.id, hook).await?;
@@ -116,7 +116,7 @@ pub async fn update(
     JsonBody(body): JsonBody,
 ) -> Reply<MessageEnvelope<WebhookBody>> {
     let mut hook = one(&app, &env, &agent, &id).await?;
-    let patch = parse_talkover_webhook(&body, false).map_err(ApiError::request)?;
+    let patch = parse_talkover_webhook(&body, false).map_err(ApiError::invalid)?;
     let url_changed = patch.url.is_some();
     patch.apply(&mut hook, app.now());
     if url_changed {
