@@ -84,7 +84,8 @@ const HELP: &str = "cargo xtask <task>
   e2e          the console's tests: components in Chromium, then Playwright against the server
   test-postgres  the server's integration suite on a throw-away PostgreSQL cluster (Debian's
                postgresql package), with the multi-replica and outage tests
-  sdk          the official AgentPhone Python SDK (pinned, in a virtualenv) against the server
+  sdk          the official AgentPhone SDKs, unchanged, against the server: Python (pinned, in a
+               virtualenv) and TypeScript (npm agentphone, pinned), each with a webhook receiver
   openapi      write openapi.json (the document `dialback openapi` prints and /openapi.json serves)
   openapi-test validate openapi.json, run Schemathesis (fixed seed) and a generated TypeScript
                client against a demo server

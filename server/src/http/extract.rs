@@ -109,6 +109,23 @@ impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
     }
 }
 
+/// Whether the request says its body is JSON (`application/json` or `application/…+json`);
+/// `None` when it names no type.
+fn json_type(req: &Request) -> Option<bool> {
+    let mime = req
+        .headers()
+        .get(CONTENT_TYPE)?
+        .to_str()
+        .ok()?
+        .split(';')
+        .next()?
+        .trim()
+        .to_ascii_lowercase();
+    Some(
+        mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json")),
+    )
+}
+
 /// The environment of an AgentPhone-side write: a token that may write (403 in AgentPhone's
 /// dialect for a read-only one).
 pub struct AgentPhoneWrite(pub Arc<Env>);
@@ -144,6 +161,8 @@ pub struct AgentPhoneBody(pub Value);
 impl FromRequest<Arc<App>> for AgentPhoneBody {
     type Rejection = UsageError;
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        // as FastAPI: a body sent as something other than JSON is not read as JSON
+        let json = json_type(&req).unwrap_or(true);
         let bytes = Bytes::from_request(req, app).await.map_err(|e| {
             UsageError::Status(
                 e.status().as_u16(),
@@ -154,6 +173,17 @@ impl FromRequest<Arc<App>> for AgentPhoneBody {
         })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(AgentPhoneBody(Value::Object(serde_json::Map::new())));
+        }
+        if !json {
+            return Err(UsageError::Invalid(vec![ValidationDetail {
+                kind: "model_attributes_type".into(),
+                loc: vec![Value::from("body")],
+                msg: "Input should be a valid dictionary or object to extract fields from \
+                      (send it as Content-Type: application/json)"
+                    .into(),
+                input: None,
+                ctx: None,
+            }]));
         }
         serde_json::from_slice(&bytes)
             .map(AgentPhoneBody)
@@ -176,16 +206,7 @@ pub struct JsonBody(pub Value);
 impl FromRequest<Arc<App>> for JsonBody {
     type Rejection = ApiError;
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|mime| {
-                let mime = mime.trim().to_ascii_lowercase();
-                mime == "application/json"
-                    || (mime.starts_with("application/") && mime.ends_with("+json"))
-            });
+        let is_json = json_type(&req).unwrap_or(false);
         if !is_json {
             return Err(ApiError::new(
                 Failure::UnsupportedMediaType,

@@ -19,6 +19,7 @@ use crate::time::Timestamp;
 
 pub mod params;
 pub mod requests;
+pub mod webhooks;
 
 /// The pattern of a phone number as the API reads it: E.164 (`+`, then 2 to 15 digits, the
 /// first not 0), with spaces, `-`, `.`, `(` and `)` allowed anywhere as formatting.

@@ -36,7 +36,7 @@ pub fn name() -> Value {
 }
 
 /// Free text of at most `max` characters.
-fn text(max: usize) -> Value {
+pub(super) fn text(max: usize) -> Value {
     json!({"type": "string", "maxLength": max, "pattern": format!("^[^{HIDDEN_IN_TEXT}]*$")})
 }
 

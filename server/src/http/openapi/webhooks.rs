@@ -5,6 +5,7 @@ use dialback_core::wire::agentphone::webhooks::{
     WebhookObject,
 };
 use dialback_core::wire::schema::params::Param;
+use dialback_core::wire::schema::webhooks;
 use dialback_core::wire::talkover::webhooks::{TestSentBody, WebhookBody, WebhookListBody};
 use dialback_core::wire::talkover::{Envelope, MessageBody, MessageEnvelope};
 use serde_json::{Value, json};
@@ -52,57 +53,6 @@ fn deliveries_query() -> Vec<Param> {
     ]
 }
 
-fn agentphone_body() -> Value {
-    json!({
-        "type": "object",
-        "required": ["url"],
-        "properties": {
-            "url": {"type": "string", "minLength": 1, "maxLength": 2083, "description": "http(s), a public host (unless the server allows private receivers), no credentials."},
-            "contextLimit": {"type": "integer", "minimum": 0, "maximum": 50, "default": 10},
-            "timeout": {"type": "integer", "minimum": 5, "maximum": 120, "default": 30}
-        }
-    })
-}
-
-fn test_body() -> Value {
-    json!({
-        "type": "object",
-        "properties": {
-            "from": {"type": "string", "maxLength": 64},
-            "to": {"type": "string", "maxLength": 64},
-            "message": {"type": "string", "maxLength": 1600},
-            "channel": {"type": "string", "enum": ["sms", "mms", "imessage", "whatsapp", "rcs"]}
-        }
-    })
-}
-
-fn talkover_body(create: bool) -> Value {
-    let events: Vec<&str> = dialback_core::webhook::event::TALKOVER_EVENTS
-        .iter()
-        .map(|(n, _)| *n)
-        .collect();
-    let mut body = json!({
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "minLength": 1, "maxLength": 255},
-            "webhook_url": {"type": "string", "minLength": 1, "maxLength": 500},
-            "webhook_secret": {"type": "string", "maxLength": 255, "description": "Signs every delivery (`X-Webhook-Signature`); never echoed."},
-            "events": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": events}},
-            "timeout": {"type": "integer", "minimum": 5, "maximum": 120, "default": 30},
-            "max_retries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3},
-            "enabled": {"type": "boolean", "default": true},
-            "http_method": {"type": "string", "enum": ["POST", "PUT", "PATCH"], "default": "POST"},
-            "authorization_scheme": {"type": "string", "enum": ["none", "bearer", "basic", "api_key", "custom"], "default": "none"},
-            "authorization_token": {"type": "string", "maxLength": 1000, "description": "Extension: the credential `bearer`, `basic` or `api_key` sends; never echoed."},
-            "custom_headers": {"type": "array", "maxItems": 20, "items": {"type": "object", "required": ["key", "value"], "properties": {"key": {"type": "string"}, "value": {"type": "string"}}}}
-        }
-    });
-    if create && let Some(map) = body.as_object_mut() {
-        map.insert("required".into(), json!(["webhook_url", "events"]));
-    }
-    body
-}
-
 fn nullable(schema: Value) -> Value {
     json!({"anyOf": [schema, {"type": "null"}]})
 }
@@ -121,7 +71,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             ok(200, "The webhook, with a new `whsec_` secret.", hook.clone()))
             .writing()
             .describe("Creates or replaces it; every call makes a new secret. The receiver's host must resolve to public addresses unless the server runs with `--webhook-allow-private`.")
-            .body(json_body(agentphone_body(), Some(json!({"url": "https://example.com/webhook", "contextLimit": 10, "timeout": 30}))))
+            .body(json_body(webhooks::agentphone_webhook(), Some(json!({"url": "https://example.com/webhook", "contextLimit": 10, "timeout": 30}))))
             .errors(&[FASTAPI]),
         op("delete", "/v1/webhooks", "deleteWebhook", AGENTPHONE_TAG, "Delete the project webhook",
             ok(200, "`{\"success\": true}`, set or not.", s.of::<Deleted>()))
@@ -132,7 +82,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             .writing()
             .query(vec![param("agentId", "The agent the sample names.", json!({"type": "string"}))])
             .describe("A sample `agent.message` with `\"test\": true`, sent now to the project webhook, kept in the log, not counted in usage.")
-            .body(json_body(test_body(), Some(json!({"message": "hello"}))))
+            .body(json_body(webhooks::test_sample(), Some(json!({"message": "hello"}))))
             .errors(&[(404, "No project webhook, or no such agent."), FASTAPI]),
         op("get", "/v1/webhooks/deliveries", "listWebhookDeliveries", AGENTPHONE_TAG, "The delivery log",
             ok(200, "A page of deliveries, newest first, as `items` and (for the MCP server) `data`.", s.of::<DeliveryPage>()))
@@ -152,7 +102,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             ok(200, "The webhook, with a new secret.", hook))
             .writing()
             .describe("It replaces the project webhook for this agent's events.")
-            .body(json_body(agentphone_body(), None))
+            .body(json_body(webhooks::agentphone_webhook(), None))
             .errors(&[(404, "No such agent here."), FASTAPI]),
         agent_ops("delete", "/v1/agents/{id}/webhook", "deleteAgentWebhook", "Delete an agent's webhook",
             ok(200, "`{\"success\": true}`; its events go to the project webhook again.", s.of::<Deleted>()))
@@ -161,7 +111,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         agent_ops("post", "/v1/agents/{id}/webhook/test", "testAgentWebhook", "Test an agent's webhook",
             ok(200, "The attempt.", s.of::<TestResultObject>()))
             .writing()
-            .body(json_body(test_body(), None))
+            .body(json_body(webhooks::test_sample(), None))
             .errors(&[(404, "No such agent, or it has no webhook."), FASTAPI]),
         agent_ops("get", "/v1/agents/{id}/webhook/deliveries", "listAgentWebhookDeliveries", "An agent's delivery log",
             ok(200, "A bare array of its webhook's deliveries, newest first.", s.of::<Vec<DeliveryObject>>()))
@@ -179,7 +129,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         on_webhook("post", "/api/v1/agents/{id}/webhooks", "createWebhook", "Create a webhook",
             ok(201, "The webhook (`webhook_secret` is never echoed).", s.of::<MessageEnvelope<WebhookBody>>()))
             .describe("Events of this agent that the webhook subscribes to are delivered, signed with `webhook_secret` when one is given. Of the documented events Dialback sends `event_phone_call_ended`, and its own `event_callback_routed`.")
-            .body(json_body(talkover_body(true), Some(json!({"name": "My Webhook", "webhook_url": "https://example.com/webhook", "webhook_secret": "optional_secret_for_hmac", "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30, "max_retries": 3, "enabled": true}))))
+            .body(json_body(webhooks::talkover_webhook(true), Some(json!({"name": "My Webhook", "webhook_url": "https://example.com/webhook", "webhook_secret": "optional_secret_for_hmac", "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30, "max_retries": 3, "enabled": true}))))
             .errors(&body_errors),
         on_webhook("get", "/api/v1/agents/{id}/webhooks/{webhook_id}", "getWebhookById", "Get a webhook",
             ok(200, "The webhook.", s.of::<Envelope<WebhookBody>>()))
@@ -187,7 +137,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         on_webhook("put", "/api/v1/agents/{id}/webhooks/{webhook_id}", "updateWebhook", "Update a webhook",
             ok(200, "The webhook as changed.", s.of::<MessageEnvelope<WebhookBody>>()))
             .describe("Every field optional; `webhook_secret: \"\"` removes the secret.")
-            .body(json_body(talkover_body(false), Some(json!({"max_retries": 5}))))
+            .body(json_body(webhooks::talkover_webhook(false), Some(json!({"max_retries": 5}))))
             .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, NO_TALKOVER_AGENT, NO_WEBHOOK, INVALID]),
         on_webhook("patch", "/api/v1/agents/{id}/webhooks/{webhook_id}/toggle", "toggleWebhook", "Enable or disable a webhook",
             ok(200, "`Webhook enabled` or `Webhook disabled`, with the webhook.", s.of::<MessageEnvelope<WebhookBody>>()))
@@ -210,8 +160,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         op("post", "/demo/webhooks", "receiveDemoWebhook", "Service", "The demo receiver (`serve --demo` only)",
             ok(200, "`{\"received\": true}`, always: it keeps what it got, verified or not.", json!({"type": "object"})))
             .public()
-            .describe("Takes any body, as a receiver does; checks `X-Webhook-Signature` against the environment's webhook secrets.")
-            .body(json_body(json!({}), None)),
+            .describe("Takes any body, as a receiver does; checks `X-Webhook-Signature` against the environment's webhook secrets."),
     ]);
     ops
 }
