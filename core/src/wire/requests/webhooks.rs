@@ -216,6 +216,15 @@ impl AgentPhoneWebhookInput {
 pub fn parse_test_sample(
     body: &Value,
 ) -> Result<crate::webhook::event::TestSample, Vec<ValidationDetail>> {
+    if !body.is_object() {
+        return Err(vec![ValidationDetail {
+            kind: "model_attributes_type".into(),
+            loc: vec![Value::from("body")],
+            msg: "Input should be a valid dictionary or object to extract fields from".into(),
+            input: None,
+            ctx: None,
+        }]);
+    }
     let mut detail = Vec::new();
     let obj = body.as_object();
     let mut text = |field: &str, max: usize| -> Option<String> {

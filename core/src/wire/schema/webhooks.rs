@@ -9,9 +9,10 @@ use crate::webhook::event::TALKOVER_EVENTS;
 
 /// A receiver URL as `check_url` takes it: `http` or `https`, a host name of up to four
 /// labels whose last starts with a letter (short enough that the name stays within DNS's 253
-/// characters), or an IPv4 address, an optional port, then printable ASCII. Narrower than
-/// the parser (which takes any valid name), never wider: a test holds them to that.
-const URL_PATTERN: &str = r"^https?://(([A-Za-z0-9_]([A-Za-z0-9_-]{0,48}[A-Za-z0-9_])?\.){0,3}[A-Za-z]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:[1-9][0-9]{0,3})?([/?#][!-~]*)?$";
+/// characters), or an IPv4 address, an optional port, then RFC 3986's characters. Narrower
+/// than the parser (which takes any valid name and any printable ASCII), never wider: a test
+/// holds them to that.
+const URL_PATTERN: &str = r"^https?://(([A-Za-z0-9_]([A-Za-z0-9_-]{0,48}[A-Za-z0-9_])?\.){0,3}[A-Za-z]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:[1-9][0-9]{0,3})?(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*(\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?(#([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$";
 
 fn url(max: usize) -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": URL_PATTERN,
@@ -20,10 +21,13 @@ fn url(max: usize) -> Value {
 
 /// Optional here means `null` is allowed too: the parsers read `null` as absent.
 fn nullable(mut schema: Value) -> Value {
-    if let Some(map) = schema.as_object_mut()
-        && let Some(t) = map.get("type").cloned()
-    {
-        map.insert("type".into(), json!([t, "null"]));
+    if let Some(map) = schema.as_object_mut() {
+        if let Some(t) = map.get("type").cloned() {
+            map.insert("type".into(), json!([t, "null"]));
+        }
+        if let Some(Value::Array(values)) = map.get_mut("enum") {
+            values.push(Value::Null);
+        }
     }
     schema
 }
