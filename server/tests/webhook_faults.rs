@@ -1,5 +1,6 @@
-//! Webhooks under faults, with the real binary: `kill -9` during a burst loses no event of an
-//! acknowledged call, and three replicas on PostgreSQL deliver every event, none twice.
+//! Webhooks under faults: `kill -9` of the real binary during a burst loses no event of an
+//! acknowledged call, three replicas on PostgreSQL deliver every event, none twice, and a
+//! receiver down for a minute gets every event when it is back.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -208,4 +209,86 @@ async fn three_replicas_deliver_every_event_once() {
     assert_eq!(calls.len(), 300, "every event delivered");
     assert_eq!(ended.len(), 300, "and none twice");
     drop(replicas);
+}
+
+/// A receiver down for 60 s (nothing listening), then back on its port: every event arrives,
+/// each delivery's attempts and its last answer in the log.
+#[tokio::test]
+async fn a_receiver_down_for_a_minute_gets_every_event_when_it_is_back() {
+    let settings = crate::webhooks::settings(50);
+    let server = crate::webhooks::server(settings).await;
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let agent = server.agent("Line", "inbound", &["+14155550111"]).await;
+    let (s, body) = server
+        .call(
+            "POST",
+            &format!("/api/v1/agents/{agent}/webhooks"),
+            Some(json!({"webhook_url": format!("http://127.0.0.1:{port}/h"),
+                "events": ["event_phone_call_ended"], "max_retries": 10})),
+        )
+        .await;
+    assert_eq!(s, 201, "{body}");
+    let hook = body["data"]["id"].as_str().unwrap().to_owned();
+    let mut want = HashSet::new();
+    for i in 0..20 {
+        let (s, call) = server
+            .call("POST", "/api/v1/calls", Some(call_body(i)))
+            .await;
+        assert_eq!(s, 201, "{call}");
+        want.insert(call["data"]["id"].as_str().unwrap().to_owned());
+    }
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    // retries are visible while it is down
+    let (_, log) = server
+        .call(
+            "GET",
+            &format!("/v1/webhooks/deliveries?webhookId={hook}"),
+            None,
+        )
+        .await;
+    for d in log["items"].as_array().unwrap() {
+        assert_eq!(d["status"], "pending", "{d}");
+        assert!(d["attemptCount"].as_u64().unwrap() >= 4, "{d}");
+        assert!(
+            d["errorMessage"].as_str().unwrap().contains("connect"),
+            "{d}"
+        );
+    }
+    let receiver = Receiver::start_on(port).await;
+    let got = wait_until_talkover(&receiver, want.len(), 60).await;
+    let calls: HashSet<String> = got
+        .iter()
+        .map(|r| r.json()["data"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(calls, want, "every event arrives");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (_, log) = server
+        .call(
+            "GET",
+            &format!("/v1/webhooks/deliveries?webhookId={hook}"),
+            None,
+        )
+        .await;
+    for d in log["items"].as_array().unwrap() {
+        assert_eq!(
+            (d["status"].as_str(), d["httpStatus"].as_u64()),
+            (Some("delivered"), Some(200)),
+            "{d}"
+        );
+        assert!(d["attemptCount"].as_u64().unwrap() >= 5, "{d}");
+    }
+}
+
+async fn wait_until_talkover(receiver: &Receiver, n: usize, secs: u64) -> Vec<Received> {
+    let until = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let got = receiver.received();
+        if got.len() >= n || std::time::Instant::now() > until {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
