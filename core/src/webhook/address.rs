@@ -35,7 +35,7 @@ impl crate::error::ErrorCode for Refusal {
 }
 
 /// `None` when a receiver may be at `ip`; otherwise why not.
-pub fn refusal(ip: IpAddr) -> Option<Refusal> {
+pub fn why_refused(ip: IpAddr) -> Option<Refusal> {
     match ip {
         IpAddr::V4(v4) => refusal_v4(v4),
         IpAddr::V6(v6) => refusal_v6(v6),
@@ -111,7 +111,7 @@ mod tests {
     use super::*;
 
     fn of(s: &str) -> Option<Refusal> {
-        refusal(s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
+        why_refused(s.parse().unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)))
     }
 
     #[test]

@@ -63,7 +63,7 @@ fn agent_name(names: &Names<'_>, agent: Option<AgentId>) -> Option<String> {
 }
 
 /// The body of `kind` about `subject`, for `hook`, at `at`.
-pub fn body(
+pub fn event_body(
     kind: EventKind,
     subject: Subject<'_>,
     hook: &Webhook,

@@ -2,7 +2,7 @@
 //! beside them, built by the core's rules (which events, which webhooks, which body).
 
 use dialback_core::webhook::event::{of_call, of_message};
-use dialback_core::webhook::payload::{Names, Subject, body};
+use dialback_core::webhook::payload::{Names, Subject, event_body};
 use dialback_core::webhook::{Api, EventKind, Webhook, recipients};
 use dialback_core::{CallRecord, MessageRecord, Timestamp, agent_side_number};
 
@@ -55,7 +55,7 @@ fn deliveries(
                 Subject::Message(m) => Some(format!("msg_{}", m.id)),
                 Subject::Call(_) => None,
             },
-            body: body(kind, subject, hook, &names, at),
+            body: event_body(kind, subject, hook, &names, at),
             attempts: hook.attempts.max(1),
             created_ms: now_ms,
             test: false,

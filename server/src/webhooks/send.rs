@@ -12,7 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dialback_core::webhook::address::refusal;
+use dialback_core::webhook::address::why_refused;
 use dialback_core::webhook::delivery::{AttemptResult, RESPONSE_BODY_BYTES};
 use dialback_core::webhook::signature::sign;
 use dialback_core::webhook::url::{Host, check_url};
@@ -43,7 +43,7 @@ impl reqwest::dns::Resolve for CheckedResolver {
         Box::pin(async move {
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if !allow_private && let Some(why) = addrs.iter().find_map(|a| refusal(a.ip())) {
+            if !allow_private && let Some(why) = addrs.iter().find_map(|a| why_refused(a.ip())) {
                 return Err(format!("{host} resolves to {why}").into());
             }
             let addrs: reqwest::dns::Addrs = Box::new(addrs.into_iter());
@@ -69,7 +69,7 @@ pub fn client(allow_private: bool) -> reqwest::Result<reqwest::Client> {
 pub fn check_target(url: &str, allow_private: bool) -> Result<(), String> {
     let parsed = check_url(url, usize::MAX).map_err(|e| e.to_string())?;
     if let (Host::Ip(ip), false) = (&parsed.host, allow_private)
-        && let Some(why) = refusal(*ip)
+        && let Some(why) = why_refused(*ip)
     {
         return Err(format!(
             "the receiver is {why}; start the server with --webhook-allow-private to allow it"
@@ -98,7 +98,7 @@ pub async fn check_resolves(url: &str, allow_private: bool) -> Result<(), String
         Err(_) | Ok(Err(_)) => Ok(()),
         Ok(Ok(addrs)) => {
             let ips: Vec<IpAddr> = addrs.map(|a| a.ip()).collect();
-            match ips.iter().find_map(|ip| refusal(*ip)) {
+            match ips.iter().find_map(|ip| why_refused(*ip)) {
                 Some(why) => Err(format!(
                     "{name} resolves to {why}; start the server with --webhook-allow-private to allow it"
                 )),

@@ -22,13 +22,13 @@ use crate::app::{App, Env};
 use crate::ops::Failure;
 use crate::webhooks::manage;
 
+/// The core's `AGENT_NOT_FOUND`, in the words Talkover's webhook page uses.
 fn agent_missing() -> ApiError {
-    ApiError::new(
-        Failure::NotFound,
-        "AGENT_NOT_FOUND",
-        "Agent not found in this environment.",
-        "agent_id",
-    )
+    let mut e = crate::ops::OpError::agent_not_found();
+    for f in &mut e.errors {
+        "Agent not found in this environment.".clone_into(&mut f.message);
+    }
+    ApiError(e)
 }
 
 fn webhook_missing() -> ApiError {
