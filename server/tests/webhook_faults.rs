@@ -258,7 +258,7 @@ async fn a_receiver_down_for_a_minute_gets_every_event_when_it_is_back() {
         );
     }
     let receiver = Receiver::start_on(port).await;
-    let got = wait_until_talkover(&receiver, want.len(), 60).await;
+    let got = receiver.wait_for(want.len(), 60).await;
     let calls: HashSet<String> = got
         .iter()
         .map(|r| r.json()["data"]["id"].as_str().unwrap().to_owned())
@@ -279,16 +279,5 @@ async fn a_receiver_down_for_a_minute_gets_every_event_when_it_is_back() {
             "{d}"
         );
         assert!(d["attemptCount"].as_u64().unwrap() >= 5, "{d}");
-    }
-}
-
-async fn wait_until_talkover(receiver: &Receiver, n: usize, secs: u64) -> Vec<Received> {
-    let until = std::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        let got = receiver.received();
-        if got.len() >= n || std::time::Instant::now() > until {
-            return got;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
