@@ -41,6 +41,7 @@ mod order;
 pub mod phone;
 mod prefetch;
 mod slots;
+pub mod source;
 pub mod time;
 pub mod token;
 pub mod usage;

@@ -13,6 +13,8 @@ mod architecture;
 mod call_list;
 mod golden;
 mod properties;
+#[cfg(feature = "sources")]
+mod sources;
 mod stats;
 mod support;
 mod tz_changed;

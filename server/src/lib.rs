@@ -26,6 +26,7 @@ pub mod listen;
 pub mod metrics;
 pub mod ops;
 pub mod rate;
+pub mod sources;
 pub mod storage;
 pub mod store;
 pub mod tzdata;

@@ -33,6 +33,13 @@ enum Command {
         #[command(subcommand)]
         command: cli::token::TokenCommand,
     },
+    /// Manage the platforms environments sync from (Talkover, AgentPhone).
+    Source {
+        #[command(subcommand)]
+        command: cli::source::SourceCommand,
+    },
+    /// Run a source's sync now: its agents, numbers and calls since its last run.
+    Sync(cli::source::SyncArgs),
     /// Write a consistent copy of a database while a server serves and writes to it.
     Backup(cli::backup::BackupArgs),
     /// Check a backup and copy it to a new database file (stop the server first, or point a
@@ -70,6 +77,8 @@ fn main() -> ExitCode {
         Command::Openapi => cli::print_json(dialback_server::http::openapi::document()),
         Command::Env { command } => cli::env::run(command),
         Command::Token { command } => cli::token::run(command),
+        Command::Source { command } => cli::source::run(command),
+        Command::Sync(args) => cli::source::sync(args),
         Command::Backup(args) => cli::backup::backup(args),
         Command::Restore(args) => cli::backup::restore(args),
         Command::Tzdata { command } => cli::tzdata::run(command),

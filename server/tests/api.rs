@@ -25,6 +25,7 @@ mod replicas;
 mod robustness;
 mod saved_views;
 mod store_filters;
+mod sync;
 mod talkover_agents;
 mod talkover_callbacks;
 mod talkover_calls;

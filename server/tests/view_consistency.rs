@@ -31,6 +31,9 @@ impl Store for FlakyStore {
     fn outbox(&self) -> &dyn dialback_server::store::outbox::Outbox {
         &self.inner
     }
+    fn sources(&self) -> &dyn dialback_server::store::sources::Sources {
+        &self.inner
+    }
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         self.inner.environments()
     }

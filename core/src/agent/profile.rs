@@ -39,6 +39,9 @@ pub struct AgentProfile {
     /// nothing a client sent is lost.
     #[serde(default)]
     pub settings: serde_json::Map<String, serde_json::Value>,
+    /// The platform it was synced from, and its id there (none for agents made here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<crate::source::Origin>,
 }
 
 impl AgentProfile {
@@ -55,6 +58,7 @@ impl AgentProfile {
             ask_if_human_present_on_idle: false,
             who_speaks_first: WhoSpeaksFirst::Agent,
             settings: serde_json::Map::new(),
+            origin: None,
         }
     }
 }

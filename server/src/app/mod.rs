@@ -126,6 +126,8 @@ pub struct App {
     scans: tokio::sync::Semaphore,
     /// The webhook sender.
     pub webhooks: crate::webhooks::Webhooks,
+    /// The sources syncing now in this server (each runs once at a time).
+    pub syncing: Mutex<std::collections::HashSet<i64>>,
 }
 
 /// An authenticated request: its environment and what its token grants.
@@ -182,6 +184,7 @@ impl App {
             settings,
             metrics,
             scans: lists::scan_turns(),
+            syncing: Mutex::new(std::collections::HashSet::new()),
         }))
     }
 

@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod env;
 pub mod serve;
+pub mod source;
 pub mod token;
 pub mod tzdata;
 

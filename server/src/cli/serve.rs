@@ -284,7 +284,7 @@ async fn serve(
 /// so a second one on the same file would not see the first one's writes. An exclusive lock
 /// on `DB.lock`, held while serving (the OS drops it when the process ends, however it ends).
 /// Other commands (`token`, `env`, `backup`) do not take it: they only use storage.
-fn serve_lock(db: &std::path::Path) -> Result<std::fs::File, String> {
+pub fn serve_lock(db: &std::path::Path) -> Result<std::fs::File, String> {
     let mut path = db.as_os_str().to_owned();
     path.push(".lock");
     let path = PathBuf::from(path);

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use dialback_core::error::ErrorCode;
+use dialback_core::source::merge::{MergeError, merge_snapshot};
 use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::callback::{check_constraint_errors, check_constraints};
 use dialback_core::wire::requests::{
@@ -300,4 +301,42 @@ pub fn remove_callback(app: &App, env: &Env, target: &str) -> Result<(), OpError
     record.callback_config = None;
     record.updated_at = app.now();
     commit(app, env, w, record, Vec::new()).map(|_| ())
+}
+
+/// A sync's agents and numbers: the core's merge of a platform's `snapshot` into the records
+/// as they stand under the write lock, written in one transaction. The outer error is
+/// storage's; the inner one what the merge refused (then nothing is written).
+pub fn sync_directory(
+    app: &App,
+    env: &Env,
+    snapshot: &dialback_core::source::merge::Snapshot,
+) -> Result<Result<dialback_core::source::merge::Changes, Vec<MergeError>>, OpError> {
+    let mut w = write(app, env)?;
+    let changes = match merge_snapshot(
+        snapshot,
+        w.view.agents.all(),
+        w.view.numbers.all(),
+        app.now(),
+    ) {
+        Ok(changes) => changes,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if changes.is_empty() {
+        return Ok(Ok(changes));
+    }
+    for agent in &changes.agents {
+        if let Err(e) = w.tx.write_agent(Some(agent), &[]) {
+            return Err(w.fail(app, env, &e));
+        }
+    }
+    if let Err(e) = w.tx.write_agent(None, &changes.numbers) {
+        return Err(w.fail(app, env, &e));
+    }
+    let mut view = w.commit(app, env)?;
+    for agent in &changes.agents {
+        view.put_agent(agent.clone());
+    }
+    view.put_numbers(&changes.numbers);
+    refresh(app, env, &mut view);
+    Ok(Ok(changes))
 }

@@ -41,10 +41,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: V4,
         then: None,
     },
+    Migration {
+        version: 5,
+        sql: V5,
+        then: None,
+    },
 ];
 
 /// The schema version this release writes.
-pub const CURRENT: i64 = 4;
+pub const CURRENT: i64 = 5;
 
 /// Brings a database to [`CURRENT`].
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -243,6 +248,29 @@ CREATE INDEX deliveries_due ON webhook_deliveries (webhook_id, next_attempt_ms)
     WHERE status = 'pending';
 CREATE INDEX deliveries_by_env ON webhook_deliveries (environment_id, seq);
 CREATE INDEX deliveries_by_webhook ON webhook_deliveries (webhook_id, seq);
+"#;
+
+/// Sources: the platforms environments sync from. Credentials are references (`env:NAME`,
+/// `file:PATH`), never values; a run's state is one JSON document. `source_receipts` holds
+/// the `X-Webhook-ID`s a source's webhook deliveries were stored under, written in the
+/// transaction that stores what they carried, so a delivery sent again stores nothing twice.
+const V5: &str = r#"
+CREATE TABLE sources (
+    id              INTEGER PRIMARY KEY,
+    environment_id  INTEGER NOT NULL REFERENCES environments(id),
+    platform        TEXT NOT NULL CHECK (platform IN ('talkover', 'agentphone')),
+    base_url        TEXT NOT NULL,
+    token_ref       TEXT NOT NULL,
+    secret_ref      TEXT,
+    created_at      INTEGER NOT NULL,
+    state           TEXT NOT NULL
+);
+CREATE TABLE source_receipts (
+    source_id    INTEGER NOT NULL,
+    delivery_id  TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    PRIMARY KEY (source_id, delivery_id)
+);
 "#;
 
 /// Schema 1 recorded no agent on inbound calls; schema 2 records the one its routing

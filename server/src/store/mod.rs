@@ -17,6 +17,8 @@ pub mod migrate;
 pub mod outbox;
 mod outbox_sqlite;
 pub mod postgres;
+pub mod sources;
+mod sources_sqlite;
 pub mod sqlite;
 pub mod threads;
 
@@ -224,6 +226,8 @@ pub enum Slice {
 pub trait Store: Send + Sync + 'static {
     /// Webhooks and their deliveries.
     fn outbox(&self) -> &dyn outbox::Outbox;
+    /// Sources and where their runs stand.
+    fn sources(&self) -> &dyn sources::Sources;
     /// All environments.
     fn environments(&self) -> Result<Vec<(EnvId, String)>>;
     /// Creates an environment.

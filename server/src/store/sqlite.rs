@@ -143,6 +143,10 @@ impl Store for SqliteStore {
         self
     }
 
+    fn sources(&self) -> &dyn super::sources::Sources {
+        self
+    }
+
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         let conn = lock(&self.reader);
         let mut stmt = conn.prepare("SELECT id, name FROM environments ORDER BY id")?;

@@ -63,6 +63,10 @@ pub struct AgentObject {
     /// Extension: `inbound` or `outbound`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
+    /// Extension: the platform it was synced from and its id there; absent for agents made
+    /// here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<crate::source::Origin>,
 }
 
 impl AgentObject {
@@ -77,6 +81,7 @@ impl AgentObject {
             begin_message: agent.profile.initial_message.clone(),
             numbers: numbers.iter().map(AgentNumberObject::from).collect(),
             direction: Some(agent.direction.as_str().to_owned()),
+            origin: agent.profile.origin.clone(),
         }
     }
 }

@@ -82,6 +82,10 @@ pub struct AgentBody {
     /// key; the callback endpoints show it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<CallbackConfigBody>,
+    /// Extension: the platform it was synced from and its id there; absent for agents made
+    /// here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<crate::source::Origin>,
 }
 
 impl AgentBody {
@@ -367,6 +371,7 @@ mod write {
                 actions: Vec::new(),
                 phone_numbers: numbers.iter().map(PhoneNumberRef::new).collect(),
                 callback_config: r.callback_config.as_ref().map(CallbackConfigBody::from),
+                origin: p.origin.clone(),
             }
         }
     }

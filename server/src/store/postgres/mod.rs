@@ -22,6 +22,7 @@ mod follow;
 mod outbox;
 mod rows;
 mod schema;
+mod sources;
 mod writes;
 
 use std::time::Duration;
@@ -257,6 +258,10 @@ fn sql_arg(arg: Arg) -> Box<dyn ToSql + Send + Sync> {
 
 impl Store for PgStore {
     fn outbox(&self) -> &dyn super::outbox::Outbox {
+        self
+    }
+
+    fn sources(&self) -> &dyn super::sources::Sources {
         self
     }
 

@@ -12,12 +12,12 @@ use super::pg;
 use crate::store::{Result, StoreError};
 
 /// The schema version this release writes.
-pub const CURRENT: i32 = 3;
+pub const CURRENT: i32 = 4;
 
 /// The advisory lock key that serialises migrations (`dialback` in ASCII).
 const MIGRATION_LOCK: i64 = 0x0064_6961_6c62_6163;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2), (3, V3)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4)];
 
 /// Brings a database to [`CURRENT`].
 pub async fn migrate(client: &mut Client) -> Result<()> {
@@ -55,6 +55,26 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
 /// Schema 3: webhooks and their outbox, as in SQLite's schema 4 (`store/migrate.rs`).
 /// Replicas claim due deliveries with `FOR UPDATE SKIP LOCKED`, so two never claim the same
 /// one at once.
+/// Schema 4: sources (SQLite's schema 5 says why).
+const V4: &str = r#"
+CREATE TABLE sources (
+    id              BIGSERIAL PRIMARY KEY,
+    environment_id  BIGINT NOT NULL REFERENCES environments(id),
+    platform        TEXT NOT NULL CHECK (platform IN ('talkover', 'agentphone')),
+    base_url        TEXT NOT NULL,
+    token_ref       TEXT NOT NULL,
+    secret_ref      TEXT,
+    created_at      BIGINT NOT NULL,
+    state           TEXT NOT NULL
+);
+CREATE TABLE source_receipts (
+    source_id    BIGINT NOT NULL,
+    delivery_id  TEXT NOT NULL,
+    received_at  BIGINT NOT NULL,
+    PRIMARY KEY (source_id, delivery_id)
+);
+"#;
+
 const V3: &str = r#"
 CREATE TABLE webhooks (
     id              TEXT PRIMARY KEY,

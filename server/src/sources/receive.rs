@@ -1,0 +1,1 @@
+//! AgentPhone's webhooks, received (see `crate::http::hooks`).
