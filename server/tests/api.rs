@@ -21,6 +21,7 @@ mod harness;
 mod migrations;
 mod openapi;
 mod operations;
+mod receiver;
 mod replicas;
 mod robustness;
 mod saved_views;

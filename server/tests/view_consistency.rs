@@ -169,6 +169,12 @@ impl Writes for FlakyWrites<'_> {
         }
         self.inner.enqueue(d)
     }
+    fn receipt(&mut self, source: i64, id: &str, at: dialback_core::Timestamp) -> Result<bool> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.receipt(source, id, at)
+    }
     fn commit(self: Box<Self>) -> Result<Version> {
         self.inner.commit()
     }

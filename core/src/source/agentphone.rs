@@ -83,7 +83,7 @@ pub fn numbers_page(body: &[u8]) -> Read<Listed<PlatformNumber>> {
 /// The status of an AgentPhone call: its documented and observed vocabularies (`completed`,
 /// `in-progress`, `failed`, `ringing`, `busy`, `no-answer`), Dialback's own, and `queued` /
 /// `canceled`, which telephony providers report too.
-fn progress(status: &str) -> Option<Progress> {
+pub(super) fn progress(status: &str) -> Option<Progress> {
     Some(match status {
         "in-progress" | "in_progress" | "queued" => Progress::InProgress,
         "canceled" | "cancelled" => Progress::Ended(CallStatus::Failed),

@@ -11,7 +11,8 @@
 //!   every problem naming the field it is about;
 //! - `merge`: what to write so that the environment's agents and numbers match a platform's;
 //! - `calls`: which listed calls are recorded (ended ones), as what, and where the next run
-//!   starts reading (`Cursor`).
+//!   starts reading (`Cursor`);
+//! - `delivery`: an AgentPhone webhook delivery, read into a call or a message.
 //!
 //! All but [`origin`] need the `sources` feature, which only the server turns on.
 
@@ -19,6 +20,8 @@
 pub mod agentphone;
 #[cfg(feature = "sources")]
 pub mod calls;
+#[cfg(feature = "sources")]
+pub mod delivery;
 #[cfg(feature = "sources")]
 pub mod identity;
 #[cfg(feature = "sources")]

@@ -43,6 +43,11 @@ pub struct ServeArgs {
     /// `Retry-After`. Off by default. Each replica counts on its own.
     #[arg(long, env = "DIALBACK_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..))]
     rate_limit: Option<u32>,
+    /// Seconds between runs of every source (`dialback source add`): each runs at start,
+    /// then this long after the round ends. Off by default; with several replicas on one
+    /// PostgreSQL database, give it to one of them.
+    #[arg(long, env = "DIALBACK_SYNC_EVERY", value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    sync_every: Option<u64>,
     /// Serve `/metrics` on this address instead of the API's (e.g. `127.0.0.1:9090`), to keep
     /// it off the public listener.
     #[arg(long, env = "DIALBACK_METRICS_LISTEN")]
@@ -240,6 +245,9 @@ async fn serve(
                 tracing::error!(error = %e, "the metrics listener stopped");
             }
         });
+    }
+    if let Some(every) = args.sync_every {
+        dialback_server::sources::schedule(app.clone(), Duration::from_secs(every));
     }
     if args.demo {
         let app2 = app.clone();

@@ -4,6 +4,7 @@
 mod agentphone;
 mod error;
 mod extract;
+mod hooks;
 pub mod openapi;
 mod service;
 mod talkover;
@@ -53,7 +54,9 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 /// Talkover's routes (`/api/v1`).
 fn talkover() -> Router<Arc<App>> {
-    use talkover::{agents, callbacks, calls, import, numbers, token, unsupported, webhooks};
+    use talkover::{
+        agents, callbacks, calls, import, numbers, sources, token, unsupported, webhooks,
+    };
     let refuse = || any(unsupported::refuse);
     Router::new()
         .route("/agents", get(agents::list).post(agents::create))
@@ -82,6 +85,8 @@ fn talkover() -> Router<Arc<App>> {
             post(import::import).layer(DefaultBodyLimit::disable()),
         )
         .route("/messages", post(calls::message))
+        .route("/sources", get(sources::list))
+        .route("/sources/{id}/sync", post(sources::sync_now))
         .route("/health", get(service::talkover_health))
         .route("/token", get(token::current))
         .route("/routing/simulate", post(calls::simulate))
@@ -245,6 +250,7 @@ pub fn router(app: Arc<App>) -> Router {
         apis = apis.layer(cors);
     }
     let mut routes = apis
+        .route("/hooks/agentphone/{source_id}", post(hooks::agentphone))
         .route("/healthz", get(service::healthz))
         .route("/tzdata", get(crate::tzdata::serve))
         .route("/openapi.json", get(openapi::serve));

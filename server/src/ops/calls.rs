@@ -50,7 +50,48 @@ pub fn record_calls(
     calls: Vec<NewCall>,
     events: bool,
 ) -> Result<Vec<Recorded>, OpError> {
+    record_calls_once(app, env, calls, events, None).map(Option::unwrap_or_default)
+}
+
+/// A source's webhook delivery, stored once: what it carries is written in the transaction
+/// that records its `X-Webhook-ID`.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The source.
+    pub source: i64,
+    /// `X-Webhook-ID`.
+    pub delivery_id: String,
+}
+
+/// Starts a write, and records the receipt in it; `None` when the delivery was stored
+/// before (then nothing is written).
+fn begin<'a>(
+    app: &'a App,
+    env: &'a Env,
+    receipt: Option<&Receipt>,
+) -> Result<Option<super::Write<'a>>, OpError> {
     let mut w = write(app, env)?;
+    if let Some(r) = receipt {
+        match w.tx.receipt(r.source, &r.delivery_id, app.now()) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => return Err(w.fail(app, env, &e)),
+        }
+    }
+    Ok(Some(w))
+}
+
+/// [`record_calls`], once per receipt: `None` when the receipt was stored before.
+pub fn record_calls_once(
+    app: &App,
+    env: &Env,
+    calls: Vec<NewCall>,
+    events: bool,
+    receipt: Option<&Receipt>,
+) -> Result<Option<Vec<Recorded>>, OpError> {
+    let Some(mut w) = begin(app, env, receipt)? else {
+        return Ok(None);
+    };
     let (mut next_id, _) = app
         .store
         .reserve_ids(calls.len() as u64, 0)
@@ -141,7 +182,7 @@ pub fn record_calls(
     if queued > 0 {
         app.webhooks.wake();
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 /// Stores the webhook deliveries of what this write stores, in its transaction; how many.
@@ -191,7 +232,19 @@ pub fn record_messages(
     env: &Env,
     messages: Vec<NewMessage>,
 ) -> Result<Vec<MessageRecord>, OpError> {
-    let mut w = write(app, env)?;
+    record_messages_once(app, env, messages, None).map(Option::unwrap_or_default)
+}
+
+/// [`record_messages`], once per receipt: `None` when the receipt was stored before.
+pub fn record_messages_once(
+    app: &App,
+    env: &Env,
+    messages: Vec<NewMessage>,
+    receipt: Option<&Receipt>,
+) -> Result<Option<Vec<MessageRecord>>, OpError> {
+    let Some(mut w) = begin(app, env, receipt)? else {
+        return Ok(None);
+    };
     for m in &messages {
         check_agent_reference(m.agent_id, false, &w.view.directory)
             .map_err(|e| OpError::request(&[e]))?;
@@ -226,5 +279,5 @@ pub fn record_messages(
     if queued > 0 {
         app.webhooks.wake();
     }
-    Ok(rows)
+    Ok(Some(rows))
 }

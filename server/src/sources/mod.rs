@@ -1,13 +1,12 @@
 //! Sources: pulling a platform's agents, numbers, callback roles and calls into an
-//! environment, through the platform's documented endpoints only (`fetch`, `run`), and taking
-//! its webhooks as they happen (`receive`).
+//! environment, through the platform's documented endpoints only (`fetch`, `run`). Its
+//! webhooks, taken as they happen, are `crate::http::hooks`.
 //!
 //! The rules (what a page says, which ids records get, how agents and numbers merge, which
 //! calls are recorded, where the next run starts) are the core's (`dialback_core::source`);
 //! this is HTTP, storage and scheduling.
 
 pub mod fetch;
-pub mod receive;
 pub mod run;
 
 use std::sync::{Arc, PoisonError};
@@ -106,35 +105,37 @@ impl Drop for Running<'_> {
     }
 }
 
-/// Runs every source of every environment now, one after another, then every `every`, until
-/// the process ends. A failed run is recorded in the source's state and logged; the next
+/// Runs every source of every environment now, one after another, then again `every` after
+/// each round ends, until the process ends. A failed run is recorded in the source's state and logged; the next
 /// round tries again.
 pub fn schedule(app: Arc<App>, every: Duration) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
-            let sources = match app.storage(|s| s.sources().sources()).await {
-                Ok(sources) => sources,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read the sources; trying next round");
-                    continue;
-                }
-            };
-            for source in sources {
-                match run(&app, &source, &Silent).await {
-                    Ok(report) => tracing::info!(
-                        source = source.id,
-                        platform = %source.platform,
-                        calls = report.calls_created,
-                        pages = report.pages,
-                        "synced"
-                    ),
-                    Err(SyncError::Busy(_)) => {}
-                    Err(e) => tracing::warn!(source = source.id, error = %e, "sync failed"),
-                }
-            }
+            round(&app).await;
+            tokio::time::sleep(every).await;
         }
     });
+}
+
+async fn round(app: &Arc<App>) {
+    let sources = match app.storage(|s| s.sources().sources()).await {
+        Ok(sources) => sources,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the sources; trying next round");
+            return;
+        }
+    };
+    for source in sources {
+        match run(app, &source, &Silent).await {
+            Ok(report) => tracing::info!(
+                source = source.id,
+                platform = %source.platform,
+                calls = report.calls_created,
+                pages = report.pages,
+                "synced"
+            ),
+            Err(SyncError::Busy(_)) => {}
+            Err(e) => tracing::warn!(source = source.id, error = %e, "sync failed"),
+        }
+    }
 }

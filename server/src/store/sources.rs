@@ -97,11 +97,8 @@ pub struct SyncState {
     pub agents: u64,
     /// Numbers the platform listed, at the last successful run.
     pub numbers: u64,
-    /// Calls recorded from this source, over every run and webhook.
+    /// Calls its runs stored, over every run (webhook deliveries are not counted here).
     pub calls: u64,
-    /// Messages recorded from this source's webhooks.
-    #[serde(default)]
-    pub messages: u64,
 }
 
 /// A stored source.

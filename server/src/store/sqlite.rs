@@ -639,6 +639,15 @@ impl Writes for SqliteWrites<'_> {
         super::outbox_sqlite::insert_deliveries(&self.conn, self.env, deliveries)
     }
 
+    fn receipt(&mut self, source: i64, delivery_id: &str, at: Timestamp) -> Result<bool> {
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO source_receipts (source_id, delivery_id, received_at) \
+             VALUES (?1, ?2, ?3)",
+            params![source, delivery_id, at.unix_seconds()],
+        )?;
+        Ok(n == 1)
+    }
+
     fn commit(mut self: Box<Self>) -> Result<Version> {
         self.conn.execute_batch("COMMIT")?;
         self.open = false;

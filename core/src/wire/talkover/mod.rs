@@ -5,12 +5,14 @@
 //! - [`numbers`]: the phone number object;
 //! - [`calls`]: the call object, routing decisions, imports;
 //! - [`stats`]: callback stats;
-//! - [`service`]: health and the connected token.
+//! - [`service`]: health and the connected token;
+//! - [`sources`]: the platforms an environment syncs from (an extension).
 
 pub mod agents;
 pub mod calls;
 pub mod numbers;
 pub mod service;
+pub mod sources;
 pub mod stats;
 pub mod webhooks;
 

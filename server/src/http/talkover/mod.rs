@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod calls;
 pub mod import;
 pub mod numbers;
+pub mod sources;
 pub mod token;
 pub mod unsupported;
 pub mod webhooks;

@@ -218,6 +218,30 @@ impl Writes for PgWrites<'_> {
         })
     }
 
+    fn receipt(
+        &mut self,
+        source: i64,
+        delivery_id: &str,
+        at: dialback_core::Timestamp,
+    ) -> Result<bool> {
+        let (id, at) = (delivery_id.to_owned(), at.unix_seconds());
+        self.on(move |conn| async move {
+            let result = match conn.client() {
+                Ok(c) => c
+                    .execute(
+                        "INSERT INTO source_receipts (source_id, delivery_id, received_at) \
+                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        &[&source, &id, &at],
+                    )
+                    .await
+                    .map(|n| n == 1)
+                    .map_err(pg),
+                Err(e) => Err(e),
+            };
+            (conn, result)
+        })
+    }
+
     fn commit(mut self: Box<Self>) -> Result<Version> {
         let (env, version, directory) = (self.env, self.version, self.directory);
         self.on(move |conn| async move {

@@ -1,1 +1,0 @@
-//! AgentPhone's webhooks, received (see `crate::http::hooks`).
