@@ -331,6 +331,124 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
     );
 }
 
+/// The release before sources (schema 4): every answer it gave is given again (its webhooks,
+/// secrets and pending deliveries among them), its read-only token still only reads, and the
+/// new tables take a source.
+#[tokio::test]
+async fn a_schema_4_database_loses_nothing_and_takes_sources() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    std::fs::copy(fixture_of("v4", "dialback.db"), &db).unwrap();
+    assert_eq!(schema_version(&db), 4);
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_of("v4", "answers.json")).unwrap())
+            .unwrap();
+    let token = old["token"].as_str().unwrap().to_owned();
+    let reader = old["reader_token"].as_str().unwrap().to_owned();
+    let other = old["other_token"].as_str().unwrap().to_owned();
+    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
+    let base = server.base.clone();
+    let handler = old["callback_agent"]["data"]["agent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let desk = old["desk"].as_str().unwrap().to_owned();
+    for (key, path) in [
+        ("agents", "/api/v1/agents?per_page=100".to_owned()),
+        ("callback_agents", "/api/v1/callback-agents".to_owned()),
+        (
+            "callback_agent",
+            format!("/api/v1/callback-agents/{handler}"),
+        ),
+        ("calls", "/api/v1/calls?per_page=100".to_owned()),
+        (
+            "stats",
+            "/api/v1/callback-agents/stats?start_date=2023-12-01&end_date=2024-01-31".to_owned(),
+        ),
+        ("phone_numbers", "/api/v1/phone-numbers".to_owned()),
+        (
+            "agent_calls",
+            format!("/api/v1/agents/{handler}/calls?per_page=100"),
+        ),
+        ("agentphone_calls", "/v1/calls?limit=100".to_owned()),
+        ("agentphone_agents", "/v1/agents?limit=100".to_owned()),
+        ("agentphone_numbers", "/v1/numbers?limit=100".to_owned()),
+        ("webhook", "/v1/webhooks".to_owned()),
+        ("agent_webhook", format!("/v1/agents/{desk}/webhook")),
+        (
+            "talkover_webhooks",
+            format!("/api/v1/agents/{handler}/webhooks"),
+        ),
+    ] {
+        assert_eq!(get(&base, &token, &path).await, old[key], "{path}");
+    }
+    // the deliveries it left pending are still there, pending (this server may have tried
+    // one since: only what it cannot change is compared)
+    let log = get(&base, &token, "/v1/webhooks/deliveries?limit=100").await;
+    let ids = |v: &Value| -> Vec<Value> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&log), ids(&old["deliveries"]));
+    assert!(!ids(&log).is_empty());
+    assert_eq!(get(&base, &token, "/v1/usage").await["plan"], old["plan"]);
+    assert_eq!(
+        get(&base, &other, "/api/v1/agents").await,
+        old["other_agents"]
+    );
+    let http = reqwest::Client::new();
+    let refused = http
+        .post(format!("{base}/v1/webhooks"))
+        .bearer_auth(&reader)
+        .json(&json!({"url": "https://hooks.example.com/in"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    // the new tables work: a source added beside the running server is listed by it
+    let added = std::process::Command::new(env!("CARGO_BIN_EXE_dialback"))
+        .args([
+            "source",
+            "add",
+            "agentphone",
+            "--env",
+            "legacy",
+            "--base",
+            "https://api.agentphone.ai",
+        ])
+        .args([
+            "--token-env",
+            "AGENTPHONE_TOKEN",
+            "--webhook-secret-env",
+            "AGENTPHONE_WHSEC",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let sources = get(&base, &token, "/api/v1/sources").await;
+    assert_eq!(
+        sources["data"][0]["token"], "env:AGENTPHONE_TOKEN",
+        "{sources}"
+    );
+    assert_eq!(sources["data"][0]["webhook_path"], "/hooks/agentphone/1");
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert_eq!(
+        schema_version(&db),
+        dialback_server::store::migrate::CURRENT
+    );
+}
+
 #[tokio::test]
 async fn a_database_from_a_newer_release_is_refused() {
     let dir = TempDir::new();

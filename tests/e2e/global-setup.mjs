@@ -7,8 +7,10 @@
 //                                console must follow it
 //   DIALBACK_READONLY_TOKEN      a read-only token of the first server's environment
 //   DIALBACK_EMPTY_TOKEN         a token of a new, empty environment on the first server
+//   DIALBACK_SYNCED_TOKEN        a token of another environment of the first server, with a
+//                                source (`dialback source add`) that syncs from the second
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,13 @@ export default async function globalSetup() {
     '--label', 'dashboards', '--read-only', '--db', path.join(dir, 'demo.db')]).toString().trim();
   process.env.DIALBACK_EMPTY_TOKEN = execFileSync(bin, ['env', 'create', '--name', 'empty',
     '--db', path.join(dir, 'demo.db')]).toString().trim();
+  const demoDb = path.join(dir, 'demo.db');
+  process.env.DIALBACK_SYNCED_TOKEN = execFileSync(bin, ['env', 'create', '--name', 'synced',
+    '--db', demoDb]).toString().trim();
+  const tokenFile = path.join(dir, 'open-token');
+  writeFileSync(tokenFile, open.token);
+  execFileSync(bin, ['source', 'add', 'talkover', '--env', 'synced', '--base', open.base,
+    '--token-file', tokenFile, '--db', demoDb]);
   return async () => {
     for (const s of [main, open, closed, older]) s.stop();
     rmSync(dir, { recursive: true, force: true });

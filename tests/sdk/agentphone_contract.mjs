@@ -1,7 +1,8 @@
 // The official AgentPhone TypeScript SDK (npm `agentphone`, pinned in package.json), unchanged,
 // against a Dialback demo server: both webhook resources, the usage counters they move, and
 // the deliveries a receiver this script runs gets (the SDK has no signature helper; they are
-// checked as its README's receivers would, with node:crypto).
+// checked as its README's receivers would, with node:crypto); then every usage, calls, agents
+// and numbers method Dialback serves, and the SDK's error classes on 401, 404 and 422.
 //
 // Run by `cargo xtask sdk` with DIALBACK_URL and DIALBACK_TOKEN set to a demo server (which
 // allows receivers on 127.0.0.1).
@@ -10,7 +11,7 @@ import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 
-import { AgentPhoneClient } from "agentphone";
+import { AgentPhoneClient, AgentPhoneError, AgentPhone } from "agentphone";
 
 const BASE = process.env.DIALBACK_URL;
 const TOKEN = process.env.DIALBACK_TOKEN;
@@ -129,6 +130,50 @@ check("daily usage counts them", daily.data.reduce((n, d) => n + d.webhooks, 0) 
 const deleted = await client.webhooks.deleteWebhook();
 check("webhooks.deleteWebhook", deleted.success === true);
 check("webhooks.getWebhook after delete", (await client.webhooks.getWebhook()) === null);
+
+// the read surface a client of the AgentPhone API needs: agents, numbers, calls and usage
+// together (the MCP server's account overview reads these), each method unchanged
+const listed = await client.agents.listAgents();
+check("agents.listAgents", listed.data.length === agents.length && listed.total === agents.length
+  && typeof listed.hasMore === "boolean", JSON.stringify(listed).slice(0, 200));
+const one = await client.agents.getAgent({ agent_id: line.id });
+check("agents.getAgent", one.id === line.id && one.name === line.name && Array.isArray(one.numbers));
+const numbers = await client.numbers.listNumbers();
+check("numbers.listNumbers", numbers.data.length > 0 && numbers.total === numbers.data.length);
+const number = await client.numbers.getNumber({ number_id: numbers.data[0].id });
+check("numbers.getNumber", number.id === numbers.data[0].id && number.phoneNumber === numbers.data[0].phoneNumber);
+const callPage = await client.calls.listCalls({ limit: 5 });
+check("calls.listCalls", callPage.data.length === 5 && callPage.total > 5 && callPage.hasMore === true);
+const call = await client.calls.getCall({ call_id: callPage.data[0].id });
+check("calls.getCall", call.id === callPage.data[0].id && call.startedAt === callPage.data[0].startedAt);
+const byAgent = await client.agents.listAgentCalls({ agent_id: line.id, limit: 3 });
+check("agents.listAgentCalls", byAgent.data.every((c) => c.agentId === line.id));
+const ownNumber = one.numbers[0];
+if (ownNumber) {
+  const byNumber = await client.calls.listCallsForNumber({ number_id: ownNumber.id, limit: 3 });
+  check("calls.listCallsForNumber", Array.isArray(byNumber.data) && typeof byNumber.total === "number");
+}
+const usageByAgent = await client.usage.getUsageByAgent({ period: "month", tz: "America/New_York" });
+check("usage.getUsageByAgent", Array.isArray(usageByAgent.data) && usageByAgent.periodStart !== undefined,
+  JSON.stringify(usageByAgent).slice(0, 200));
+const monthly = await client.usage.getMonthlyUsage({ months: 3 });
+check("usage.getMonthlyUsage", monthly.data.length === 3 && monthly.data.every((m) => typeof m.calls === "number"));
+const byNumberUsage = await client.usage.getUsageByNumber();
+check("usage.getUsageByNumber", Array.isArray(byNumberUsage.data ?? byNumberUsage));
+
+// the SDK's error classes: 422 is UnprocessableEntityError; 401 and 404 are AgentPhoneError
+// with their status
+const fails = async (f) => { try { await f(); return null; } catch (e) { return e; } };
+const invalid = await fails(() => client.usage.getDailyUsage({ days: 0 }));
+check("422 is UnprocessableEntityError", invalid instanceof AgentPhone.UnprocessableEntityError
+  && invalid.statusCode === 422, String(invalid));
+const missing = await fails(() => client.agents.getAgent({ agent_id: "agt_missing" }));
+check("404 is AgentPhoneError with statusCode 404", missing instanceof AgentPhoneError && missing.statusCode === 404,
+  String(missing));
+const stranger = new AgentPhoneClient({ token: "not-a-token", baseUrl: BASE });
+const refused = await fails(() => stranger.usage.getUsage());
+check("401 is AgentPhoneError with statusCode 401", refused instanceof AgentPhoneError && refused.statusCode === 401,
+  String(refused));
 
 r.server.close();
 own.server.close();

@@ -170,7 +170,9 @@ fn AgentTable(
                     let aria = format!("Edit {}", a.name);
                     view! {
                         <tr>
-                            <th scope="row">{a.name.clone()}</th>
+                            <th scope="row">{a.name.clone()}{a.origin.as_ref().map(|o| view! {
+                                <span class="origin" data-origin=o.platform.as_str()>{format!("from {} · {}", o.platform, o.id)}</span>
+                            })}</th>
                             <td data-label="Label">{label}</td>
                             <td data-label="Direction">{a.direction.as_str()}</td>
                             <td data-label="Status">{a.current_status.as_str()}</td>

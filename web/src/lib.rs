@@ -22,6 +22,7 @@ mod overview;
 pub mod panic;
 mod reference;
 mod simulate;
+mod sources;
 mod stats;
 pub mod tzdata;
 pub mod ui;
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                     <A href="/stats">"Callback stats"</A>
                     <A href="/usage">"Usage"</A>
                     <A href="/webhooks">"Webhooks"</A>
+                    <A href="/sources">"Sources"</A>
                     <A href="/api">"API"</A>
                     <A href="/connect">"Connect"</A>
                 </nav>
@@ -70,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stats") view={Lazy::<StatsPage>::new()}/>
                     <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
                     <Route path=path!("/webhooks") view={Lazy::<WebhooksPage>::new()}/>
+                    <Route path=path!("/sources") view={Lazy::<SourcesPage>::new()}/>
                     <Route path=path!("/api") view={Lazy::<ReferencePage>::new()}/>
                 </Routes>
             </main>
@@ -127,5 +130,7 @@ later_page!(/// Usage by agent.
     UsagePage, usage_page => usage::Usage);
 later_page!(/// Webhooks: the project's and an agent's, and the delivery log.
     WebhooksPage, webhooks_page => webhooks::Webhooks);
+later_page!(/// Sources: the platforms the environment syncs from.
+    SourcesPage, sources_page => sources::Sources);
 later_page!(/// The API reference.
     ReferencePage, reference_page => reference::Reference);

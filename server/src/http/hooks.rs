@@ -88,7 +88,7 @@ pub async fn agentphone(
     .map_err(|e| refused(401, e.code(), e.to_string()))?;
 
     let delivered = read_delivery(&body)
-        .map_err(|e| refused(422, e.code(), format!("the delivery cannot be read: {e}")))?;
+        .map_err(|e| refused(400, e.code(), format!("the delivery cannot be read: {e}")))?;
     let env = app.env(source.env).ok_or_else(not_found)?;
     app.ready_for_writing(&env)
         .await
@@ -106,7 +106,7 @@ pub async fn agentphone(
         }
         Delivered::Call(call) => {
             let call = new_call(Platform::Agentphone, &call, &directory)
-                .map_err(|e| refused(422, e.code(), e.to_string()))?
+                .map_err(|e| refused(400, e.code(), e.to_string()))?
                 .into_iter()
                 .collect();
             let (app2, env2) = (app.clone(), env.clone());

@@ -60,6 +60,12 @@ pub struct Report {
     pub cursor: Option<Timestamp>,
     /// How long it took.
     pub seconds: f64,
+    /// Of which reading agents and numbers and writing them.
+    pub directory_seconds: f64,
+    /// Of which reading the call pages.
+    pub listing_seconds: f64,
+    /// Of which storing the calls.
+    pub storing_seconds: f64,
 }
 
 /// What a run tells whoever watches it (a terminal's progress bar, or nothing).
@@ -172,6 +178,7 @@ async fn run_once(
     .map_err(SyncError::Merge)?;
     report.agents_written = changes.agents.len() as u64;
     report.numbers_written = changes.numbers.len() as u64;
+    report.directory_seconds = clock.elapsed().as_secs_f64();
 
     let directory = env.view.read().await.directory.clone();
     let previous = source.state.cursor.map(Cursor);
@@ -182,7 +189,10 @@ async fn run_once(
         Platform::Agentphone => agentphone_calls(&api, &mut window, &mut report, progress).await?,
     };
     let calls = to_record(source.platform, listed, &directory, &mut report)?;
+    report.listing_seconds = clock.elapsed().as_secs_f64() - report.directory_seconds;
+    let storing = Instant::now();
     store_calls(app, &env, calls, &mut report, progress).await?;
+    report.storing_seconds = storing.elapsed().as_secs_f64();
     report.cursor = window.next(previous).map(|c| c.0);
     report.seconds = clock.elapsed().as_secs_f64();
     Ok(report)

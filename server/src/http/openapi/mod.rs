@@ -15,6 +15,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 mod operations;
+mod sources;
 mod webhooks;
 
 pub use operations::operations;

@@ -160,6 +160,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     let mut ops = talkover(s);
     ops.extend(agentphone(s));
     ops.extend(super::webhooks::operations(s));
+    ops.extend(super::sources::operations(s));
     ops.extend(unsupported(s));
     ops.push(
         op(
