@@ -61,7 +61,7 @@ pub fn bench(args: &[String]) -> Result {
         )?;
         let wall = started.elapsed().as_secs_f64();
         let report: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
-        let n = |k: &str| report[k].as_f64().unwrap_or(0.0);
+        let n = |k: &str| report.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
         println!(
             "\n{what}: {wall:.1} s in all ({:.1} s in the run): {} pages ({:.0}/s while reading), \
              {} calls stored ({:.0}/s over the run), {} stored before, {} in progress",
