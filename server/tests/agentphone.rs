@@ -410,9 +410,7 @@ async fn errors_speak_agentphones_dialects() {
 async fn documented_paths_not_served_say_why() {
     let s = Server::start().await;
     for (method, path, says) in [
-        ("POST", "/v1/agents", "/api/v1/agents"),
-        ("PATCH", "/v1/agents/agt_123", "/api/v1/agents"),
-        ("DELETE", "/v1/agents/agt_1/numbers/num_2", "/api/v1/agents"),
+        ("DELETE", "/v1/agents/agt_1", "keeps every agent"),
         ("POST", "/v1/numbers", "carrier"),
         ("DELETE", "/v1/numbers/num_1", "carrier"),
         ("GET", "/v1/agents/voices", "no voices"),
@@ -540,4 +538,103 @@ async fn agents_and_numbers_are_the_environments_own_in_agentphones_shapes() {
         (status, body["detail"][0]["loc"].clone()),
         (422, json!(["query", "limit"]))
     );
+}
+
+/// One agent, whichever API changes it: made and changed through AgentPhone's `/v1/agents`,
+/// its numbers attached and detached there, and each change visible through Talkover's
+/// `/api/v1/agents` at once (and the other way round).
+#[tokio::test]
+async fn an_agent_made_and_changed_through_agentphone_is_the_talkover_agent() {
+    let s = Server::start().await;
+    let (status, made) = s
+        .call("POST", "/v1/agents", Some(json!({"name": "Front desk", "beginMessage": "Hello, how can I help?", "voiceMode": "hosted"})))
+        .await;
+    assert_eq!(status, 200, "{made}");
+    let id = made["id"].as_str().unwrap().to_owned();
+    assert_eq!(made["direction"], "inbound");
+    let (_, talkover) = s.call("GET", &format!("/api/v1/agents/{id}"), None).await;
+    assert_eq!(talkover["data"]["name"], "Front desk");
+    assert_eq!(
+        talkover["data"]["initial_message"],
+        "Hello, how can I help?"
+    );
+    assert_eq!(talkover["data"]["current_status"], "published");
+
+    let (status, changed) = s
+        .call(
+            "PATCH",
+            &format!("/v1/agents/{id}"),
+            Some(json!({"name": "Front desk (main)", "description": "Takes callbacks"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    let (_, talkover) = s.call("GET", &format!("/api/v1/agents/{id}"), None).await;
+    assert_eq!(talkover["data"]["name"], "Front desk (main)");
+    assert_eq!(talkover["data"]["description"], "Takes callbacks");
+    // and a Talkover change shows through AgentPhone
+    s.call(
+        "PATCH",
+        &format!("/api/v1/agents/{id}"),
+        Some(json!({"name": "Desk"})),
+    )
+    .await;
+    let (_, agentphone) = s.call("GET", &format!("/v1/agents/{id}"), None).await;
+    assert_eq!(agentphone["name"], "Desk");
+
+    let (_, number) = s
+        .call(
+            "POST",
+            "/api/v1/phone-numbers",
+            Some(json!({"number": "+14155550123"})),
+        )
+        .await;
+    let number_id = number["data"]["id"].as_str().unwrap().to_owned();
+    let (status, attached) = s
+        .call(
+            "POST",
+            &format!("/v1/agents/{id}/numbers"),
+            Some(json!({"numberId": number_id})),
+        )
+        .await;
+    assert_eq!(status, 200, "{attached}");
+    assert_eq!(attached["numbers"][0]["phoneNumber"], "+14155550123");
+    let (_, owned) = s
+        .call("GET", &format!("/v1/numbers/{number_id}"), None)
+        .await;
+    assert_eq!(owned["agentId"], id.as_str());
+    let (status, detached) = s
+        .call(
+            "DELETE",
+            &format!("/v1/agents/{id}/numbers/{number_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{detached}");
+    assert_eq!(detached["numbers"], json!([]));
+    let (status, _) = s
+        .call(
+            "DELETE",
+            &format!("/v1/agents/{id}/numbers/{number_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // problems in AgentPhone's dialect, with its key names
+    let (status, refused) = s
+        .call("POST", "/v1/agents", Some(json!({"beginMessage": 7})))
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    let locs: Vec<String> = refused["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["loc"][1].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        locs.contains(&"name".to_owned()) && locs.contains(&"beginMessage".to_owned()),
+        "{refused}"
+    );
+    let (status, gone) = s.call("DELETE", &format!("/v1/agents/{id}"), None).await;
+    assert_eq!(status, 501, "{gone}");
 }

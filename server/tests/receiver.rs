@@ -1,6 +1,6 @@
 //! AgentPhone's webhooks received (`POST /hooks/agentphone/{source}`): what the official SDK's
-//! scheme signs is accepted, a wrong signature, a stale timestamp or a missing header is
-//! refused with nothing stored, a delivery sent again stores nothing twice; and across
+//! scheme signs is accepted, a wrong signature, a stale timestamp, a missing header or a
+//! replayed delivery is refused with nothing stored, a retry stores nothing twice; and across
 //! platforms: outbound calls synced from Talkover, a callback that arrives by AgentPhone
 //! webhook to a number synced from AgentPhone, MATCHED, with Dialback A's own webhooks
 //! pointed at B so that the loop runs end to end.
@@ -151,8 +151,19 @@ async fn the_sdks_scheme_is_accepted_and_nothing_else_stores_anything() {
     assert_eq!(status, 200, "{body}");
     assert!(body["stored"]["message"].is_u64(), "{body}");
     assert_eq!(messages_today(&b).await, 1);
-    // sent again (a retry, or a replay inside the 300 s): acknowledged, stored once
+    // the very same request again (a replay inside the 300 s): refused, nothing stored
     let (status, body) = deliver(&b, source.id, "d1", &ts, SIGNATURE, BODY).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("WEBHOOK_REPLAYED")),
+        "{body}"
+    );
+    assert_eq!(messages_today(&b).await, 1);
+    // the platform retrying it (the same X-Webhook-ID, signed anew): acknowledged so that it
+    // stops, nothing stored twice
+    let later = (AT + 5).to_string();
+    let resigned = sign(SECRET, AT + 5, BODY.as_bytes());
+    let (status, body) = deliver(&b, source.id, "d1", &later, &resigned, BODY).await;
     assert_eq!((status, &body["duplicate"]), (200, &json!(true)), "{body}");
     assert_eq!(messages_today(&b).await, 1);
     // a test delivery is acknowledged and not recorded

@@ -169,11 +169,17 @@ impl Writes for FlakyWrites<'_> {
         }
         self.inner.enqueue(d)
     }
-    fn receipt(&mut self, source: i64, id: &str, at: dialback_core::Timestamp) -> Result<bool> {
+    fn receipt(
+        &mut self,
+        source: i64,
+        id: &str,
+        signature: &str,
+        at: dialback_core::Timestamp,
+    ) -> Result<dialback_server::store::sources::Seen> {
         if self.fail.load(Ordering::SeqCst) {
             return Err(down());
         }
-        self.inner.receipt(source, id, at)
+        self.inner.receipt(source, id, signature, at)
     }
     fn commit(self: Box<Self>) -> Result<Version> {
         self.inner.commit()

@@ -161,6 +161,25 @@ check("usage.getMonthlyUsage", monthly.data.length === 3 && monthly.data.every((
 const byNumberUsage = await client.usage.getUsageByNumber();
 check("usage.getUsageByNumber", Array.isArray(byNumberUsage.data ?? byNumberUsage));
 
+// agents made and changed through the SDK are the environment's agents
+const made = await client.agents.createAgent({ name: "SDK desk", beginMessage: "Hello from the SDK" });
+check("agents.createAgent", typeof made.id === "string" && made.name === "SDK desk");
+const renamed = await client.agents.updateAgent({ agent_id: made.id, name: "SDK desk (main)" });
+check("agents.updateAgent", renamed.name === "SDK desk (main)");
+const spare = await fetch(`${BASE}/api/v1/phone-numbers`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ number: "+14155550188" }),
+}).then((r) => r.json());
+const withNumber = await client.agents.attachNumberToAgent({ agent_id: made.id, numberId: spare.data.id });
+check("agents.attachNumberToAgent", withNumber.numbers.some((n) => n.phoneNumber === "+14155550188"));
+const talkoverView = await fetch(`${BASE}/api/v1/agents/${made.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+  .then((r) => r.json());
+check("the same agent through Talkover's API", talkoverView.data.name === "SDK desk (main)"
+  && talkoverView.data.phone_numbers[0].number === "+14155550188");
+await client.agents.detachNumberFromAgent({ agent_id: made.id, number_id: spare.data.id });
+check("agents.detachNumberFromAgent", (await client.agents.getAgent({ agent_id: made.id })).numbers.length === 0);
+
 // the SDK's error classes: 422 is UnprocessableEntityError; 401 and 404 are AgentPhoneError
 // with their status
 const fails = async (f) => { try { await f(); return null; } catch (e) { return e; } };
@@ -170,6 +189,9 @@ check("422 is UnprocessableEntityError", invalid instanceof AgentPhone.Unprocess
 const missing = await fails(() => client.agents.getAgent({ agent_id: "agt_missing" }));
 check("404 is AgentPhoneError with statusCode 404", missing instanceof AgentPhoneError && missing.statusCode === 404,
   String(missing));
+const notServed = await fails(() => client.agents.deleteAgent({ agent_id: made.id }));
+check("agents.deleteAgent is 501 with the reason", notServed instanceof AgentPhoneError && notServed.statusCode === 501,
+  String(notServed));
 const stranger = new AgentPhoneClient({ token: "not-a-token", baseUrl: BASE });
 const refused = await fails(() => stranger.usage.getUsage());
 check("401 is AgentPhoneError with statusCode 401", refused instanceof AgentPhoneError && refused.statusCode === 401,

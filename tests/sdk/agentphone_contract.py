@@ -155,8 +155,22 @@ def directory(client, by_number):
           all(n.agent_id in {a.id for a in agents.data} for n in numbers.data if n.agent_id))
     raises("agents.get unknown id", NotFoundError, 404, lambda: client.agents.get("agt_nobody"))
     raises("numbers.get unknown id", NotFoundError, 404, lambda: client.numbers.get("num_nothing"))
-    raises("agents.create is not supported", AgentPhoneError, 501,
-           lambda: client.agents.create(name="New"))
+    made = client.agents.create(name="New desk", begin_message="Hello there", voice_mode="hosted")
+    check("agents.create", made.name == "New desk" and made.id, f"{made}")
+    check("agents.update", client.agents.update(made.id, name="New desk (main)").name == "New desk (main)")
+    # a number of the environment's own (Dialback adds numbers through Talkover's API)
+    req = urllib.request.Request(
+        os.environ["DIALBACK_URL"] + "/api/v1/phone-numbers", method="POST",
+        data=json.dumps({"number": "+14155550177"}).encode(),
+        headers={"Authorization": "Bearer " + os.environ["DIALBACK_TOKEN"], "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        spare = json.loads(r.read())["data"]["id"]
+    client.agents.attach_number(made.id, spare)
+    check("agents.attach_number", [n.id for n in client.agents.get(made.id).numbers] == [spare])
+    client.agents.detach_number(made.id, spare)
+    check("agents.detach_number", client.agents.get(made.id).numbers == [])
+    raises("agents.delete is not supported", AgentPhoneError, 501,
+           lambda: client.agents.delete(made.id))
 
 
 class Receiver:

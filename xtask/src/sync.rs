@@ -53,7 +53,7 @@ pub fn bench(args: &[String]) -> Result {
     )?;
     for (run, what) in [(1, "first run"), (2, "second run (nothing new)")] {
         let started = Instant::now();
-        let out = output(
+        let (out, peak) = with_peak_memory(
             Command::new(server::binary())
                 .args(["sync", "--json", "--source", id.trim(), "--db"])
                 .arg(&b_db)
@@ -61,7 +61,12 @@ pub fn bench(args: &[String]) -> Result {
         )?;
         let wall = started.elapsed().as_secs_f64();
         let report: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
-        let n = |k: &str| report.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
+        let n = |k: &str| {
+            report
+                .get(k)
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0)
+        };
         println!(
             "\n{what}: {wall:.1} s in all ({:.1} s in the run): {} pages ({:.0}/s while reading), \
              {} calls stored ({:.0}/s over the run), {} stored before, {} in progress",
@@ -74,10 +79,12 @@ pub fn bench(args: &[String]) -> Result {
             n("calls_in_progress"),
         );
         println!(
-            "  agents and numbers {:.2} s; reading the call pages {:.1} s; storing the calls {:.1} s",
+            "  agents and numbers {:.2} s; reading the call pages {:.1} s; storing the calls {:.1} s; \
+             peak resident memory of the sync {:.0} MB",
             n("directory_seconds"),
             n("listing_seconds"),
             n("storing_seconds"),
+            peak as f64 / 1e6,
         );
         if run == 2 && n("calls_created") > 0.0 {
             return Err(format!(
@@ -87,4 +94,36 @@ pub fn bench(args: &[String]) -> Result {
         }
     }
     a.stop()
+}
+
+/// Runs `cmd` to its end: its standard output, and its peak resident memory (`VmHWM`, read
+/// while it runs).
+fn with_peak_memory(cmd: &mut Command) -> Result<(String, u64)> {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    let mut peak = 0;
+    loop {
+        if let Ok((_, hwm)) = crate::startup::memory(child.id()) {
+            peak = peak.max(hwm);
+        }
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            if !status.success() {
+                return Err(format!("the sync failed ({status})"));
+            }
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let text = reader
+        .join()
+        .map_err(|_| "the output reader stopped")?
+        .map_err(|e| e.to_string())?;
+    Ok((text, peak))
 }

@@ -3,8 +3,10 @@
 //! `"{X-Webhook-Timestamp}.{raw body}"` with the source's `whsec_` secret, at most 300 s
 //! off); a call is recorded and routed on arrival, as `POST /api/v1/calls` does (and sends
 //! Dialback's own webhooks); a message is recorded. Its `X-Webhook-ID` is stored in the
-//! same transaction, so a delivery sent again stores nothing twice. Nothing is stored from a
-//! delivery that fails verification: the answer is 401 with the reason.
+//! same transaction, so a delivery sent again stores nothing twice: a retry (signed anew) is
+//! acknowledged as a duplicate so the platform stops, a replay of the very same request is
+//! refused (409). Nothing is stored from a delivery that fails verification: the answer is
+//! 401 with the reason.
 
 use std::sync::Arc;
 
@@ -23,7 +25,8 @@ use serde_json::{Value, json};
 use super::error::UsageError;
 use crate::app::App;
 use crate::ops::Recorded;
-use crate::ops::calls::{Receipt, record_calls_once, record_messages_once};
+use crate::ops::calls::{Once, Receipt, record_calls_once, record_messages_once};
+use crate::store::sources::Seen;
 
 fn refused(status: u16, code: &'static str, message: impl Into<String>) -> UsageError {
     let kind = match status {
@@ -96,6 +99,7 @@ pub async fn agentphone(
     let receipt = Receipt {
         source: id,
         delivery_id,
+        signature: signature.to_owned(),
     };
     let directory = env.view.read().await.directory.clone();
     let stored = match delivered {
@@ -115,19 +119,19 @@ pub async fn agentphone(
             })
             .await
             .map_err(|e| UsageError::from(e.0))?;
-            match recorded.as_deref() {
-                None => None,
-                Some([Recorded::Created(c)]) => Some(json!({"call": c.id.to_string()})),
-                Some([Recorded::Existing(c)]) => {
-                    Some(json!({"call": c.id.to_string(), "existing": true}))
-                }
-                Some([Recorded::Rejected(errors) | Recorded::Conflict(errors)]) => {
-                    let why = errors
-                        .first()
-                        .map_or_else(String::new, |e| e.message.clone());
-                    Some(json!({"call": null, "refused": why}))
-                }
-                Some(_) => Some(json!({"call": null})),
+            match recorded {
+                Once::Before(seen) => Err(seen),
+                Once::Done(rows) => Ok(match rows.as_slice() {
+                    [Recorded::Created(c)] => json!({"call": c.id.to_string()}),
+                    [Recorded::Existing(c)] => json!({"call": c.id.to_string(), "existing": true}),
+                    [Recorded::Rejected(errors) | Recorded::Conflict(errors)] => {
+                        let why = errors
+                            .first()
+                            .map_or_else(String::new, |e| e.message.clone());
+                        json!({"call": null, "refused": why})
+                    }
+                    _ => json!({"call": null}),
+                }),
             }
         }
         Delivered::Message {
@@ -153,11 +157,20 @@ pub async fn agentphone(
             })
             .await
             .map_err(|e| UsageError::from(e.0))?;
-            recorded.map(|rows| json!({"message": rows.first().map(|m| m.id)}))
+            match recorded {
+                Once::Before(seen) => Err(seen),
+                Once::Done(rows) => Ok(json!({"message": rows.first().map(|m| m.id)})),
+            }
         }
     };
-    Ok(Json(match stored {
-        None => json!({"received": true, "duplicate": true}),
-        Some(what) => json!({"received": true, "stored": what}),
-    }))
+    match stored {
+        Ok(what) => Ok(Json(json!({"received": true, "stored": what}))),
+        // the platform sending it again, signed anew: it missed our answer; stop it retrying
+        Err(Seen::Retried | Seen::New) => Ok(Json(json!({"received": true, "duplicate": true}))),
+        Err(Seen::Replayed) => Err(refused(
+            409,
+            "WEBHOOK_REPLAYED",
+            "this delivery was received before, with this very signature: a replay",
+        )),
+    }
 }

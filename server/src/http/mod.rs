@@ -15,7 +15,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
-use axum::routing::{any, get, patch, post, put};
+use axum::routing::{any, delete, get, patch, post, put};
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -140,13 +140,13 @@ fn agentphone() -> Router<Arc<App>> {
         .route("/numbers/{id}/calls", get(calls::of_number))
         .route(
             "/agents",
-            get(directory::agents).post(not_served::directory),
+            get(directory::agents).post(directory::create_agent),
         )
         .route(
             "/agents/{id}",
             get(directory::one_agent)
-                .patch(not_served::directory)
-                .delete(not_served::directory),
+                .patch(directory::update_agent)
+                .delete(not_served::delete_agent),
         )
         .route(
             "/numbers",
@@ -157,10 +157,10 @@ fn agentphone() -> Router<Arc<App>> {
             get(directory::one_number).delete(not_served::carrier),
         )
         // the rest of what the official SDK calls: 501 with the reason, never a bare 404
-        .route("/agents/{id}/numbers", any(not_served::directory))
+        .route("/agents/{id}/numbers", post(directory::attach_number))
         .route(
             "/agents/{id}/numbers/{number_id}",
-            any(not_served::directory),
+            delete(directory::detach_number),
         )
         .route("/agents/voices", any(not_served::voices))
         .route("/numbers/available", any(not_served::carrier))

@@ -123,6 +123,25 @@ fn assign(
 
 /// `POST /api/v1/agents`: a draft agent, its numbers (our extension) added and assigned.
 pub fn create_agent(app: &App, env: &Env, new: NewAgent) -> Result<AgentWithNumbers, OpError> {
+    create_as(app, env, new, AgentStatus::Draft)
+}
+
+/// `POST /v1/agents`: as [`create_agent`], published at once (AgentPhone's agents are live
+/// when made), in the same transaction.
+pub fn create_published_agent(
+    app: &App,
+    env: &Env,
+    new: NewAgent,
+) -> Result<AgentWithNumbers, OpError> {
+    create_as(app, env, new, AgentStatus::Published)
+}
+
+fn create_as(
+    app: &App,
+    env: &Env,
+    new: NewAgent,
+    status: AgentStatus,
+) -> Result<AgentWithNumbers, OpError> {
     let w = write(app, env)?;
     let now = app.now();
     let record = AgentRecord {
@@ -130,7 +149,7 @@ pub fn create_agent(app: &App, env: &Env, new: NewAgent) -> Result<AgentWithNumb
         name: new.name,
         direction: new.direction,
         callback_config: None,
-        status: AgentStatus::Draft,
+        status,
         profile: new.profile,
         created_at: now,
         updated_at: now,
@@ -339,4 +358,67 @@ pub fn sync_directory(
     view.put_numbers(&changes.numbers);
     refresh(app, env, &mut view);
     Ok(Ok(changes))
+}
+
+/// What AgentPhone's number endpoints do to an agent's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberChange {
+    /// `POST /v1/agents/{id}/numbers`: assigned after the ones it has (already its own,
+    /// nothing changes).
+    Attach,
+    /// `DELETE /v1/agents/{id}/numbers/{number_id}`: released; one it does not own is 404.
+    Detach,
+}
+
+/// Attaches or detaches one number, found by its id, through the same assignment rule as
+/// every other change of an agent's numbers.
+pub fn change_number(
+    app: &App,
+    env: &Env,
+    id: &str,
+    number_id: &str,
+    change: NumberChange,
+) -> Result<AgentWithNumbers, OpError> {
+    let w = write(app, env)?;
+    let record = agent_of(&w.view, id)?;
+    let field = match change {
+        NumberChange::Attach => "numberId",
+        NumberChange::Detach => "number_id",
+    };
+    let number = w
+        .view
+        .number(number_id)
+        .copied()
+        .filter(|n| change == NumberChange::Attach || n.agent == Some(record.id))
+        .ok_or_else(|| number_not_found(number_id, field))?;
+    let mut wanted: Vec<PhoneNumber> = w
+        .view
+        .numbers_of(record.id)
+        .iter()
+        .map(|n| n.number)
+        .filter(|n| *n != number.number)
+        .collect();
+    if change == NumberChange::Attach {
+        let at = w
+            .view
+            .numbers_of(record.id)
+            .iter()
+            .position(|n| n.number == number.number)
+            .unwrap_or(wanted.len());
+        wanted.insert(at.min(wanted.len()), number.number);
+    }
+    let numbers = assign(app, &w.view, record.id, &wanted, field)?;
+    commit(app, env, w, record, numbers)
+}
+
+fn number_not_found(id: &str, field: &str) -> OpError {
+    OpError::one(
+        Failure::NotFound,
+        "PHONE_NUMBER_NOT_FOUND",
+        format!(
+            "no number {:?} in this environment",
+            dialback_core::time::clip(id)
+        ),
+        field,
+    )
 }

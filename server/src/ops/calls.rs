@@ -9,6 +9,7 @@ use dialback_core::{CallId, CallRecord, Direction, InboundCall, MessageRecord, c
 
 use super::{OpError, write};
 use crate::app::{App, Env};
+use crate::store::sources::Seen;
 
 /// What recording one call did.
 #[derive(Debug, Clone)]
@@ -50,7 +51,7 @@ pub fn record_calls(
     calls: Vec<NewCall>,
     events: bool,
 ) -> Result<Vec<Recorded>, OpError> {
-    record_calls_once(app, env, calls, events, None).map(Option::unwrap_or_default)
+    record_calls_once(app, env, calls, events, None).map(Once::or_default)
 }
 
 /// A source's webhook delivery, stored once: what it carries is written in the transaction
@@ -61,36 +62,61 @@ pub struct Receipt {
     pub source: i64,
     /// `X-Webhook-ID`.
     pub delivery_id: String,
+    /// `X-Webhook-Signature`, which tells a retry (signed anew) from a replay.
+    pub signature: String,
 }
 
-/// Starts a write, and records the receipt in it; `None` when the delivery was stored
-/// before (then nothing is written).
+impl<T: Default> Once<T> {
+    /// What was written (nothing, if it was before).
+    fn or_default(self) -> T {
+        match self {
+            Once::Done(t) => t,
+            Once::Before(_) => T::default(),
+        }
+    }
+}
+
+/// What writing once per receipt came to.
+#[derive(Debug, Clone)]
+pub enum Once<T> {
+    /// Written now.
+    Done(T),
+    /// Stored before, nothing written: `Retried` or `Replayed`.
+    Before(Seen),
+}
+
+/// Starts a write, and records the receipt in it; if the delivery was stored before, how
+/// (and nothing is written).
 fn begin<'a>(
     app: &'a App,
     env: &'a Env,
     receipt: Option<&Receipt>,
-) -> Result<Option<super::Write<'a>>, OpError> {
+) -> Result<Result<super::Write<'a>, Seen>, OpError> {
     let mut w = write(app, env)?;
     if let Some(r) = receipt {
-        match w.tx.receipt(r.source, &r.delivery_id, app.now()) {
-            Ok(true) => {}
-            Ok(false) => return Ok(None),
+        match w
+            .tx
+            .receipt(r.source, &r.delivery_id, &r.signature, app.now())
+        {
+            Ok(Seen::New) => {}
+            Ok(seen) => return Ok(Err(seen)),
             Err(e) => return Err(w.fail(app, env, &e)),
         }
     }
-    Ok(Some(w))
+    Ok(Ok(w))
 }
 
-/// [`record_calls`], once per receipt: `None` when the receipt was stored before.
+/// [`record_calls`], once per receipt.
 pub fn record_calls_once(
     app: &App,
     env: &Env,
     calls: Vec<NewCall>,
     events: bool,
     receipt: Option<&Receipt>,
-) -> Result<Option<Vec<Recorded>>, OpError> {
-    let Some(mut w) = begin(app, env, receipt)? else {
-        return Ok(None);
+) -> Result<Once<Vec<Recorded>>, OpError> {
+    let mut w = match begin(app, env, receipt)? {
+        Ok(w) => w,
+        Err(seen) => return Ok(Once::Before(seen)),
     };
     let (mut next_id, _) = app
         .store
@@ -182,7 +208,7 @@ pub fn record_calls_once(
     if queued > 0 {
         app.webhooks.wake();
     }
-    Ok(Some(out))
+    Ok(Once::Done(out))
 }
 
 /// Stores the webhook deliveries of what this write stores, in its transaction; how many.
@@ -232,18 +258,19 @@ pub fn record_messages(
     env: &Env,
     messages: Vec<NewMessage>,
 ) -> Result<Vec<MessageRecord>, OpError> {
-    record_messages_once(app, env, messages, None).map(Option::unwrap_or_default)
+    record_messages_once(app, env, messages, None).map(Once::or_default)
 }
 
-/// [`record_messages`], once per receipt: `None` when the receipt was stored before.
+/// [`record_messages`], once per receipt.
 pub fn record_messages_once(
     app: &App,
     env: &Env,
     messages: Vec<NewMessage>,
     receipt: Option<&Receipt>,
-) -> Result<Option<Vec<MessageRecord>>, OpError> {
-    let Some(mut w) = begin(app, env, receipt)? else {
-        return Ok(None);
+) -> Result<Once<Vec<MessageRecord>>, OpError> {
+    let mut w = match begin(app, env, receipt)? {
+        Ok(w) => w,
+        Err(seen) => return Ok(Once::Before(seen)),
     };
     for m in &messages {
         check_agent_reference(m.agent_id, false, &w.view.directory)
@@ -279,5 +306,5 @@ pub fn record_messages_once(
     if queued > 0 {
         app.webhooks.wake();
     }
-    Ok(Some(rows))
+    Ok(Once::Done(rows))
 }

@@ -252,8 +252,10 @@ CREATE INDEX deliveries_by_webhook ON webhook_deliveries (webhook_id, seq);
 
 /// Sources: the platforms environments sync from. Credentials are references (`env:NAME`,
 /// `file:PATH`), never values; a run's state is one JSON document. `source_receipts` holds
-/// the `X-Webhook-ID`s a source's webhook deliveries were stored under, written in the
-/// transaction that stores what they carried, so a delivery sent again stores nothing twice.
+/// the `X-Webhook-ID`s a source's webhook deliveries were stored under (with the signature
+/// they came with, which tells a platform's retry from a replay of the same request), written
+/// in the transaction that stores what they carried, so a delivery sent again stores nothing
+/// twice.
 const V5: &str = r#"
 CREATE TABLE sources (
     id              INTEGER PRIMARY KEY,
@@ -268,6 +270,7 @@ CREATE TABLE sources (
 CREATE TABLE source_receipts (
     source_id    INTEGER NOT NULL,
     delivery_id  TEXT NOT NULL,
+    signature    TEXT NOT NULL,
     received_at  INTEGER NOT NULL,
     PRIMARY KEY (source_id, delivery_id)
 );

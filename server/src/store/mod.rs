@@ -123,9 +123,16 @@ pub trait Writes {
     fn webhooks(&mut self) -> Result<Vec<dialback_core::webhook::Webhook>>;
     /// Stores deliveries in this transaction: they are sent only if it commits.
     fn enqueue(&mut self, deliveries: &[outbox::NewDelivery]) -> Result<()>;
-    /// Records that a source's webhook delivery (its `X-Webhook-ID`) is stored by this
-    /// transaction; `false` if one was before, and then this transaction must not commit.
-    fn receipt(&mut self, source: i64, delivery_id: &str, at: Timestamp) -> Result<bool>;
+    /// Records that a source's webhook delivery (its `X-Webhook-ID`, and the signature it came
+    /// with) is stored by this transaction; if one was before, this transaction must not
+    /// commit.
+    fn receipt(
+        &mut self,
+        source: i64,
+        delivery_id: &str,
+        signature: &str,
+        at: Timestamp,
+    ) -> Result<sources::Seen>;
     /// Commits; returns the environment's new version.
     fn commit(self: Box<Self>) -> Result<Version>;
 }

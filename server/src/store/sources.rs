@@ -65,6 +65,17 @@ impl From<SecretRef> for String {
     }
 }
 
+/// Whether a webhook delivery was stored before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// First seen now.
+    New,
+    /// Sent again with a new timestamp and signature: the platform retrying.
+    Retried,
+    /// The same request again, signature and all: a replay.
+    Replayed,
+}
+
 /// A source to add.
 #[derive(Debug, Clone)]
 pub struct NewSource {

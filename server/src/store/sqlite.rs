@@ -639,13 +639,34 @@ impl Writes for SqliteWrites<'_> {
         super::outbox_sqlite::insert_deliveries(&self.conn, self.env, deliveries)
     }
 
-    fn receipt(&mut self, source: i64, delivery_id: &str, at: Timestamp) -> Result<bool> {
-        let n = self.conn.execute(
-            "INSERT OR IGNORE INTO source_receipts (source_id, delivery_id, received_at) \
-             VALUES (?1, ?2, ?3)",
-            params![source, delivery_id, at.unix_seconds()],
-        )?;
-        Ok(n == 1)
+    fn receipt(
+        &mut self,
+        source: i64,
+        delivery_id: &str,
+        signature: &str,
+        at: Timestamp,
+    ) -> Result<super::sources::Seen> {
+        use super::sources::Seen;
+        let before: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT signature FROM source_receipts WHERE source_id = ?1 AND delivery_id = ?2",
+                params![source, delivery_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match before {
+            Some(s) if s == signature => Seen::Replayed,
+            Some(_) => Seen::Retried,
+            None => {
+                self.conn.execute(
+                    "INSERT INTO source_receipts (source_id, delivery_id, signature, \
+                     received_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![source, delivery_id, signature, at.unix_seconds()],
+                )?;
+                Seen::New
+            }
+        })
     }
 
     fn commit(mut self: Box<Self>) -> Result<Version> {

@@ -10,6 +10,7 @@
 //!
 //! Every problem is a [`RequestError`], whose `code()` is stable.
 
+pub mod agentphone_agents;
 pub mod agents;
 pub mod callback;
 pub mod calls;

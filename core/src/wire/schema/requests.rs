@@ -321,3 +321,28 @@ pub fn simulation() -> Value {
         }
     })
 }
+
+/// AgentPhone's `POST /v1/agents` (`creating`) and `PATCH /v1/agents/{id}`: the keys that map
+/// onto Dialback's agent, checked as Talkover's are; any other key (the voice runtime's
+/// settings) is accepted.
+pub fn agentphone_agent(creating: bool) -> Value {
+    let talkover = profile();
+    let mut properties = serde_json::Map::new();
+    for (ours, theirs) in [
+        ("description", "description"),
+        ("beginMessage", "initial_message"),
+        ("language", "language"),
+    ] {
+        if let Some(schema) = talkover.get(theirs) {
+            properties.insert(ours.into(), schema.clone());
+        }
+    }
+    if creating {
+        properties.insert("name".into(), name());
+        properties.insert("direction".into(), direction());
+        json!({"type": "object", "required": ["name"], "properties": properties})
+    } else {
+        properties.insert("name".into(), nullable(name()));
+        json!({"type": "object", "properties": properties})
+    }
+}

@@ -9,11 +9,11 @@ fn not_served(why: &str) -> UsageError {
     UsageError::Status(501, why.to_owned(), "NOT_SUPPORTED", "api_error")
 }
 
-/// Agents and numbers, in AgentPhone's shapes.
-pub async fn directory() -> UsageError {
+/// Deleting an agent.
+pub async fn delete_agent() -> UsageError {
     not_served(
-        "Dialback keeps agents and numbers in Talkover's dialect: list and change them at \
-         /api/v1/agents and /api/v1/phone-numbers (their AgentPhone shapes are not served yet)",
+        "Dialback keeps every agent: its calls, callback stats and usage name it. Detach its \
+         numbers (DELETE /v1/agents/{id}/numbers/{number_id}) so that it takes no more calls",
     )
 }
 

@@ -425,6 +425,30 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
             ok(200, "The agent, with its numbers (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()))
             .on("The agent's id.")
             .errors(&[(404, "No such agent here.")]),
+        op("post", "/v1/agents", "createAgentPhoneAgent", "AgentPhone agents", "Create an agent",
+            ok(200, "The agent, published (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()))
+            .writing()
+            .describe("`name`, `description`, `beginMessage` (its first words) and `language` map onto the agent; `direction` (ours) is `inbound` unless given; any other key (the voice runtime's) is kept with its settings.")
+            .body(json_body(requests::agentphone_agent(true), Some(json!({"name": "Front desk", "beginMessage": "Hello, how can I help?"}))))
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (422, "Every problem (FastAPI's `detail`), with AgentPhone's key names.")]),
+        op("patch", "/v1/agents/{id}", "updateAgentPhoneAgent", "AgentPhone agents", "Update an agent",
+            ok(200, "The agent as it is now.", s.of::<AgentObject>()))
+            .writing()
+            .on("The agent's id.")
+            .describe("Any of `name`, `description`, `beginMessage`, `language`; other keys are ignored. The direction changes through `PUT /api/v1/agents/{id}/calling`, which checks callback roles.")
+            .body(json_body(requests::agentphone_agent(false), None))
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent here."), (422, "Every problem (FastAPI's `detail`).")]),
+        op("post", "/v1/agents/{id}/numbers", "attachNumber", "AgentPhone agents", "Attach a number",
+            ok(200, "The agent, with the number after its others.", s.of::<AgentObject>()))
+            .writing()
+            .on("The agent's id.")
+            .body(json_body(json!({"type": "object", "required": ["numberId"], "properties": {"numberId": {"type": "string", "minLength": 1, "maxLength": 100}}}), None))
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent, or no such number here."), (409, "Another agent owns the number."), (422, "Every problem (FastAPI's `detail`).")]),
+        op("delete", "/v1/agents/{id}/numbers/{number_id}", "detachNumber", "AgentPhone agents", "Detach a number",
+            ok(200, "The agent, without the number (which stays the environment's, unassigned).", s.of::<AgentObject>()))
+            .writing()
+            .on("The agent's id.")
+            .errors(&[(404, "No such agent here, or the agent does not own the number.")]),
         op("get", "/v1/numbers", "listAgentPhoneNumbers", "AgentPhone numbers", "List numbers",
             ok(200, "A page of the environment's numbers, assigned or not, in the order they were added.", s.of::<NumberListResponse>()))
             .query(params::agentphone_page("Numbers per page."))
@@ -559,34 +583,10 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
             "Stream a transcript (none kept)",
         ),
         refused(
-            "post",
-            "/v1/agents",
-            "createAgentPhoneAgent",
-            "Create an agent (changed at /api/v1/agents)",
-        ),
-        refused(
-            "patch",
-            "/v1/agents/{id}",
-            "updateAgentPhoneAgent",
-            "Update an agent (changed at /api/v1/agents)",
-        ),
-        refused(
             "delete",
             "/v1/agents/{id}",
             "deleteAgentPhoneAgent",
-            "Delete an agent (changed at /api/v1/agents)",
-        ),
-        refused(
-            "post",
-            "/v1/agents/{id}/numbers",
-            "attachNumber",
-            "Attach a number (changed at /api/v1/agents)",
-        ),
-        refused(
-            "delete",
-            "/v1/agents/{id}/numbers/{number_id}",
-            "detachNumber",
-            "Detach a number (changed at /api/v1/agents)",
+            "Delete an agent (Dialback keeps every agent; detach its numbers)",
         ),
         refused(
             "post",

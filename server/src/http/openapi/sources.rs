@@ -19,7 +19,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         "Receive an AgentPhone webhook",
         ok(
             200,
-            "`{\"received\": true, \"stored\": ...}`; `\"duplicate\": true` for a delivery stored before; `\"stored\": null` with a `reason` for events Dialback does not record (tests, web calls, other events).",
+            "`{\"received\": true, \"stored\": ...}`; `\"duplicate\": true` for a delivery stored before and sent again signed anew (a retry); `\"stored\": null` with a `reason` for events Dialback does not record (tests, web calls, other events).",
             json!({"type": "object", "required": ["received"], "properties": {"received": {"type": "boolean"}}}),
         ),
     )
@@ -33,6 +33,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         (400, "The delivery verified but cannot be read (the field is named)."),
         (401, "A signature header is missing, the signature does not match, or the timestamp is more than 300 s off: nothing is stored."),
         (404, "No AgentPhone source with this id takes webhooks here."),
+        (409, "The very same request (same `X-Webhook-ID` and signature) was received before: a replay. A retry, signed anew, is 200 with `\"duplicate\": true`."),
         (503, "Storage, or the source's webhook secret, cannot be read now."),
     ]);
     receive.api = Api::AgentPhone;

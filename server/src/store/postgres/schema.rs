@@ -70,6 +70,7 @@ CREATE TABLE sources (
 CREATE TABLE source_receipts (
     source_id    BIGINT NOT NULL,
     delivery_id  TEXT NOT NULL,
+    signature    TEXT NOT NULL,
     received_at  BIGINT NOT NULL,
     PRIMARY KEY (source_id, delivery_id)
 );

@@ -222,22 +222,43 @@ impl Writes for PgWrites<'_> {
         &mut self,
         source: i64,
         delivery_id: &str,
+        signature: &str,
         at: dialback_core::Timestamp,
-    ) -> Result<bool> {
-        let (id, at) = (delivery_id.to_owned(), at.unix_seconds());
+    ) -> Result<crate::store::sources::Seen> {
+        use crate::store::sources::Seen;
+        let (id, sig, at) = (
+            delivery_id.to_owned(),
+            signature.to_owned(),
+            at.unix_seconds(),
+        );
         self.on(move |conn| async move {
-            let result = match conn.client() {
-                Ok(c) => c
-                    .execute(
-                        "INSERT INTO source_receipts (source_id, delivery_id, received_at) \
-                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        &[&source, &id, &at],
+            let result = async {
+                let c = conn.client()?;
+                // the environment's write lock is held: no other write inserts this id now
+                let before = c
+                    .query_opt(
+                        "SELECT signature FROM source_receipts WHERE source_id = $1 \
+                         AND delivery_id = $2",
+                        &[&source, &id],
                     )
                     .await
-                    .map(|n| n == 1)
-                    .map_err(pg),
-                Err(e) => Err(e),
-            };
+                    .map_err(pg)?;
+                Ok(match before {
+                    Some(row) if row.get::<_, &str>(0) == sig => Seen::Replayed,
+                    Some(_) => Seen::Retried,
+                    None => {
+                        c.execute(
+                            "INSERT INTO source_receipts (source_id, delivery_id, signature, \
+                             received_at) VALUES ($1, $2, $3, $4)",
+                            &[&source, &id, &sig, &at],
+                        )
+                        .await
+                        .map_err(pg)?;
+                        Seen::New
+                    }
+                })
+            }
+            .await;
             (conn, result)
         })
     }
