@@ -264,6 +264,8 @@ fn ci() -> Result {
     bench_webhooks(&["--backlog", "2000", "--secs", "3", "--dead", "5000"].map(String::from))?;
     // the list benchmark, small, so that it keeps working (the README's numbers are at 10M)
     lists::lists(&["--calls", "100000", "--secs", "1"].map(String::from))?;
+    // the sync benchmark, small, so that it keeps working (the README's numbers are at 1M)
+    sync::bench(&["--calls", "20000"].map(String::from))?;
     // benchmarks compile and run once each
     run(
         "cargo",

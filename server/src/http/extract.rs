@@ -158,45 +158,71 @@ impl FromRequestParts<Arc<App>> for AgentPhoneWrite {
 /// is a 422 `json_invalid`.
 pub struct AgentPhoneBody(pub Value);
 
+/// An AgentPhone request body that must be sent (a model, as FastAPI declares one): an empty
+/// body is 422 `missing` at `["body"]`, the rest as [`AgentPhoneBody`].
+pub struct AgentPhoneModel(pub Value);
+
+impl FromRequest<Arc<App>> for AgentPhoneModel {
+    type Rejection = UsageError;
+    async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        agentphone_body(req, app, true).await.map(AgentPhoneModel)
+    }
+}
+
 impl FromRequest<Arc<App>> for AgentPhoneBody {
     type Rejection = UsageError;
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
-        // as FastAPI: a body sent as something other than JSON is not read as JSON
-        let json = json_type(&req).unwrap_or(true);
-        let bytes = Bytes::from_request(req, app).await.map_err(|e| {
-            UsageError::Status(
-                e.status().as_u16(),
-                format!("could not read the body: {e}"),
-                "VALIDATION_ERROR",
-                "validation_error",
-            )
-        })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(AgentPhoneBody(Value::Object(serde_json::Map::new())));
-        }
-        if !json {
+        agentphone_body(req, app, false).await.map(AgentPhoneBody)
+    }
+}
+
+async fn agentphone_body(
+    req: Request,
+    app: &Arc<App>,
+    required: bool,
+) -> Result<Value, UsageError> {
+    // as FastAPI: a body sent as something other than JSON is not read as JSON
+    let json = json_type(&req).unwrap_or(true);
+    let bytes = Bytes::from_request(req, app).await.map_err(|e| {
+        UsageError::Status(
+            e.status().as_u16(),
+            format!("could not read the body: {e}"),
+            "VALIDATION_ERROR",
+            "validation_error",
+        )
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        if required {
             return Err(UsageError::Invalid(vec![ValidationDetail {
-                kind: "model_attributes_type".into(),
+                kind: "missing".into(),
                 loc: vec![Value::from("body")],
-                msg: "Input should be a valid dictionary or object to extract fields from \
-                      (send it as Content-Type: application/json)"
-                    .into(),
+                msg: "Field required".into(),
                 input: None,
                 ctx: None,
             }]));
         }
-        serde_json::from_slice(&bytes)
-            .map(AgentPhoneBody)
-            .map_err(|e| {
-                UsageError::Invalid(vec![ValidationDetail {
-                    kind: "json_invalid".into(),
-                    loc: vec![Value::from("body"), Value::from(e.column())],
-                    msg: "JSON decode error".into(),
-                    input: None,
-                    ctx: Some(serde_json::json!({ "error": e.to_string() })),
-                }])
-            })
+        return Ok(Value::Object(serde_json::Map::new()));
     }
+    if !json {
+        return Err(UsageError::Invalid(vec![ValidationDetail {
+            kind: "model_attributes_type".into(),
+            loc: vec![Value::from("body")],
+            msg: "Input should be a valid dictionary or object to extract fields from \
+                      (send it as Content-Type: application/json)"
+                .into(),
+            input: None,
+            ctx: None,
+        }]));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        UsageError::Invalid(vec![ValidationDetail {
+            kind: "json_invalid".into(),
+            loc: vec![Value::from("body"), Value::from(e.column())],
+            msg: "JSON decode error".into(),
+            input: None,
+            ctx: Some(serde_json::json!({ "error": e.to_string() })),
+        }])
+    })
 }
 
 /// A JSON body: `Content-Type: application/json` (else 415), at most the body limit (else

@@ -17,7 +17,7 @@ use dialback_core::wire::requests::usage::parse_agentphone_page;
 
 use super::super::blocking;
 use super::super::error::UsageError;
-use super::super::extract::{AgentPhoneBody, AgentPhoneEnv, AgentPhoneWrite, Params, PathId};
+use super::super::extract::{AgentPhoneEnv, AgentPhoneModel, AgentPhoneWrite, Params, PathId};
 use super::read;
 use crate::app::App;
 use crate::ops::agents::{self, NumberChange};
@@ -105,7 +105,7 @@ async fn agent_op(
 pub async fn create_agent(
     State(app): State<Arc<App>>,
     AgentPhoneWrite(env): AgentPhoneWrite,
-    AgentPhoneBody(body): AgentPhoneBody,
+    AgentPhoneModel(body): AgentPhoneModel,
 ) -> Reply<AgentObject> {
     let new = parse_agentphone_new_agent(&body).map_err(UsageError::Invalid)?;
     let app2 = app.clone();
@@ -120,7 +120,7 @@ pub async fn update_agent(
     State(app): State<Arc<App>>,
     AgentPhoneWrite(env): AgentPhoneWrite,
     PathId(id): PathId,
-    AgentPhoneBody(body): AgentPhoneBody,
+    AgentPhoneModel(body): AgentPhoneModel,
 ) -> Reply<AgentObject> {
     let patch = parse_agentphone_agent_patch(&body).map_err(UsageError::Invalid)?;
     let app2 = app.clone();
@@ -132,7 +132,7 @@ pub async fn attach_number(
     State(app): State<Arc<App>>,
     AgentPhoneWrite(env): AgentPhoneWrite,
     PathId(id): PathId,
-    AgentPhoneBody(body): AgentPhoneBody,
+    AgentPhoneModel(body): AgentPhoneModel,
 ) -> Reply<AgentObject> {
     let number = parse_attach_number(&body).map_err(UsageError::Invalid)?;
     let app2 = app.clone();
