@@ -87,9 +87,10 @@ pub fn issue(
     env: EnvId,
     token: &NewToken,
     replace: bool,
+    at: dialback_core::Timestamp,
 ) -> Result<(i64, String), StoreError> {
     let secret = generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-    let id = store.add_token(env, &hash(&secret), token, replace)?;
+    let id = store.add_token(env, &hash(&secret), token, replace, at)?;
     Ok((id, secret))
 }
 

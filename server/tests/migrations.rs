@@ -560,7 +560,9 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
         .collect();
     let env = waits(|| {
         let store = PgStore::open(&db, 2).unwrap();
-        let env = store.create_environment("old").unwrap();
+        let env = store
+            .create_environment("old", dialback_core::Timestamp::EPOCH)
+            .unwrap();
         let (mut tx, _) = store.begin(env, 0).unwrap();
         tx.insert_batch(&calls, &[]).unwrap();
         tx.commit().unwrap();

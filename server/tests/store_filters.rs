@@ -113,7 +113,9 @@ fn query() -> impl Strategy<Value = Params> {
 fn sql_lists_what_the_core_filter_passes() {
     let dir = TempDir::new();
     let store = crate::harness::store(&dir);
-    let env = store.create_environment("filters").unwrap();
+    let env = store
+        .create_environment("filters", dialback_core::Timestamp::EPOCH)
+        .unwrap();
     let all = calls();
     let (mut tx, _) = store.begin(env, 0).unwrap();
     tx.insert_batch(&all, &[]).unwrap();

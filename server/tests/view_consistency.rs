@@ -37,8 +37,8 @@ impl Store for FlakyStore {
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         self.inner.environments()
     }
-    fn create_environment(&self, name: &str) -> Result<EnvId> {
-        self.inner.create_environment(name)
+    fn create_environment(&self, name: &str, at: dialback_core::Timestamp) -> Result<EnvId> {
+        self.inner.create_environment(name, at)
     }
     fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()> {
         self.inner.set_plan(env, plan)
@@ -49,8 +49,9 @@ impl Store for FlakyStore {
         hash: &[u8; 32],
         token: &NewToken,
         replace: bool,
+        at: dialback_core::Timestamp,
     ) -> Result<i64> {
-        self.inner.add_token(env, hash, token, replace)
+        self.inner.add_token(env, hash, token, replace, at)
     }
     fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>> {
         self.inner.token(hash)

@@ -156,6 +156,33 @@ fn shells_use_no_date_library() {
     );
 }
 
+/// Where the server may read the wall clock: `App`'s `Clock` (every "now" a rule or a stored
+/// timestamp gets), the webhook dispatcher's millisecond schedule, and a `Retry-After` date
+/// (a wait, not a record).
+const CLOCK_READERS: [&str; 3] = [
+    "server/src/app/mod.rs",
+    "server/src/webhooks/mod.rs",
+    "server/src/sources/fetch.rs",
+];
+
+/// Architecture Invariant (tidy): the server reads the wall clock in one place; storage and
+/// the operations are given the time (`App::now`), so a fixed clock fixes every timestamp.
+#[test]
+fn the_server_reads_the_clock_in_one_place() {
+    let problems = code_lines(&shell_sources())
+        .filter(|(path, _, code)| {
+            path.starts_with("server/src/")
+                && !CLOCK_READERS.contains(path)
+                && code.contains("SystemTime::now")
+        })
+        .map(|(path, line, code)| format!("{path}:{line}: {}", code.trim()))
+        .collect();
+    report(
+        problems,
+        "the server reads the clock; take the time from App::now (its Clock) and pass it in",
+    );
+}
+
 /// Architecture Invariant (tidy): no shell does calendar arithmetic with day lengths.
 #[test]
 fn shells_do_no_calendar_arithmetic() {

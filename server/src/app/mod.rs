@@ -281,7 +281,7 @@ impl App {
         name: &str,
         label: &str,
     ) -> Result<(EnvId, String), StoreError> {
-        let id = self.store.create_environment(name)?;
+        let id = self.store.create_environment(name, self.now())?;
         self.envs
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -303,7 +303,7 @@ impl App {
         token: &NewToken,
         replace: bool,
     ) -> Result<(i64, String), StoreError> {
-        auth::issue(&*self.store, env, token, replace)
+        auth::issue(&*self.store, env, token, replace, self.now())
     }
 
     /// Every environment loaded.

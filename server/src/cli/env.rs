@@ -46,13 +46,17 @@ pub fn run(command: EnvCommand) -> Result<(), String> {
     match command {
         EnvCommand::Create { name, db } => {
             let store = db.open(false)?;
-            let id = store.create_environment(&name).map_err(|e| e.to_string())?;
+            let now = dialback_server::app::Clock::System.now();
+            let id = store
+                .create_environment(&name, now)
+                .map_err(|e| e.to_string())?;
             let first = NewToken {
                 label: "cli".to_owned(),
                 scope: Scope::Write,
                 expires_at: None,
             };
-            let (_, token) = auth::issue(&*store, id, &first, false).map_err(|e| e.to_string())?;
+            let (_, token) =
+                auth::issue(&*store, id, &first, false, now).map_err(|e| e.to_string())?;
             println!("{token}");
             eprintln!(
                 "environment {name:?} created in {}; the token above is shown only once",

@@ -67,7 +67,7 @@ pub fn run(command: TokenCommand) -> Result<(), String> {
                 expires_at,
             };
             let (token_id, secret) =
-                auth::issue(&*store, id, &token, false).map_err(|e| e.to_string())?;
+                auth::issue(&*store, id, &token, false, now).map_err(|e| e.to_string())?;
             println!("{secret}");
             eprintln!(
                 "token {token_id} ({}, {}) for {env:?}; it is shown only once",

@@ -9,13 +9,6 @@ use dialback_core::{
 
 use super::{Result, StoreError};
 
-/// Now, in Unix seconds (for `created_at` columns the core does not decide).
-pub(super) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }

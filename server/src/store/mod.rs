@@ -241,19 +241,20 @@ pub trait Store: Send + Sync + 'static {
     /// All environments.
     fn environments(&self) -> Result<Vec<(EnvId, String)>>;
     /// Creates an environment.
-    fn create_environment(&self, name: &str) -> Result<EnvId>;
+    fn create_environment(&self, name: &str, at: Timestamp) -> Result<EnvId>;
     /// An environment's plan (the default plan when none was set).
     fn plan(&self, env: EnvId) -> Result<Plan>;
     /// Sets an environment's plan.
     fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()>;
-    /// Adds a token (stored as its SHA-256) and returns its id; with `replace`, first revokes
-    /// the environment's tokens with the same label.
+    /// Adds a token (stored as its SHA-256), issued `at`, and returns its id; with `replace`,
+    /// first revokes the environment's tokens with the same label (as of `at`).
     fn add_token(
         &self,
         env: EnvId,
         hash: &[u8; 32],
         token: &NewToken,
         replace: bool,
+        at: Timestamp,
     ) -> Result<i64>;
     /// What a token (by its SHA-256) grants, unless it is unknown or revoked (expiry is the
     /// caller's to check, against its clock). Asked on every request, so a token created or

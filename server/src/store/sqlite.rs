@@ -19,9 +19,7 @@ use rusqlite::types::ToSql;
 use crate::auth::{Grant, NewToken, Scope, TokenInfo};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::decode::{
-    RawAgent, RawCall, RawMessage, RawNumber, corrupt, id64, json, now, to_json, ts,
-};
+use super::decode::{RawAgent, RawCall, RawMessage, RawNumber, corrupt, id64, json, to_json, ts};
 use super::filter::{self, Arg, Dialect};
 use super::{
     Batch, Chunks, EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes, migrate,
@@ -154,11 +152,11 @@ impl Store for SqliteStore {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    fn create_environment(&self, name: &str) -> Result<EnvId> {
+    fn create_environment(&self, name: &str, at: Timestamp) -> Result<EnvId> {
         let conn = lock(&self.writer);
         match conn.execute(
             "INSERT INTO environments (name, created_at) VALUES (?1, ?2)",
-            params![name, now()],
+            params![name, at.unix_seconds()],
         ) {
             Ok(_) => Ok(conn.last_insert_rowid()),
             Err(rusqlite::Error::SqliteFailure(e, _))
@@ -185,6 +183,7 @@ impl Store for SqliteStore {
         hash: &[u8; 32],
         token: &NewToken,
         replace: bool,
+        at: Timestamp,
     ) -> Result<i64> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction()?;
@@ -192,7 +191,7 @@ impl Store for SqliteStore {
             tx.execute(
                 "UPDATE tokens SET revoked_at = ?3 \
                  WHERE environment_id = ?1 AND label = ?2 AND revoked_at IS NULL",
-                params![env, token.label, now()],
+                params![env, token.label, at.unix_seconds()],
             )?;
         }
         tx.execute(
@@ -203,7 +202,7 @@ impl Store for SqliteStore {
                 env,
                 token.label,
                 token.scope.as_str(),
-                now(),
+                at.unix_seconds(),
                 token.expires_at.map(Timestamp::unix_seconds)
             ],
         )?;

@@ -109,6 +109,24 @@ pub struct PageMeta {
     pub last_page: u64,
 }
 
+impl PageMeta {
+    /// The paging of page `page` (1-based) of `per_page` items out of `total`.
+    pub fn new(page: u64, per_page: u64, total: u64) -> Self {
+        PageMeta {
+            current_page: page,
+            per_page,
+            total,
+            last_page: last_page(total, per_page),
+        }
+    }
+}
+
+/// The last page of `total` items at `per_page` a page: at least 1 (an empty list has one
+/// empty page), and no division by zero whatever `per_page` is.
+pub fn last_page(total: u64, per_page: u64) -> u64 {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
 /// `{"success": true, "data": [...], "meta": {...}}`: the agent list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -147,7 +165,7 @@ impl Pagination {
         let first = page.saturating_sub(1).saturating_mul(per_page) + 1;
         Pagination {
             current_page: page,
-            last_page: total.div_ceil(per_page.max(1)).max(1),
+            last_page: last_page(total, per_page),
             per_page,
             total,
             from: (len > 0).then_some(first),
@@ -264,6 +282,19 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_page_layouts_have_one_last_page_rule() {
+        assert_eq!(last_page(0, 20), 1);
+        assert_eq!(last_page(20, 20), 1);
+        assert_eq!(last_page(21, 20), 2);
+        // a zero page size (no parser gives one) divides nothing by zero
+        assert_eq!(last_page(5, 0), 5);
+        assert_eq!(
+            PageMeta::new(2, 10, 25).last_page,
+            Pagination::new(2, 10, 25, 5).last_page
+        );
+    }
 
     #[test]
     fn an_error_body_lists_twenty_problems_then_counts_the_rest() {

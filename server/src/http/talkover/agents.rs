@@ -76,12 +76,7 @@ pub async fn list(
     Ok(Json(Page {
         success: true,
         data,
-        meta: PageMeta {
-            current_page: paging.page,
-            per_page: paging.per_page,
-            total,
-            last_page: total.div_ceil(paging.per_page).max(1),
-        },
+        meta: PageMeta::new(paging.page, paging.per_page, total),
     }))
 }
 

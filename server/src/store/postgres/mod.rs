@@ -36,7 +36,7 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 
-use super::decode::{corrupt, json, now, to_json, ts};
+use super::decode::{corrupt, json, to_json, ts};
 use super::filter::{self, Arg, Dialect};
 use super::{EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes};
 use crate::auth::{Grant, NewToken, Scope, TokenInfo};
@@ -275,13 +275,13 @@ impl Store for PgStore {
         })
     }
 
-    fn create_environment(&self, name: &str) -> Result<EnvId> {
-        let name = name.to_owned();
-        self.with(|c| async move {
+    fn create_environment(&self, name: &str, at: Timestamp) -> Result<EnvId> {
+        let (name, at) = (name.to_owned(), at.unix_seconds());
+        self.with(move |c| async move {
             let row = c
                 .query_one(
                     "INSERT INTO environments (name, created_at) VALUES ($1, $2) RETURNING id",
-                    &[&name, &now()],
+                    &[&name, &at],
                 )
                 .await;
             match row {
@@ -327,8 +327,10 @@ impl Store for PgStore {
         hash: &[u8; 32],
         token: &NewToken,
         replace: bool,
+        at: Timestamp,
     ) -> Result<i64> {
         let (hash, label, scope) = (hash.to_vec(), token.label.clone(), token.scope.as_str());
+        let at = at.unix_seconds();
         let expires = token.expires_at.map(Timestamp::unix_seconds);
         self.with(move |mut c| async move {
             let tx = c.transaction().await.map_err(pg)?;
@@ -336,7 +338,7 @@ impl Store for PgStore {
                 tx.execute(
                     "UPDATE tokens SET revoked_at = $3 \
                      WHERE environment_id = $1 AND label = $2 AND revoked_at IS NULL",
-                    &[&env, &label, &now()],
+                    &[&env, &label, &at],
                 )
                 .await
                 .map_err(pg)?;
@@ -345,7 +347,7 @@ impl Store for PgStore {
                 .query_one(
                     "INSERT INTO tokens (hash, environment_id, label, scope, created_at, \
                      expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    &[&hash, &env, &label, &scope, &now(), &expires],
+                    &[&hash, &env, &label, &scope, &at, &expires],
                 )
                 .await
                 .map_err(pg)?
