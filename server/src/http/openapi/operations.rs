@@ -63,6 +63,18 @@ pub(super) fn with_links(mut success: Success, links: Value) -> Success {
     success
 }
 
+/// Links from AgentPhone's agent object (`id`) to the operations on that agent: its id is
+/// an agent's, never a number's.
+fn agentphone_agent_links() -> Value {
+    let to = |op: &str| json!({"operationId": op, "parameters": {"id": "$response.body#/id"}});
+    json!({
+        "GetAgent": to("getAgentPhoneAgent"),
+        "UpdateAgent": to("updateAgentPhoneAgent"),
+        "AttachNumber": to("attachNumber"),
+        "ListAgentCalls": to("listAgentPhoneAgentCalls"),
+    })
+}
+
 /// Links from an answer whose `data.id` is an agent's id to the operations on that agent.
 fn agent_links() -> Value {
     let to = |op: &str| json!({"operationId": op, "parameters": {"id": "$response.body#/data/id"}});
@@ -426,7 +438,8 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
             .on("The agent's id.")
             .errors(&[(404, "No such agent here.")]),
         op("post", "/v1/agents", "createAgentPhoneAgent", "AgentPhone agents", "Create an agent",
-            ok(200, "The agent, published (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()))
+            with_links(ok(200, "The agent, published (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()),
+                agentphone_agent_links()))
             .writing()
             .describe("`name`, `description`, `beginMessage` (its first words) and `language` map onto the agent; `direction` (ours) is `inbound` unless given; any other key (the voice runtime's) is kept with its settings.")
             .body(json_body(requests::agentphone_agent(true), Some(json!({"name": "Front desk", "beginMessage": "Hello, how can I help?"}))))
@@ -439,7 +452,9 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
             .body(json_body(requests::agentphone_agent(false), None))
             .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent here."), (422, "Every problem (FastAPI's `detail`).")]),
         op("post", "/v1/agents/{id}/numbers", "attachNumber", "AgentPhone agents", "Attach a number",
-            ok(200, "The agent, with the number after its others.", s.of::<AgentObject>()))
+            with_links(ok(200, "The agent, with the number after its others.", s.of::<AgentObject>()),
+                json!({"DetachNumber": {"operationId": "detachNumber", "parameters": {
+                    "id": "$request.path.id", "number_id": "$request.body#/numberId"}}})))
             .writing()
             .on("The agent's id.")
             .body(json_body(json!({"type": "object", "required": ["numberId"], "properties": {"numberId": {"type": "string", "minLength": 1, "maxLength": 100}}}), None))
