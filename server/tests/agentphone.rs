@@ -635,6 +635,18 @@ async fn an_agent_made_and_changed_through_agentphone_is_the_talkover_agent() {
         locs.contains(&"name".to_owned()) && locs.contains(&"beginMessage".to_owned()),
         "{refused}"
     );
+    let (status, unknown) = s
+        .call(
+            "POST",
+            &format!("/v1/agents/{id}/numbers"),
+            Some(json!({"numberId": "num_nothing"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &unknown["detail"][0]["loc"][1]),
+        (422, &json!("numberId")),
+        "{unknown}"
+    );
     let (status, gone) = s.call("DELETE", &format!("/v1/agents/{id}"), None).await;
     assert_eq!(status, 501, "{gone}");
 }

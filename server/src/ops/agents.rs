@@ -364,7 +364,7 @@ pub fn sync_directory(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NumberChange {
     /// `POST /v1/agents/{id}/numbers`: assigned after the ones it has (already its own,
-    /// nothing changes).
+    /// nothing changes); a number id that names none of the environment's is 422.
     Attach,
     /// `DELETE /v1/agents/{id}/numbers/{number_id}`: released; one it does not own is 404.
     Detach,
@@ -385,12 +385,20 @@ pub fn change_number(
         NumberChange::Attach => "numberId",
         NumberChange::Detach => "number_id",
     };
+    // a number named in the body that is not here is a problem with the body (422, as for
+    // the calling settings' `phone_number_ids`); one in the path is not found (404)
     let number = w
         .view
         .number(number_id)
         .copied()
         .filter(|n| change == NumberChange::Attach || n.agent == Some(record.id))
-        .ok_or_else(|| number_not_found(number_id, field))?;
+        .ok_or_else(|| {
+            let mut e = number_not_found(number_id, field);
+            if change == NumberChange::Attach {
+                e.failure = Failure::Invalid;
+            }
+            e
+        })?;
     let mut wanted: Vec<PhoneNumber> = w
         .view
         .numbers_of(record.id)

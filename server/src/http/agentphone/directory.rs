@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
+use dialback_core::wire::agentphone::ValidationDetail;
 use dialback_core::wire::agentphone::directory::{
     AgentListResponse, AgentObject, NumberListResponse, NumberObject,
 };
@@ -94,9 +95,19 @@ async fn agent_op(
     app: &App,
     f: impl FnOnce() -> Result<agents::AgentWithNumbers, crate::ops::OpError> + Send + 'static,
 ) -> Reply<AgentObject> {
-    let done = blocking(app.budget(), f)
-        .await
-        .map_err(|e| UsageError::from(e.0))?;
+    let done = blocking(app.budget(), f).await.map_err(|e| match e.0 {
+        // a body naming what is not here is 422 in FastAPI's shape, as every body problem is
+        crate::ops::OpError {
+            failure: crate::ops::Failure::Invalid,
+            errors,
+        } => UsageError::Invalid(
+            errors
+                .iter()
+                .map(|f| ValidationDetail::body(&f.field, "value_error", f.message.clone(), None))
+                .collect(),
+        ),
+        other => UsageError::from(other),
+    })?;
     Ok(Json(AgentObject::new(&done.record, &done.numbers)))
 }
 

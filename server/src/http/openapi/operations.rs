@@ -458,7 +458,7 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
             .writing()
             .on("The agent's id.")
             .body(json_body(json!({"type": "object", "required": ["numberId"], "properties": {"numberId": {"type": "string", "minLength": 1, "maxLength": 100}}}), None))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent, or no such number here."), (409, "Another agent owns the number."), (422, "Every problem (FastAPI's `detail`).")]),
+            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent here."), (409, "Another agent owns the number."), (422, "Every problem (FastAPI's `detail`), a `numberId` that names none of this environment's numbers among them.")]),
         op("delete", "/v1/agents/{id}/numbers/{number_id}", "detachNumber", "AgentPhone agents", "Detach a number",
             ok(200, "The agent, without the number (which stays the environment's, unassigned).", s.of::<AgentObject>()))
             .writing()
