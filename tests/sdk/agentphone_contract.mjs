@@ -133,17 +133,20 @@ check("webhooks.getWebhook after delete", (await client.webhooks.getWebhook()) =
 
 // the read surface a client of the AgentPhone API needs: agents, numbers, calls and usage
 // together (the MCP server's account overview reads these), each method unchanged
-const listed = await client.agents.listAgents();
-check("agents.listAgents", listed.data.length === agents.length && listed.total === agents.length
-  && typeof listed.hasMore === "boolean", JSON.stringify(listed).slice(0, 200));
+const agentList = await client.agents.listAgents();
+check("agents.listAgents", agentList.data.length === agents.length && agentList.total === agents.length
+  && typeof agentList.hasMore === "boolean", JSON.stringify(agentList).slice(0, 200));
 const one = await client.agents.getAgent({ agent_id: line.id });
 check("agents.getAgent", one.id === line.id && one.name === line.name && Array.isArray(one.numbers));
 const numbers = await client.numbers.listNumbers();
 check("numbers.listNumbers", numbers.data.length > 0 && numbers.total === numbers.data.length);
 const number = await client.numbers.getNumber({ number_id: numbers.data[0].id });
 check("numbers.getNumber", number.id === numbers.data[0].id && number.phoneNumber === numbers.data[0].phoneNumber);
-const callPage = await client.calls.listCalls({ limit: 5 });
-check("calls.listCalls", callPage.data.length === 5 && callPage.total > 5 && callPage.hasMore === true);
+// the SDK's listCalls sends no limit: the default page of 20
+const callPage = await client.calls.listCalls({ direction: "inbound" });
+check("calls.listCalls", callPage.data.length === Math.min(20, callPage.total) && callPage.total > 0
+  && callPage.hasMore === callPage.total > 20 && callPage.data.every((c) => c.direction === "inbound"),
+  JSON.stringify({ n: callPage.data.length, total: callPage.total, hasMore: callPage.hasMore }));
 const call = await client.calls.getCall({ call_id: callPage.data[0].id });
 check("calls.getCall", call.id === callPage.data[0].id && call.startedAt === callPage.data[0].startedAt);
 const byAgent = await client.agents.listAgentCalls({ agent_id: line.id, limit: 3 });
