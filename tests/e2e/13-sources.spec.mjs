@@ -15,10 +15,10 @@ test('a source: listed, synced now, its agents show where they came from', async
   await expect(page.getByRole('heading', { name: 'Sources', level: 1 })).toBeVisible();
   const [source] = await sources();
   const row = page.locator(`tr[data-source="${source.id}"]`);
-  await expect(row).toContainText(`talkover · ${source.base_url}`);
+  await expect(row.locator('th')).toHaveText(`talkover${source.base_url}`);
   await expect(row).toContainText('never');
 
-  await row.getByRole('button', { name: /Sync .* now/ }).click();
+  await row.getByRole('button', { name: /^Sync now/ }).click();
   await expect(page.getByText(`Syncing ${source.base_url} now.`)).toBeVisible();
   // the list reads itself again until the run is over
   await expect(row.locator('td[data-label="Last sync"]')).toHaveText(/^\d{4}-\d\d-\d\dT/, { timeout: 30_000 });

@@ -68,7 +68,7 @@ pub fn Sources() -> impl IntoView {
              its webhook path."
         </p>
         <ReadOnlyNote/>
-        <section class="panel wide" aria-labelledby="sources-h">
+        <section class="panel wide sources" aria-labelledby="sources-h">
             <h2 id="sources-h">"Sources"</h2>
             <div class="actions">
                 <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
@@ -84,13 +84,13 @@ pub fn Sources() -> impl IntoView {
                             <thead><tr>
                                 <th scope="col">"Platform"</th><th scope="col">"Last sync"</th>
                                 <th scope="col">"Agents"</th><th scope="col">"Numbers"</th><th scope="col">"Calls"</th>
-                                <th scope="col">"Last error"</th><th scope="col">"Webhooks"</th>
+                                <th scope="col">"Last error"</th><th scope="col">"Webhook path"</th>
                                 <th scope="col"><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
                                 {sources.into_iter().map(|s| {
                                     let id = s.id;
-                                    let aria = format!("Sync {} now", s.base_url);
+                                    let aria = format!("Sync now: {}", s.base_url);
                                     let last = match (s.syncing, s.last_ok_at) {
                                         (true, _) => "syncing…".to_owned(),
                                         (false, Some(at)) => at.to_string(),
@@ -98,7 +98,7 @@ pub fn Sources() -> impl IntoView {
                                     };
                                     view! {
                                         <tr data-source=id>
-                                            <th scope="row">{format!("{} · {}", s.platform, s.base_url)}</th>
+                                            <th scope="row">{s.platform.as_str()}<span class="origin">{s.base_url.clone()}</span></th>
                                             <td data-label="Last sync">{last}</td>
                                             <td data-label="Agents">{s.agents}</td>
                                             <td data-label="Numbers">{s.numbers}</td>
