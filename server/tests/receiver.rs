@@ -12,11 +12,11 @@ use dialback_core::source::Platform;
 use dialback_core::webhook::signature::sign;
 use dialback_server::app::{Clock, Settings};
 use dialback_server::sources::{self, Silent};
-use dialback_server::store::sources::{NewSource, SecretRef, Source};
+use dialback_server::store::sources::Source;
 use serde_json::{Value, json};
 
-use crate::harness::{Server, TempDir, waits};
-use crate::sync::add_source;
+use crate::harness::{Server, TempDir};
+use crate::sync::{add_source, add_source_with};
 
 /// The documented test vector: the SDK accepts this signature for this body at this time.
 const SECRET: &str = "whsec_test_secret";
@@ -28,60 +28,7 @@ const SIGNATURE: &str = "sha256=04b1a13173c9f1a8f7b7d9f24992584916e24e089395b5df
 fn hooked_source(b: &Server, dir: &TempDir, base: &str, secret: &str) -> Source {
     let file = dir.0.join("whsec");
     std::fs::write(&file, secret).unwrap();
-    let token = dir.0.join("token");
-    std::fs::write(&token, "unused").unwrap();
-    waits(|| {
-        let env = b.app.env_named("test").unwrap().unwrap();
-        let store = b.app.store.sources();
-        let id = store
-            .add_source(&NewSource {
-                env: env.id,
-                platform: Platform::Agentphone,
-                base_url: base.to_owned(),
-                token: SecretRef::File(token.display().to_string()),
-                webhook_secret: Some(SecretRef::File(file.display().to_string())),
-                created_at: Timestamp::from_unix_seconds(AT).unwrap(),
-            })
-            .unwrap();
-        store
-            .sources()
-            .unwrap()
-            .into_iter()
-            .find(|s| s.id == id)
-            .unwrap()
-    })
-}
-
-/// B's AgentPhone source for `base`, its webhook secret read from `secret` when one arrives.
-fn hooked_at(
-    b: &Server,
-    dir: &TempDir,
-    base: &str,
-    token: &str,
-    secret: &std::path::Path,
-) -> Source {
-    let token_file = dir.0.join("a2-token");
-    std::fs::write(&token_file, token).unwrap();
-    waits(|| {
-        let env = b.app.env_named("test").unwrap().unwrap();
-        let store = b.app.store.sources();
-        let id = store
-            .add_source(&NewSource {
-                env: env.id,
-                platform: Platform::Agentphone,
-                base_url: base.to_owned(),
-                token: SecretRef::File(token_file.display().to_string()),
-                webhook_secret: Some(SecretRef::File(secret.display().to_string())),
-                created_at: Timestamp::from_unix_seconds(AT).unwrap(),
-            })
-            .unwrap();
-        store
-            .sources()
-            .unwrap()
-            .into_iter()
-            .find(|s| s.id == id)
-            .unwrap()
-    })
+    add_source_with(b, dir, Platform::Agentphone, base, "unused", Some(&file))
 }
 
 async fn deliver(
@@ -213,7 +160,14 @@ async fn a_callback_by_agentphone_webhook_to_a_synced_number_matches_a_talkover_
     let dir = TempDir::new();
     let talkover = add_source(&b, &dir, Platform::Talkover, &a1.base, &a1.token);
     let secret_file = dir.0.join("a2-whsec");
-    let agentphone = hooked_at(&b, &dir, &a2.base, &a2.token, &secret_file);
+    let agentphone = add_source_with(
+        &b,
+        &dir,
+        Platform::Agentphone,
+        &a2.base,
+        &a2.token,
+        Some(&secret_file),
+    );
     sources::run(&b.app, &talkover, &Silent).await.unwrap();
     sources::run(&b.app, &agentphone, &Silent).await.unwrap();
     // in B, the AgentPhone agent takes the Talkover agent's callbacks

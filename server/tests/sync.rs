@@ -181,6 +181,18 @@ pub fn add_source(
     base: &str,
     token: &str,
 ) -> Source {
+    add_source_with(b, dir, platform, base, token, None)
+}
+
+/// B's source for A, its token in a file, and where its webhook secret is read from.
+pub fn add_source_with(
+    b: &Server,
+    dir: &TempDir,
+    platform: Platform,
+    base: &str,
+    token: &str,
+    webhook_secret: Option<&std::path::Path>,
+) -> Source {
     let file = dir.0.join(format!("token-{platform}"));
     std::fs::write(&file, token).unwrap();
     waits(|| {
@@ -192,7 +204,7 @@ pub fn add_source(
                 platform,
                 base_url: base.to_owned(),
                 token: SecretRef::File(file.display().to_string()),
-                webhook_secret: None,
+                webhook_secret: webhook_secret.map(|f| SecretRef::File(f.display().to_string())),
                 created_at: now(),
             })
             .unwrap();

@@ -228,36 +228,47 @@ async fn talkover_snapshot(api: &Api, report: &mut Report) -> Result<Snapshot, S
 }
 
 async fn agentphone_snapshot(api: &Api, report: &mut Report) -> Result<Snapshot, SyncError> {
-    let mut agents = Vec::new();
-    loop {
-        let path = agentphone::agents_path(agents.len() as u64);
-        let body = api.get(&path).await?;
-        report.pages += 1;
-        let listed = agentphone::agents_page(&body).map_err(page_error(&path))?;
-        let empty = listed.items.is_empty();
-        agents.extend(listed.items);
-        if !listed.has_more || empty {
-            break;
-        }
-    }
-    let mut numbers: Vec<PlatformNumber> = Vec::new();
-    loop {
-        let path = agentphone::numbers_path(numbers.len() as u64);
-        let body = api.get(&path).await?;
-        report.pages += 1;
-        let listed = agentphone::numbers_page(&body).map_err(page_error(&path))?;
-        let empty = listed.items.is_empty();
-        numbers.extend(listed.items);
-        if !listed.has_more || empty {
-            break;
-        }
-    }
+    let agents = every_item(
+        api,
+        report,
+        agentphone::agents_path,
+        agentphone::agents_page,
+    )
+    .await?;
+    let numbers: Vec<PlatformNumber> = every_item(
+        api,
+        report,
+        agentphone::numbers_path,
+        agentphone::numbers_page,
+    )
+    .await?;
     Ok(Snapshot {
         platform: Platform::Agentphone,
         agents,
         numbers,
         callbacks: None,
     })
+}
+
+/// Every item of an AgentPhone list read by `offset`, page after page while `hasMore`.
+async fn every_item<T>(
+    api: &Api,
+    report: &mut Report,
+    path: fn(u64) -> String,
+    read: fn(&[u8]) -> Result<agentphone::Listed<T>, PageError>,
+) -> Result<Vec<T>, SyncError> {
+    let mut items = Vec::new();
+    loop {
+        let path = path(items.len() as u64);
+        let body = api.get(&path).await?;
+        report.pages += 1;
+        let listed = read(&body).map_err(page_error(&path))?;
+        let empty = listed.items.is_empty();
+        items.extend(listed.items);
+        if !listed.has_more || empty {
+            return Ok(items);
+        }
+    }
 }
 
 /// Keeps the calls of a page that the run records.
