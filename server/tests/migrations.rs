@@ -532,8 +532,9 @@ fn postgres_sql(url: &str, sql: &str, query: Option<&str>) -> Option<i64> {
 }
 
 /// PostgreSQL's schema 1 is the release before the SID index (schema 2), schema 2 the one
-/// before webhooks (schema 3): a database either wrote opens at schema 3 with every call, a
-/// SID prefix is found through the new index, and the outbox's tables are there.
+/// before webhooks (schema 3), schema 3 the one before sources (schema 4): a database any of
+/// them wrote opens at schema 4 with every call, a SID prefix is found through the new index,
+/// and the outbox's and sources' tables are there.
 #[test]
 fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     use dialback_core::wire::requests::queries::CallFilter;
@@ -568,16 +569,16 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
         tx.commit().unwrap();
         env
     });
-    // what the release before that left: schema 1, without the index or the outbox
+    // what the release before that left: schema 1, without the index, the outbox or sources
     postgres_sql(
         &db,
         "DROP INDEX calls_by_sid; DROP TABLE webhook_deliveries; DROP TABLE webhooks; \
-         UPDATE dialback_schema SET version = 1",
+         DROP TABLE source_receipts; DROP TABLE sources; UPDATE dialback_schema SET version = 1",
         None,
     );
     let store = waits(|| PgStore::open(&db, 2).unwrap());
     let version = postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema"));
-    assert_eq!(version, Some(3));
+    assert_eq!(version, Some(4));
     let outbox = postgres_sql(
         &db,
         "",
@@ -586,18 +587,31 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
         ),
     );
     assert_eq!(outbox, Some(2));
-    // and schema 2 (the previous release) gains only the outbox
+    // and schema 2 gains the outbox and sources, schema 3 (the previous release) sources
     postgres_sql(
         &db,
-        "DROP TABLE webhook_deliveries; DROP TABLE webhooks; UPDATE dialback_schema SET version = 2",
+        "DROP TABLE webhook_deliveries; DROP TABLE webhooks; DROP TABLE source_receipts; \
+         DROP TABLE sources; UPDATE dialback_schema SET version = 2",
         None,
     );
     drop(store);
     let store = waits(|| PgStore::open(&db, 2).unwrap());
     assert_eq!(
         postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
-        Some(3)
+        Some(4)
     );
+    postgres_sql(
+        &db,
+        "DROP TABLE source_receipts; DROP TABLE sources; UPDATE dialback_schema SET version = 3",
+        None,
+    );
+    drop(store);
+    let store = waits(|| PgStore::open(&db, 2).unwrap());
+    assert_eq!(
+        postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
+        Some(4)
+    );
+    assert!(waits(|| store.sources().sources().unwrap()).is_empty());
     let empty = waits(|| store.outbox().webhooks_of(env).unwrap());
     assert!(empty.is_empty());
     let indexed = postgres_sql(
