@@ -2,7 +2,8 @@
 //! another, both release builds on this machine. A plays Talkover: N calls imported over 30
 //! days. B syncs them with `dialback sync` (its own process, as an operator runs it), then
 //! again (nothing new). Printed: the run's time, pages and calls per second, and where the
-//! time went (agents and numbers, reading the call pages, storing the calls).
+//! time went (agents and numbers, reading the call pages, storing the calls), and the sync's
+//! peak memory. `DIALBACK_BIN=path/to/dialback` measures another build, as `lists` does.
 
 use std::process::Command;
 use std::time::Instant;
@@ -13,7 +14,9 @@ use crate::server::{self, Scratch};
 use crate::startup::{Restarted, number_after, restarted};
 
 pub fn bench(args: &[String]) -> Result {
-    server::build()?;
+    if std::env::var_os("DIALBACK_BIN").is_none() {
+        server::build()?;
+    }
     let scratch = Scratch::new("sync")?;
     let (database, rest) = Database::choose(args, &scratch)?;
     let mut calls = 1_000_000_usize;
