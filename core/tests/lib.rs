@@ -12,6 +12,8 @@ mod architecture;
 #[cfg(feature = "lists")]
 mod call_list;
 mod golden;
+#[cfg(feature = "webhooks")]
+mod live;
 mod properties;
 #[cfg(feature = "sources")]
 mod sources;

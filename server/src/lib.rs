@@ -23,6 +23,7 @@ pub mod cors;
 pub mod demo;
 pub mod http;
 pub mod listen;
+pub mod live;
 pub mod metrics;
 pub mod ops;
 pub mod rate;
@@ -58,7 +59,15 @@ pub async fn serve(
         .map(|commits| tokio::spawn(follow_commits(app.clone(), commits)));
     let saver = tokio::spawn(save_views_every(app.clone()));
     let sender = tokio::spawn(webhooks::run(app.clone()));
+    let pruner = tokio::spawn(live::prune_every(app.clone()));
+    // streams end when shutdown begins, so their connections can close within the deadline
+    let app2 = app.clone();
+    let shutdown = async move {
+        shutdown.await;
+        app2.live.close();
+    };
     listen::serve(listener, http::router(app.clone()), limits, shutdown).await;
+    pruner.abort();
     flusher.abort();
     saver.abort();
     // attempts in flight end with the runtime; their deliveries come due again when their
@@ -120,12 +129,15 @@ const FOLLOW_AT_LEAST: std::time::Duration = std::time::Duration::from_secs(2);
 async fn follow_commits(app: Arc<app::App>, mut commits: store::Commits) {
     use std::collections::HashMap;
     while let Some((id, version)) = commits.recv().await {
+        // streams hear of another server's events at once; views catch up coalesced
+        app.live.wake(id);
         let mut behind: HashMap<store::EnvId, store::Version> = HashMap::from([(id, version)]);
         let burst = tokio::time::Instant::now();
         // gather what else arrives while commits keep coming
         while burst.elapsed() < FOLLOW_AT_LEAST {
             match tokio::time::timeout(FOLLOW_QUIET, commits.recv()).await {
                 Ok(Some((id, version))) => {
+                    app.live.wake(id);
                     let v = behind.entry(id).or_default();
                     *v = (*v).max(version);
                 }

@@ -18,6 +18,7 @@ mod demo;
 mod durability;
 mod frozen;
 mod harness;
+mod live;
 mod migrations;
 mod openapi;
 mod operations;

@@ -34,6 +34,9 @@ impl Store for FlakyStore {
     fn sources(&self) -> &dyn dialback_server::store::sources::Sources {
         &self.inner
     }
+    fn events(&self) -> &dyn dialback_server::store::events::EventLog {
+        &self.inner
+    }
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         self.inner.environments()
     }
@@ -169,6 +172,12 @@ impl Writes for FlakyWrites<'_> {
             return Err(down());
         }
         self.inner.enqueue(d)
+    }
+    fn log_events(&mut self, e: &[dialback_server::store::events::NewEvent]) -> Result<()> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(down());
+        }
+        self.inner.log_events(e)
     }
     fn receipt(
         &mut self,

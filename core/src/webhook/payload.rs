@@ -90,18 +90,39 @@ pub fn event_body(
             }
             v
         }
-        Api::Talkover => json!({
-            "event": kind.talkover_name(),
-            "agent_id": agent.map(|a| a.to_string()),
-            "agent_name": agent_name(names, agent),
-            "webhook_id": hook.id,
-            "webhook_name": hook.name,
-            "timestamp": talkover_time(at),
-            "data": talkover_data(subject, names),
-        }),
+        Api::Talkover => {
+            let mut body = talkover_event(kind, subject, names, at);
+            body.insert("webhook_id".into(), json!(hook.id));
+            body.insert("webhook_name".into(), json!(hook.name));
+            Value::Object(body)
+        }
     };
     // a Value always serializes
     serde_json::to_vec(&value).unwrap_or_default()
+}
+
+/// A Talkover event's body without the webhook's keys: `event`, `agent_id`, `agent_name`,
+/// `timestamp` and `data` (the live stream's body; a webhook's adds `webhook_id` and
+/// `webhook_name`).
+pub fn talkover_event(
+    kind: EventKind,
+    subject: Subject<'_>,
+    names: &Names<'_>,
+    at: Timestamp,
+) -> serde_json::Map<String, Value> {
+    let agent = subject.agent();
+    let mut body = serde_json::Map::new();
+    body.insert("event".into(), json!(kind.talkover_name()));
+    body.insert("agent_id".into(), json!(agent.map(|a| a.to_string())));
+    body.insert("agent_name".into(), json!(agent_name(names, agent)));
+    body.insert("timestamp".into(), json!(talkover_time(at)));
+    body.insert("data".into(), talkover_data(subject, names));
+    body
+}
+
+/// Talkover writes webhook timestamps with milliseconds; so does the live stream.
+pub fn talkover_timestamp(at: Timestamp) -> String {
+    talkover_time(at)
 }
 
 fn agentphone_data(kind: EventKind, subject: Subject<'_>, names: &Names<'_>) -> Value {

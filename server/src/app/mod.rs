@@ -84,6 +84,8 @@ pub struct Settings {
     pub health_timeout: std::time::Duration,
     /// How webhooks are sent.
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// How live streams are limited.
+    pub live: crate::live::LiveSettings,
 }
 
 impl Default for Settings {
@@ -101,6 +103,7 @@ impl Default for Settings {
             storage_timeout: std::time::Duration::from_secs(5),
             health_timeout: std::time::Duration::from_secs(1),
             webhooks: crate::webhooks::WebhookSettings::default(),
+            live: crate::live::LiveSettings::default(),
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct App {
     pub webhooks: crate::webhooks::Webhooks,
     /// The sources syncing now in this server (each runs once at a time).
     pub syncing: Mutex<std::collections::HashSet<i64>>,
+    /// The live streams.
+    pub live: crate::live::Live,
 }
 
 /// An authenticated request: its environment and what its token grants.
@@ -181,6 +186,7 @@ impl App {
             token_use: Mutex::new(HashMap::new()),
             limiter: settings.rate_limit.map(RateLimiter::new),
             webhooks: crate::webhooks::Webhooks::new(settings.webhooks.clone()),
+            live: crate::live::Live::new(settings.live.clone()),
             settings,
             metrics,
             scans: lists::scan_turns(),

@@ -55,7 +55,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 /// Talkover's routes (`/api/v1`).
 fn talkover() -> Router<Arc<App>> {
     use talkover::{
-        agents, callbacks, calls, import, numbers, sources, token, unsupported, webhooks,
+        agents, callbacks, calls, events, import, numbers, sources, token, unsupported, webhooks,
     };
     let refuse = || any(unsupported::refuse);
     Router::new()
@@ -85,6 +85,7 @@ fn talkover() -> Router<Arc<App>> {
             post(import::import).layer(DefaultBodyLimit::disable()),
         )
         .route("/messages", post(calls::message))
+        .route("/events", get(events::stream))
         .route("/sources", get(sources::list))
         .route("/sources/{id}/sync", post(sources::sync_now))
         .route("/health", get(service::talkover_health))

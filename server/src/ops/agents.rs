@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::{Failure, OpError, Write, new_uuid, refresh, write};
 use crate::app::{App, Env};
+use crate::live::record::DirectoryChange;
 use crate::store::StoreError;
 use crate::view::View;
 
@@ -54,11 +55,17 @@ fn commit(
             e => w.fail(app, env, &e),
         });
     }
-    let mut view = w.commit(app, env)?;
     let id = record.id;
-    view.put_agent(record.clone());
-    view.put_numbers(&numbers);
+    let change = DirectoryChange::before(&w.view, &[id], &numbers);
+    let mut w = w;
+    w.view.put_agent(record.clone());
+    w.view.put_numbers(&numbers);
+    if let Err(e) = w.log_directory(app, &change) {
+        return Err(w.fail(app, env, &e));
+    }
+    let mut view = w.commit(app, env)?;
     refresh(app, env, &mut view);
+    app.live.wake(env.id);
     Ok(AgentWithNumbers {
         record,
         numbers: view.numbers_of(id),
@@ -267,7 +274,13 @@ pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResou
     if let Err(e) = w.tx.write_agent(None, &[number]) {
         return Err(w.fail(app, env, &e));
     }
-    w.commit(app, env)?.put_numbers(&[number]);
+    let change = DirectoryChange::before(&w.view, &[], &[number]);
+    w.view.put_numbers(&[number]);
+    if let Err(e) = w.log_directory(app, &change) {
+        return Err(w.fail(app, env, &e));
+    }
+    drop(w.commit(app, env)?);
+    app.live.wake(env.id);
     Ok(number)
 }
 
@@ -351,12 +364,18 @@ pub fn sync_directory(
     if let Err(e) = w.tx.write_agent(None, &changes.numbers) {
         return Err(w.fail(app, env, &e));
     }
-    let mut view = w.commit(app, env)?;
+    let ids: Vec<AgentId> = changes.agents.iter().map(|a| a.id).collect();
+    let change = DirectoryChange::before(&w.view, &ids, &changes.numbers);
     for agent in &changes.agents {
-        view.put_agent(agent.clone());
+        w.view.put_agent(agent.clone());
     }
-    view.put_numbers(&changes.numbers);
+    w.view.put_numbers(&changes.numbers);
+    if let Err(e) = w.log_directory(app, &change) {
+        return Err(w.fail(app, env, &e));
+    }
+    let mut view = w.commit(app, env)?;
     refresh(app, env, &mut view);
+    app.live.wake(env.id);
     Ok(Ok(changes))
 }
 

@@ -193,45 +193,62 @@ pub fn record_calls_once(
     if let Err(e) = w.tx.insert_batch(&rows, &[]) {
         return Err(w.fail(app, env, &e));
     }
-    let queued = match events {
-        true => match enqueue(app, &mut w, &rows, &[]) {
-            Ok(n) => n,
+    let told = match events {
+        true => match tell(app, &mut w, &rows, &[]) {
+            Ok(told) => told,
             Err(e) => return Err(w.fail(app, env, &e)),
         },
-        false => 0,
+        false => Told::default(),
     };
     let mut view = w.commit(app, env)?;
     for row in &rows {
         view.account_call(row);
     }
     app.metrics.calls_stored(&rows);
-    if queued > 0 {
-        app.webhooks.wake();
-    }
+    told.wake(app, env);
     Ok(Once::Done(out))
 }
 
-/// Stores the webhook deliveries of what this write stores, in its transaction; how many.
-fn enqueue(
+/// What a write stored for others to hear of.
+#[derive(Debug, Clone, Copy, Default)]
+struct Told {
+    deliveries: usize,
+    events: usize,
+}
+
+impl Told {
+    /// After the commit: the webhook sender and the environment's streams are woken.
+    fn wake(self, app: &App, env: &Env) {
+        if self.deliveries > 0 {
+            app.webhooks.wake();
+        }
+        if self.events > 0 {
+            app.live.wake(env.id);
+        }
+    }
+}
+
+/// Stores, in this write's transaction, the live events and the webhook deliveries of what
+/// it stores.
+fn tell(
     app: &App,
     w: &mut super::Write<'_>,
     calls: &[CallRecord],
     messages: &[MessageRecord],
-) -> Result<usize, crate::store::StoreError> {
+) -> Result<Told, crate::store::StoreError> {
+    let (at, now_ms) = (app.now(), crate::webhooks::now_ms(app));
+    let events = crate::live::record::for_records(&w.view, calls, messages, at, now_ms);
+    w.tx.log_events(&events)?;
     let hooks = w.tx.webhooks()?;
-    if hooks.is_empty() {
-        return Ok(0);
-    }
-    let deliveries = crate::webhooks::events::for_records(
-        &hooks,
-        &w.view,
-        calls,
-        messages,
-        app.now(),
-        crate::webhooks::now_ms(app),
-    );
+    let deliveries = match hooks.is_empty() {
+        true => Vec::new(),
+        false => crate::webhooks::events::for_records(&hooks, &w.view, calls, messages, at, now_ms),
+    };
     w.tx.enqueue(&deliveries)?;
-    Ok(deliveries.len())
+    Ok(Told {
+        deliveries: deliveries.len(),
+        events: events.len(),
+    })
 }
 
 fn stored_with_external_id(
@@ -295,16 +312,14 @@ pub fn record_messages_once(
     if let Err(e) = w.tx.insert_batch(&[], &rows) {
         return Err(w.fail(app, env, &e));
     }
-    let queued = match enqueue(app, &mut w, &[], &rows) {
-        Ok(n) => n,
+    let told = match tell(app, &mut w, &[], &rows) {
+        Ok(told) => told,
         Err(e) => return Err(w.fail(app, env, &e)),
     };
     let mut view = w.commit(app, env)?;
     for row in &rows {
         view.account_message(row);
     }
-    if queued > 0 {
-        app.webhooks.wake();
-    }
+    told.wake(app, env);
     Ok(Once::Done(rows))
 }

@@ -204,6 +204,17 @@ impl<'a> Write<'a> {
         }
     }
 
+    /// Stores the events of a change of agents and numbers, from the view as it now is (the
+    /// caller applied the change to it; a failure here or at commit leaves it stale).
+    fn log_directory(
+        &mut self,
+        app: &App,
+        change: &crate::live::record::DirectoryChange,
+    ) -> Result<(), StoreError> {
+        let events = change.events(&self.view, app.now(), crate::webhooks::now_ms(app));
+        self.tx.log_events(&events)
+    }
+
     /// Gives up (rolling back) after a store error.
     fn fail(self, app: &App, env: &Env, e: &StoreError) -> OpError {
         let Write { mut view, tx } = self;

@@ -46,10 +46,15 @@ const MIGRATIONS: &[Migration] = &[
         sql: V5,
         then: None,
     },
+    Migration {
+        version: 6,
+        sql: V6,
+        then: None,
+    },
 ];
 
 /// The schema version this release writes.
-pub const CURRENT: i64 = 5;
+pub const CURRENT: i64 = 6;
 
 /// Brings a database to [`CURRENT`].
 pub fn migrate(conn: &mut Connection) -> Result<()> {
@@ -273,6 +278,25 @@ CREATE TABLE source_receipts (
     signature    TEXT NOT NULL,
     received_at  INTEGER NOT NULL,
     PRIMARY KEY (source_id, delivery_id)
+);
+"#;
+
+/// The live event log (`store/events.rs`): each event a write caused, in the write's
+/// transaction; `event_horizon` keeps the newest id pruning removed, per environment.
+const V6: &str = r#"
+CREATE TABLE events (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    environment_id  INTEGER NOT NULL REFERENCES environments(id),
+    kind            TEXT NOT NULL,
+    agents          TEXT NOT NULL,
+    body            BLOB NOT NULL,
+    created_ms      INTEGER NOT NULL
+);
+CREATE INDEX events_by_env ON events (environment_id, seq);
+CREATE INDEX events_by_age ON events (created_ms);
+CREATE TABLE event_horizon (
+    environment_id  INTEGER PRIMARY KEY,
+    pruned_through  INTEGER NOT NULL
 );
 "#;
 

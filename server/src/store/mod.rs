@@ -12,6 +12,8 @@
 //! it lacks ([`Store::changes_since`]) before it applies a rule.
 
 mod decode;
+pub mod events;
+mod events_sqlite;
 pub mod filter;
 pub mod migrate;
 pub mod outbox;
@@ -123,6 +125,8 @@ pub trait Writes {
     fn webhooks(&mut self) -> Result<Vec<dialback_core::webhook::Webhook>>;
     /// Stores deliveries in this transaction: they are sent only if it commits.
     fn enqueue(&mut self, deliveries: &[outbox::NewDelivery]) -> Result<()>;
+    /// Stores live events in this transaction: streams see them only if it commits.
+    fn log_events(&mut self, events: &[events::NewEvent]) -> Result<()>;
     /// Records that a source's webhook delivery (its `X-Webhook-ID`, and the signature it came
     /// with) is stored by this transaction; if one was before, this transaction must not
     /// commit.
@@ -238,6 +242,8 @@ pub trait Store: Send + Sync + 'static {
     fn outbox(&self) -> &dyn outbox::Outbox;
     /// Sources and where their runs stand.
     fn sources(&self) -> &dyn sources::Sources;
+    /// The live event log.
+    fn events(&self) -> &dyn events::EventLog;
     /// All environments.
     fn environments(&self) -> Result<Vec<(EnvId, String)>>;
     /// Creates an environment.

@@ -145,6 +145,10 @@ impl Store for SqliteStore {
         self
     }
 
+    fn events(&self) -> &dyn super::events::EventLog {
+        self
+    }
+
     fn environments(&self) -> Result<Vec<(EnvId, String)>> {
         let conn = lock(&self.reader);
         let mut stmt = conn.prepare("SELECT id, name FROM environments ORDER BY id")?;
@@ -636,6 +640,10 @@ impl Writes for SqliteWrites<'_> {
 
     fn enqueue(&mut self, deliveries: &[super::outbox::NewDelivery]) -> Result<()> {
         super::outbox_sqlite::insert_deliveries(&self.conn, self.env, deliveries)
+    }
+
+    fn log_events(&mut self, events: &[super::events::NewEvent]) -> Result<()> {
+        super::events_sqlite::insert_events(&self.conn, self.env, events)
     }
 
     fn receipt(

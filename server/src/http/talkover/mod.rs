@@ -5,6 +5,7 @@
 pub mod agents;
 pub mod callbacks;
 pub mod calls;
+pub mod events;
 pub mod import;
 pub mod numbers;
 pub mod sources;

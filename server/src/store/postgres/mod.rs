@@ -18,6 +18,7 @@
 //!   pool that stays exhausted past its wait is [`StoreError::Unavailable`]: the request gets
 //!   503 at once, and the pool reconnects by itself when the database is back.
 
+mod events;
 mod follow;
 mod outbox;
 mod rows;
@@ -262,6 +263,10 @@ impl Store for PgStore {
     }
 
     fn sources(&self) -> &dyn super::sources::Sources {
+        self
+    }
+
+    fn events(&self) -> &dyn super::events::EventLog {
         self
     }
 

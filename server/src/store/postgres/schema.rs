@@ -12,12 +12,12 @@ use super::pg;
 use crate::store::{Result, StoreError};
 
 /// The schema version this release writes.
-pub const CURRENT: i32 = 4;
+pub const CURRENT: i32 = 5;
 
 /// The advisory lock key that serialises migrations (`dialback` in ASCII).
 const MIGRATION_LOCK: i64 = 0x0064_6961_6c62_6163;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)];
 
 /// Brings a database to [`CURRENT`].
 pub async fn migrate(client: &mut Client) -> Result<()> {
@@ -56,6 +56,24 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
 /// Replicas claim due deliveries with `FOR UPDATE SKIP LOCKED`, so two never claim the same
 /// one at once.
 /// Schema 4: sources (SQLite's schema 5 says why).
+/// The live event log (`store/events.rs`), as SQLite's schema 6.
+const V5: &str = r#"
+CREATE TABLE events (
+    seq             BIGSERIAL PRIMARY KEY,
+    environment_id  BIGINT NOT NULL REFERENCES environments(id),
+    kind            TEXT NOT NULL,
+    agents          TEXT NOT NULL,
+    body            BYTEA NOT NULL,
+    created_ms      BIGINT NOT NULL
+);
+CREATE INDEX events_by_env ON events (environment_id, seq);
+CREATE INDEX events_by_age ON events (created_ms);
+CREATE TABLE event_horizon (
+    environment_id  BIGINT PRIMARY KEY,
+    pruned_through  BIGINT NOT NULL
+);
+"#;
+
 const V4: &str = r#"
 CREATE TABLE sources (
     id              BIGSERIAL PRIMARY KEY,

@@ -218,6 +218,20 @@ impl Writes for PgWrites<'_> {
         })
     }
 
+    fn log_events(&mut self, events: &[crate::store::events::NewEvent]) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let (env, events) = (self.env, events.to_vec());
+        self.on(move |conn| async move {
+            let result = match conn.client() {
+                Ok(c) => super::events::insert_events(c, env, &events).await,
+                Err(e) => Err(e),
+            };
+            (conn, result)
+        })
+    }
+
     fn receipt(
         &mut self,
         source: i64,

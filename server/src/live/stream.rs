@@ -1,0 +1,176 @@
+//! One stream: what was missed after `Last-Event-ID` (read from the log), then the
+//! environment's broadcast, filtered; a heartbeat when nothing else was sent for a while; the
+//! end when the server shuts down or the token expires.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use dialback_core::live::EventFilter;
+use dialback_core::live::sse::{HEARTBEAT, reset_frame, retry_frame};
+use tokio::sync::{broadcast, watch};
+use tokio::time::{Instant, Interval, MissedTickBehavior};
+
+use super::{Frame, PAGE, READ_DEADLINE, Slot};
+use crate::app::App;
+use crate::auth::Grant;
+use crate::store::EnvId;
+use crate::store::events::Bounds;
+
+/// How long a client waits before reconnecting (`retry:`), in milliseconds.
+pub const RETRY_MS: u32 = 1000;
+
+/// Where a stream starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// After the newest event stored: only what happens from now on.
+    Now,
+    /// After this event (`Last-Event-ID`).
+    After(u64),
+}
+
+/// A stream's state between chunks.
+pub struct Stream {
+    app: Arc<App>,
+    env: EnvId,
+    grant: Grant,
+    filter: EventFilter,
+    /// The newest event id passed on (sent or filtered out).
+    last: u64,
+    /// Reading the log until it has no more after `last`.
+    replaying: bool,
+    rx: broadcast::Receiver<Arc<Frame>>,
+    queue: VecDeque<Bytes>,
+    heartbeat: Interval,
+    closing: watch::Receiver<bool>,
+    ended: bool,
+    _slot: Slot,
+}
+
+impl Stream {
+    /// Opens a stream at `start`: `rx` is the environment's broadcast (see
+    /// [`Live::subscribe`]), `bounds` where the log stood when read after subscribing, so
+    /// nothing committed between the two is missed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open(
+        app: Arc<App>,
+        env: EnvId,
+        grant: Grant,
+        filter: EventFilter,
+        start: Start,
+        rx: broadcast::Receiver<Arc<Frame>>,
+        bounds: Bounds,
+        slot: Slot,
+    ) -> Stream {
+        let mut queue = VecDeque::from([Bytes::from(retry_frame(RETRY_MS))]);
+        let (last, replaying) = match start {
+            Start::Now => (bounds.head, false),
+            Start::After(id) if id < bounds.pruned_through => {
+                queue.push_back(Bytes::from(reset_frame(
+                    bounds.head,
+                    "EVENTS_EXPIRED",
+                    "the events after Last-Event-ID are older than the log keeps; reload what you show",
+                )));
+                (bounds.head, false)
+            }
+            Start::After(id) if id > bounds.head => {
+                queue.push_back(Bytes::from(reset_frame(
+                    bounds.head,
+                    "EVENTS_AHEAD",
+                    "Last-Event-ID is ahead of this environment's log (another database?); reload what you show",
+                )));
+                (bounds.head, false)
+            }
+            Start::After(id) => (id, true),
+        };
+        let every = app.live.settings.heartbeat;
+        let mut heartbeat = tokio::time::interval_at(Instant::now() + every, every);
+        heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let closing = app.live.closing();
+        Stream {
+            app,
+            env,
+            grant,
+            filter,
+            last,
+            replaying,
+            rx,
+            queue,
+            heartbeat,
+            closing,
+            ended: false,
+            _slot: slot,
+        }
+    }
+
+    /// The next chunk to send; `None` ends the stream.
+    pub async fn next(&mut self) -> Option<Bytes> {
+        loop {
+            if self.ended {
+                return None;
+            }
+            if let Some(chunk) = self.queue.pop_front() {
+                return Some(chunk);
+            }
+            if self.replaying {
+                self.read_log().await;
+                continue;
+            }
+            tokio::select! {
+                biased;
+                _ = self.closing.changed() => return None,
+                received = self.rx.recv() => match received {
+                    Ok(frame) => {
+                        if frame.seq <= self.last {
+                            continue;
+                        }
+                        self.last = frame.seq;
+                        if self.filter.matches(frame.kind, &frame.agents) {
+                            self.heartbeat.reset();
+                            return Some(frame.text.clone());
+                        }
+                    }
+                    // fell behind the broadcast: read the log from where this stream is
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.replaying = true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = self.heartbeat.tick() => {
+                    if self.grant.expires_at.is_some_and(|at| at <= self.app.now()) {
+                        return None;
+                    }
+                    return Some(Bytes::from_static(HEARTBEAT.as_bytes()));
+                }
+            }
+        }
+    }
+
+    /// Reads a page of the log after `last` into the queue; with less than a page, the
+    /// stream is caught up and follows the broadcast. A log that cannot be read ends the
+    /// stream: the client resumes from its last id.
+    async fn read_log(&mut self) {
+        let (app, env, after) = (self.app.clone(), self.env, self.last);
+        let read = crate::storage::off_worker(READ_DEADLINE, move || {
+            app.store.events().events_after(env, after, PAGE)
+        })
+        .await;
+        match read {
+            Ok(Ok(events)) => {
+                self.replaying = events.len() == PAGE;
+                for e in events {
+                    self.last = e.seq;
+                    if self.filter.matches(e.kind, &e.agents) {
+                        self.queue.push_back(Frame::of(e).text);
+                    }
+                }
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(environment = env, error = %e, "a stream cannot read the event log");
+                self.ended = true;
+            }
+            Err(waited) => {
+                tracing::warn!(environment = env, %waited, "a stream's read of the event log timed out");
+                self.ended = true;
+            }
+        }
+    }
+}
