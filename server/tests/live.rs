@@ -263,7 +263,10 @@ async fn bad_parameters_are_refused_with_codes() {
 async fn places_back(s: &Server, open: usize) {
     let until = tokio::time::Instant::now() + Duration::from_secs(5);
     while s.app.live.open_streams() > open {
-        assert!(tokio::time::Instant::now() < until, "a closed stream kept its place");
+        assert!(
+            tokio::time::Instant::now() < until,
+            "a closed stream kept its place"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -78,14 +78,14 @@ impl SseDecoder {
         let mut out = Vec::new();
         let mut start = 0;
         let mut i = 0;
-        while i < self.pending.len() {
-            let b = self.pending[i];
+        while let Some(&b) = self.pending.get(i) {
             if b == b'\n' || b == b'\r' {
                 // a CR at the end of the chunk may be the first half of a CRLF
                 if b == b'\r' && i + 1 == self.pending.len() {
                     break;
                 }
-                let line = String::from_utf8_lossy(&self.pending[start..i]).into_owned();
+                let bytes = self.pending.get(start..i).unwrap_or_default();
+                let line = String::from_utf8_lossy(bytes).into_owned();
                 self.line(&line, &mut out);
                 i += if b == b'\r' && self.pending.get(i + 1) == Some(&b'\n') {
                     2

@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// `text` or `json` (one object per line, with the request id; never a token).
     #[arg(long, env = "DIALBACK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Hours the live event log keeps events for resuming a stream (`Last-Event-ID`).
+    #[arg(long, env = "DIALBACK_EVENT_RETENTION", default_value_t = 24,
+          value_parser = clap::value_parser!(u64).range(1..=8760))]
+    event_retention: u64,
     #[command(flatten)]
     connections: ConnectionArgs,
     #[command(flatten)]
@@ -162,7 +166,7 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         "normal" => false,
         other => return Err(format!("--sync must be normal or full, got {other:?}")),
     };
-    let settings = Settings {
+    let mut settings = Settings {
         import_limit: args.import_limit,
         import_line_limit: args.import_line_limit,
         static_dir: Some(args.static_dir.clone()),
@@ -189,6 +193,13 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
     if let Some(max) = args.connections.max_connections {
         limits.max_connections = max.max(1);
     }
+    // streams never take every connection
+    settings.live.max_streams = settings
+        .live
+        .max_streams
+        .min(limits.max_connections / 2)
+        .max(1);
+    settings.live.retention = Duration::from_secs(args.event_retention * 3600);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(serve(args, settings, limits, full_sync));
     // work still running on blocking threads past the deadline is not waited for

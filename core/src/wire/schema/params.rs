@@ -236,3 +236,22 @@ pub fn agentphone_calls() -> Vec<Param> {
         search("Digits of a number the call involves."),
     ]
 }
+
+/// `GET /api/v1/events`: which events a stream carries.
+pub fn events() -> Vec<Param> {
+    let names = crate::live::EventType::ALL
+        .map(crate::live::EventType::name)
+        .join("|");
+    vec![
+        param(
+            "types",
+            "Only these event types, comma-separated (absent: all).",
+            json!({"type": "string", "pattern": format!("^\\s*({names})\\s*(,\\s*({names})\\s*)*$")}),
+        ),
+        param(
+            "agent_id",
+            "Only the events that involve this agent (a call it placed or took, a callback routed to it or attributed to its call, its messages, its own changes).",
+            json!({"type": "string", "format": "uuid"}),
+        ),
+    ]
+}

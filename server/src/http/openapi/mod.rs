@@ -14,6 +14,7 @@ use dialback_core::wire::schema::params::Param;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
+mod events;
 mod operations;
 mod sources;
 mod webhooks;

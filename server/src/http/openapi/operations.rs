@@ -173,6 +173,7 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     ops.extend(agentphone(s));
     ops.extend(super::webhooks::operations(s));
     ops.extend(super::sources::operations(s));
+    ops.extend(super::events::operations());
     ops.extend(unsupported(s));
     ops.push(
         op(
