@@ -341,3 +341,37 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
     };
     assert_eq!(reset.code, "EVENTS_AHEAD");
 }
+
+/// Across replicas: events written through replica A reach a stream on replica C, every one,
+/// in order, once. The delay from each request's send (before its commit: an upper bound) to
+/// the event's arrival is printed (`--nocapture`), not asserted: 1,000 events.
+#[tokio::test]
+async fn events_written_on_one_replica_reach_a_stream_on_another() {
+    use crate::replicas::Replicas;
+    let Some(r) = Replicas::start(3) else { return };
+    let source = r.callback_setup().await;
+    let mut reader = Reader::open(&r.base(2), &r.token, "?types=event_phone_call_ended", None).await;
+    let n = 1000;
+    let mut sent = Vec::with_capacity(n);
+    let mut delays = Vec::with_capacity(n);
+    for i in 0..n {
+        let call = json!({"direction": "outbound", "agent_id": source, "to": format!("+1500555{i:04}"), "started_at": "2026-12-01T10:00:00Z", "status": "completed", "external_id": format!("x{i}")});
+        let at = std::time::Instant::now();
+        let (status, body) = r.call(i % 2, "POST", "/api/v1/calls", Some(call)).await;
+        assert_eq!(status, 201, "{body}");
+        sent.push(at);
+        let item = reader.take(1).await;
+        let EventData::Call(c) = &event(&item[0]).data else { panic!() };
+        assert_eq!(c.to, format!("+1500555{i:04}"), "in order, once");
+        delays.push(at.elapsed());
+    }
+    delays.sort();
+    let p = |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).clamp(1, delays.len()) - 1];
+    println!(
+        "cross-replica delivery over {n} events (request sent on replica A or B to event read on C): p50 {:?}, p99 {:?}, max {:?}",
+        p(0.5),
+        p(0.99),
+        delays[delays.len() - 1]
+    );
+    reader.quiet(Duration::from_millis(300)).await;
+}

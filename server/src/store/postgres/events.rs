@@ -20,7 +20,8 @@ pub(super) async fn insert_events(
     client
         .execute(
             "INSERT INTO events (environment_id, kind, agents, body, created_ms) \
-             SELECT $1, * FROM UNNEST($2::text[], $3::text[], $4::bytea[], $5::bigint[]) \
+             SELECT $1::bigint, kind, agents, body, created_ms \
+             FROM UNNEST($2::text[], $3::text[], $4::bytea[], $5::bigint[]) \
              WITH ORDINALITY AS e(kind, agents, body, created_ms, n) ORDER BY n",
             &[&env, &kinds, &agents, &bodies, &created],
         )
