@@ -1,7 +1,7 @@
 //! The live stream's bodies as a client reads them: what the server builds, framed and read
 //! back in pieces, is the event it was about; what does not add up is refused.
 
-use dialback_core::live::body::{of_agent, of_recorded_call};
+use dialback_core::live::body::{of_changed_agent, of_recorded_call};
 use dialback_core::live::check::EventData;
 use dialback_core::live::sse::{frame, reset_frame};
 use dialback_core::live::{
@@ -164,7 +164,7 @@ fn an_agent_change_carries_the_agent_object() {
         created_at: now,
         updated_at: now,
     };
-    let b = of_agent(&record, &[], now);
+    let b = of_changed_agent(&record, &[], now);
     let m = read_all(&frame(5, b.kind, std::str::from_utf8(&b.body).unwrap()));
     let StreamItem::Event(e) = read_message(&m[0]).unwrap() else {
         panic!()

@@ -350,7 +350,8 @@ async fn events_written_on_one_replica_reach_a_stream_on_another() {
     use crate::replicas::Replicas;
     let Some(r) = Replicas::start(3) else { return };
     let source = r.callback_setup().await;
-    let mut reader = Reader::open(&r.base(2), &r.token, "?types=event_phone_call_ended", None).await;
+    let mut reader =
+        Reader::open(&r.base(2), &r.token, "?types=event_phone_call_ended", None).await;
     let n = 1000;
     let mut sent = Vec::with_capacity(n);
     let mut delays = Vec::with_capacity(n);
@@ -361,7 +362,9 @@ async fn events_written_on_one_replica_reach_a_stream_on_another() {
         assert_eq!(status, 201, "{body}");
         sent.push(at);
         let item = reader.take(1).await;
-        let EventData::Call(c) = &event(&item[0]).data else { panic!() };
+        let EventData::Call(c) = &event(&item[0]).data else {
+            panic!()
+        };
         assert_eq!(c.to, format!("+1500555{i:04}"), "in order, once");
         delays.push(at.elapsed());
     }

@@ -532,8 +532,8 @@ fn postgres_sql(url: &str, sql: &str, query: Option<&str>) -> Option<i64> {
 }
 
 /// PostgreSQL's schema 1 is the release before the SID index (schema 2), schema 2 the one
-/// before webhooks (schema 3), schema 3 the one before sources (schema 4): a database any of
-/// them wrote opens at schema 4 with every call, a SID prefix is found through the new index,
+/// before webhooks (schema 3), schema 3 the one before sources (schema 4), schema 4 the one
+/// before the event log (schema 5): a database any of them wrote opens at schema 5 with every call, a SID prefix is found through the new index,
 /// and the outbox's and sources' tables are there.
 #[test]
 fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
@@ -573,12 +573,12 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     postgres_sql(
         &db,
         "DROP INDEX calls_by_sid; DROP TABLE webhook_deliveries; DROP TABLE webhooks; \
-         DROP TABLE source_receipts; DROP TABLE sources; UPDATE dialback_schema SET version = 1",
+         DROP TABLE source_receipts; DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 1",
         None,
     );
     let store = waits(|| PgStore::open(&db, 2).unwrap());
     let version = postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema"));
-    assert_eq!(version, Some(4));
+    assert_eq!(version, Some(5));
     let outbox = postgres_sql(
         &db,
         "",
@@ -591,26 +591,40 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     postgres_sql(
         &db,
         "DROP TABLE webhook_deliveries; DROP TABLE webhooks; DROP TABLE source_receipts; \
-         DROP TABLE sources; UPDATE dialback_schema SET version = 2",
+         DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 2",
         None,
     );
     drop(store);
     let store = waits(|| PgStore::open(&db, 2).unwrap());
     assert_eq!(
         postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
-        Some(4)
+        Some(5)
     );
     postgres_sql(
         &db,
-        "DROP TABLE source_receipts; DROP TABLE sources; UPDATE dialback_schema SET version = 3",
+        "DROP TABLE source_receipts; DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 3",
         None,
     );
     drop(store);
     let store = waits(|| PgStore::open(&db, 2).unwrap());
     assert_eq!(
         postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
-        Some(4)
+        Some(5)
     );
+    // and schema 4 (the previous release) gains the event log
+    postgres_sql(
+        &db,
+        "DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 4",
+        None,
+    );
+    drop(store);
+    let store = waits(|| PgStore::open(&db, 2).unwrap());
+    assert_eq!(
+        postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
+        Some(5)
+    );
+    let log = waits(|| store.events().event_bounds(env).unwrap());
+    assert_eq!(log, dialback_server::store::events::Bounds::default());
     assert!(waits(|| store.sources().sources().unwrap()).is_empty());
     let empty = waits(|| store.outbox().webhooks_of(env).unwrap());
     assert!(empty.is_empty());

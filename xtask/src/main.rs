@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         "bench-pkg" => pkg::bench(),
         "bench-webhooks" => bench_webhooks(args.get(1..).unwrap_or_default()),
         "bench-sync" => sync::bench(args.get(1..).unwrap_or_default()),
+        "bench-live" => bench_live(args.get(1..).unwrap_or_default()),
         "tzdata" => tzdata::tzdata(),
         "help" | "--help" | "-h" => {
             println!("{HELP}");
@@ -101,6 +102,10 @@ const HELP: &str = "cargo xtask <task>
                webhook delivery against the release server and a local receiver
                (tests/webhook-bench/): a backlog of N (20k) drained, R events/s (200) for S s
                (20) timed to the receiver, memory with N (100k) waiting for a dead receiver
+  bench-live [--streams N,N,...] [--rate R] [--secs S]
+               live streams on the release server (tests/webhook-bench/src/live.rs): 250,
+               500 and 1,000 streams each receiving R (20) events/s for S (15) s: delay p99,
+               memory per stream, server CPU
   bench-sync [--calls N] [--postgres | --db URL]
                `dialback sync` of N calls (1M) from one release server to another: time,
                pages and calls per second, where the time goes
@@ -197,6 +202,25 @@ fn bench_webhooks(args: &[String]) -> Result {
     run("cargo", &all)
 }
 
+/// `tests/webhook-bench`'s live stream benchmark, with room for a thousand sockets.
+fn bench_live(args: &[String]) -> Result {
+    server::build()?;
+    let rest: Vec<String> = args
+        .iter()
+        .map(|a| format!("'{}'", a.replace('\'', "")))
+        .collect();
+    run(
+        "bash",
+        &[
+            "-c",
+            &format!(
+                "ulimit -n 16384 && cargo run --release --package dialback-webhook-bench -- target/release/dialback live {}",
+                rest.join(" ")
+            ),
+        ],
+    )
+}
+
 /// `tests/hostile/` against the release binary: each check prints its measurement.
 fn hostile() -> Result {
     server::build()?;
@@ -262,6 +286,8 @@ fn ci() -> Result {
     chaos::chaos("120")?;
     // the webhook benchmark, small, so that it keeps working (the README has its full numbers)
     bench_webhooks(&["--backlog", "2000", "--secs", "3", "--dead", "5000"].map(String::from))?;
+    // the live stream benchmark, small (the README has its numbers at 1,000 streams)
+    bench_live(&["--streams", "100", "--secs", "3"].map(String::from))?;
     // the list benchmark, small, so that it keeps working (the README's numbers are at 10M)
     lists::lists(&["--calls", "100000", "--secs", "1"].map(String::from))?;
     // the sync benchmark, small, so that it keeps working (the README's numbers are at 1M)

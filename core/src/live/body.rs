@@ -87,7 +87,7 @@ pub fn of_recorded_message(m: &MessageRecord, names: &Names<'_>, at: Timestamp) 
 }
 
 /// An agent after a change: its settings, numbers and callback role.
-pub fn of_agent(agent: &AgentRecord, numbers: &[NumberResource], at: Timestamp) -> Built {
+pub fn of_changed_agent(agent: &AgentRecord, numbers: &[NumberResource], at: Timestamp) -> Built {
     Built {
         kind: EventType::AgentChanged,
         agents: vec![agent.id],

@@ -56,7 +56,7 @@ pub struct ServeArgs {
     #[arg(long, env = "DIALBACK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// Hours the live event log keeps events for resuming a stream (`Last-Event-ID`).
-    #[arg(long, env = "DIALBACK_EVENT_RETENTION", default_value_t = 24,
+    #[arg(long, env = "DIALBACK_EVENT_RETENTION", default_value_t = dialback_server::live::RETENTION_HOURS,
           value_parser = clap::value_parser!(u64).range(1..=8760))]
     event_retention: u64,
     #[command(flatten)]

@@ -30,6 +30,9 @@ use crate::app::App;
 use crate::store::events::StoredEvent;
 use crate::store::{self, EnvId};
 
+/// How long the log keeps events by default (`serve --event-retention`): a day of
+/// disconnection, far more than any reconnect needs, and little storage.
+pub const RETENTION_HOURS: u64 = 24;
 /// How often a pump reads the log with no wake-up.
 pub const POLL: Duration = Duration::from_secs(2);
 /// Events read from the log at once.
@@ -58,7 +61,7 @@ impl Default for LiveSettings {
             per_token: 16,
             max_streams: 2048,
             heartbeat: Duration::from_secs(15),
-            retention: Duration::from_secs(24 * 3600),
+            retention: Duration::from_secs(RETENTION_HOURS * 3600),
         }
     }
 }

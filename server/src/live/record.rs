@@ -2,7 +2,7 @@
 //! (`dialback_core::live::body`) from the records and the environment's view.
 
 use dialback_core::live::body::{
-    Built, of_agent, of_recorded_call, of_recorded_message, of_unassigned_number,
+    Built, of_changed_agent, of_recorded_call, of_recorded_message, of_unassigned_number,
 };
 use dialback_core::webhook::payload::Names;
 use dialback_core::{AgentId, CallRecord, MessageRecord, NumberResource, Timestamp};
@@ -84,7 +84,7 @@ impl DirectoryChange {
         for id in &self.agents {
             if let Some(agent) = after.agent(id) {
                 out.push(stored(
-                    of_agent(agent, &after.numbers_of(*id), at),
+                    of_changed_agent(agent, &after.numbers_of(*id), at),
                     created_ms,
                 ));
             }

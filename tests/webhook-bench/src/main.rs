@@ -1,5 +1,5 @@
 //! `cargo xtask bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N]`: webhook
-//! delivery measured from outside, against the release binary and a receiver this program
+//! delivery measured (and, with `live` after the binary, the live stream: `live.rs`) from outside, against the release binary and a receiver this program
 //! runs on 127.0.0.1.
 //!
 //! 1. **Throughput.** N events (20,000) are stored by a server that sends none
@@ -18,6 +18,8 @@
     clippy::indexing_slicing,
     missing_docs
 )]
+
+mod live;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -372,6 +374,23 @@ async fn main() {
         .get(1)
         .cloned()
         .unwrap_or_else(|| "target/release/dialback".into());
+    if args.get(2).map(String::as_str) == Some("live") {
+        let streams: Vec<usize> = args
+            .iter()
+            .position(|a| a == "--streams")
+            .and_then(|i| args.get(i + 1))
+            .map_or(vec![250, 500, 1000], |v| {
+                v.split(',').map(|n| n.parse().expect("a number")).collect()
+            });
+        live::bench(
+            &bin,
+            &streams,
+            number(&args, "--rate", 20),
+            number(&args, "--secs", 15),
+        )
+        .await;
+        return;
+    }
     let n = number(&args, "--backlog", 20_000) as usize;
     let rate = number(&args, "--rate", 200);
     let secs = number(&args, "--secs", 20);
