@@ -9,6 +9,7 @@ use dialback_core::wire::talkover::{AgentBody, CallbackAgentItem, Envelope, Erro
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 
 const TOKEN_KEY: &str = "dialback.token";
 const TALKOVER_KEY: &str = "dialback.talkover";
@@ -252,6 +253,72 @@ impl Connection {
                 .json::<T>()
                 .await
                 .map_err(|e| ApiError::BadResponse(e.to_string())),
+            401 => Err(ApiError::Unauthorized),
+            code => {
+                let body: Value = response.json().await.unwrap_or_default();
+                Err(refusal(code, &body).unwrap_or_else(|| {
+                    ApiError::Status(code, message_of(&body).unwrap_or(response.status_text()))
+                }))
+            }
+        }
+    }
+}
+
+/// An open live stream (`GET /api/v1/events`): its body, read chunk by chunk as it arrives.
+pub struct EventStream {
+    reader: web_sys::ReadableStreamDefaultReader,
+}
+
+impl EventStream {
+    /// The next chunk; `None` when the stream ended (or was aborted).
+    pub async fn next_chunk(&self) -> Option<Vec<u8>> {
+        let result = wasm_bindgen_futures::JsFuture::from(self.reader.read())
+            .await
+            .ok()?;
+        let done = js_sys::Reflect::get(&result, &"done".into()).ok()?;
+        if done.as_bool() != Some(false) {
+            return None;
+        }
+        let value = js_sys::Reflect::get(&result, &"value".into()).ok()?;
+        Some(js_sys::Uint8Array::new(&value).to_vec())
+    }
+}
+
+impl Connection {
+    /// Opens the live stream, resuming after `last_id`; `signal` closes it. Browsers'
+    /// `EventSource` cannot send the token, so this is `fetch` with the header.
+    pub async fn events(
+        &self,
+        last_id: Option<&str>,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<EventStream, ApiError> {
+        let token = self.token.as_ref().ok_or(ApiError::NotConnected)?;
+        let base = self.talkover.trim_end_matches('/');
+        let mut request = RequestBuilder::new(&format!("{base}/api/v1/events"))
+            .method(Method::GET)
+            .header("Authorization", &format!("Bearer {}", token.as_str()))
+            .header("Accept", "text/event-stream")
+            .abort_signal(Some(signal));
+        if let Some(id) = last_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.send().await.map_err(|_| {
+            ApiError::Unreachable(if base.is_empty() {
+                "this server".into()
+            } else {
+                base.into()
+            })
+        })?;
+        match response.status() {
+            200 => {
+                let body = response
+                    .body()
+                    .ok_or_else(|| ApiError::BadResponse("the stream has no body".into()))?;
+                let reader = body
+                    .get_reader()
+                    .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
+                Ok(EventStream { reader })
+            }
             401 => Err(ApiError::Unauthorized),
             code => {
                 let body: Value = response.json().await.unwrap_or_default();

@@ -18,6 +18,7 @@ mod callbacks;
 pub mod charts;
 mod connect;
 pub mod format;
+pub mod live;
 mod overview;
 pub mod panic;
 mod reference;
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
     provide_context(connection);
     access::Access::provide(connection);
     tzdata::Release::provide();
+    live::Live::provide(connection);
     view! {
         <Router>
             <header class="bar">
@@ -61,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <A href="/connect">"Connect"</A>
                 </nav>
                 <access::ScopeBadge/>
+                <live::LinkBadge/>
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"No such page."</p> }>

@@ -19,6 +19,7 @@ use crate::api::{ApiError, Connection};
 use crate::charts::{Kind, Point, Series, TimeChart};
 use crate::connect::Connect;
 use crate::format::duration;
+use crate::live::{Live, LivePanel};
 use crate::ui::{Warnings, ZoneInput, browser_zone, loaded, now};
 
 /// `/`: the overview once a token is set, Connect before.
@@ -90,11 +91,15 @@ pub fn Overview() -> impl IntoView {
         let zone = Zone::parse(&tz.get()).map_err(|e| e.to_string())?;
         DateRange::last_days(zone, now(), days.get()).map_err(|e| e.to_string())
     });
+    // events say the figures moved: each is asked for again (the figures are the API's)
+    let live = Live::get();
     let stats = LocalResource::new(move || {
+        live.calls.track();
         let (c, range) = (connection.get(), range.get());
         async move { callbacks(c, range.map_err(ApiError::Input)?).await }
     });
     let usage = LocalResource::new(move || {
+        live.calls.track();
         let (c, zone) = (connection.get(), Zone::parse(&tz.get()));
         async move {
             let zone = zone.map_err(|e| ApiError::Input(e.to_string()))?;
@@ -107,6 +112,7 @@ pub fn Overview() -> impl IntoView {
         }
     });
     let agents = LocalResource::new(move || {
+        live.directory.track();
         let c = connection.get();
         async move { c.agents_and_directory().await.map(|(agents, _)| agents) }
     });
@@ -127,6 +133,9 @@ pub fn Overview() -> impl IntoView {
             <h2 id="callbacks-heading">"Callbacks"</h2>
             {move || loaded("callback stats", stats, move |c: Callbacks| view! { <CallbackSummary c=c days=days.get_untracked()/> })}
         </section>
+        <LivePanel names=Signal::derive(move || {
+            agents.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| (a.id, a.name)).collect()
+        })/>
         <section aria-labelledby="usage-heading" aria-live="polite">
             <h2 id="usage-heading">"Usage this month"</h2>
             {move || loaded("usage", usage, |(body, problems)| view! { <UsageSummary body=body problems=problems/> })}

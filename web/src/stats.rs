@@ -44,7 +44,10 @@ pub fn Stats() -> impl IntoView {
         })
     });
 
+    // recorded calls move the stats: asked for again (debounced by the live link)
+    let calls = crate::live::Live::get().calls;
     let stats = LocalResource::new(move || {
+        calls.track();
         let c = connection.get();
         let range = range.get();
         async move {

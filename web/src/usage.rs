@@ -31,7 +31,10 @@ pub fn Usage() -> impl IntoView {
     let zone = Memo::new(move |_| Zone::parse(&tz_text.get()));
     let sort = RwSignal::new(Sort::Seconds);
 
+    // recorded calls and messages move usage: asked for again (debounced by the live link)
+    let calls = crate::live::Live::get().calls;
     let data = LocalResource::new(move || {
+        calls.track();
         let c = connection.get();
         let p = period.get();
         let z = zone.get();
@@ -48,6 +51,7 @@ pub fn Usage() -> impl IntoView {
     // a week or a month day by day; a year month by month (a year has more days than
     // AgentPhone's daily usage serves, and 366 bars read as noise)
     let over_time = LocalResource::new(move || {
+        calls.track();
         let c = connection.get();
         let p = period.get();
         let z = zone.get();
