@@ -37,6 +37,7 @@ pub mod call_list;
 pub mod callback;
 pub mod error;
 mod hash;
+#[cfg(feature = "live")]
 pub mod live;
 mod order;
 pub mod phone;

@@ -12,7 +12,7 @@ mod architecture;
 #[cfg(feature = "lists")]
 mod call_list;
 mod golden;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "webhooks", feature = "live"))]
 mod live;
 mod properties;
 #[cfg(feature = "sources")]

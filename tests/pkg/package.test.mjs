@@ -13,20 +13,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '../..');
+import { installConsumer, root, typecheck } from './consumer.mjs';
 const fixtures = path.join(root, 'tests/fixtures');
 const read = (name) => readFileSync(path.join(fixtures, name), 'utf8');
 let scratch;
 let core;
 
 before(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'dialback-consumer-'));
-  execFileSync('npm', ['pack', path.join(root, 'pkg'), '--pack-destination', scratch, '--silent'], { cwd: scratch });
-  const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
-  writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({
-    name: 'consumer', private: true, type: 'module', dependencies: { 'dialback-core': `file:./${tarball}` },
-  }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', '--silent'], { cwd: scratch });
+  scratch = installConsumer();
   writeFileSync(path.join(scratch, 'core.mjs'), "export * from 'dialback-core';\nexport { default } from 'dialback-core';\n");
 });
 
@@ -365,15 +359,7 @@ const release: string = loaded.version === TZDATA_VERSION ? loaded.version : TZD
 void release; void loaded.zones;
 void start; void total;
 `);
-  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  for (const resolution of [['--module', 'nodenext', '--moduleResolution', 'nodenext'], ['--module', 'esnext', '--moduleResolution', 'bundler']]) {
-    try {
-      execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,esnext.disposable,dom', '--skipLibCheck', 'false', ...resolution, 'consumer.ts'],
-        { cwd: scratch, encoding: 'utf8' });
-    } catch (e) {
-      assert.fail(`tsc ${resolution.join(' ')}:\n${e.stdout}${e.stderr}`);
-    }
-  }
+  typecheck(scratch, 'consumer.ts');
 });
 
 // --- the README, as a new user follows it ---------------------------------------------------

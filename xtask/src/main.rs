@@ -270,6 +270,7 @@ fn ci() -> Result {
     for scope in [
         &["dialback-core", "--lib"][..],
         &["dialback-wasm", "--all-targets"],
+        &["dialback-wasm-live", "--all-targets"],
         &["dialback-web", "--all-targets", "--features", "split"],
     ] {
         let mut args = vec!["clippy", "--package"];

@@ -43,6 +43,7 @@ pub fn pkg() -> Result {
         optimise(&format!("pkg/{dir}/{NAME}_bg.wasm"), "-O3", Memory::Own)?;
         embedded_tzdata_constant(dir)?;
     }
+    live()?;
     copy("wasm/npm/node/index.mjs", "pkg/node/index.mjs")?;
     copy("wasm/npm/node/index.d.ts", "pkg/node/index.d.ts")?;
     // wasm-bindgen marks its Node output as an ES module; the package root says so already
@@ -57,6 +58,42 @@ pub fn pkg() -> Result {
             "the module is {gzip} bytes gzip, over the {MAX_GZIP_BYTES}-byte budget"
         ));
     }
+    Ok(())
+}
+
+/// The live stream reader, `dialback-core/live`: a module of its own (the main one keeps its
+/// budget), its JavaScript (`wasm/npm/live/`) beside it.
+fn live() -> Result {
+    const LIVE: &str = "target/wasm32-unknown-unknown/wasm-release/dialback_wasm_live.wasm";
+    build_wasm("dialback-wasm-live")?;
+    for (target, dir) in [("experimental-nodejs-module", "node"), ("web", "web")] {
+        let out = format!("pkg/live/{dir}");
+        run(
+            "wasm-bindgen",
+            &[
+                LIVE,
+                "--target",
+                target,
+                "--out-dir",
+                &out,
+                "--out-name",
+                "dialback_live",
+            ],
+        )?;
+        optimise(&format!("{out}/dialback_live_bg.wasm"), "-Oz", Memory::Own)?;
+        fs::remove_file(root().join(format!("{out}/package.json"))).ok();
+    }
+    for file in ["stream.mjs", "node.mjs", "web.mjs", "index.d.ts"] {
+        copy(
+            &format!("wasm/npm/live/{file}"),
+            &format!("pkg/live/{file}"),
+        )?;
+    }
+    let module = root().join("pkg/live/web/dialback_live_bg.wasm");
+    eprintln!(
+        "pkg/live/: dialback_live_bg.wasm is {} bytes gzip -9",
+        gzip_size(&module)?
+    );
     Ok(())
 }
 
@@ -89,6 +126,8 @@ pub fn test() -> Result {
         &wasm_test,
     )?;
     pkg()?;
+    // the live helper's test streams from a real server
+    crate::server::build()?;
     run("node", &["--test", "tests/pkg/"])?;
     run("node", &["tests/pkg/bench.mjs", "pkg", "20000"])
 }
@@ -247,10 +286,15 @@ fn manifest() -> Result<String> {
         "default": "./web/{NAME}.js"
       }}
     }},
+    "./live": {{
+      "types": "./live/index.d.ts",
+      "node": "./live/node.mjs",
+      "default": "./live/web.mjs"
+    }},
     "./dialback_core_bg.wasm": "./web/{NAME}_bg.wasm",
     "./package.json": "./package.json"
   }},
-  "files": ["node/", "web/", "README.md"],
+  "files": ["node/", "web/", "live/", "README.md"],
   "sideEffects": ["./node/index.mjs", "./node/{NAME}.js"]
 }}
 "#
