@@ -331,28 +331,8 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
     );
 }
 
-/// The release before sources (schema 4): every answer it gave is given again (its webhooks,
-/// secrets and pending deliveries among them), its read-only token still only reads, and the
-/// new tables take a source.
-#[tokio::test]
-async fn a_schema_4_database_loses_nothing_and_takes_sources() {
-    let dir = TempDir::new();
-    let db = dir.db();
-    std::fs::copy(fixture_of("v4", "dialback.db"), &db).unwrap();
-    assert_eq!(schema_version(&db), 4);
-    let old: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture_of("v4", "answers.json")).unwrap())
-            .unwrap();
-    let token = old["token"].as_str().unwrap().to_owned();
-    let reader = old["reader_token"].as_str().unwrap().to_owned();
-    let other = old["other_token"].as_str().unwrap().to_owned();
-    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
-    let base = server.base.clone();
-    let handler = old["callback_agent"]["data"]["agent"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let desk = old["desk"].as_str().unwrap().to_owned();
+/// Every answer a previous release gave on its fixture is given again, whole.
+async fn answers_again(base: &str, token: &str, old: &Value, handler: &str, desk: &str) {
     for (key, path) in [
         ("agents", "/api/v1/agents?per_page=100".to_owned()),
         ("callback_agents", "/api/v1/callback-agents".to_owned()),
@@ -380,8 +360,33 @@ async fn a_schema_4_database_loses_nothing_and_takes_sources() {
             format!("/api/v1/agents/{handler}/webhooks"),
         ),
     ] {
-        assert_eq!(get(&base, &token, &path).await, old[key], "{path}");
+        assert_eq!(get(base, token, &path).await, old[key], "{path}");
     }
+}
+
+/// The release before sources (schema 4): every answer it gave is given again (its webhooks,
+/// secrets and pending deliveries among them), its read-only token still only reads, and the
+/// new tables take a source.
+#[tokio::test]
+async fn a_schema_4_database_loses_nothing_and_takes_sources() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    std::fs::copy(fixture_of("v4", "dialback.db"), &db).unwrap();
+    assert_eq!(schema_version(&db), 4);
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_of("v4", "answers.json")).unwrap())
+            .unwrap();
+    let token = old["token"].as_str().unwrap().to_owned();
+    let reader = old["reader_token"].as_str().unwrap().to_owned();
+    let other = old["other_token"].as_str().unwrap().to_owned();
+    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
+    let base = server.base.clone();
+    let handler = old["callback_agent"]["data"]["agent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let desk = old["desk"].as_str().unwrap().to_owned();
+    answers_again(&base, &token, &old, &handler, &desk).await;
     // the deliveries it left pending are still there, pending (this server may have tried
     // one since: only what it cannot change is compared)
     let log = get(&base, &token, "/v1/webhooks/deliveries?limit=100").await;
@@ -447,6 +452,81 @@ async fn a_schema_4_database_loses_nothing_and_takes_sources() {
         schema_version(&db),
         dialback_server::store::migrate::CURRENT
     );
+}
+
+/// The release before the live event log (schema 5): every answer it gave is given again
+/// (its sources and the delivery a source received among them), the receipt that refuses a
+/// replay of that delivery is kept, and the new log carries the events of new writes.
+#[tokio::test]
+async fn a_schema_5_database_loses_nothing_and_takes_live_events() {
+    let dir = TempDir::new();
+    let db = dir.db();
+    std::fs::copy(fixture_of("v5", "dialback.db"), &db).unwrap();
+    assert_eq!(schema_version(&db), 5);
+    let old: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture_of("v5", "answers.json")).unwrap())
+            .unwrap();
+    let token = old["token"].as_str().unwrap().to_owned();
+    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
+    let base = server.base.clone();
+    let handler = old["callback_agent"]["data"]["agent"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let desk = old["desk"].as_str().unwrap().to_owned();
+    answers_again(&base, &token, &old, &handler, &desk).await;
+    assert_eq!(get(&base, &token, "/api/v1/sources").await, old["sources"]);
+    let other = old["other_token"].as_str().unwrap();
+    assert_eq!(
+        get(&base, other, "/api/v1/agents").await,
+        old["other_agents"]
+    );
+    // the call the source's delivery carried, under its platform's id
+    let calls = get(&base, &token, "/api/v1/calls?per_page=100").await;
+    assert!(
+        calls["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["external_id"] == "agentphone:call_fixture"),
+        "{calls}"
+    );
+    // the new log: a stream opened now carries a new write's event
+    let mut stream =
+        crate::live::Reader::open(&base, &token, "?types=event_phone_call_ended", None).await;
+    let (status, body) = crate::harness::request(
+        &reqwest::Client::new(),
+        &base,
+        &token,
+        "POST",
+        "/api/v1/calls",
+        Some(
+            json!({"direction": "inbound", "from": "+14155551001", "to": "+14155550199",
+            "started_at": "2024-01-10T09:00:00Z", "status": "completed", "duration_seconds": 5}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let got = stream.take(1).await;
+    assert_eq!(
+        crate::live::event(&got[0]).event,
+        dialback_core::live::EventType::CallEnded
+    );
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    assert_eq!(
+        schema_version(&db),
+        dialback_server::store::migrate::CURRENT
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let receipt: String = conn
+        .query_row(
+            "SELECT delivery_id FROM source_receipts WHERE source_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(receipt, "whd_fixture");
 }
 
 #[tokio::test]
