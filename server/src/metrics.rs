@@ -99,6 +99,8 @@ pub struct Metrics {
     pub webhook_latency: Histogram,
     /// Deliveries waiting (pending), over every environment.
     pub webhook_queue: Gauge,
+    /// Live streams open (`GET /api/v1/events`).
+    pub event_streams: Gauge,
 }
 
 impl Default for Metrics {
@@ -177,6 +179,12 @@ impl Metrics {
             "Webhook deliveries pending (waiting for an attempt or a retry)",
             webhook_queue.clone(),
         );
+        let event_streams = Gauge::default();
+        registry.register(
+            "event_streams",
+            "Live event streams open (GET /api/v1/events)",
+            event_streams.clone(),
+        );
         let build = Family::<Build, Gauge>::default();
         build
             .get_or_create(&Build {
@@ -198,6 +206,7 @@ impl Metrics {
             view_load_ms,
             webhook_attempts,
             webhook_latency,
+            event_streams,
             webhook_queue,
         }
     }

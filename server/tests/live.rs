@@ -295,6 +295,19 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
     assert_eq!(third.status(), 429);
     let body: Value = third.json().await.unwrap();
     assert_eq!(crate::harness::codes(&body), ["TOO_MANY_STREAMS"]);
+    let metrics = s
+        .http
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.lines().any(|l| l == "dialback_event_streams 2"),
+        "{metrics}"
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     a.quiet(Duration::from_millis(10)).await;
     // heartbeats keep an idle stream alive
@@ -377,4 +390,46 @@ async fn events_written_on_one_replica_reach_a_stream_on_another() {
         delays[delays.len() - 1]
     );
     reader.quiet(Duration::from_millis(300)).await;
+}
+
+/// SIGTERM ends open streams at once, so the server exits well within its shutdown deadline
+/// (30 s) instead of waiting for streams that never end on their own; the client sees its
+/// stream end, and resumes elsewhere with its last id.
+#[tokio::test]
+async fn sigterm_ends_open_streams_and_the_server_exits_promptly() {
+    use crate::harness::{Binary, TempDir};
+    let dir = TempDir::new();
+    let token = Binary::create_env(dir.db(), "live");
+    let mut server = Binary::start(dir.db(), &dir.0.join("log"), &[]);
+    let mut streams = Vec::new();
+    for _ in 0..3 {
+        streams.push(Reader::open(&server.base, &token, "", None).await);
+    }
+    let asked = std::time::Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for s in &mut streams {
+        let ended = tokio::time::timeout(Duration::from_secs(5), async {
+            while let Ok(Some(_)) = s.response.chunk().await {}
+        })
+        .await;
+        assert!(ended.is_ok(), "a stream did not end");
+    }
+    let exited = tokio::task::spawn_blocking(move || {
+        let status = server.child.wait().unwrap();
+        (status, server)
+    });
+    let (status, _server) = tokio::time::timeout(Duration::from_secs(10), exited)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        asked.elapsed()
+    );
 }

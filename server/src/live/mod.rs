@@ -135,6 +135,10 @@ impl Drop for Slot {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         open.0 = open.0.saturating_sub(1);
+        self.app
+            .metrics
+            .event_streams
+            .set(i64::try_from(open.0).unwrap_or(i64::MAX));
         if let Some(n) = open.1.get_mut(&self.token) {
             *n = n.saturating_sub(1);
             if *n == 0 {
@@ -177,6 +181,9 @@ impl Live {
         }
         *mine += 1;
         open.0 += 1;
+        app.metrics
+            .event_streams
+            .set(i64::try_from(open.0).unwrap_or(i64::MAX));
         live.opened.fetch_add(1, Ordering::Relaxed);
         Ok(Slot {
             app: app.clone(),
