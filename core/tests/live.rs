@@ -85,6 +85,16 @@ fn routed_call(w: &World) -> CallRecord {
     }
 }
 
+/// The events of a callback routed to the handler: routed, then ended.
+fn routed_events(w: &World) -> Vec<dialback_core::live::body::Built> {
+    let call = routed_call(w);
+    let names = Names {
+        directory: &w.dir,
+        number_id: None,
+    };
+    of_recorded_call(&call, &names, t("2024-01-05T09:01:00Z"))
+}
+
 fn read_all(text: &str) -> Vec<SseMessage> {
     let mut d = SseDecoder::new();
     text.as_bytes().chunks(3).flat_map(|c| d.push(c)).collect()
@@ -93,12 +103,7 @@ fn read_all(text: &str) -> Vec<SseMessage> {
 #[test]
 fn a_routed_call_streams_as_two_events_a_client_reads_back() {
     let w = world();
-    let call = routed_call(&w);
-    let names = Names {
-        directory: &w.dir,
-        number_id: None,
-    };
-    let built = of_recorded_call(&call, &names, t("2024-01-05T09:01:00Z"));
+    let built = routed_events(&w);
     assert_eq!(
         built.iter().map(|b| b.kind).collect::<Vec<_>>(),
         [EventType::CallbackRouted, EventType::CallEnded]
@@ -179,12 +184,7 @@ fn an_agent_change_carries_the_agent_object() {
 #[test]
 fn what_does_not_add_up_is_refused_with_a_code() {
     let w = world();
-    let call = routed_call(&w);
-    let names = Names {
-        directory: &w.dir,
-        number_id: None,
-    };
-    let built = of_recorded_call(&call, &names, t("2024-01-05T09:01:00Z"));
+    let built = routed_events(&w);
     let body = std::str::from_utf8(&built[0].body).unwrap();
     let cases = [
         // the stream's name and the body's disagree

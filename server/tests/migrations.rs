@@ -331,6 +331,37 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
     );
 }
 
+/// A previous release's fixture database, served by this release: the database, what that
+/// release answered on it, and the server.
+struct Fixture {
+    dir: TempDir,
+    db: std::path::PathBuf,
+    old: Value,
+    server: Binary,
+}
+
+impl Fixture {
+    fn start(release: &str, schema: i64) -> Fixture {
+        let dir = TempDir::new();
+        let db = dir.db();
+        std::fs::copy(fixture_of(release, "dialback.db"), &db).unwrap();
+        assert_eq!(schema_version(&db), schema);
+        let answers = std::fs::read_to_string(fixture_of(release, "answers.json")).unwrap();
+        let old: Value = serde_json::from_str(&answers).unwrap();
+        let server = Binary::start(&db, &dir.0.join("log"), &[]);
+        Fixture {
+            dir,
+            db,
+            old,
+            server,
+        }
+    }
+
+    fn token(&self, key: &str) -> String {
+        self.old[key].as_str().unwrap().to_owned()
+    }
+}
+
 /// Every answer a previous release gave on its fixture is given again, whole.
 async fn answers_again(base: &str, token: &str, old: &Value, handler: &str, desk: &str) {
     for (key, path) in [
@@ -369,17 +400,15 @@ async fn answers_again(base: &str, token: &str, old: &Value, handler: &str, desk
 /// new tables take a source.
 #[tokio::test]
 async fn a_schema_4_database_loses_nothing_and_takes_sources() {
-    let dir = TempDir::new();
-    let db = dir.db();
-    std::fs::copy(fixture_of("v4", "dialback.db"), &db).unwrap();
-    assert_eq!(schema_version(&db), 4);
-    let old: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture_of("v4", "answers.json")).unwrap())
-            .unwrap();
+    let Fixture {
+        dir: _dir,
+        db,
+        old,
+        mut server,
+    } = Fixture::start("v4", 4);
     let token = old["token"].as_str().unwrap().to_owned();
     let reader = old["reader_token"].as_str().unwrap().to_owned();
     let other = old["other_token"].as_str().unwrap().to_owned();
-    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
     let base = server.base.clone();
     let handler = old["callback_agent"]["data"]["agent"]["id"]
         .as_str()
@@ -459,22 +488,16 @@ async fn a_schema_4_database_loses_nothing_and_takes_sources() {
 /// replay of that delivery is kept, and the new log carries the events of new writes.
 #[tokio::test]
 async fn a_schema_5_database_loses_nothing_and_takes_live_events() {
-    let dir = TempDir::new();
-    let db = dir.db();
-    std::fs::copy(fixture_of("v5", "dialback.db"), &db).unwrap();
-    assert_eq!(schema_version(&db), 5);
-    let old: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture_of("v5", "answers.json")).unwrap())
-            .unwrap();
-    let token = old["token"].as_str().unwrap().to_owned();
-    let mut server = Binary::start(&db, &dir.0.join("log"), &[]);
+    let f = Fixture::start("v5", 5);
+    let (token, old, db) = (f.token("token"), &f.old, &f.db);
+    let mut server = f.server;
     let base = server.base.clone();
     let handler = old["callback_agent"]["data"]["agent"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let desk = old["desk"].as_str().unwrap().to_owned();
-    answers_again(&base, &token, &old, &handler, &desk).await;
+    answers_again(&base, &token, old, &handler, &desk).await;
     assert_eq!(get(&base, &token, "/api/v1/sources").await, old["sources"]);
     let other = old["other_token"].as_str().unwrap();
     assert_eq!(
@@ -515,10 +538,10 @@ async fn a_schema_5_database_loses_nothing_and_takes_live_events() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     assert_eq!(
-        schema_version(&db),
+        schema_version(db),
         dialback_server::store::migrate::CURRENT
     );
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = rusqlite::Connection::open(db).unwrap();
     let receipt: String = conn
         .query_row(
             "SELECT delivery_id FROM source_receipts WHERE source_id = 1",

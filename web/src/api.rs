@@ -253,15 +253,21 @@ impl Connection {
                 .json::<T>()
                 .await
                 .map_err(|e| ApiError::BadResponse(e.to_string())),
-            401 => Err(ApiError::Unauthorized),
-            code => {
-                let body: Value = response.json().await.unwrap_or_default();
-                Err(refusal(code, &body).unwrap_or_else(|| {
-                    ApiError::Status(code, message_of(&body).unwrap_or(response.status_text()))
-                }))
-            }
+            _ => Err(refused(response).await),
         }
     }
+}
+
+/// What a non-2xx answer means: 401, field errors, or the status and the server's message.
+async fn refused(response: gloo_net::http::Response) -> ApiError {
+    let code = response.status();
+    if code == 401 {
+        return ApiError::Unauthorized;
+    }
+    let body: Value = response.json().await.unwrap_or_default();
+    refusal(code, &body).unwrap_or_else(|| {
+        ApiError::Status(code, message_of(&body).unwrap_or(response.status_text()))
+    })
 }
 
 /// An open live stream (`GET /api/v1/events`): its body, read chunk by chunk as it arrives.
@@ -319,13 +325,7 @@ impl Connection {
                     .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
                 Ok(EventStream { reader })
             }
-            401 => Err(ApiError::Unauthorized),
-            code => {
-                let body: Value = response.json().await.unwrap_or_default();
-                Err(refusal(code, &body).unwrap_or_else(|| {
-                    ApiError::Status(code, message_of(&body).unwrap_or(response.status_text()))
-                }))
-            }
+            _ => Err(refused(response).await),
         }
     }
 }
