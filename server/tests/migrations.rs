@@ -537,10 +537,7 @@ async fn a_schema_5_database_loses_nothing_and_takes_live_events() {
     );
     server.child.kill().unwrap();
     server.child.wait().unwrap();
-    assert_eq!(
-        schema_version(db),
-        dialback_server::store::migrate::CURRENT
-    );
+    assert_eq!(schema_version(db), dialback_server::store::migrate::CURRENT);
     let conn = rusqlite::Connection::open(db).unwrap();
     let receipt: String = conn
         .query_row(

@@ -241,13 +241,7 @@ impl Connection {
             None => request.build(),
         }
         .map_err(|e| ApiError::BadResponse(e.to_string()))?;
-        let response = request.send().await.map_err(|_| {
-            ApiError::Unreachable(if base.is_empty() {
-                "this server".into()
-            } else {
-                base.into()
-            })
-        })?;
+        let response = request.send().await.map_err(|_| unreachable(base))?;
         match response.status() {
             200..=299 => response
                 .json::<T>()
@@ -256,6 +250,15 @@ impl Connection {
             _ => Err(refused(response).await),
         }
     }
+}
+
+/// The request got no answer from `base` (`""`: this server).
+fn unreachable(base: &str) -> ApiError {
+    ApiError::Unreachable(if base.is_empty() {
+        "this server".into()
+    } else {
+        base.into()
+    })
 }
 
 /// What a non-2xx answer means: 401, field errors, or the status and the server's message.
@@ -308,13 +311,7 @@ impl Connection {
         if let Some(id) = last_id {
             request = request.header("Last-Event-ID", id);
         }
-        let response = request.send().await.map_err(|_| {
-            ApiError::Unreachable(if base.is_empty() {
-                "this server".into()
-            } else {
-                base.into()
-            })
-        })?;
+        let response = request.send().await.map_err(|_| unreachable(base))?;
         match response.status() {
             200 => {
                 let body = response
