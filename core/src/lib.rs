@@ -64,7 +64,7 @@ pub use callback::{
     callback_stats, validate_callback_config,
 };
 pub use error::ErrorCode;
-pub use phone::{NumberId, NumberResource, PhoneError, PhoneNumber};
+pub use phone::{NumberError, NumberId, NumberResource, PhoneError, PhoneNumber};
 pub use time::{
     DateRange, OlderTables, TimeError, Timestamp, Tzdata, TzdataError, TzdataVersion, Zone,
 };

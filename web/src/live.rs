@@ -72,6 +72,8 @@ pub struct Decision {
     pub source_agent: Option<String>,
     /// `MATCHED`, `OUTSIDE_LOOKBACK`, …
     pub code: String,
+    /// Whether it found the source call.
+    pub matched: bool,
     /// The reason in words, with names.
     pub explanation: String,
 }
@@ -93,13 +95,9 @@ impl Decision {
             callback_agent: e.agent_name.clone().unwrap_or_default(),
             source_agent: routing.decision.source_agent_id().map(|a| a.to_string()),
             code: routing.reason_code.clone(),
+            matched: routing.decision.source_agent_id().is_some(),
             explanation: routing.explanation.clone(),
         })
-    }
-
-    /// Whether it found the source call.
-    pub fn matched(&self) -> bool {
-        self.code == "MATCHED"
     }
 }
 
@@ -347,7 +345,7 @@ pub fn LivePanel(
         live.decisions
             .get()
             .into_iter()
-            .filter(|d| !only_unmatched.get() || !d.matched())
+            .filter(|d| !only_unmatched.get() || !d.matched)
             .collect::<Vec<_>>()
     };
     view! {

@@ -106,6 +106,10 @@ pub enum ConfigError {
     /// The target agent is outbound. The message is the seed's, word for word.
     #[error("Agent must have direction=inbound to serve as a callback")]
     InvalidAgentDirection,
+    /// The agent exists but has no callback role (asked for its role). The message is the
+    /// seed's.
+    #[error("Agent is not configured as a callback agent")]
+    NotACallbackAgent,
     /// `source_agent_ids` is missing, not an array, or empty.
     #[error("source_agent_ids is required: a non-empty array of outbound agent ids")]
     SourceAgentIdsRequired,
@@ -183,6 +187,7 @@ impl ErrorCode for ConfigError {
         match self {
             ConfigError::AgentNotFound(_) => "AGENT_NOT_FOUND",
             ConfigError::InvalidAgentDirection => "INVALID_AGENT_DIRECTION",
+            ConfigError::NotACallbackAgent => "NOT_A_CALLBACK_AGENT",
             ConfigError::SourceAgentIdsRequired => "SOURCE_AGENT_IDS_REQUIRED",
             ConfigError::InvalidSourceAgentId { .. } => "INVALID_SOURCE_AGENT_ID",
             ConfigError::SourceAgentNotFound { .. } => "SOURCE_AGENT_NOT_FOUND",
@@ -201,7 +206,9 @@ impl ConfigError {
     /// The request field the problem is about (`agent_id` is the path parameter).
     pub fn field(&self) -> &'static str {
         match self {
-            ConfigError::AgentNotFound(_) | ConfigError::InvalidAgentDirection => "agent_id",
+            ConfigError::AgentNotFound(_)
+            | ConfigError::InvalidAgentDirection
+            | ConfigError::NotACallbackAgent => "agent_id",
             ConfigError::SourceAgentIdsRequired
             | ConfigError::InvalidSourceAgentId { .. }
             | ConfigError::SourceAgentNotFound { .. }
@@ -247,7 +254,10 @@ impl ConfigError {
     /// Whether the problem is that the target agent does not exist (rather than that the
     /// configuration is wrong): servers answer that with "not found".
     pub fn is_not_found(&self) -> bool {
-        matches!(self, ConfigError::AgentNotFound(_))
+        matches!(
+            self,
+            ConfigError::AgentNotFound(_) | ConfigError::NotACallbackAgent
+        )
     }
 }
 

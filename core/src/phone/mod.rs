@@ -18,7 +18,7 @@ mod resource;
 
 #[cfg(feature = "regions")]
 pub use region::NumberFormats;
-pub use resource::{NumberId, NumberResource};
+pub use resource::{NumberError, NumberId, NumberResource};
 
 /// A phone number in E.164 normal form (`+` then 2 to 15 digits, the first not `0`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

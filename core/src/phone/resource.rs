@@ -60,3 +60,51 @@ pub struct NumberResource {
     /// When it was last assigned or released.
     pub updated_at: Timestamp,
 }
+
+/// A problem with an environment's numbers as resources.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    /// Adding a number the environment has already.
+    #[error("{0} is already one of this environment's numbers")]
+    AlreadyExists(String),
+    /// A number id that names none of the environment's numbers (or not the agent's own).
+    #[error("no number {0:?} in this environment")]
+    NotFound(String),
+}
+
+impl crate::error::ErrorCode for NumberError {
+    fn code(&self) -> &'static str {
+        match self {
+            NumberError::AlreadyExists(_) => "NUMBER_ALREADY_EXISTS",
+            NumberError::NotFound(_) => "PHONE_NUMBER_NOT_FOUND",
+        }
+    }
+}
+
+impl NumberError {
+    /// A number id not found; the id is clipped for the message.
+    pub fn not_found(id: &str) -> NumberError {
+        NumberError::NotFound(crate::time::clip(id))
+    }
+}
+
+#[cfg(test)]
+mod number_error_tests {
+    use super::NumberError;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn codes_and_words() {
+        let e = NumberError::AlreadyExists("+14155550100".into());
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            (
+                "NUMBER_ALREADY_EXISTS",
+                "+14155550100 is already one of this environment's numbers"
+            )
+        );
+        let e = NumberError::not_found(&"x".repeat(100));
+        assert_eq!(e.code(), "PHONE_NUMBER_NOT_FOUND");
+        assert!(e.to_string().len() < 100, "the id is clipped: {e}");
+    }
+}

@@ -10,8 +10,8 @@ use dialback_core::wire::requests::{
     AgentPatch, CallingUpdate, KnowledgeUpdate, NewAgent, NewNumber,
 };
 use dialback_core::{
-    AgentId, AgentRecord, AgentStatus, ConfigError, NumberId, NumberResource, PhoneNumber,
-    validate_callback_config,
+    AgentId, AgentRecord, AgentStatus, ConfigError, NumberError, NumberId, NumberResource,
+    PhoneNumber, validate_callback_config,
 };
 use serde_json::Value;
 
@@ -46,12 +46,10 @@ fn commit(
 ) -> Result<AgentWithNumbers, OpError> {
     if let Err(e) = w.tx.write_agent(Some(&record), &numbers) {
         return Err(match e {
-            StoreError::NumberExists(n) => OpError::one(
-                Failure::Conflict,
-                "NUMBER_ALREADY_EXISTS",
-                format!("{n} is already one of this environment's numbers"),
-                "phone_numbers",
-            ),
+            StoreError::NumberExists(n) => {
+                let e = NumberError::AlreadyExists(n);
+                OpError::one(Failure::Conflict, e.code(), e.to_string(), "phone_numbers")
+            }
             e => w.fail(app, env, &e),
         });
     }
@@ -211,12 +209,15 @@ pub fn update_calling(
             for (i, nid) in ids.iter().enumerate() {
                 match w.view.number(nid) {
                     Some(n) => wanted.push(n.number),
-                    None => missing.push(FieldError::new(
-                        "PHONE_NUMBER_NOT_FOUND",
-                        format!("phone_number_ids[{i}]: no number {nid:?} in this environment"),
-                        "phone_number_ids",
-                        Some(i),
-                    )),
+                    None => {
+                        let e = NumberError::not_found(nid);
+                        missing.push(FieldError::new(
+                            e.code(),
+                            format!("phone_number_ids[{i}]: {e}"),
+                            "phone_number_ids",
+                            Some(i),
+                        ));
+                    }
                 }
             }
             if !missing.is_empty() {
@@ -239,10 +240,7 @@ pub fn update_knowledge(
     update: KnowledgeUpdate,
 ) -> Result<AgentWithNumbers, OpError> {
     let w = write(app, env)?;
-    let mut record = agent_of(&w.view, id)?;
-    record.profile = update.apply(&record.profile);
-    record.status = AgentStatus::Draft;
-    record.updated_at = app.now();
+    let record = update.apply_to(&agent_of(&w.view, id)?, app.now());
     commit(app, env, w, record, Vec::new())
 }
 
@@ -251,13 +249,11 @@ pub fn update_knowledge(
 pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResource, OpError> {
     let w = write(app, env)?;
     if w.view.numbers.find(new.number).is_some() {
+        let e = NumberError::AlreadyExists(new.number.to_string());
         return Err(OpError::one(
             Failure::Conflict,
-            "NUMBER_ALREADY_EXISTS",
-            format!(
-                "{} is already one of this environment's numbers",
-                new.number
-            ),
+            e.code(),
+            e.to_string(),
             "number",
         ));
     }
@@ -439,13 +435,6 @@ pub fn change_number(
 }
 
 fn number_not_found(id: &str, field: &str) -> OpError {
-    OpError::one(
-        Failure::NotFound,
-        "PHONE_NUMBER_NOT_FOUND",
-        format!(
-            "no number {:?} in this environment",
-            dialback_core::time::clip(id)
-        ),
-        field,
-    )
+    let e = NumberError::not_found(id);
+    OpError::one(Failure::NotFound, e.code(), e.to_string(), field)
 }

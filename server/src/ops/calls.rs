@@ -24,17 +24,18 @@ pub enum Recorded {
     Rejected(Vec<FieldError>),
 }
 
-fn conflict(ext: &str, stored: CallId) -> Recorded {
-    Recorded::Conflict(vec![FieldError::new(
-        "EXTERNAL_ID_CONFLICT",
-        format!(
-            "external_id {:?} was recorded before (call {stored}) with different content; \
-             send the same call to retry it, or another external_id for another call",
-            dialback_core::time::clip(ext)
-        ),
-        "external_id",
-        None,
-    )])
+/// The answer to a call sent under an `external_id` stored before: the stored call if it is
+/// the same call (a retry), the core's conflict if not.
+fn again(call: &NewCall, stored: &CallRecord) -> Recorded {
+    match call.retry_of(stored) {
+        Ok(()) => Recorded::Existing(stored.clone()),
+        Err(e) => Recorded::Conflict(vec![FieldError::new(
+            e.code(),
+            e.to_string(),
+            "external_id",
+            None,
+        )]),
+    }
 }
 
 /// Records calls in order, in one transaction. Inbound calls are routed by the core as they
@@ -131,11 +132,7 @@ pub fn record_calls_once(
     for call in calls {
         if let Some(ext) = &call.external_id {
             if let Some(row) = seen.get(ext).and_then(|&i| rows.get(i)) {
-                out.push(if call.same_as(row) {
-                    Recorded::Existing(row.clone())
-                } else {
-                    conflict(ext, row.id)
-                });
+                out.push(again(&call, row));
                 continue;
             }
             let stored = stored_with_external_id(app, env, view, ext).inspect_err(|_| {
@@ -143,11 +140,7 @@ pub fn record_calls_once(
                 view.stale = true;
             })?;
             if let Some(existing) = stored {
-                out.push(if call.same_as(&existing) {
-                    Recorded::Existing(existing)
-                } else {
-                    conflict(ext, existing.id)
-                });
+                out.push(again(&call, &existing));
                 continue;
             }
         }

@@ -80,6 +80,21 @@ pub struct KnowledgeUpdate {
 }
 
 impl KnowledgeUpdate {
+    /// The agent with this knowledge, changed at `at`. Like Talkover, new knowledge takes the
+    /// agent back to draft: what it says changed, so it is published again on purpose.
+    pub fn apply_to(
+        &self,
+        agent: &crate::agent::AgentRecord,
+        at: crate::time::Timestamp,
+    ) -> crate::agent::AgentRecord {
+        crate::agent::AgentRecord {
+            profile: self.apply(&agent.profile),
+            status: crate::agent::AgentStatus::Draft,
+            updated_at: at,
+            ..agent.clone()
+        }
+    }
+
     /// The profile with this knowledge.
     pub fn apply(&self, profile: &AgentProfile) -> AgentProfile {
         let mut out = profile.clone();

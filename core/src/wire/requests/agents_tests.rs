@@ -163,3 +163,39 @@ fn knowledge_updates_follow_the_documented_constraints() {
         ])
     );
 }
+
+#[test]
+fn new_knowledge_takes_a_published_agent_back_to_draft() {
+    let k = parse_knowledge_update(&json!({
+        "description": "Updated agent description with more details",
+        "interrupt_sensitivity": "high", "ask_if_human_present_on_idle": true,
+        "llm_temperature": 0.8, "initial_message_delay": 2
+    }))
+    .unwrap();
+    let created = crate::time::Timestamp::parse("2024-01-01T00:00:00Z").unwrap();
+    let at = crate::time::Timestamp::parse("2024-02-01T00:00:00Z").unwrap();
+    let agent = crate::agent::AgentRecord {
+        id: crate::agent::AgentId::from_u128(1),
+        name: "Support".into(),
+        direction: Direction::Inbound,
+        callback_config: None,
+        status: crate::agent::AgentStatus::Published,
+        profile: crate::agent::AgentProfile::for_name("Support"),
+        created_at: created,
+        updated_at: created,
+    };
+    let changed = k.apply_to(&agent, at);
+    assert_eq!(changed.status, crate::agent::AgentStatus::Draft);
+    assert_eq!(
+        (
+            changed.name.as_str(),
+            changed.updated_at,
+            changed.created_at
+        ),
+        ("Support", at, created)
+    );
+    assert_eq!(
+        changed.profile.description.as_deref(),
+        Some("Updated agent description with more details")
+    );
+}

@@ -39,6 +39,18 @@ impl NewCall {
         Caller::parse(self.from_raw.as_deref())
     }
 
+    /// Checks this call against the one stored under its `external_id`: the same call sent
+    /// again is a retry (the stored call is the answer), a different one a conflict.
+    pub fn retry_of(&self, stored: &crate::call::CallRecord) -> Result<(), ExternalIdConflict> {
+        if self.same_as(stored) {
+            return Ok(());
+        }
+        Err(ExternalIdConflict {
+            external_id: crate::time::clip(stored.external_id.as_deref().unwrap_or_default()),
+            stored: stored.id,
+        })
+    }
+
     /// Whether a stored call is this same call, sent again: the same content under the same
     /// `external_id` is a retry; different content is a client bug that must not pass
     /// silently.
@@ -240,6 +252,31 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn the_same_call_again_is_a_retry_and_another_a_conflict_with_its_code() {
+        let body = json!({"direction": "inbound", "from": "+14155551001", "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "completed", "duration_seconds": 30, "external_id": "CA1"});
+        let call = parse_new_call(&body).unwrap();
+        let stored = crate::call::CallRecord {
+            id: crate::call::CallId(7),
+            external_id: Some("CA1".into()),
+            direction: Direction::Inbound,
+            agent_id: None,
+            from: call.from_raw.clone(),
+            to: call.to,
+            started_at: call.started_at,
+            status: call.status,
+            duration_seconds: 30,
+            routing: None,
+        };
+        assert_eq!(call.retry_of(&stored), Ok(()));
+        let mut other = body.clone();
+        other["duration_seconds"] = json!(31);
+        let longer = parse_new_call(&other).unwrap();
+        let e = longer.retry_of(&stored).unwrap_err();
+        assert_eq!(crate::error::ErrorCode::code(&e), "EXTERNAL_ID_CONFLICT");
+        assert!(e.to_string().contains("(call 7)"), "{e}");
+    }
+
+    #[test]
     fn calls() {
         let c = parse_new_call(&json!({"direction": "inbound", "from": "anonymous", "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "no_answer", "sid": "CA1"})).unwrap();
         assert_eq!(
@@ -295,5 +332,24 @@ mod tests {
                 ("FIELD_REQUIRED", "sent_at")
             ])
         );
+    }
+}
+
+/// A call sent under an `external_id` that was stored before with different content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "external_id {external_id:?} was recorded before (call {stored}) with different content; \
+     send the same call to retry it, or another external_id for another call"
+)]
+pub struct ExternalIdConflict {
+    /// The `external_id`, clipped.
+    pub external_id: String,
+    /// The call stored under it.
+    pub stored: crate::call::CallId,
+}
+
+impl crate::error::ErrorCode for ExternalIdConflict {
+    fn code(&self) -> &'static str {
+        "EXTERNAL_ID_CONFLICT"
     }
 }

@@ -25,7 +25,7 @@ mod error;
 mod reader;
 
 pub use agents::{AgentPatch, CallingUpdate, KnowledgeUpdate, NewAgent};
-pub use calls::{NewCall, NewMessage, check_agent_reference};
+pub use calls::{ExternalIdConflict, NewCall, NewMessage, check_agent_reference};
 pub use error::{Expected, RequestError, clip, field_errors};
 pub use numbers::NewNumber;
 pub use reader::is_invisible;

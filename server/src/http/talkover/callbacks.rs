@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use dialback_core::UNKNOWN_AGENT;
 use dialback_core::wire::requests::stats::parse_stats_query;
 use dialback_core::wire::talkover::{
     CallbackAgentCreated, CallbackAgentDetail, CallbackAgentItem, CallbackAgentSummary,
     CallbackAgentTotals, CallbackAgentUpdated, CallbackConfigBody, CallbackStatsData, Envelope,
     MessageBody, SourceAgent,
 };
+use dialback_core::{ConfigError, ErrorCode, UNKNOWN_AGENT};
 
 use super::super::blocking;
 use super::super::error::ApiError;
@@ -117,12 +117,8 @@ pub async fn get(
         .agent_by_path(&id)
         .filter(|r| r.callback_config.is_some())
         .ok_or_else(|| {
-            ApiError::new(
-                Failure::NotFound,
-                "NOT_A_CALLBACK_AGENT",
-                "Agent is not configured as a callback agent",
-                "agent_id",
-            )
+            let e = ConfigError::NotACallbackAgent;
+            ApiError::new(Failure::NotFound, e.code(), e.to_string(), "agent_id")
         })?;
     let config = config_of(r);
     let source_agents = r
