@@ -687,42 +687,34 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
         ),
     );
     assert_eq!(outbox, Some(2));
-    // and schema 2 gains the outbox and sources, schema 3 (the previous release) sources
-    postgres_sql(
-        &db,
-        "DROP TABLE webhook_deliveries; DROP TABLE webhooks; DROP TABLE source_receipts; \
-         DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 2",
-        None,
-    );
-    drop(store);
-    let store = waits(|| PgStore::open(&db, 2).unwrap());
-    assert_eq!(
-        postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
-        Some(5)
-    );
-    postgres_sql(
-        &db,
-        "DROP TABLE source_receipts; DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 3",
-        None,
-    );
-    drop(store);
-    let store = waits(|| PgStore::open(&db, 2).unwrap());
-    assert_eq!(
-        postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
-        Some(5)
-    );
-    // and schema 4 (the previous release) gains the event log
-    postgres_sql(
-        &db,
-        "DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 4",
-        None,
-    );
-    drop(store);
-    let store = waits(|| PgStore::open(&db, 2).unwrap());
-    assert_eq!(
-        postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
-        Some(5)
-    );
+    // and each later schema, simulated by dropping what came after it, gains the rest
+    let mut store = store;
+    for (version, drop_later) in [
+        (
+            2,
+            "DROP TABLE webhook_deliveries; DROP TABLE webhooks; DROP TABLE source_receipts; \
+             DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon;",
+        ),
+        (
+            3,
+            "DROP TABLE source_receipts; DROP TABLE sources; DROP TABLE events; \
+             DROP TABLE event_horizon;",
+        ),
+        (4, "DROP TABLE events; DROP TABLE event_horizon;"),
+    ] {
+        postgres_sql(
+            &db,
+            &format!("{drop_later} UPDATE dialback_schema SET version = {version}"),
+            None,
+        );
+        drop(store);
+        store = waits(|| PgStore::open(&db, 2).unwrap());
+        assert_eq!(
+            postgres_sql(&db, "", Some("SELECT version::bigint FROM dialback_schema")),
+            Some(5),
+            "from schema {version}"
+        );
+    }
     let log = waits(|| store.events().event_bounds(env).unwrap());
     assert_eq!(log, dialback_server::store::events::Bounds::default());
     assert!(waits(|| store.sources().sources().unwrap()).is_empty());
