@@ -2,7 +2,7 @@
 //! clients, and faults (kill -9 of a replica, the database frozen, the database restarted),
 //! with the history checked for linearizability (`tests/chaos/`).
 
-use crate::postgres::Cluster;
+use crate::postgres::{Cluster, Durability};
 use crate::{Result, run, server};
 
 pub fn chaos(seconds: &str) -> Result {
@@ -12,12 +12,18 @@ pub fn chaos(seconds: &str) -> Result {
     server::build()?;
     run(
         "cargo",
-        &["build", "--release", "--package", "dialback-chaos"],
+        &[
+            "build",
+            "--profile",
+            server::profile(),
+            "--package",
+            "dialback-chaos",
+        ],
     )?;
-    let cluster = Cluster::start("chaos")?;
+    let cluster = Cluster::start("chaos", Durability::Durable)?;
     let binary = server::binary();
     run(
-        "target/release/dialback-chaos",
+        &server::built("dialback-chaos"),
         &[
             &seconds.to_string(),
             &binary.to_string_lossy(),

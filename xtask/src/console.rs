@@ -167,8 +167,12 @@ pub fn test() -> Result {
     )?;
     web()?;
     crate::server::build()?;
+    let bin = crate::server::binary();
     run_with(
-        &[("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")],
+        &[
+            ("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+            ("DIALBACK_BIN", &bin.to_string_lossy()),
+        ],
         "node_modules/.bin/playwright",
         &["test", "--config", "tests/e2e/playwright.config.mjs"],
     )?;

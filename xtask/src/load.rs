@@ -45,6 +45,7 @@ impl Database {
                             .file_name()
                             .unwrap_or_default()
                             .to_string_lossy(),
+                        crate::postgres::Durability::Durable,
                     )?;
                     db = Some(started.url.clone());
                     cluster = Some(started);

@@ -8,8 +8,11 @@
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
+mod beside;
 mod chaos;
+mod ci;
 mod console;
 mod lists;
 mod load;
@@ -22,6 +25,7 @@ mod startup;
 mod sync;
 #[cfg(test)]
 mod tidy;
+mod timings;
 mod tools;
 mod tzdata;
 
@@ -32,7 +36,11 @@ fn main() -> ExitCode {
     let task = args.first().map(String::as_str).unwrap_or("help");
     let result = match task {
         "demo" => demo(),
-        "ci" => ci(),
+        "ci" => match args.get(1).map(String::as_str) {
+            Some("--quick") => ci::quick(),
+            None => ci::full(),
+            Some(other) => Err(format!("ci takes --quick or nothing, got {other:?}")),
+        },
         "setup" => setup(),
         "fuzz" => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         "loadtest" => load::loadtest(args.get(1..).unwrap_or_default()),
@@ -71,7 +79,8 @@ fn main() -> ExitCode {
 const HELP: &str = "cargo xtask <task>
 
   demo         set up, then run the main job
-  ci           set up, then run every check and test (what CI runs)
+  ci           set up, then run every check and test (what CI runs); the slowest steps last
+  ci --quick   format, clippy, and the tests of the crates that changed (the inner loop)
   setup        install what the other tasks need (idempotent)
   fuzz [SECS]  run each fuzz target for SECS seconds (needs nightly and cargo-fuzz)
   loadtest [--postgres | --db URL] [--replicas N]
@@ -129,12 +138,16 @@ pub(crate) fn run(program: &str, args: &[&str]) -> Result {
 pub(crate) fn run_with(env: &[(&str, &str)], program: &str, args: &[&str]) -> Result {
     let shown: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
     eprintln!("\n$ {}{program} {}", shown.concat(), args.join(" "));
+    let started = Instant::now();
     let status = Command::new(program)
         .args(args)
         .envs(env.iter().copied())
         .current_dir(root())
         .status()
         .map_err(|e| format!("cannot start {program}: {e}"))?;
+    let took = started.elapsed();
+    eprintln!("({:.1} s)", took.as_secs_f64());
+    timings::record(program, args, took);
     if status.success() {
         Ok(())
     } else {
@@ -142,7 +155,7 @@ pub(crate) fn run_with(env: &[(&str, &str)], program: &str, args: &[&str]) -> Re
     }
 }
 
-fn setup() -> Result {
+pub(crate) fn setup() -> Result {
     run("rustup", &["component", "add", "rustfmt", "clippy"])?;
     run("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
     tools::wasm_bindgen()?;
@@ -173,12 +186,13 @@ fn demo() -> Result {
 }
 
 /// The core's report example: a smoke test of the core end to end, run by `ci`.
-fn report() -> Result {
+pub(crate) fn report() -> Result {
     run(
         "cargo",
         &[
             "run",
-            "--release",
+            "--profile",
+            server::profile(),
             "--package",
             "dialback-core",
             "--example",
@@ -187,127 +201,40 @@ fn report() -> Result {
     )
 }
 
-/// `tests/webhook-bench/` against the release binary.
-fn bench_webhooks(args: &[String]) -> Result {
+/// `tests/webhook-bench/` against the server binary.
+pub(crate) fn bench_webhooks(args: &[String]) -> Result {
     server::build()?;
-    let mut all = vec![
-        "run",
-        "--release",
-        "--package",
-        "dialback-webhook-bench",
-        "--",
-        "target/release/dialback",
-    ];
+    let binary = server::built("dialback");
+    let mut all = vec![binary.as_str()];
     all.extend(args.iter().map(String::as_str));
-    run("cargo", &all)
+    server::cargo_run("dialback-webhook-bench", &all)
 }
 
 /// `tests/webhook-bench`'s live stream benchmark, with room for a thousand sockets.
-fn bench_live(args: &[String]) -> Result {
+pub(crate) fn bench_live(args: &[String]) -> Result {
     server::build()?;
     let rest: Vec<String> = args
         .iter()
         .map(|a| format!("'{}'", a.replace('\'', "")))
         .collect();
+    let profile = server::profile();
     run(
         "bash",
         &[
             "-c",
             &format!(
-                "ulimit -n 16384 && cargo run --release --package dialback-webhook-bench -- target/release/dialback live {}",
+                "ulimit -n 16384 && cargo run --profile {profile} --package dialback-webhook-bench -- {} live {}",
+                server::built("dialback"),
                 rest.join(" ")
             ),
         ],
     )
 }
 
-/// `tests/hostile/` against the release binary: each check prints its measurement.
-fn hostile() -> Result {
+/// `tests/hostile/` against the server binary: each check prints its measurement.
+pub(crate) fn hostile() -> Result {
     server::build()?;
-    run(
-        "cargo",
-        &[
-            "run",
-            "--release",
-            "--package",
-            "dialback-hostile",
-            "--",
-            "target/release/dialback",
-        ],
-    )
-}
-
-fn ci() -> Result {
-    setup()?;
-    run("cargo", &["fmt", "--all", "--check"])?;
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
-    // the core's API docs are for Rust users: no broken or private links
-    run_with(
-        &[("RUSTDOCFLAGS", "-D warnings")],
-        "cargo",
-        &["doc", "--package", "dialback-core", "--no-deps"],
-    )?;
-    // the fuzz targets are their own workspace: they must keep compiling against the core
-    run(
-        "cargo",
-        &["check", "--manifest-path", "core/fuzz/Cargo.toml"],
-    )?;
-    run("cargo", &["test", "--workspace"])?;
-    // the server's suite again, on PostgreSQL (SQLite is the run above)
-    postgres::test()?;
-    // the core's own tests use proptest, which needs an OS random source: its library only
-    // (the console with its pages split, as `cargo xtask web` builds it)
-    for scope in [
-        &["dialback-core", "--lib"][..],
-        &["dialback-wasm", "--all-targets"],
-        &["dialback-wasm-live", "--all-targets"],
-        &["dialback-web", "--all-targets", "--features", "split"],
-    ] {
-        let mut args = vec!["clippy", "--package"];
-        args.extend(scope);
-        args.extend(["--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]);
-        run("cargo", &args)?;
-    }
-    pkg::test()?;
-    console::test()?;
-    sdk::test()?;
-    openapi::test()?;
-    hostile()?;
-    // the history checker, short: two minutes of faults
-    chaos::chaos("120")?;
-    // the webhook benchmark, small, so that it keeps working (the README has its full numbers)
-    bench_webhooks(&["--backlog", "2000", "--secs", "3", "--dead", "5000"].map(String::from))?;
-    // the live stream benchmark, small (the README has its numbers at 1,000 streams)
-    bench_live(&["--streams", "100", "--secs", "3"].map(String::from))?;
-    // the list benchmark, small, so that it keeps working (the README's numbers are at 10M)
-    lists::lists(&["--calls", "100000", "--secs", "1"].map(String::from))?;
-    // the sync benchmark, small, so that it keeps working (the README's numbers are at 1M)
-    sync::bench(&["--calls", "20000"].map(String::from))?;
-    // benchmarks compile and run once each
-    run(
-        "cargo",
-        &[
-            "bench",
-            "--package",
-            "dialback-core",
-            "--features",
-            "lists",
-            "--",
-            "--test",
-        ],
-    )?;
-    report()?;
-    Ok(())
+    server::cargo_run("dialback-hostile", &[&server::built("dialback")])
 }
 
 fn fuzz(seconds: &str) -> Result {

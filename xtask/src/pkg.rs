@@ -128,7 +128,12 @@ pub fn test() -> Result {
     pkg()?;
     // the live helper's test streams from a real server
     crate::server::build()?;
-    run("node", &["--test", "tests/pkg/"])?;
+    let bin = crate::server::binary();
+    run_with(
+        &[("DIALBACK_BIN", &bin.to_string_lossy())],
+        "node",
+        &["--test", "tests/pkg/"],
+    )?;
     run("node", &["tests/pkg/bench.mjs", "pkg", "20000"])
 }
 

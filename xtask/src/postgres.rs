@@ -10,6 +10,18 @@ use std::process::Command;
 use crate::Result;
 use crate::tools;
 
+/// Whether the cluster flushes to disk.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// PostgreSQL's defaults: what the benchmarks and the chaos run measure.
+    Durable,
+    /// `fsync`, `synchronous_commit` and `full_page_writes` off, for the test suites: each
+    /// test makes a database (a copy of `template1`) and commits in small transactions, and a
+    /// flush protects only against the machine itself crashing, which no test does. A killed
+    /// or restarted PostgreSQL still recovers everything from its WAL in the page cache.
+    Throwaway,
+}
+
 /// A running cluster.
 pub struct Cluster {
     /// `postgres://postgres@127.0.0.1:PORT/postgres`.
@@ -41,7 +53,7 @@ fn free_port() -> Result<u16> {
 
 impl Cluster {
     /// Installs PostgreSQL if needed, then creates and starts a cluster.
-    pub fn start(name: &str) -> Result<Cluster> {
+    pub fn start(name: &str, durability: Durability) -> Result<Cluster> {
         let bin = match installed() {
             Some(bin) => bin,
             None => {
@@ -85,10 +97,13 @@ impl Cluster {
                 "UTF8",
             ],
         )?;
-        let options = format!(
+        let mut options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=200",
             cluster.dir.display()
         );
+        if durability == Durability::Throwaway {
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
         let log = cluster.dir.join("log").to_string_lossy().into_owned();
         cluster.pg(
             "pg_ctl",
@@ -138,42 +153,69 @@ impl Cluster {
 }
 
 /// The server's integration suite on PostgreSQL: every test that starts a server runs on a
-/// fresh database of a throw-away cluster, with the multi-replica and outage tests.
+/// fresh database of a throw-away cluster. The outage test (it restarts its cluster) and the
+/// frozen-database test (it stops its cluster for a minute) each get a cluster of their own,
+/// so they run beside the suite instead of after it, as does the minute a receiver is down.
 pub fn test() -> Result {
     const OUTAGE: &str =
         "replicas::a_database_restart_is_a_few_503s_then_service_resumes_with_nothing_lost";
     const FROZEN: &str = "frozen::a_frozen_database_is_answered_within_deadlines_and_loses_nothing";
-    let cluster = Cluster::start("test")?;
     let suite = ["test", "--package", "dialback-server", "--test", "api"];
+    // built once, before the three runs share it
+    crate::run("cargo", &[&suite[..], &["--no-run"]].concat())?;
+    let main = Cluster::start("test", Durability::Throwaway)?;
+    let frozen = Cluster::start("frozen", Durability::Throwaway)?;
+    let outage = Cluster::start("outage", Durability::Throwaway)?;
     // a test that finds no database fails rather than passes
-    crate::run_with(
+    let required = ("DIALBACK_REQUIRE_POSTGRES", "1");
+    let frozen_data = frozen.data();
+    let frozen_run = crate::beside::Beside::start(
+        "frozen",
         &[
-            ("DIALBACK_TEST_POSTGRES", &cluster.url),
-            ("DIALBACK_REQUIRE_POSTGRES", "1"),
+            ("DIALBACK_TEST_POSTGRES", &frozen.url),
+            required,
+            ("DIALBACK_TEST_POSTGRES_DATA", &frozen_data),
         ],
-        "cargo",
-        &[&suite[..], &["--", "--skip", OUTAGE, "--skip", FROZEN]].concat(),
-    )?;
-    // alone: it freezes the cluster (SIGSTOP) for a minute
-    crate::run_with(
-        &[
-            ("DIALBACK_TEST_POSTGRES", &cluster.url),
-            ("DIALBACK_REQUIRE_POSTGRES", "1"),
-            ("DIALBACK_TEST_POSTGRES_DATA", &cluster.data()),
-        ],
-        "cargo",
         &[&suite[..], &["--", "--exact", FROZEN, "--nocapture"]].concat(),
     )?;
-    // alone: it restarts the cluster under every other test's feet
-    crate::run_with(
+    let restart = outage.restart_command();
+    let outage_run = crate::beside::Beside::start(
+        "outage",
         &[
-            ("DIALBACK_TEST_POSTGRES", &cluster.url),
-            ("DIALBACK_REQUIRE_POSTGRES", "1"),
-            ("DIALBACK_TEST_POSTGRES_RESTART", &cluster.restart_command()),
+            ("DIALBACK_TEST_POSTGRES", &outage.url),
+            required,
+            ("DIALBACK_TEST_POSTGRES_RESTART", &restart),
         ],
-        "cargo",
         &[&suite[..], &["--", "--exact", OUTAGE]].concat(),
-    )
+    )?;
+    let minute_run = crate::beside::Beside::start(
+        "minute",
+        &[("DIALBACK_TEST_POSTGRES", &main.url), required],
+        &[&suite[..], &["--", "--exact", crate::ci::MINUTE]].concat(),
+    )?;
+    let rest = crate::run_with(
+        &[("DIALBACK_TEST_POSTGRES", &main.url), required],
+        "cargo",
+        &[
+            &suite[..],
+            &[
+                "--",
+                "--skip",
+                OUTAGE,
+                "--skip",
+                FROZEN,
+                "--skip",
+                crate::ci::MINUTE,
+            ],
+        ]
+        .concat(),
+    );
+    let frozen_result = frozen_run.finish();
+    let outage_result = outage_run.finish();
+    let minute_result = minute_run.finish();
+    rest.and(frozen_result)
+        .and(outage_result)
+        .and(minute_result)
 }
 
 impl Drop for Cluster {

@@ -1,4 +1,4 @@
-//! A release `dialback serve` on a fresh database in a temporary directory and a free port,
+//! An optimised `dialback serve` on a fresh database in a temporary directory and a free port,
 //! for the tasks that test the server from outside (the SDK contract, the load test). It stops
 //! when the handle is dropped, and the directory goes when its handle is, whichever way the
 //! task ends.
@@ -6,6 +6,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 
 use crate::{Result, root, run};
 
@@ -39,13 +40,46 @@ pub struct Server {
     pub token: Option<String>,
 }
 
-/// Builds the release binary (quick when up to date).
+static PROFILE: OnceLock<&'static str> = OnceLock::new();
+
+/// The cargo profile of the binaries the tasks build and drive: `release` (whole-program
+/// optimised, as shipped) for the demo and for the benchmarks' published numbers; `dev` once
+/// [`for_checks`] is called, as `cargo xtask ci` does. Its suites need the binaries to behave,
+/// not to be fast, and `cargo test --workspace` has built the dev ones already (with debug
+/// assertions and overflow checks on, which only makes them stricter).
+pub fn profile() -> &'static str {
+    PROFILE.get().copied().unwrap_or("release")
+}
+
+/// Builds and drives the `dev` binaries from now on.
+pub fn for_checks() {
+    let _ = PROFILE.set("dev");
+}
+
+/// `target/<profile's directory>/<name>`, relative to the repository root.
+pub fn built(name: &str) -> String {
+    let dir = match profile() {
+        "dev" => "debug",
+        other => other,
+    };
+    format!("target/{dir}/{name}")
+}
+
+/// `cargo run --profile <profile> --package <package> -- <args>`.
+pub fn cargo_run(package: &str, args: &[&str]) -> Result {
+    let mut all = vec!["run", "--profile", profile(), "--package", package, "--"];
+    all.extend(args);
+    run("cargo", &all)
+}
+
+/// Builds the server binary (quick when up to date).
 pub fn build() -> Result {
     run(
         "cargo",
         &[
             "build",
-            "--release",
+            "--profile",
+            profile(),
             "--package",
             "dialback-server",
             "--bin",
@@ -54,10 +88,9 @@ pub fn build() -> Result {
     )
 }
 
-/// The release binary, or `DIALBACK_BIN` (to measure another build the same way).
+/// The server binary, or `DIALBACK_BIN` (to measure another build the same way).
 pub fn binary() -> PathBuf {
-    std::env::var_os("DIALBACK_BIN")
-        .map_or_else(|| root().join("target/release/dialback"), PathBuf::from)
+    std::env::var_os("DIALBACK_BIN").map_or_else(|| root().join(built("dialback")), PathBuf::from)
 }
 
 impl Server {
