@@ -8,7 +8,7 @@ use dialback_core::wire::FieldError;
 use dialback_core::wire::agents::DirectoryRead;
 use dialback_core::wire::talkover::{AgentBody, Envelope, MessageBody};
 use dialback_core::{
-    AgentDirectory, CallStatus, Direction, LookbackDays, validate_callback_config,
+    AgentDirectory, AgentQuery, CallStatus, LookbackDays, validate_callback_config,
 };
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -97,7 +97,7 @@ fn AgentPicker(
 ) -> impl IntoView {
     let (inbound, outbound): (Vec<AgentBody>, Vec<AgentBody>) = agents
         .into_iter()
-        .partition(|a| a.direction == Direction::Inbound);
+        .partition(|a| a.direction.can_take_callbacks());
     view! {
         <form class="panel wide" on:submit=|ev| ev.prevent_default()>
             <label for="cb-agent">"Callback agent (inbound)"</label>
@@ -259,17 +259,13 @@ fn CallbackForm(
 
     let outbound: Vec<AgentBody> = agents
         .into_iter()
-        .filter(|a| a.direction == Direction::Outbound)
+        .filter(|a| a.direction.can_be_callback_source())
         .collect();
     let outbound = StoredValue::new(outbound);
+    // the Agents page's search: name, label, or digits of a number
     let visible_sources = move || {
-        let s = search.get().trim().to_lowercase();
-        outbound.with_value(|o| {
-            o.iter()
-                .filter(|a| s.is_empty() || a.name.to_lowercase().contains(&s))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        let query = AgentQuery::new(&search.get(), None, None);
+        outbound.with_value(|o| crate::agents::filter(o, &query))
     };
     let toggle = move |id: String, on: bool| {
         sources.update(|list| {
@@ -295,7 +291,7 @@ fn CallbackForm(
             <fieldset aria-describedby="cb-sources-errors">
                 <legend>{move || format!("Source agents (outbound) — {} selected", sources.get().len())}</legend>
                 <label for="cb-search">"Filter sources"</label>
-                <input id="cb-search" type="search" placeholder="name"
+                <input id="cb-search" type="search" placeholder="name, label or number"
                     prop:value=move || search.get()
                     on:input=move |ev| search.set(event_target_value(&ev))/>
                 <ul class="choices">

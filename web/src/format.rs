@@ -24,16 +24,10 @@ pub fn duration(seconds: i64) -> String {
 }
 
 /// `part` as a share of `whole` with one decimal (`"42.9%"`), or `"–"` when `whole` is 0:
-/// a rate of nothing is not 0%.
-pub fn percent(part: i64, whole: i64) -> String {
-    if whole <= 0 {
-        return "–".to_owned();
-    }
-    // integer tenths, rounded half up, so 1/3 reads 33.3% in every browser; in i128, where
-    // no count a server sends can overflow
-    let (part, whole) = (i128::from(part), i128::from(whole));
-    let tenths = (part * 2000 + whole) / (2 * whole);
-    format!("{}.{}%", tenths / 10, tenths.abs() % 10)
+/// the core's [`percent`](dialback_core::callback::trend::percent), which the Overview's
+/// shares use too.
+pub fn percent_or_dash(part: i64, whole: i64) -> String {
+    dialback_core::callback::trend::percent(part, whole, 1).unwrap_or_else(|| "–".to_owned())
 }
 
 /// `2026-11-22 18:15:00`: an instant as a wall-clock time in `zone`.
@@ -214,23 +208,23 @@ mod tests {
 
     #[test]
     fn rates_round_half_up_and_nothing_has_no_rate() {
-        assert_eq!(percent(1, 3), "33.3%");
-        assert_eq!(percent(2, 3), "66.7%");
-        assert_eq!(percent(1, 8), "12.5%");
-        assert_eq!(percent(5, 5), "100.0%");
-        assert_eq!(percent(0, 7), "0.0%");
-        assert_eq!(percent(0, 0), "–");
+        assert_eq!(percent_or_dash(1, 3), "33.3%");
+        assert_eq!(percent_or_dash(2, 3), "66.7%");
+        assert_eq!(percent_or_dash(1, 8), "12.5%");
+        assert_eq!(percent_or_dash(5, 5), "100.0%");
+        assert_eq!(percent_or_dash(0, 7), "0.0%");
+        assert_eq!(percent_or_dash(0, 0), "–");
     }
 
     /// Regression: a hostile server's huge counts overflowed (and so panicked) here.
     #[test]
     fn huge_counts_from_a_server_neither_overflow_nor_panic() {
-        assert_eq!(percent(i64::MAX, i64::MAX), "100.0%");
+        assert_eq!(percent_or_dash(i64::MAX, i64::MAX), "100.0%");
         assert_eq!(
-            percent(i64::MAX, 1),
+            percent_or_dash(i64::MAX, 1),
             format!("{}.0%", i128::from(i64::MAX) * 100)
         );
-        assert!(percent(i64::MIN, i64::MAX).ends_with('%'));
+        assert!(percent_or_dash(i64::MIN, i64::MAX).ends_with('%'));
         assert!(!duration(i64::MIN).is_empty());
         assert_eq!(total([i64::MAX, 1, 5]), i64::MAX);
         assert_eq!(total([2, 3]), 5);

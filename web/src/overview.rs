@@ -9,7 +9,7 @@ use dialback_core::callback::trend::{Figure, callback_figures};
 use dialback_core::wire::agentphone::UsageByAgentResponse;
 use dialback_core::wire::talkover::{AgentBody, CallbackStatsData, Envelope};
 use dialback_core::{
-    DateRange, Direction, Inconsistency, Zone, validate_callback_stats_for, validate_usage_by_agent,
+    DateRange, Inconsistency, Zone, validate_callback_stats_for, validate_usage_by_agent,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -150,8 +150,8 @@ pub fn Overview() -> impl IntoView {
 /// What a count is, and how it compares: `75% of received · +3 (+12%) against the previous 30 days`.
 fn compared(f: &Figure, share: bool, days: u32) -> String {
     let mut parts = Vec::new();
-    if let (true, Some(s)) = (share, f.share) {
-        parts.push(format!("{:.0}% of received", s * 100.0));
+    if let (true, Some(p)) = (share, f.percent_of_received(0)) {
+        parts.push(format!("{p} of received"));
     }
     match (f.delta(), f.change()) {
         (Some(0), _) => parts.push(format!("same as the previous {days} days")),
@@ -311,8 +311,8 @@ fn CallbackAgents(agents: Vec<AgentBody>) -> impl IntoView {
 /// What to do first, while the environment lacks agents or a callback agent.
 #[component]
 fn GettingStarted(agents: Vec<AgentBody>) -> impl IntoView {
-    let has_inbound = agents.iter().any(|a| a.direction == Direction::Inbound);
-    let has_outbound = agents.iter().any(|a| a.direction == Direction::Outbound);
+    let has_inbound = agents.iter().any(|a| a.direction.can_take_callbacks());
+    let has_outbound = agents.iter().any(|a| a.direction.can_be_callback_source());
     let has_role = agents.iter().any(|a| a.callback_config.is_some());
     if has_inbound && has_outbound && has_role {
         return ().into_any();

@@ -6,7 +6,7 @@ use dialback_core::wire::FieldError;
 use dialback_core::wire::requests::field_errors;
 use dialback_core::wire::requests::simulation::parse_simulation;
 use dialback_core::wire::talkover::{AgentBody, Envelope, RoutingBody};
-use dialback_core::{Direction, RoutingDecision, Timestamp};
+use dialback_core::{RoutingDecision, Timestamp};
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
@@ -92,7 +92,7 @@ pub fn Simulate() -> impl IntoView {
                 on:input=move |ev| to.set(event_target_value(&ev))/>
             <datalist id="owned-numbers">
                 {move || numbers.get().unwrap_or_default().into_iter()
-                    .filter(|a: &AgentBody| a.direction == Direction::Inbound)
+                    .filter(|a: &AgentBody| a.direction.can_take_callbacks())
                     .flat_map(|a| a.phone_numbers.into_iter()
                         .map(move |n| view! { <option value=n.number.clone()>{format!("{} ({})", n.number, a.name)}</option> }))
                     .collect_view()}

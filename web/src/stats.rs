@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::query_signal;
 
 use crate::api::{ApiError, Connection};
-use crate::format::{Cell, Preset, csv, percent};
+use crate::format::{Cell, Preset, csv, percent_or_dash};
 use crate::ui::{Bar, BarChart, CsvLink, Warnings, ZoneInput, browser_zone, loaded, now};
 
 /// The stats page; range and zone live in the URL (`?range=30d&tz=` or
@@ -134,9 +134,9 @@ fn StatsView(data: CallbackStatsData, problems: Vec<Inconsistency>) -> impl Into
         <div class="cards">
             <div class="card" data-card="received"><span class="big">{received}</span><span>"callbacks received"</span></div>
             <div class="card" data-card="answered"><span class="big">{data.callbacks_answered}</span>
-                <span>{format!("answered ({})", percent(data.callbacks_answered, received))}</span></div>
+                <span>{format!("answered ({})", percent_or_dash(data.callbacks_answered, received))}</span></div>
             <div class="card" data-card="unmatched"><span class="big">{data.callbacks_unmatched}</span>
-                <span>{format!("unmatched ({})", percent(data.callbacks_unmatched, received))}</span></div>
+                <span>{format!("unmatched ({})", percent_or_dash(data.callbacks_unmatched, received))}</span></div>
         </div>
         {if bars.is_empty() {
             view! { <p class="empty">"No matched callbacks in this range."</p> }.into_any()
@@ -147,7 +147,7 @@ fn StatsView(data: CallbackStatsData, problems: Vec<Inconsistency>) -> impl Into
                     <thead><tr><th scope="col">"Source agent"</th><th scope="col">"Callbacks"</th><th scope="col">"Share"</th></tr></thead>
                     <tbody>
                         {data.callbacks_by_source_agent.into_iter().map(|r| view! {
-                            <tr><th scope="row">{r.name}</th><td>{r.count}</td><td>{percent(r.count, matched)}</td></tr>
+                            <tr><th scope="row">{r.name}</th><td>{r.count}</td><td>{percent_or_dash(r.count, matched)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -148,6 +148,19 @@ impl Direction {
             _ => None,
         }
     }
+
+    /// Whether an agent of this direction may be a callback agent: callbacks arrive on the
+    /// numbers an agent answers, so only an inbound one. The configuration validator refuses
+    /// any other (`INVALID_AGENT_DIRECTION`), and the console offers only these.
+    pub const fn can_take_callbacks(self) -> bool {
+        matches!(self, Direction::Inbound)
+    }
+
+    /// Whether an agent of this direction may be a source agent: a callback answers a call
+    /// the source placed, so only an outbound one (`INVALID_SOURCE_AGENT_DIRECTION` otherwise).
+    pub const fn can_be_callback_source(self) -> bool {
+        matches!(self, Direction::Outbound)
+    }
 }
 
 /// An agent as the rules need it.

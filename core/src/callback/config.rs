@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::agent::{AgentDirectory, AgentId, Direction};
+use crate::agent::{AgentDirectory, AgentId};
 use crate::call::{CallStatus, StatusSet};
 use crate::error::ErrorCode;
 
@@ -287,7 +287,7 @@ pub fn validate_callback_config(
         .and_then(|id| directory.get(&id))
     {
         None => errors.push(ConfigError::AgentNotFound(crate::time::clip(target))),
-        Some(agent) if agent.direction != Direction::Inbound => {
+        Some(agent) if !agent.direction.can_take_callbacks() => {
             errors.push(ConfigError::InvalidAgentDirection)
         }
         Some(_) => {}
@@ -349,7 +349,7 @@ fn sources(
         first_at.insert(id, index);
         match dir.get(&id) {
             None => errors.push(ConfigError::SourceAgentNotFound { index, id }),
-            Some(agent) if agent.direction != Direction::Outbound => {
+            Some(agent) if !agent.direction.can_be_callback_source() => {
                 errors.push(ConfigError::InvalidSourceAgentDirection {
                     index,
                     id,

@@ -12,10 +12,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::ErrorCode;
 
+mod assign;
 #[cfg(feature = "regions")]
 mod region;
 mod resource;
 
+pub use assign::assignment;
 #[cfg(feature = "regions")]
 pub use region::NumberFormats;
 pub use resource::{NumberError, NumberId, NumberResource};

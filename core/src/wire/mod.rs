@@ -14,6 +14,7 @@
 pub mod agentphone;
 pub mod agents;
 pub mod feed;
+pub mod lines;
 pub mod requests;
 #[cfg(feature = "openapi")]
 pub mod schema;

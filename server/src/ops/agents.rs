@@ -1,7 +1,5 @@
 //! Agents, their numbers and their callback role.
 
-use std::collections::HashSet;
-
 use dialback_core::error::ErrorCode;
 use dialback_core::source::merge::{MergeError, merge_snapshot};
 use dialback_core::wire::FieldError;
@@ -70,9 +68,9 @@ fn commit(
     })
 }
 
-/// The number resources to write so that `agent` owns exactly `wanted`, in that order:
-/// existing numbers assigned, new ones added, numbers it no longer lists released. A number
-/// another agent owns is refused (409), each with its position in `field`.
+/// The number resources to write so that `agent` owns exactly `wanted`, in that order (the
+/// core's [`assignment`](dialback_core::phone::assignment)). A number another agent owns is
+/// refused (409), each with its position in `field`.
 fn assign(
     app: &App,
     view: &View,
@@ -90,40 +88,14 @@ fn assign(
                 .collect(),
         });
     }
-    let now = app.now();
-    let mut changes = Vec::with_capacity(wanted.len());
-    for (i, number) in wanted.iter().enumerate() {
-        let position = u32::try_from(i).unwrap_or(u32::MAX);
-        match view.numbers.find(*number) {
-            Some(n) if n.agent == Some(agent) && n.position == position => {}
-            Some(n) => changes.push(NumberResource {
-                agent: Some(agent),
-                position,
-                updated_at: now,
-                ..*n
-            }),
-            None => changes.push(NumberResource {
-                id: NumberId::from_uuid(new_uuid()),
-                number: *number,
-                agent: Some(agent),
-                position,
-                created_at: now,
-                updated_at: now,
-            }),
-        }
-    }
-    let wanted: HashSet<&PhoneNumber> = wanted.iter().collect();
-    for n in view.numbers.of_agent(agent) {
-        if !wanted.contains(&n.number) {
-            changes.push(NumberResource {
-                agent: None,
-                position: 0,
-                updated_at: now,
-                ..n
-            });
-        }
-    }
-    Ok(changes)
+    Ok(dialback_core::phone::assignment(
+        agent,
+        wanted,
+        |n| view.numbers.find(n).copied(),
+        &view.numbers.of_agent(agent),
+        app.now(),
+        || NumberId::from_uuid(new_uuid()),
+    ))
 }
 
 /// `POST /api/v1/agents`: a draft agent, its numbers (our extension) added and assigned.

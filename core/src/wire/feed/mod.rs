@@ -117,7 +117,7 @@ impl CallFeed {
     /// counting around a broken export would give numbers that look right and are not.
     pub fn from_ndjson(bytes: &[u8]) -> Result<Self, FeedError> {
         let mut feed = Self::default();
-        feed.read_ndjson(bytes, &mut 0)?;
+        feed.read_ndjson(bytes)?;
         Ok(feed)
     }
 

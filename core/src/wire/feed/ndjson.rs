@@ -1,16 +1,17 @@
 //! NDJSON, one call per line: whole ([`CallFeed::from_ndjson`]) or in chunks as it arrives
-//! ([`NdjsonReader`]). Each line goes to the fast scanner first and to the serde reader (and its
-//! errors) when the scanner is not sure.
+//! ([`NdjsonReader`]), split by the core's one splitter ([`NdjsonLines`]). Each line goes to
+//! the fast scanner first and to the serde reader (and its errors) when the scanner is not
+//! sure.
 
 use super::{CallFeed, FeedError, scan};
+use crate::wire::lines::NdjsonLines;
 
 /// NDJSON read in chunks, as it arrives or as it is copied in pieces, so the whole input never
 /// has to sit in memory at once: a line cut by a chunk boundary waits for the rest.
 #[derive(Debug, Default)]
 pub struct NdjsonReader {
     feed: CallFeed,
-    line: usize,
-    partial: Vec<u8>,
+    lines: NdjsonLines,
 }
 
 impl NdjsonReader {
@@ -20,87 +21,49 @@ impl NdjsonReader {
     }
 
     /// Reads every line that `chunk` completes.
-    pub fn push(&mut self, mut chunk: &[u8]) -> Result<(), FeedError> {
-        if !self.partial.is_empty() {
-            let Some(nl) = chunk.iter().position(|b| *b == b'\n') else {
-                self.partial.extend_from_slice(chunk);
-                return Ok(());
-            };
-            let (head, rest) = chunk.split_at(nl + 1);
-            self.partial.extend_from_slice(head);
-            let partial = std::mem::take(&mut self.partial);
-            self.feed.read_ndjson(&partial, &mut self.line)?;
-            chunk = rest;
-        }
-        match chunk.iter().rposition(|b| *b == b'\n') {
-            Some(last) => {
-                let (lines, rest) = chunk.split_at(last + 1);
-                self.feed.read_ndjson(lines, &mut self.line)?;
-                self.partial.extend_from_slice(rest);
-            }
-            None => self.partial.extend_from_slice(chunk),
-        }
-        Ok(())
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), FeedError> {
+        let NdjsonReader { feed, lines } = self;
+        lines.push(chunk, |n, line| feed.read_line(n, line.unwrap_or_default()))
     }
 
     /// Reads the last line (if it had no line break) and returns the calls.
     pub fn finish(mut self) -> Result<CallFeed, FeedError> {
-        let partial = std::mem::take(&mut self.partial);
-        self.feed.read_ndjson(&partial, &mut self.line)?;
+        let NdjsonReader { feed, lines } = &mut self;
+        lines.finish(|n, line| feed.read_line(n, line.unwrap_or_default()))?;
         Ok(self.feed)
     }
 }
 
 impl CallFeed {
-    /// Reads the lines of `bytes`, numbering them after `line` (which it advances).
-    pub(super) fn read_ndjson(&mut self, bytes: &[u8], line: &mut usize) -> Result<(), FeedError> {
-        let mut at = 0;
-        while at < bytes.len() {
-            *line += 1;
-            let line = *line;
-            let location = || format!("line {line}");
-            // the fast scanner when it is sure (it never reads past a line break)...
-            let start = skip_blanks(bytes, at);
-            let fast = scan::call(bytes, start).and_then(|(call, after)| {
-                let after = skip_blanks(bytes, after);
-                matches!(bytes.get(after), None | Some(b'\n')).then_some((call, after + 1))
-            });
-            let call = match fast {
-                Some((call, next)) => {
-                    at = next;
-                    call
-                }
-                // ...the serde reader, and its errors, otherwise
-                None => {
-                    let end = line_end(bytes, at);
-                    let text = bytes.get(at..end).unwrap_or_default();
-                    at = end + 1;
-                    if text.iter().all(u8::is_ascii_whitespace) {
-                        continue;
-                    }
-                    serde_json::from_slice(text).map_err(|e| FeedError {
-                        code: "INVALID_JSON",
-                        location: location(),
-                        message: e.to_string(),
-                    })?
-                }
-            };
-            self.push(&call).map_err(|(code, message)| FeedError {
-                code,
-                location: location(),
-                message,
-            })?;
-        }
-        Ok(())
+    /// Reads every line of `bytes`.
+    pub(super) fn read_ndjson(&mut self, bytes: &[u8]) -> Result<(), FeedError> {
+        let mut lines = NdjsonLines::new();
+        lines.push(bytes, |n, line| self.read_line(n, line.unwrap_or_default()))?;
+        lines.finish(|n, line| self.read_line(n, line.unwrap_or_default()))
     }
-}
 
-/// Where the line starting at `at` ends (its `\n`, or the end of the input).
-fn line_end(bytes: &[u8], at: usize) -> usize {
-    bytes
-        .get(at..)
-        .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
-        .map_or(bytes.len(), |n| at + n)
+    /// Reads line `number`, `text` (not blank; the splitter skips those).
+    fn read_line(&mut self, number: u64, text: &[u8]) -> Result<(), FeedError> {
+        let location = || format!("line {number}");
+        // the fast scanner when it is sure...
+        let start = skip_blanks(text, 0);
+        let fast = scan::call(text, start)
+            .and_then(|(call, after)| (skip_blanks(text, after) == text.len()).then_some(call));
+        let call = match fast {
+            Some(call) => call,
+            // ...the serde reader, and its errors, otherwise
+            None => serde_json::from_slice(text).map_err(|e| FeedError {
+                code: "INVALID_JSON",
+                location: location(),
+                message: e.to_string(),
+            })?,
+        };
+        self.push(&call).map_err(|(code, message)| FeedError {
+            code,
+            location: location(),
+            message,
+        })
+    }
 }
 
 fn skip_blanks(b: &[u8], mut i: usize) -> usize {

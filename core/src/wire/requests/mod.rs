@@ -28,7 +28,7 @@ pub use agents::{AgentPatch, CallingUpdate, KnowledgeUpdate, NewAgent};
 pub use calls::{ExternalIdConflict, NewCall, NewMessage, check_agent_reference};
 pub use error::{Expected, RequestError, clip, field_errors};
 pub use numbers::NewNumber;
-pub use reader::is_invisible;
+pub use reader::{INVISIBLE, hidden_in_name, hidden_in_text, is_invisible};
 pub(crate) use reader::{Reader, whole_number};
 pub use simulation::Simulation;
 

@@ -12,6 +12,7 @@ use crate::agent::{AgentId, AgentQuery, AgentStatus, Direction};
 use crate::call::{CallRecord, CallStatus};
 use crate::phone::{NumberResource, PhoneNumber};
 use crate::time::{DateRange, Timestamp, Zone, parse_date};
+use crate::wire::talkover::{PageMeta, Pagination};
 
 /// The largest page a list serves.
 pub const MAX_PER_PAGE: u64 = 100;
@@ -31,13 +32,13 @@ fn invalid(field: &'static str, expected: Expected, got: &str) -> RequestError {
     RequestError::invalid(field, expected, &Value::from(got))
 }
 
-/// `page` and `per_page`.
+/// `page` and `per_page`, as parsed: the page is at least 1 and `per_page` 1 to 100, so no
+/// shell can build one that divides by zero or skips to page 0 (the fields are private; the
+/// page of a list and its metadata come from here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
-    /// 1-based page.
-    pub page: u64,
-    /// Items per page, 1 to 100.
-    pub per_page: u64,
+    page: u64,
+    per_page: u64,
 }
 
 impl Paging {
@@ -61,6 +62,30 @@ impl Paging {
     /// How many items come before this page.
     pub fn offset(&self) -> u64 {
         self.page.saturating_sub(1).saturating_mul(self.per_page)
+    }
+
+    /// The 1-based page asked for.
+    pub fn page(&self) -> u64 {
+        self.page
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(&self) -> u64 {
+        self.per_page
+    }
+
+    /// This page of `items` (every match, in order) and the agent list's metadata.
+    pub fn page_of<T>(&self, items: impl ExactSizeIterator<Item = T>) -> (Vec<T>, PageMeta) {
+        let total = items.len() as u64;
+        let skip = usize::try_from(self.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(self.per_page).unwrap_or(usize::MAX);
+        let page = items.skip(skip).take(take).collect();
+        (page, PageMeta::new(self.page, self.per_page, total))
+    }
+
+    /// The call lists' metadata for this page, holding `len` of `total` items.
+    pub fn pagination(&self, total: u64, len: usize) -> Pagination {
+        Pagination::new(self.page, self.per_page, total, len as u64)
     }
 }
 

@@ -99,12 +99,20 @@ fn an_unknown_agent_id_matches_nothing() {
 #[test]
 fn agent_lists() {
     let l = parse_agent_list(&q(&[("status", "published"), ("per_page", "10")])).unwrap();
-    assert_eq!(
-        l.paging,
-        Paging {
-            page: 1,
-            per_page: 10
-        }
-    );
+    assert_eq!((l.paging.page(), l.paging.per_page()), (1, 10));
+    // the page of a list and its metadata: the 11th to 20th of 25
+    let (page, meta) = parse_agent_list(&q(&[("page", "2"), ("per_page", "10")]))
+        .unwrap()
+        .paging
+        .page_of(1..26);
+    assert_eq!(page, (11..21).collect::<Vec<_>>());
+    assert_eq!((meta.current_page, meta.last_page, meta.total), (2, 3, 25));
+    // past the end: an empty page, and the metadata still says where the end is
+    let (page, meta) = parse_agent_list(&q(&[("page", "9")]))
+        .unwrap()
+        .paging
+        .page_of(std::iter::empty::<u8>());
+    assert!(page.is_empty());
+    assert_eq!((meta.current_page, meta.last_page), (9, 1));
     assert!(parse_agent_list(&q(&[("status", "live")])).is_err());
 }

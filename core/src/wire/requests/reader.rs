@@ -117,10 +117,7 @@ impl<'a> Reader<'a> {
     ) -> Option<String> {
         let raw = self.string(field, v, expected)?;
         let s = raw.trim();
-        if s.is_empty()
-            || raw.chars().count() > MAX_NAME_CHARS
-            || s.chars().any(|c| c.is_control() || is_invisible(c))
-        {
+        if s.is_empty() || raw.chars().count() > MAX_NAME_CHARS || s.chars().any(hidden_in_name) {
             self.fail(field, expected, v.unwrap_or(&Value::Null));
             return None;
         }
@@ -137,8 +134,7 @@ impl<'a> Reader<'a> {
     ) -> Option<String> {
         let expected = Expected::Text(max);
         let s = self.string(field, v, expected)?;
-        let bad = |c: char| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_invisible(c);
-        if s.chars().count() > max || s.chars().any(bad) {
+        if s.chars().count() > max || s.chars().any(hidden_in_text) {
             self.fail(field, expected, v.unwrap_or(&Value::Null));
             return None;
         }
@@ -273,30 +269,47 @@ pub(crate) fn whole_number(v: &Value) -> Option<u64> {
 }
 
 /// Characters that show nothing or change the reading direction (Unicode's format
-/// characters, category Cf): accepted in a name, they let one name be made to read as another.
+/// characters, category Cf), as inclusive ranges: accepted in a name, they let one name be
+/// made to read as another. The one table behind the parser ([`is_invisible`]) and the
+/// OpenAPI document's patterns (`wire::schema`, which names the ranges of the Basic
+/// Multilingual Plane; a test checks the two agree on every character).
+pub const INVISIBLE: [(char, char); 21] = [
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+/// Refused in a name: a control character or an invisible one.
+pub fn hidden_in_name(c: char) -> bool {
+    c.is_control() || is_invisible(c)
+}
+
+/// Refused in free text: as in a name, but line breaks and tabs are text.
+pub fn hidden_in_text(c: char) -> bool {
+    hidden_in_name(c) && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// Whether `c` is one of the [`INVISIBLE`] characters.
 pub fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{0600}'..='\u{0605}'
-            | '\u{061C}'
-            | '\u{06DD}'
-            | '\u{070F}'
-            | '\u{0890}'..='\u{0891}'
-            | '\u{08E2}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}'
-    )
+    INVISIBLE
+        .iter()
+        .any(|(low, high)| (*low..=*high).contains(&c))
 }

@@ -11,19 +11,48 @@ use crate::agent::profile::LANGUAGES;
 use crate::callback::config::{LookbackDays, MAX_SOURCES};
 use crate::wire::requests::agents::{MAX_GREETING_CHARS, MAX_ID_CHARS};
 use crate::wire::requests::{
-    MAX_DURATION_SECONDS, MAX_EXTERNAL_ID_CHARS, MAX_FROM_CHARS, MAX_NAME_CHARS,
+    INVISIBLE, MAX_DURATION_SECONDS, MAX_EXTERNAL_ID_CHARS, MAX_FROM_CHARS, MAX_NAME_CHARS,
     MAX_NUMBERS_PER_AGENT, MAX_TEXT_CHARS,
 };
 
-/// Control characters, and the format characters of the Basic Multilingual Plane that show
-/// nothing or turn text around (`is_invisible`): refused in names. The parser also refuses
-/// the handful of such characters beyond the BMP, which an ECMA-262 pattern without the `u`
-/// flag cannot name.
-const HIDDEN: &str = r"\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb";
+/// A character class's ranges for an ECMA-262 pattern (no `u` flag, so `\uXXXX` escapes and
+/// only the Basic Multilingual Plane): control characters (`char::is_control`), less
+/// `allowed`, then every [`INVISIBLE`] range of the BMP. The parser refuses the same, and
+/// also the few invisible characters beyond the BMP, which such a pattern cannot name.
+fn hidden(allowed: &[char]) -> String {
+    let controls = ('\u{0}'..='\u{1F}').chain('\u{7F}'..='\u{9F}');
+    let mut ranges: Vec<(char, char)> = Vec::new();
+    for c in controls.filter(|c| !allowed.contains(c)) {
+        match ranges.last_mut() {
+            Some((_, high)) if u32::from(*high) + 1 == u32::from(c) => *high = c,
+            _ => ranges.push((c, c)),
+        }
+    }
+    ranges.extend(
+        INVISIBLE
+            .iter()
+            .filter(|(_, high)| u32::from(*high) <= 0xFFFF),
+    );
+    let escape = |c: char| format!("\\u{:04x}", u32::from(c));
+    ranges
+        .iter()
+        .map(|&(low, high)| match high {
+            h if h == low => escape(low),
+            h if u32::from(h) == u32::from(low) + 1 => escape(low) + &escape(h),
+            h => format!("{}-{}", escape(low), escape(h)),
+        })
+        .collect()
+}
 
-/// Control characters but line breaks and tabs, and the same format characters: refused in
-/// free text.
-const HIDDEN_IN_TEXT: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb";
+/// Refused in names: every control character and invisible one.
+fn names_class() -> String {
+    hidden(&[])
+}
+
+/// Refused in free text: the same, but line breaks and tabs.
+fn text_class() -> String {
+    hidden(&['\t', '\n', '\r'])
+}
 
 /// A name or label: up to 255 characters, at least one of them not white space, none hidden.
 pub fn name() -> Value {
@@ -31,13 +60,13 @@ pub fn name() -> Value {
         "type": "string",
         "minLength": 1,
         "maxLength": MAX_NAME_CHARS,
-        "pattern": format!("^[^{HIDDEN}]*[^\\s{HIDDEN}][^{HIDDEN}]*$"),
+        "pattern": format!("^[^{h}]*[^\\s{h}][^{h}]*$", h = names_class()),
     })
 }
 
 /// Free text of at most `max` characters.
 pub(super) fn text(max: usize) -> Value {
-    json!({"type": "string", "maxLength": max, "pattern": format!("^[^{HIDDEN_IN_TEXT}]*$")})
+    json!({"type": "string", "maxLength": max, "pattern": format!("^[^{}]*$", text_class())})
 }
 
 /// A phone number in any common formatting.
@@ -154,7 +183,7 @@ pub fn calling_update() -> Value {
 pub fn knowledge_update() -> Value {
     let at_least_five = |max: usize| {
         json!({"type": "string", "minLength": 5, "maxLength": max,
-            "pattern": format!("^[^{HIDDEN_IN_TEXT}]*$"),
+            "pattern": format!("^[^{}]*$", text_class()),
             "description": "At least 5 characters besides white space at the ends."})
     };
     json!({
@@ -344,5 +373,33 @@ pub fn agentphone_agent(creating: bool) -> Value {
     } else {
         properties.insert("name".into(), nullable(name()));
         json!({"type": "object", "properties": properties})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::requests::{hidden_in_name, hidden_in_text, is_invisible};
+
+    /// The patterns and the parser come from one table; this checks the generated classes
+    /// refuse exactly what the parser refuses, on every character a pattern can name (the
+    /// Basic Multilingual Plane), and that beyond it the parser refuses only the table's.
+    #[test]
+    fn the_hidden_character_patterns_are_the_parsers_rule() {
+        let class = |ranges: String| {
+            regex::Regex::new(&format!("^[^{ranges}]$")).unwrap_or_else(|_| unreachable!())
+        };
+        let (names, text) = (class(names_class()), class(text_class()));
+        let mut refused = 0;
+        for c in (0..=0xFFFF_u32).filter_map(char::from_u32) {
+            let s = c.to_string();
+            assert_eq!(!names.is_match(&s), hidden_in_name(c), "{c:?} in a name");
+            assert_eq!(!text.is_match(&s), hidden_in_text(c), "{c:?} in text");
+            refused += usize::from(hidden_in_name(c));
+        }
+        assert!(refused > 100, "the classes refuse {refused} characters");
+        for c in (0x10000..=0x10FFFF_u32).filter_map(char::from_u32) {
+            assert_eq!(hidden_in_name(c), is_invisible(c), "{c:?}");
+        }
     }
 }

@@ -8,9 +8,7 @@ use dialback_core::wire::requests::agents::{
     parse_agent_patch, parse_calling_update, parse_knowledge_update, parse_new_agent,
 };
 use dialback_core::wire::requests::queries::parse_agent_list;
-use dialback_core::wire::talkover::{
-    AgentBody, CallingSettings, Envelope, MessageEnvelope, Page, PageMeta,
-};
+use dialback_core::wire::talkover::{AgentBody, CallingSettings, Envelope, MessageEnvelope, Page};
 
 use super::super::blocking;
 use super::super::error::ApiError;
@@ -65,18 +63,15 @@ pub async fn list(
             )
         })
         .collect();
-    let total = matching.len() as u64;
-    let paging = query.paging;
-    let data = matching
+    let (page, meta) = query.paging.page_of(matching.into_iter());
+    let data = page
         .into_iter()
-        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
-        .take(usize::try_from(paging.per_page).unwrap_or(usize::MAX))
         .map(|r| AgentBody::new(r, &view.numbers_of(r.id)))
         .collect();
     Ok(Json(Page {
         success: true,
         data,
-        meta: PageMeta::new(paging.page, paging.per_page, total),
+        meta,
     }))
 }
 

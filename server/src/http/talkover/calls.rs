@@ -82,11 +82,11 @@ async fn page(
     paging: dialback_core::wire::requests::queries::Paging,
 ) -> Result<(Vec<CallRecord>, Pagination), ApiError> {
     let listed = app
-        .list_calls(env, &filter, paging.offset(), paging.per_page)
+        .list_calls(env, &filter, paging.offset(), paging.per_page())
         .await
         .map_err(|e| ApiError(OpError::storage(&e)))?;
     let (rows, total) = (listed.calls, listed.total);
-    let pagination = Pagination::new(paging.page, paging.per_page, total, rows.len() as u64);
+    let pagination = paging.pagination(total, rows.len());
     Ok((rows, pagination))
 }
 

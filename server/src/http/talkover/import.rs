@@ -5,13 +5,17 @@
 //! or parsed, and lines are committed 5,000 to a transaction. The report lists the first
 //! refused lines, by their line number in the file.
 
+use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+
+use dialback_core::error::ErrorCode;
 use dialback_core::wire::FieldError;
+use dialback_core::wire::lines::{LineTooLong, NdjsonLines};
 use dialback_core::wire::requests::calls::parse_new_call;
 use dialback_core::wire::requests::{NewCall, field_errors};
 use dialback_core::wire::talkover::calls::Rejection;
@@ -30,80 +34,6 @@ const IMPORT_BATCH: usize = 5_000;
 pub const MAX_LISTED_REJECTIONS: usize = 100;
 /// How many problems a listed line shows.
 const MAX_ERRORS_PER_LINE: usize = 10;
-
-/// A line of the body, or the news that it was longer than the limit.
-enum Line {
-    Text(Vec<u8>),
-    TooLong,
-}
-
-/// Splits a stream of chunks into numbered lines, each byte scanned once.
-struct Lines {
-    pending: Vec<u8>,
-    /// Inside a line already reported as too long: drop bytes until its line break.
-    skipping: bool,
-    line: u64,
-    max: usize,
-}
-
-impl Lines {
-    fn new(max: usize) -> Self {
-        Lines {
-            pending: Vec::new(),
-            skipping: false,
-            line: 0,
-            max,
-        }
-    }
-
-    fn push(&mut self, mut rest: &[u8], out: &mut Vec<(u64, Line)>) {
-        loop {
-            let newline = rest.iter().position(|b| *b == b'\n');
-            if self.skipping {
-                match newline {
-                    Some(i) => {
-                        self.skipping = false;
-                        rest = rest.get(i + 1..).unwrap_or_default();
-                        continue;
-                    }
-                    None => return,
-                }
-            }
-            let head = rest
-                .get(..newline.unwrap_or(rest.len()))
-                .unwrap_or_default();
-            if self.pending.len() + head.len() > self.max {
-                self.line += 1;
-                out.push((self.line, Line::TooLong));
-                self.pending.clear();
-                match newline {
-                    Some(i) => rest = rest.get(i + 1..).unwrap_or_default(),
-                    None => {
-                        self.skipping = true;
-                        return;
-                    }
-                }
-                continue;
-            }
-            self.pending.extend_from_slice(head);
-            match newline {
-                Some(i) => {
-                    self.line += 1;
-                    out.push((self.line, Line::Text(std::mem::take(&mut self.pending))));
-                    rest = rest.get(i + 1..).unwrap_or_default();
-                }
-                None => return,
-            }
-        }
-    }
-
-    fn finish(&mut self, out: &mut Vec<(u64, Line)>) {
-        if !self.skipping && !self.pending.is_empty() {
-            self.line += 1;
-            out.push((self.line, Line::Text(std::mem::take(&mut self.pending))));
-        }
-    }
-}
 
 /// `POST /api/v1/calls/import` with NDJSON (`application/x-ndjson`): one call per line, in
 /// time order. A refused line is reported with its number and errors and stores nothing.
@@ -165,8 +95,7 @@ pub async fn import(
     }
     let mut body: Body = req.into_body();
     let mut report = ImportReport::default();
-    let mut lines = Lines::new(app.settings.import_line_limit);
-    let mut ready: Vec<(u64, Line)> = Vec::new();
+    let mut lines = NdjsonLines::with_limit(app.settings.import_line_limit);
     let mut batch: Vec<(u64, NewCall)> = Vec::with_capacity(IMPORT_BATCH);
     let mut storing = None;
     let mut read_bytes = 0usize;
@@ -191,19 +120,25 @@ pub async fn import(
             report.truncated = true;
             break;
         }
-        lines.push(&chunk, &mut ready);
-        for (number, line) in ready.drain(..) {
-            take_line(number, line, &app, &mut report, &mut batch);
-            if batch.len() >= IMPORT_BATCH {
-                flush(&app, &env, &mut batch, &mut report, &mut storing, events).await?;
-            }
+        let _: Result<(), Infallible> = lines.push(&chunk, |number, line| {
+            take_line(number, line, &mut report, &mut batch);
+            Ok(())
+        });
+        report.lines = lines.lines();
+        // a chunk may complete more lines than a batch holds: each transaction takes
+        // IMPORT_BATCH of them
+        while batch.len() >= IMPORT_BATCH {
+            let rest = batch.split_off(IMPORT_BATCH);
+            flush(&app, &env, &mut batch, &mut report, &mut storing, events).await?;
+            batch = rest;
         }
     }
     if !report.truncated {
-        lines.finish(&mut ready);
-        for (number, line) in ready.drain(..) {
-            take_line(number, line, &app, &mut report, &mut batch);
-        }
+        let _: Result<(), Infallible> = lines.finish(|number, line| {
+            take_line(number, line, &mut report, &mut batch);
+            Ok(())
+        });
+        report.lines = lines.lines();
     }
     flush(&app, &env, &mut batch, &mut report, &mut storing, events).await?;
     settle(&mut storing, &mut report).await?;
@@ -224,35 +159,21 @@ pub async fn import(
     Ok(Json(Envelope::ok(report)))
 }
 
+/// Parses one line into the batch, or refuses it into the report.
 fn take_line(
     number: u64,
-    line: Line,
-    app: &App,
+    line: Result<&[u8], LineTooLong>,
     report: &mut ImportReport,
     batch: &mut Vec<(u64, NewCall)>,
 ) {
-    report.lines = number;
     let text = match line {
-        Line::TooLong => {
-            let max = app.settings.import_line_limit;
-            reject(
-                report,
-                number,
-                vec![FieldError::new(
-                    "LINE_TOO_LONG",
-                    format!("the line is longer than {max} bytes and was not read"),
-                    "body",
-                    None,
-                )],
-            );
+        Ok(text) => text,
+        Err(too_long) => {
+            let error = FieldError::new(too_long.code(), too_long.to_string(), "body", None);
+            reject(report, number, vec![error]);
             return;
         }
-        Line::Text(text) => text,
     };
-    let text = text.strip_suffix(b"\r").unwrap_or(&text);
-    if text.iter().all(u8::is_ascii_whitespace) {
-        return; // a blank line is a line, not a call
-    }
     let parsed = serde_json::from_slice::<serde_json::Value>(text)
         .map_err(|e| {
             vec![FieldError::new(
@@ -349,52 +270,4 @@ async fn flush(
     }));
     *storing = Some(Storing { lines, task });
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn split(chunks: &[&[u8]], max: usize) -> Vec<(u64, Option<Vec<u8>>)> {
-        let mut lines = Lines::new(max);
-        let mut out = Vec::new();
-        for c in chunks {
-            lines.push(c, &mut out);
-        }
-        lines.finish(&mut out);
-        out.into_iter()
-            .map(|(n, l)| match l {
-                Line::Text(t) => (n, Some(t)),
-                Line::TooLong => (n, None),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn lines_are_numbered_as_the_file_numbers_them() {
-        assert_eq!(
-            split(&[b"a\n\nb", b"c\n", b"\nd"], 10),
-            [
-                (1, Some(b"a".to_vec())),
-                (2, Some(vec![])),
-                (3, Some(b"bc".to_vec())),
-                (4, Some(vec![])),
-                (5, Some(b"d".to_vec())),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_long_line_is_reported_once_and_skipped_whatever_the_chunks() {
-        let long = [b'x'; 25];
-        for size in [1, 3, 7, 30] {
-            let body = [&long[..], b"\nok\n", &long[..]].concat();
-            let chunks: Vec<&[u8]> = body.chunks(size).collect();
-            assert_eq!(
-                split(&chunks, 10),
-                [(1, None), (2, Some(b"ok".to_vec())), (3, None)],
-                "chunks of {size}"
-            );
-        }
-    }
 }
