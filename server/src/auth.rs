@@ -5,55 +5,11 @@
 //! timing can only tell an attacker about a SHA-256 of what they sent, which does not help
 //! them find a stored one.
 
-use dialback_core::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::store::{EnvId, Store, StoreError};
 
-pub use dialback_core::token::Scope;
-
-/// What a valid (stored, unrevoked) token grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Grant {
-    /// The token's id (not the token).
-    pub token_id: i64,
-    /// Its environment.
-    pub env: EnvId,
-    /// What it may do.
-    pub scope: Scope,
-    /// When it stops working, if ever.
-    pub expires_at: Option<Timestamp>,
-}
-
-/// A token as `dialback token list` shows it: never the token itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenInfo {
-    /// Its id, for `dialback token revoke`.
-    pub id: i64,
-    /// What it is for.
-    pub label: String,
-    /// What it may do.
-    pub scope: Scope,
-    /// When it was made.
-    pub created_at: Timestamp,
-    /// When it was last used (recorded in batches, so up to a few seconds late).
-    pub last_used_at: Option<Timestamp>,
-    /// When it stops working.
-    pub expires_at: Option<Timestamp>,
-    /// When it was revoked.
-    pub revoked_at: Option<Timestamp>,
-}
-
-/// A token to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewToken {
-    /// What it is for.
-    pub label: String,
-    /// What it may do.
-    pub scope: Scope,
-    /// When it stops working.
-    pub expires_at: Option<Timestamp>,
-}
+pub use crate::store::tokens::{Grant, NewToken, Scope, TokenInfo};
 
 /// The token prefix Talkover uses.
 pub const PREFIX: &str = dialback_core::token::TOKEN_PREFIX;
@@ -90,7 +46,9 @@ pub fn issue(
     at: dialback_core::Timestamp,
 ) -> Result<(i64, String), StoreError> {
     let secret = generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-    let id = store.add_token(env, &hash(&secret), token, replace, at)?;
+    let id = store
+        .tokens()
+        .add_token(env, &hash(&secret), token, replace, at)?;
     Ok((id, secret))
 }
 

@@ -22,6 +22,7 @@ pub const NAME: &str = "demo";
 pub fn ensure(app: &App) -> Result<String, String> {
     let existing = app
         .store
+        .tokens()
         .environments()
         .map_err(|e| e.to_string())?
         .into_iter()

@@ -170,7 +170,7 @@ async fn the_usage_summary_has_the_documented_plan_numbers_and_counters() {
         numbers: 2,
         ..dialback_core::Plan::default()
     };
-    waits(|| s.app.store.set_plan(env.id, &plan).unwrap());
+    waits(|| s.app.store.tokens().set_plan(env.id, &plan).unwrap());
     let (_, body) = s.call("GET", "/v1/usage", None).await;
     assert_eq!(
         (body["plan"]["name"].as_str(), body["numbers"].clone()),

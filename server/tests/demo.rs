@@ -36,7 +36,7 @@ async fn demo_data_is_consistent_and_tokens_rotate() {
         .expect("the new demo token works")
         .env;
     assert_eq!(
-        waits(|| app.store.environments().unwrap().len()),
+        waits(|| app.store.tokens().environments().unwrap().len()),
         1,
         "a second start created a second environment"
     );

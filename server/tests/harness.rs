@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use dialback_server::app::{App, Settings};
-use dialback_server::store::{PgStore, SqliteStore, Store, postgres};
+use dialback_server::store::{PgStore, SqliteStore, Store};
 use serde_json::Value;
 
 /// A fresh temporary directory, removed on drop.
@@ -59,7 +59,7 @@ pub fn fresh_database(url: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    postgres::create_database(url, &name).unwrap()
+    create_database(url, &name).unwrap()
 }
 
 /// A fresh store on the backend under test: a SQLite file in `dir`, or a new PostgreSQL
@@ -437,4 +437,74 @@ impl Binary {
         );
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     }
+}
+
+/// Everything of one environment, collected: what a view is built from at start.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub agents: Vec<dialback_core::AgentRecord>,
+    pub numbers: Vec<dialback_core::NumberResource>,
+    pub calls: Vec<dialback_core::CallRecord>,
+    pub messages: Vec<dialback_core::MessageRecord>,
+}
+
+impl dialback_server::store::Sink for Snapshot {
+    fn directory(
+        &mut self,
+        agents: Vec<dialback_core::AgentRecord>,
+        numbers: Vec<dialback_core::NumberResource>,
+    ) {
+        self.agents = agents;
+        self.numbers = numbers;
+    }
+    fn calls(&mut self, calls: Vec<dialback_core::CallRecord>) {
+        self.calls.extend(calls);
+    }
+    fn messages(&mut self, messages: Vec<dialback_core::MessageRecord>) {
+        self.messages.extend(messages);
+    }
+}
+
+/// One environment's stored records, read as a server reads them at start.
+pub fn snapshot(store: &dyn Store, env: dialback_server::store::EnvId) -> Snapshot {
+    let mut snapshot = Snapshot::default();
+    store.load_into(env, (0, 0), &mut snapshot).unwrap();
+    snapshot
+}
+
+/// Creates an empty database named `name` on the server `url` points at, and returns the URL
+/// of the new database: each test wants a fresh one.
+pub fn create_database(url: &str, name: &str) -> Result<String, String> {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("database name {name:?}"));
+    }
+    let config: tokio_postgres::Config = url.parse().map_err(|e| format!("{url:?}: {e}"))?;
+    let sql = format!("CREATE DATABASE {name}");
+    // its own thread and runtime: callers may be inside another runtime
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async {
+                let (client, connection) = config
+                    .connect(tokio_postgres::NoTls)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let driver = tokio::spawn(connection);
+                client
+                    .batch_execute(&sql)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                drop(client);
+                let _ = driver.await;
+                Ok::<(), String>(())
+            })
+        })
+        .join()
+        .map_err(|_| "creating the database stopped".to_owned())?
+    })?;
+    let (base, _) = url.rsplit_once('/').unwrap_or((url, ""));
+    Ok(format!("{base}/{name}"))
 }

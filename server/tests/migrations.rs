@@ -167,7 +167,7 @@ async fn a_schema_1_database_loses_nothing() {
     drop(server);
     assert_eq!(
         schema_version(&db),
-        dialback_server::store::migrate::CURRENT
+        dialback_server::store::sqlite::migrate::CURRENT
     );
 }
 
@@ -248,7 +248,7 @@ async fn a_schema_2_database_loses_nothing_and_its_tokens_keep_every_right() {
     server.child.wait().unwrap();
     assert_eq!(
         schema_version(&db),
-        dialback_server::store::migrate::CURRENT
+        dialback_server::store::sqlite::migrate::CURRENT
     );
 }
 
@@ -332,7 +332,7 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
     server.child.wait().unwrap();
     assert_eq!(
         schema_version(&db),
-        dialback_server::store::migrate::CURRENT
+        dialback_server::store::sqlite::migrate::CURRENT
     );
 }
 
@@ -484,7 +484,7 @@ async fn a_schema_4_database_loses_nothing_and_takes_sources() {
     server.child.wait().unwrap();
     assert_eq!(
         schema_version(&db),
-        dialback_server::store::migrate::CURRENT
+        dialback_server::store::sqlite::migrate::CURRENT
     );
 }
 
@@ -542,7 +542,10 @@ async fn a_schema_5_database_loses_nothing_and_takes_live_events() {
     );
     server.child.kill().unwrap();
     server.child.wait().unwrap();
-    assert_eq!(schema_version(db), dialback_server::store::migrate::CURRENT);
+    assert_eq!(
+        schema_version(db),
+        dialback_server::store::sqlite::migrate::CURRENT
+    );
     let conn = rusqlite::Connection::open(db).unwrap();
     let receipt: String = conn
         .query_row(
@@ -601,10 +604,10 @@ fn four_env_creates_at_once_on_a_new_file_all_succeed() {
         }
         assert_eq!(
             schema_version(&db),
-            dialback_server::store::migrate::CURRENT
+            dialback_server::store::sqlite::migrate::CURRENT
         );
         let store = waits(|| SqliteStore::open(&db, false).unwrap());
-        assert_eq!(waits(|| store.environments().unwrap().len()), 4);
+        assert_eq!(waits(|| store.tokens().environments().unwrap().len()), 4);
     }
 }
 
@@ -667,6 +670,7 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     let env = waits(|| {
         let store = PgStore::open(&db, 2).unwrap();
         let env = store
+            .tokens()
             .create_environment("old", dialback_core::Timestamp::EPOCH)
             .unwrap();
         let (mut tx, _) = store.begin(env, 0).unwrap();

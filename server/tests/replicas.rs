@@ -128,8 +128,8 @@ fn rfc3339(unix: i64) -> String {
 fn assert_decided_as_one_server(db: &str) {
     let snapshot = waits(|| {
         let store = PgStore::open(db, 2).unwrap();
-        let (env, _) = store.environments().unwrap()[0].clone();
-        store.load(env).unwrap()
+        let (env, _) = store.tokens().environments().unwrap()[0].clone();
+        crate::harness::snapshot(&store, env)
     });
     let directory = AgentDirectory::from_records(&snapshot.agents, &snapshot.numbers).unwrap();
     let mut routing = CallbackRouting::new(&directory, std::iter::empty());

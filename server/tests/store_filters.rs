@@ -114,6 +114,7 @@ fn sql_lists_what_the_core_filter_passes() {
     let dir = TempDir::new();
     let store = crate::harness::store(&dir);
     let env = store
+        .tokens()
         .create_environment("filters", dialback_core::Timestamp::EPOCH)
         .unwrap();
     let all = calls();

@@ -457,7 +457,12 @@ async fn a_sync_killed_with_9_then_run_again_ends_as_a_clean_run() {
             break;
         }
     }
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    // killed once a batch is committed (a condition, not a guess at how long one takes on a
+    // busy machine); 30,000 calls take many more
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while stored_calls(&db) == 0 && std::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     child.kill().unwrap(); // SIGKILL
     let status = child.wait().unwrap();
     assert!(
@@ -487,4 +492,11 @@ async fn a_sync_killed_with_9_then_run_again_ends_as_a_clean_run() {
     let log = dir.0.join("b.log");
     let b = crate::harness::Binary::start(&db, &log, &[]);
     same_answers_at(&a, &b.base, &token).await;
+}
+
+/// Calls committed to the SQLite file so far (read beside the writer: WAL).
+fn stored_calls(db: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .and_then(|c| c.query_row("SELECT COUNT(*) FROM calls", [], |r| r.get(0)))
+        .unwrap_or(0)
 }

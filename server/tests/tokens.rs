@@ -191,7 +191,7 @@ async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
 
     // a request writes nothing itself; the server writes last use every few seconds
     let last_used = || {
-        waits(|| s.app.store.tokens_of(env.id))
+        waits(|| s.app.store.tokens().tokens_of(env.id))
             .unwrap()
             .into_iter()
             .find(|t| t.id == live_id)

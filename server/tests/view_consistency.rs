@@ -6,9 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use dialback_core::wire::requests::queries::CallFilter;
-use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
+use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource};
 use dialback_server::app::Settings;
-use dialback_server::auth::{Grant, NewToken, TokenInfo};
 use dialback_server::store::{
     EnvId, Result, Sink, Slice, SqliteStore, Store, StoreError, Tail, Version, Writes,
 };
@@ -37,39 +36,8 @@ impl Store for FlakyStore {
     fn events(&self) -> &dyn dialback_server::store::events::EventLog {
         &self.inner
     }
-    fn environments(&self) -> Result<Vec<(EnvId, String)>> {
-        self.inner.environments()
-    }
-    fn create_environment(&self, name: &str, at: dialback_core::Timestamp) -> Result<EnvId> {
-        self.inner.create_environment(name, at)
-    }
-    fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()> {
-        self.inner.set_plan(env, plan)
-    }
-    fn add_token(
-        &self,
-        env: EnvId,
-        hash: &[u8; 32],
-        token: &NewToken,
-        replace: bool,
-        at: dialback_core::Timestamp,
-    ) -> Result<i64> {
-        self.inner.add_token(env, hash, token, replace, at)
-    }
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>> {
-        self.inner.token(hash)
-    }
-    fn tokens_of(&self, env: EnvId) -> Result<Vec<TokenInfo>> {
-        self.inner.tokens_of(env)
-    }
-    fn revoke_token(&self, id: i64, at: Timestamp) -> Result<bool> {
-        self.inner.revoke_token(id, at)
-    }
-    fn touch_tokens(&self, used: &[(i64, Timestamp)]) -> Result<()> {
-        self.inner.touch_tokens(used)
-    }
-    fn plan(&self, env: EnvId) -> Result<Plan> {
-        self.inner.plan(env)
+    fn tokens(&self) -> &dyn dialback_server::store::tokens::Tokens {
+        &self.inner
     }
     fn backup(&self, to: &std::path::Path) -> Result<()> {
         self.inner.backup(to)

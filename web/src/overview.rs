@@ -153,15 +153,9 @@ fn compared(f: &Figure, share: bool, days: u32) -> String {
     if let (true, Some(p)) = (share, f.percent_of_received(0)) {
         parts.push(format!("{p} of received"));
     }
-    match (f.delta(), f.change()) {
+    match (f.delta(), f.change_text()) {
         (Some(0), _) => parts.push(format!("same as the previous {days} days")),
-        (Some(d), Some(c)) => {
-            let pct = c * 100.0;
-            let pct = if pct.abs() < 1.0 {
-                "under 1%".to_owned()
-            } else {
-                format!("{pct:+.0}%")
-            };
+        (Some(d), Some(pct)) => {
             parts.push(format!("{d:+} ({pct}) against the previous {days} days"));
         }
         (Some(d), None) => parts.push(format!(

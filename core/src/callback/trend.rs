@@ -28,6 +28,19 @@ impl Figure {
         self.before.map(|b| self.value.saturating_sub(b))
     }
 
+    /// The change as a whole percentage with its sign (`"+12%"`, `"-3%"`), `"under 1%"` when
+    /// it rounds to nothing but is not nothing; `None` as for [`Figure::change`].
+    pub fn change_text(&self) -> Option<String> {
+        let before = self.before.filter(|b| *b > 0)?;
+        let delta = self.value.saturating_sub(before);
+        let text = percent(delta, before, 0)?;
+        Some(match text.as_str() {
+            "0%" | "-0%" if delta != 0 => "under 1%".to_owned(),
+            _ if delta > 0 => format!("+{text}"),
+            _ => text,
+        })
+    }
+
     /// The change as a fraction of the previous count (`0.25` for a quarter more); `None`
     /// when there is nothing to compare with, or the previous count was 0.
     pub fn change(&self) -> Option<f64> {
@@ -110,6 +123,22 @@ mod tests {
         assert_eq!((received.delta(), received.change()), (Some(8), Some(0.25)));
         assert_eq!((answered.share, answered.change()), (Some(0.75), Some(0.0)));
         assert_eq!(answered.percent_of_received(0).as_deref(), Some("75%"));
+        assert_eq!(received.change_text().as_deref(), Some("+25%"));
+        assert_eq!(unmatched.change_text(), None);
+        let small = Figure {
+            value: 1001,
+            share: None,
+            received: 0,
+            before: Some(1000),
+        };
+        assert_eq!(small.change_text().as_deref(), Some("under 1%"));
+        let down = Figure {
+            value: 97,
+            share: None,
+            received: 0,
+            before: Some(100),
+        };
+        assert_eq!(down.change_text().as_deref(), Some("-3%"));
         // from nothing, a change has no percentage, only a difference
         assert_eq!((unmatched.delta(), unmatched.change()), (Some(10), None));
         // nothing received: no shares; no previous period: no changes

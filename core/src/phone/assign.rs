@@ -7,6 +7,21 @@ use super::{NumberId, NumberResource, PhoneNumber};
 use crate::agent::AgentId;
 use crate::time::Timestamp;
 
+impl NumberResource {
+    /// A number new to the environment, assigned to no agent yet (`POST /v1/numbers`,
+    /// `POST /api/v1/phone-numbers`).
+    pub fn unassigned(id: NumberId, number: PhoneNumber, at: Timestamp) -> NumberResource {
+        NumberResource {
+            id,
+            number,
+            agent: None,
+            position: 0,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 /// The number resources to write so that `agent` owns exactly `wanted`, in that order:
 /// a number it keeps in place is left alone; one it keeps at another place, or that was
 /// unassigned, is (re)positioned; a number the environment does not have yet is added with
@@ -37,12 +52,9 @@ pub fn assignment(
                 ..n
             }),
             None => changes.push(NumberResource {
-                id: new_id(),
-                number: *number,
                 agent: Some(agent),
                 position,
-                created_at: at,
-                updated_at: at,
+                ..NumberResource::unassigned(new_id(), *number, at)
             }),
         }
     }

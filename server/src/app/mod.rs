@@ -171,7 +171,7 @@ impl App {
     pub fn load(store: Arc<dyn Store>, settings: Settings) -> Result<Arc<App>, StartError> {
         let mut envs = HashMap::new();
         let metrics = Metrics::new();
-        for (id, _name) in store.environments()? {
+        for (id, _name) in store.tokens().environments()? {
             let started = std::time::Instant::now();
             let view = View::load(&*store, id).map_err(|e| match e {
                 LoadError::Store(e) => StartError::Store(e),
@@ -200,7 +200,10 @@ impl App {
     /// first request. The use is remembered, and written in batches (`flush_token_use`).
     pub async fn authenticate(&self, token: &str) -> Result<Option<Session>, StoreError> {
         let hash = auth::hash(token);
-        let Some(grant) = self.storage(move |store| store.token(&hash)).await? else {
+        let Some(grant) = self
+            .storage(move |store| store.tokens().token(&hash))
+            .await?
+        else {
             return Ok(None);
         };
         let now = self.now();
@@ -243,7 +246,7 @@ impl App {
         )
         .into_iter()
         .collect();
-        self.store.touch_tokens(&used)
+        self.store.tokens().touch_tokens(&used)
     }
 
     /// The current time.
@@ -274,6 +277,7 @@ impl App {
     pub fn env_named(&self, name: &str) -> Result<Option<Arc<Env>>, StoreError> {
         let id = self
             .store
+            .tokens()
             .environments()?
             .into_iter()
             .find(|(_, n)| n == name)
@@ -287,7 +291,7 @@ impl App {
         name: &str,
         label: &str,
     ) -> Result<(EnvId, String), StoreError> {
-        let id = self.store.create_environment(name, self.now())?;
+        let id = self.store.tokens().create_environment(name, self.now())?;
         self.envs
             .write()
             .unwrap_or_else(PoisonError::into_inner)

@@ -88,7 +88,7 @@ pub fn restore(args: RestoreArgs) -> Result<(), String> {
     backup
         .backup(target)
         .map_err(|e| format!("{}: {e}", target.display()))?;
-    let envs = backup.environments().map_err(|e| e.to_string())?;
+    let envs = backup.tokens().environments().map_err(|e| e.to_string())?;
     eprintln!(
         "restored {} environment(s) from {} to {}",
         envs.len(),

@@ -48,6 +48,7 @@ pub fn run(command: EnvCommand) -> Result<(), String> {
             let store = db.open(false)?;
             let now = dialback_server::app::Clock::System.now();
             let id = store
+                .tokens()
                 .create_environment(&name, now)
                 .map_err(|e| e.to_string())?;
             let first = NewToken {
@@ -76,7 +77,7 @@ pub fn run(command: EnvCommand) -> Result<(), String> {
         } => {
             let store = db.open(false)?;
             let env = env_id(&*store, &name, &db)?;
-            let mut current = store.plan(env).map_err(|e| e.to_string())?;
+            let mut current = store.tokens().plan(env).map_err(|e| e.to_string())?;
             let changed = plan.is_some()
                 || [
                     numbers,
@@ -99,7 +100,10 @@ pub fn run(command: EnvCommand) -> Result<(), String> {
             current.concurrent_calls = concurrent_calls.unwrap_or(current.concurrent_calls);
             let current = current.validate().map_err(|e| e.to_string())?;
             if changed {
-                store.set_plan(env, &current).map_err(|e| e.to_string())?;
+                store
+                    .tokens()
+                    .set_plan(env, &current)
+                    .map_err(|e| e.to_string())?;
             }
             print_json(&current)
         }

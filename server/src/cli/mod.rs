@@ -56,6 +56,7 @@ impl DbArg {
 /// An environment's id by name, or an error naming the database.
 pub fn env_id(store: &dyn Store, name: &str, db: &DbArg) -> Result<EnvId, String> {
     store
+        .tokens()
         .environments()
         .map_err(|e| e.to_string())?
         .into_iter()

@@ -121,7 +121,7 @@ pub fn run(command: SourceCommand) -> Result<(), String> {
         SourceCommand::List { env, db } => {
             let store = db.open(false)?;
             let only = env.map(|e| env_id(&*store, &e, &db)).transpose()?;
-            let names = store.environments().map_err(|e| e.to_string())?;
+            let names = store.tokens().environments().map_err(|e| e.to_string())?;
             let sources = store.sources().sources().map_err(|e| e.to_string())?;
             for s in sources.iter().filter(|s| only.is_none_or(|e| e == s.env)) {
                 let env = names

@@ -79,13 +79,17 @@ pub fn run(command: TokenCommand) -> Result<(), String> {
         TokenCommand::List { env, db } => {
             let store = db.open(false)?;
             let id = env_id(&*store, &env, &db)?;
-            let tokens = store.tokens_of(id).map_err(|e| e.to_string())?;
+            let tokens = store.tokens().tokens_of(id).map_err(|e| e.to_string())?;
             print!("{}", table(&tokens, now));
             Ok(())
         }
         TokenCommand::Revoke { id, db } => {
             let store = db.open(false)?;
-            if store.revoke_token(id, now).map_err(|e| e.to_string())? {
+            if store
+                .tokens()
+                .revoke_token(id, now)
+                .map_err(|e| e.to_string())?
+            {
                 eprintln!("token {id} revoked");
                 Ok(())
             } else {

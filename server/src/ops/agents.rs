@@ -229,15 +229,7 @@ pub fn create_number(app: &App, env: &Env, new: NewNumber) -> Result<NumberResou
             "number",
         ));
     }
-    let now = app.now();
-    let number = NumberResource {
-        id: NumberId::from_uuid(new_uuid()),
-        number: new.number,
-        agent: None,
-        position: 0,
-        created_at: now,
-        updated_at: now,
-    };
+    let number = NumberResource::unassigned(NumberId::from_uuid(new_uuid()), new.number, app.now());
     let mut w = w;
     if let Err(e) = w.tx.write_agent(None, &[number]) {
         return Err(w.fail(app, env, &e));

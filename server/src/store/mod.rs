@@ -13,25 +13,20 @@
 
 mod decode;
 pub mod events;
-mod events_sqlite;
 pub mod filter;
-pub mod migrate;
 pub mod outbox;
-mod outbox_sqlite;
 pub mod postgres;
 pub mod sources;
-mod sources_sqlite;
 pub mod sqlite;
 pub mod threads;
+pub mod tokens;
 
 use dialback_core::wire::requests::queries::CallFilter;
-use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Plan, Timestamp};
+use dialback_core::{AgentRecord, CallRecord, MessageRecord, NumberResource, Timestamp};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use threads::{LONGEST, on_storage_thread, with_deadline};
-
-use crate::auth::{Grant, NewToken, TokenInfo};
 
 /// An environment (tenant) id.
 pub type EnvId = i64;
@@ -79,21 +74,6 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// Where an environment's committed history stands: every committed [`Writes`] advances it
 /// by one. A view remembers the version it reflects.
 pub type Version = u64;
-
-/// Everything of one environment, to rebuild its in-memory view at start.
-#[derive(Debug, Default)]
-pub struct Snapshot {
-    /// The version the snapshot reflects.
-    pub version: Version,
-    /// Agents in creation order.
-    pub agents: Vec<AgentRecord>,
-    /// Numbers, assigned or not.
-    pub numbers: Vec<NumberResource>,
-    /// Calls in id order.
-    pub calls: Vec<CallRecord>,
-    /// Messages in id order.
-    pub messages: Vec<MessageRecord>,
-}
 
 /// What other servers committed to an environment after a view's version.
 #[derive(Debug, Default)]
@@ -154,20 +134,6 @@ pub trait Sink: Send {
     fn calls(&mut self, calls: Vec<CallRecord>);
     /// The next messages, in id order.
     fn messages(&mut self, messages: Vec<MessageRecord>);
-}
-
-/// A snapshot collects what it is sent.
-impl Sink for Snapshot {
-    fn directory(&mut self, agents: Vec<AgentRecord>, numbers: Vec<NumberResource>) {
-        self.agents = agents;
-        self.numbers = numbers;
-    }
-    fn calls(&mut self, calls: Vec<CallRecord>) {
-        self.calls.extend(calls);
-    }
-    fn messages(&mut self, messages: Vec<MessageRecord>) {
-        self.messages.extend(messages);
-    }
 }
 
 /// Records on their way from the thread that reads them to the one that applies them.
@@ -244,35 +210,8 @@ pub trait Store: Send + Sync + 'static {
     fn sources(&self) -> &dyn sources::Sources;
     /// The live event log.
     fn events(&self) -> &dyn events::EventLog;
-    /// All environments.
-    fn environments(&self) -> Result<Vec<(EnvId, String)>>;
-    /// Creates an environment.
-    fn create_environment(&self, name: &str, at: Timestamp) -> Result<EnvId>;
-    /// An environment's plan (the default plan when none was set).
-    fn plan(&self, env: EnvId) -> Result<Plan>;
-    /// Sets an environment's plan.
-    fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()>;
-    /// Adds a token (stored as its SHA-256), issued `at`, and returns its id; with `replace`,
-    /// first revokes the environment's tokens with the same label (as of `at`).
-    fn add_token(
-        &self,
-        env: EnvId,
-        hash: &[u8; 32],
-        token: &NewToken,
-        replace: bool,
-        at: Timestamp,
-    ) -> Result<i64>;
-    /// What a token (by its SHA-256) grants, unless it is unknown or revoked (expiry is the
-    /// caller's to check, against its clock). Asked on every request, so a token created or
-    /// revoked by another process counts at once: a point look-up that never waits behind
-    /// long reads.
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>>;
-    /// An environment's tokens, oldest first.
-    fn tokens_of(&self, env: EnvId) -> Result<Vec<TokenInfo>>;
-    /// Revokes a token by id; `false` if there is none (or it was revoked before).
-    fn revoke_token(&self, id: i64, at: Timestamp) -> Result<bool>;
-    /// Records when tokens were last used (batched by the server).
-    fn touch_tokens(&self, used: &[(i64, Timestamp)]) -> Result<()>;
+    /// Environments, their plans, and their tokens.
+    fn tokens(&self) -> &dyn tokens::Tokens;
     /// Whether storage answers (the health check).
     fn ping(&self) -> Result<()>;
     /// Writes a consistent copy of everything to a new file at `to`, while the store serves
@@ -281,12 +220,6 @@ pub trait Store: Send + Sync + 'static {
     /// One environment's agents and numbers, and its calls and messages after the ids in
     /// `after` (`(0, 0)`: all of them), streamed into `sink`; the version that reflects.
     fn load_into(&self, env: EnvId, after: (u64, u64), sink: &mut dyn Sink) -> Result<Version>;
-    /// One environment's data, collected.
-    fn load(&self, env: EnvId) -> Result<Snapshot> {
-        let mut snapshot = Snapshot::default();
-        snapshot.version = self.load_into(env, (0, 0), &mut snapshot)?;
-        Ok(snapshot)
-    }
     /// Keeps an environment's saved view (`view::saved`), replacing the previous one. A cache:
     /// losing it costs a slower start, nothing else.
     fn save_view(&self, env: EnvId, bytes: &[u8]) -> Result<()>;

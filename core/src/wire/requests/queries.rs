@@ -34,7 +34,12 @@ fn invalid(field: &'static str, expected: Expected, got: &str) -> RequestError {
 
 /// `page` and `per_page`, as parsed: the page is at least 1 and `per_page` 1 to 100, so no
 /// shell can build one that divides by zero or skips to page 0 (the fields are private; the
-/// page of a list and its metadata come from here).
+/// page of a list and its metadata come from here):
+///
+/// ```compile_fail
+/// use dialback_core::wire::requests::queries::Paging;
+/// let zero = Paging { page: 0, per_page: 0 };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
     page: u64,

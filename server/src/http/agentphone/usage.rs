@@ -140,7 +140,7 @@ pub async fn summary(
     // the plan is read from storage, so `dialback env plan` applies at once, on every replica
     let id = env.id;
     let plan = app
-        .storage(move |store| store.plan(id))
+        .storage(move |store| store.tokens().plan(id))
         .await
         .map_err(|e| UsageError::from(OpError::storage(&e)))?;
     let scope = crate::store::outbox::Scope::default();

@@ -22,11 +22,13 @@ pub async fn current(
     let body = blocking(app.budget(), move || {
         let store = &app.store;
         let info = store
+            .tokens()
             .tokens_of(grant.env)
             .map_err(|e| OpError::storage(&e))?
             .into_iter()
             .find(|t| t.id == grant.token_id);
         let environment = store
+            .tokens()
             .environments()
             .map_err(|e| OpError::storage(&e))?
             .into_iter()

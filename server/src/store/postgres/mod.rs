@@ -21,28 +21,28 @@
 mod events;
 mod follow;
 mod outbox;
+mod pool;
 mod rows;
 mod schema;
 mod sources;
+mod tokens;
 mod writes;
 
 use std::time::Duration;
 
-use deadpool_postgres::{
-    Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod, Runtime, Timeouts,
-};
+use deadpool_postgres::Pool;
 use dialback_core::wire::requests::queries::CallFilter;
-use dialback_core::{CallId, CallRecord, ListKey, Plan, Timestamp};
-use tokio_postgres::NoTls;
-use tokio_postgres::error::SqlState;
+use dialback_core::{CallId, CallRecord, ListKey};
 use tokio_postgres::types::ToSql;
 
-use super::decode::{corrupt, json, to_json, ts};
-use super::filter::{self, Arg, Dialect};
+use super::decode::corrupt;
+use super::filter::{self, Dialect};
 use super::{EnvId, Result, Sink, Slice, Store, StoreError, Tail, Version, Writes};
-use crate::auth::{Grant, NewToken, Scope, TokenInfo};
+pub(crate) use pool::driver_config;
+pub use pool::{is_url, redact};
+use pool::{pg, pool_error};
 use rows::CALL_COLUMNS;
-use rows::Loaded;
+use rows::{Loaded, sql_arg};
 pub use schema::CURRENT as SCHEMA_VERSION;
 use writes::PgWrites;
 
@@ -61,200 +61,11 @@ const VIEW_PART: usize = 64 << 20;
 
 /// The PostgreSQL store.
 pub struct PgStore {
-    pool: Pool,
+    pub(super) pool: Pool,
     /// The database's address, for the listening connection.
-    url: String,
+    pub(super) url: String,
     /// The runtime the driver's futures run on (`None` only while dropping).
-    rt: Option<tokio::runtime::Runtime>,
-}
-
-/// Whether `--db` names PostgreSQL rather than a SQLite file.
-pub fn is_url(db: &str) -> bool {
-    db.starts_with("postgres://") || db.starts_with("postgresql://")
-}
-
-/// A URL fit for messages and logs: its password replaced by `***`.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    match rest.split_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            let name = user.split(':').next().unwrap_or_default();
-            format!("{scheme}://{name}:***@{host}")
-        }
-        _ => url.to_owned(),
-    }
-}
-
-/// A driver error, classified: connection trouble is `Unavailable` (retry later); anything
-/// else is the database refusing.
-pub(super) fn pg(e: tokio_postgres::Error) -> StoreError {
-    let gone = e.is_closed()
-        || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>())
-        || e.code().is_some_and(|c| {
-            c.code().starts_with("08")
-                || *c == SqlState::ADMIN_SHUTDOWN
-                || *c == SqlState::CRASH_SHUTDOWN
-                || *c == SqlState::CANNOT_CONNECT_NOW
-        });
-    if gone {
-        StoreError::Unavailable(e.to_string())
-    } else {
-        StoreError::Postgres(e.to_string())
-    }
-}
-
-/// The driver's settings for every connection: the operator's URL, with the bounds that keep
-/// a silent database from holding a connection forever.
-/// - connecting gives up after [`WAIT`];
-/// - TCP keepalive probes an idle connection after 10 s, every 5 s, three times: a host that
-///   vanished (a partition, a frozen VM) is noticed in about 25 s even with nothing to send;
-/// - `statement_timeout` makes the database end any statement running longer than
-///   [`LONGEST`](super::threads::LONGEST): a query gone wrong does not run on after its
-///   caller gave up. (Callers give up sooner, at their own deadline: see `run`.)
-pub(crate) fn driver_config(url: &str) -> Result<tokio_postgres::Config> {
-    let mut config: tokio_postgres::Config = url
-        .parse()
-        .map_err(|e| StoreError::Postgres(format!("{}: {e}", redact(url))))?;
-    let timeout = format!(
-        "-c statement_timeout={}",
-        super::threads::LONGEST.as_millis()
-    );
-    let options = match config.get_options() {
-        Some(given) if given.contains("statement_timeout") => given.to_owned(),
-        Some(given) => format!("{given} {timeout}"),
-        None => timeout,
-    };
-    config
-        .options(&options)
-        .connect_timeout(WAIT)
-        .keepalives(true)
-        .keepalives_idle(Duration::from_secs(10))
-        .keepalives_interval(Duration::from_secs(5))
-        .keepalives_retries(3);
-    if config.get_application_name().is_none() {
-        config.application_name("dialback");
-    }
-    Ok(config)
-}
-
-fn pool_error(e: PoolError) -> StoreError {
-    match e {
-        PoolError::Backend(e) => pg(e),
-        other => StoreError::Unavailable(other.to_string()),
-    }
-}
-
-impl PgStore {
-    /// Connects to the database at `url` and brings its schema up to date (replicas starting
-    /// together take turns).
-    pub fn open(url: &str, connections: usize) -> Result<Self> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("dialback-postgres")
-            .enable_all()
-            .build()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let config = driver_config(url)?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(connections.max(2))
-            .timeouts(Timeouts {
-                wait: Some(WAIT),
-                create: Some(WAIT),
-                recycle: Some(WAIT),
-            })
-            .runtime(Runtime::Tokio1)
-            .build()
-            .map_err(|e| StoreError::Postgres(e.to_string()))?;
-        let store = PgStore {
-            pool,
-            url: url.to_owned(),
-            rt: Some(rt),
-        };
-        store.with(|mut client| async move { schema::migrate(&mut client).await })?;
-        Ok(store)
-    }
-
-    /// Runs a future on the store's runtime and waits for it, at most the calling thread's
-    /// deadline ([`threads::deadline`](super::threads::deadline)): past it the future is
-    /// dropped (a statement in flight is abandoned; the driver reads its answer when it
-    /// comes and drops it) and the call is `Unavailable`. A frozen database or a silent
-    /// network therefore holds a caller for the deadline, never longer.
-    #[track_caller]
-    fn run<T: Send + 'static>(&self, fut: impl Future<Output = T> + Send + 'static) -> Result<T> {
-        super::threads::assert_storage_thread("postgres");
-        let deadline = super::threads::deadline();
-        let rt = self
-            .rt
-            .as_ref()
-            .ok_or_else(|| StoreError::Unavailable("the store is closing".into()))?;
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        rt.spawn(async move {
-            let _ = tx.send(tokio::time::timeout(deadline, fut).await);
-        });
-        match rx.recv() {
-            Ok(Ok(t)) => Ok(t),
-            Ok(Err(_)) => Err(StoreError::NoAnswer(format!(
-                "nothing within {:.1} s",
-                deadline.as_secs_f64()
-            ))),
-            Err(_) => Err(StoreError::Unavailable("the database task stopped".into())),
-        }
-    }
-
-    /// Runs `f` with a pooled connection.
-    fn with<T, F, Fut>(&self, f: F) -> Result<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(Object) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<T>> + Send,
-    {
-        let pool = self.pool.clone();
-        self.run(async move {
-            let client = pool.get().await.map_err(pool_error)?;
-            f(client).await
-        })?
-    }
-}
-
-impl Drop for PgStore {
-    fn drop(&mut self) {
-        // dropping a runtime waits for its tasks, which is not allowed inside another runtime
-        if let Some(rt) = self.rt.take() {
-            rt.shutdown_background();
-        }
-    }
-}
-
-fn token_info(r: &tokio_postgres::Row) -> Result<TokenInfo> {
-    let scope: String = r.get("scope");
-    Ok(TokenInfo {
-        id: r.get("id"),
-        label: r.get("label"),
-        scope: Scope::parse(&scope).ok_or_else(|| corrupt(format!("scope {scope:?}")))?,
-        created_at: ts(r.get("created_at"))?,
-        last_used_at: r
-            .get::<_, Option<i64>>("last_used_at")
-            .map(ts)
-            .transpose()?,
-        expires_at: r.get::<_, Option<i64>>("expires_at").map(ts).transpose()?,
-        revoked_at: r.get::<_, Option<i64>>("revoked_at").map(ts).transpose()?,
-    })
-}
-
-fn sql_arg(arg: Arg) -> Box<dyn ToSql + Send + Sync> {
-    match arg {
-        Arg::Int(i) => Box::new(i),
-        Arg::Text(t) => Box::new(t),
-    }
+    pub(super) rt: Option<tokio::runtime::Runtime>,
 }
 
 impl Store for PgStore {
@@ -270,165 +81,8 @@ impl Store for PgStore {
         self
     }
 
-    fn environments(&self) -> Result<Vec<(EnvId, String)>> {
-        self.with(|c| async move {
-            let rows = c
-                .query("SELECT id, name FROM environments ORDER BY id", &[])
-                .await
-                .map_err(pg)?;
-            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
-        })
-    }
-
-    fn create_environment(&self, name: &str, at: Timestamp) -> Result<EnvId> {
-        let (name, at) = (name.to_owned(), at.unix_seconds());
-        self.with(move |c| async move {
-            let row = c
-                .query_one(
-                    "INSERT INTO environments (name, created_at) VALUES ($1, $2) RETURNING id",
-                    &[&name, &at],
-                )
-                .await;
-            match row {
-                Ok(row) => Ok(row.get(0)),
-                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                    Err(StoreError::EnvironmentExists(name))
-                }
-                Err(e) => Err(pg(e)),
-            }
-        })
-    }
-
-    fn plan(&self, env: EnvId) -> Result<Plan> {
-        self.with(move |c| async move {
-            let plan: Option<String> = c
-                .query_opt("SELECT plan FROM environments WHERE id = $1", &[&env])
-                .await
-                .map_err(pg)?
-                .and_then(|r| r.get(0));
-            Ok(plan
-                .map(|p| json("plan", &p))
-                .transpose()?
-                .unwrap_or_default())
-        })
-    }
-
-    fn set_plan(&self, env: EnvId, plan: &Plan) -> Result<()> {
-        let plan = to_json(plan)?;
-        self.with(move |c| async move {
-            c.execute(
-                "UPDATE environments SET plan = $1 WHERE id = $2",
-                &[&plan, &env],
-            )
-            .await
-            .map_err(pg)?;
-            Ok(())
-        })
-    }
-
-    fn add_token(
-        &self,
-        env: EnvId,
-        hash: &[u8; 32],
-        token: &NewToken,
-        replace: bool,
-        at: Timestamp,
-    ) -> Result<i64> {
-        let (hash, label, scope) = (hash.to_vec(), token.label.clone(), token.scope.as_str());
-        let at = at.unix_seconds();
-        let expires = token.expires_at.map(Timestamp::unix_seconds);
-        self.with(move |mut c| async move {
-            let tx = c.transaction().await.map_err(pg)?;
-            if replace {
-                tx.execute(
-                    "UPDATE tokens SET revoked_at = $3 \
-                     WHERE environment_id = $1 AND label = $2 AND revoked_at IS NULL",
-                    &[&env, &label, &at],
-                )
-                .await
-                .map_err(pg)?;
-            }
-            let id: i64 = tx
-                .query_one(
-                    "INSERT INTO tokens (hash, environment_id, label, scope, created_at, \
-                     expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    &[&hash, &env, &label, &scope, &at, &expires],
-                )
-                .await
-                .map_err(pg)?
-                .get(0);
-            tx.commit().await.map_err(pg)?;
-            Ok(id)
-        })
-    }
-
-    fn token(&self, hash: &[u8; 32]) -> Result<Option<Grant>> {
-        let hash = hash.to_vec();
-        self.with(move |c| async move {
-            let stmt = c
-                .prepare_cached(
-                    "SELECT id, environment_id, scope, expires_at FROM tokens \
-                     WHERE hash = $1 AND revoked_at IS NULL",
-                )
-                .await
-                .map_err(pg)?;
-            let Some(r) = c.query_opt(&stmt, &[&hash]).await.map_err(pg)? else {
-                return Ok(None);
-            };
-            let scope: String = r.get(2);
-            Ok(Some(Grant {
-                token_id: r.get(0),
-                env: r.get(1),
-                scope: Scope::parse(&scope).ok_or_else(|| corrupt(format!("scope {scope:?}")))?,
-                expires_at: r.get::<_, Option<i64>>(3).map(ts).transpose()?,
-            }))
-        })
-    }
-
-    fn tokens_of(&self, env: EnvId) -> Result<Vec<TokenInfo>> {
-        self.with(move |c| async move {
-            let rows = c
-                .query(
-                    "SELECT id, label, scope, created_at, last_used_at, expires_at, revoked_at \
-                     FROM tokens WHERE environment_id = $1 ORDER BY id",
-                    &[&env],
-                )
-                .await
-                .map_err(pg)?;
-            rows.iter().map(token_info).collect()
-        })
-    }
-
-    fn revoke_token(&self, id: i64, at: Timestamp) -> Result<bool> {
-        let at = at.unix_seconds();
-        self.with(move |c| async move {
-            let changed = c
-                .execute(
-                    "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-                    &[&id, &at],
-                )
-                .await
-                .map_err(pg)?;
-            Ok(changed == 1)
-        })
-    }
-
-    fn touch_tokens(&self, used: &[(i64, Timestamp)]) -> Result<()> {
-        if used.is_empty() {
-            return Ok(());
-        }
-        let ids: Vec<i64> = used.iter().map(|u| u.0).collect();
-        let at: Vec<i64> = used.iter().map(|u| u.1.unix_seconds()).collect();
-        self.with(move |c| async move {
-            c.execute(
-                "UPDATE tokens t SET last_used_at = GREATEST(COALESCE(t.last_used_at, 0), u.at) \
-                 FROM UNNEST($1::bigint[], $2::bigint[]) AS u(id, at) WHERE t.id = u.id",
-                &[&ids, &at],
-            )
-            .await
-            .map_err(pg)?;
-            Ok(())
-        })
+    fn tokens(&self) -> &dyn super::tokens::Tokens {
+        self
     }
 
     fn ping(&self) -> Result<()> {
@@ -737,37 +391,4 @@ impl Store for PgStore {
             Ok((calls, total))
         })
     }
-}
-
-/// Creates an empty database named `name` on the server `url` points at, and returns the URL
-/// of the new database (for tests and the load test, which each want a fresh one).
-pub fn create_database(url: &str, name: &str) -> Result<String> {
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(StoreError::Postgres(format!("database name {name:?}")));
-    }
-    let config: tokio_postgres::Config = url
-        .parse()
-        .map_err(|e| StoreError::Postgres(format!("{url:?}: {e}")))?;
-    let sql = format!("CREATE DATABASE {name}");
-    // its own thread and runtime: callers may be inside another runtime
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-            rt.block_on(async {
-                let (client, connection) = config.connect(NoTls).await.map_err(pg)?;
-                let driver = tokio::spawn(connection);
-                client.batch_execute(&sql).await.map_err(pg)?;
-                drop(client);
-                let _ = driver.await;
-                Ok::<(), StoreError>(())
-            })
-        })
-        .join()
-        .map_err(|_| StoreError::Unavailable("creating the database stopped".into()))?
-    })?;
-    let (base, _) = url.rsplit_once('/').unwrap_or((url, ""));
-    Ok(format!("{base}/{name}"))
 }

@@ -73,7 +73,7 @@ pub async fn load(
         to.send(Loaded::Batch(batch))
             .map_err(|_| corrupt("the load was abandoned"))
     };
-    let mut client = pool.get().await.map_err(super::pool_error)?;
+    let mut client = pool.get().await.map_err(super::pool::pool_error)?;
     let tx = snapshot(&mut client).await?;
     let (version, _) = versions(&*tx, env, false).await?;
     send(Batch::Directory(
@@ -279,4 +279,14 @@ pub async fn tail<C: GenericClient + Sync>(
         calls,
         messages: messages(client, env, since_i).await?,
     })
+}
+
+/// A filter's argument as the driver takes it.
+pub(super) fn sql_arg(
+    arg: crate::store::filter::Arg,
+) -> Box<dyn tokio_postgres::types::ToSql + Send + Sync> {
+    match arg {
+        crate::store::filter::Arg::Int(i) => Box::new(i),
+        crate::store::filter::Arg::Text(t) => Box::new(t),
+    }
 }

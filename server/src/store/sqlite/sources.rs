@@ -2,10 +2,10 @@
 
 use rusqlite::params;
 
-use super::Result;
-use super::decode::to_json;
-use super::sources::{NewSource, SOURCE_COLUMNS, Source, Sources, SyncState, decode};
-use super::sqlite::{SqliteStore, lock};
+use super::{SqliteStore, lock};
+use crate::store::Result;
+use crate::store::decode::to_json;
+use crate::store::sources::{NewSource, SOURCE_COLUMNS, Source, Sources, SyncState, decode};
 
 impl Sources for SqliteStore {
     fn sources(&self) -> Result<Vec<Source>> {

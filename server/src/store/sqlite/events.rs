@@ -3,9 +3,9 @@
 
 use rusqlite::{Connection, params};
 
-use super::events::{Bounds, EventLog, NewEvent, StoredEvent, agents_text, decode};
-use super::sqlite::{SqliteStore, lock};
-use super::{EnvId, Result};
+use super::{SqliteStore, lock};
+use crate::store::events::{Bounds, EventLog, NewEvent, StoredEvent, agents_text, decode};
+use crate::store::{EnvId, Result};
 
 /// Inserts events (the write's transaction).
 pub(super) fn insert_events(conn: &Connection, env: EnvId, events: &[NewEvent]) -> Result<()> {

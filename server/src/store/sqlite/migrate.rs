@@ -9,7 +9,7 @@
 use dialback_core::{Direction, RoutingDecision, call_agent};
 use rusqlite::{Connection, Transaction, params};
 
-use super::{Result, StoreError};
+use crate::store::{Result, StoreError};
 
 /// One step of the schema's history.
 struct Migration {

@@ -7,10 +7,10 @@ use dialback_core::webhook::Webhook;
 use dialback_core::webhook::delivery::{Delivery, DeliveryStatus};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::decode::{corrupt, json, to_json};
-use super::outbox::{Claimed, Finished, Grouped, NewDelivery, Outbox, Scope};
-use super::sqlite::{SqliteStore, lock};
-use super::{EnvId, Result};
+use super::{SqliteStore, lock};
+use crate::store::decode::{corrupt, json, to_json};
+use crate::store::outbox::{Claimed, Finished, Grouped, NewDelivery, Outbox, Scope};
+use crate::store::{EnvId, Result};
 
 fn webhook_row(r: &Row<'_>) -> rusqlite::Result<(EnvId, String)> {
     Ok((r.get(0)?, r.get(1)?))
