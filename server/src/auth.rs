@@ -45,7 +45,7 @@ pub fn issue(
     replace: bool,
     at: dialback_core::Timestamp,
 ) -> Result<(i64, String), StoreError> {
-    let secret = generate().map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+    let secret = generate().map_err(|e| StoreError::Internal(format!("no randomness: {e}")))?;
     let id = store
         .tokens()
         .add_token(env, &hash(&secret), token, replace, at)?;

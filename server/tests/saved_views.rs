@@ -121,3 +121,21 @@ async fn a_damaged_saved_view_is_ignored() {
     );
     assert_eq!(answers(&restarted).await, answers(&live).await);
 }
+
+/// A file that cannot be written is an I/O error naming the file, not "corrupt": an operator
+/// reading it on a full disk or a wrong permission goes to the right place.
+#[test]
+fn a_view_that_cannot_be_saved_is_an_io_error_naming_the_file() {
+    use dialback_server::store::{SqliteStore, Store, StoreError};
+    let dir = crate::harness::TempDir::new();
+    let db = dir.db();
+    let store = waits(|| SqliteStore::open(&db, false).unwrap());
+    // where the views' directory goes, a file: nothing can be saved under it
+    let mut views = db.clone().into_os_string();
+    views.push(".views");
+    std::fs::write(&views, b"in the way").unwrap();
+    match waits(|| store.save_view(1, b"view")) {
+        Err(StoreError::Io(why)) => assert!(why.contains(".views"), "{why}"),
+        other => panic!("expected an I/O error, got {other:?}"),
+    }
+}

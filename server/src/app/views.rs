@@ -160,7 +160,7 @@ impl App {
                     match task.await {
                         Ok(Ok(done)) => done,
                         Ok(Err(e)) => Err(StoreError::Unavailable(e.to_string())),
-                        Err(e) => Err(StoreError::Unavailable(format!("the repair stopped: {e}"))),
+                        Err(e) => Err(StoreError::Internal(format!("the repair stopped: {e}"))),
                     }
                 }
                 // someone else's repair: wait for it to end, then let the caller look again

@@ -19,22 +19,22 @@ use crate::ops::{Failure, OpError};
 
 /// An error answered in Talkover's dialect.
 #[derive(Debug)]
-pub struct ApiError(pub OpError);
+pub struct TalkoverError(pub OpError);
 
-impl ApiError {
+impl TalkoverError {
     /// One problem.
     pub fn new(failure: Failure, code: &str, message: impl Into<String>, field: &str) -> Self {
-        ApiError(OpError::one(failure, code, message, field))
+        TalkoverError(OpError::one(failure, code, message, field))
     }
 
     /// Validation problems (422).
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        ApiError(OpError::invalid(errors))
+        TalkoverError(OpError::invalid(errors))
     }
 
     /// A request's problems (422).
     pub fn request(errors: Vec<RequestError>) -> Self {
-        ApiError(OpError::invalid(field_errors(&errors)))
+        TalkoverError(OpError::invalid(field_errors(&errors)))
     }
 
     /// The token was missing or not one of ours.
@@ -64,9 +64,9 @@ impl ApiError {
     }
 }
 
-impl From<OpError> for ApiError {
+impl From<OpError> for TalkoverError {
     fn from(e: OpError) -> Self {
-        ApiError(e)
+        TalkoverError(e)
     }
 }
 
@@ -74,7 +74,7 @@ fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for TalkoverError {
     fn into_response(self) -> Response {
         let code = self.0.status();
         let body = ErrorBody::from_errors(self.0.errors).unwrap_or_else(|| ErrorBody {
@@ -99,31 +99,45 @@ impl IntoResponse for ApiError {
 
 /// An error answered in AgentPhone's dialect.
 #[derive(Debug)]
-pub enum UsageError {
+pub enum AgentPhoneError {
     /// 422 with every query problem.
     Invalid(Vec<ValidationDetail>),
-    /// Any other status: its message, code and category.
-    Status(u16, String, &'static str, &'static str),
+    /// Any other status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// What went wrong, for people.
+        message: String,
+        /// The stable code (`NOT_FOUND`).
+        code: &'static str,
+        /// AgentPhone's category (`not_found`, `api_error`, …).
+        kind: &'static str,
+    },
 }
 
-impl UsageError {
+impl AgentPhoneError {
     /// 401.
     pub fn unauthorized() -> Self {
-        UsageError::Status(
-            401,
-            "Missing or invalid bearer token".into(),
-            "UNAUTHORIZED",
-            "authentication_error",
-        )
+        AgentPhoneError::Status {
+            status: 401,
+            message: "Missing or invalid bearer token".into(),
+            code: "UNAUTHORIZED",
+            kind: "authentication_error",
+        }
     }
 
     /// 404.
     pub fn not_found(what: impl Into<String>) -> Self {
-        UsageError::Status(404, what.into(), "NOT_FOUND", "not_found")
+        AgentPhoneError::Status {
+            status: 404,
+            message: what.into(),
+            code: "NOT_FOUND",
+            kind: "not_found",
+        }
     }
 }
 
-impl From<OpError> for UsageError {
+impl From<OpError> for AgentPhoneError {
     fn from(e: OpError) -> Self {
         let message = e
             .errors
@@ -142,23 +156,29 @@ impl From<OpError> for UsageError {
             | Failure::TooLarge
             | Failure::UnsupportedMediaType => ("VALIDATION_ERROR", "validation_error"),
         };
-        UsageError::Status(e.status(), message, code, kind)
+        AgentPhoneError::Status {
+            status: e.status(),
+            message,
+            code,
+            kind,
+        }
     }
 }
 
-impl IntoResponse for UsageError {
+impl IntoResponse for AgentPhoneError {
     fn into_response(self) -> Response {
         match self {
-            UsageError::Invalid(detail) => (
+            AgentPhoneError::Invalid(detail) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(ValidationErrorBody::new(detail)),
             )
                 .into_response(),
-            UsageError::Status(code, message, error_code, kind) => (
-                status(code),
-                Json(ErrorEnvelope::new(message, error_code, kind)),
-            )
-                .into_response(),
+            AgentPhoneError::Status {
+                status: http,
+                message,
+                code,
+                kind,
+            } => (status(http), Json(ErrorEnvelope::new(message, code, kind))).into_response(),
         }
     }
 }

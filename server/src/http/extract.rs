@@ -12,7 +12,7 @@ use dialback_core::wire::agentphone::ValidationDetail;
 use dialback_core::wire::requests::queries::Params as QueryParams;
 use serde_json::Value;
 
-use super::error::{ApiError, UsageError};
+use super::error::{AgentPhoneError, TalkoverError};
 use super::service::Authenticated;
 use crate::app::{App, Env, Session};
 use crate::auth::{self, Scope};
@@ -48,8 +48,8 @@ impl FromRequestParts<Arc<App>> for TalkoverSession {
     ) -> Result<Self, Self::Rejection> {
         match session_of(parts, app).await {
             Ok(Some(session)) => Ok(TalkoverSession(session)),
-            Ok(None) => Err(ApiError::unauthorized()),
-            Err(e) => Err(ApiError::from(e).into_response()),
+            Ok(None) => Err(TalkoverError::unauthorized()),
+            Err(e) => Err(TalkoverError::from(e).into_response()),
         }
     }
 }
@@ -80,13 +80,13 @@ impl FromRequestParts<Arc<App>> for TalkoverWrite {
     ) -> Result<Self, Self::Rejection> {
         let TalkoverSession(session) = TalkoverSession::from_request_parts(parts, app).await?;
         if session.grant.scope == Scope::Read {
-            return Err(ApiError::read_only());
+            return Err(TalkoverError::read_only());
         }
         // a write starts from a view storage holds (one a failed write left stale is
         // rebuilt first, with no lock held while storage answers)
         app.ready_for_writing(&session.env)
             .await
-            .map_err(|e| ApiError::from(OpError::storage(&e)).into_response())?;
+            .map_err(|e| TalkoverError::from(OpError::storage(&e)).into_response())?;
         Ok(TalkoverWrite(session.env))
     }
 }
@@ -96,15 +96,15 @@ impl FromRequestParts<Arc<App>> for TalkoverWrite {
 pub struct AgentPhoneEnv(pub Arc<Env>);
 
 impl FromRequestParts<Arc<App>> for AgentPhoneEnv {
-    type Rejection = UsageError;
+    type Rejection = AgentPhoneError;
     async fn from_request_parts(
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
         match session_of(parts, app).await {
             Ok(Some(session)) => Ok(AgentPhoneEnv(session.env)),
-            Ok(None) => Err(UsageError::unauthorized()),
-            Err(e) => Err(UsageError::from(e)),
+            Ok(None) => Err(AgentPhoneError::unauthorized()),
+            Err(e) => Err(AgentPhoneError::from(e)),
         }
     }
 }
@@ -131,23 +131,24 @@ fn json_type(req: &Request) -> Option<bool> {
 pub struct AgentPhoneWrite(pub Arc<Env>);
 
 impl FromRequestParts<Arc<App>> for AgentPhoneWrite {
-    type Rejection = UsageError;
+    type Rejection = AgentPhoneError;
     async fn from_request_parts(
         parts: &mut Parts,
         app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
         let session = match session_of(parts, app).await {
             Ok(Some(session)) => session,
-            Ok(None) => return Err(UsageError::unauthorized()),
-            Err(e) => return Err(UsageError::from(e)),
+            Ok(None) => return Err(AgentPhoneError::unauthorized()),
+            Err(e) => return Err(AgentPhoneError::from(e)),
         };
         if session.grant.scope == Scope::Read {
-            return Err(UsageError::Status(
-                403,
-                "This token is read-only: it can read everything and change nothing.".into(),
-                "FORBIDDEN",
-                "permission_error",
-            ));
+            return Err(AgentPhoneError::Status {
+                status: 403,
+                message: "This token is read-only: it can read everything and change nothing."
+                    .into(),
+                code: "FORBIDDEN",
+                kind: "permission_error",
+            });
         }
         Ok(AgentPhoneWrite(session.env))
     }
@@ -163,14 +164,14 @@ pub struct AgentPhoneBody(pub Value);
 pub struct AgentPhoneModel(pub Value);
 
 impl FromRequest<Arc<App>> for AgentPhoneModel {
-    type Rejection = UsageError;
+    type Rejection = AgentPhoneError;
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
         agentphone_body(req, app, true).await.map(AgentPhoneModel)
     }
 }
 
 impl FromRequest<Arc<App>> for AgentPhoneBody {
-    type Rejection = UsageError;
+    type Rejection = AgentPhoneError;
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
         agentphone_body(req, app, false).await.map(AgentPhoneBody)
     }
@@ -180,20 +181,20 @@ async fn agentphone_body(
     req: Request,
     app: &Arc<App>,
     required: bool,
-) -> Result<Value, UsageError> {
+) -> Result<Value, AgentPhoneError> {
     // as FastAPI: a body sent as something other than JSON is not read as JSON
     let json = json_type(&req).unwrap_or(true);
-    let bytes = Bytes::from_request(req, app).await.map_err(|e| {
-        UsageError::Status(
-            e.status().as_u16(),
-            format!("could not read the body: {e}"),
-            "VALIDATION_ERROR",
-            "validation_error",
-        )
-    })?;
+    let bytes = Bytes::from_request(req, app)
+        .await
+        .map_err(|e| AgentPhoneError::Status {
+            status: e.status().as_u16(),
+            message: format!("could not read the body: {e}"),
+            code: "VALIDATION_ERROR",
+            kind: "validation_error",
+        })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         if required {
-            return Err(UsageError::Invalid(vec![ValidationDetail {
+            return Err(AgentPhoneError::Invalid(vec![ValidationDetail {
                 kind: "missing".into(),
                 loc: vec![Value::from("body")],
                 msg: "Field required".into(),
@@ -204,7 +205,7 @@ async fn agentphone_body(
         return Ok(Value::Object(serde_json::Map::new()));
     }
     if !json {
-        return Err(UsageError::Invalid(vec![ValidationDetail {
+        return Err(AgentPhoneError::Invalid(vec![ValidationDetail {
             kind: "model_attributes_type".into(),
             loc: vec![Value::from("body")],
             msg: "Input should be a valid dictionary or object to extract fields from \
@@ -215,7 +216,7 @@ async fn agentphone_body(
         }]));
     }
     serde_json::from_slice(&bytes).map_err(|e| {
-        UsageError::Invalid(vec![ValidationDetail {
+        AgentPhoneError::Invalid(vec![ValidationDetail {
             kind: "json_invalid".into(),
             loc: vec![Value::from("body"), Value::from(e.column())],
             msg: "JSON decode error".into(),
@@ -230,11 +231,11 @@ async fn agentphone_body(
 pub struct JsonBody(pub Value);
 
 impl FromRequest<Arc<App>> for JsonBody {
-    type Rejection = ApiError;
+    type Rejection = TalkoverError;
     async fn from_request(req: Request, app: &Arc<App>) -> Result<Self, Self::Rejection> {
         let is_json = json_type(&req).unwrap_or(false);
         if !is_json {
-            return Err(ApiError::new(
+            return Err(TalkoverError::new(
                 Failure::UnsupportedMediaType,
                 "UNSUPPORTED_MEDIA_TYPE",
                 "send the body as JSON with Content-Type: application/json",
@@ -243,14 +244,14 @@ impl FromRequest<Arc<App>> for JsonBody {
         }
         let bytes = Bytes::from_request(req, app).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
+                TalkoverError::new(
                     Failure::TooLarge,
                     "PAYLOAD_TOO_LARGE",
                     format!("the body is larger than {} bytes", app.settings.body_limit),
                     "body",
                 )
             } else {
-                ApiError::new(
+                TalkoverError::new(
                     Failure::BadRequest,
                     "INVALID_BODY",
                     format!("could not read the body: {e}"),
@@ -259,7 +260,7 @@ impl FromRequest<Arc<App>> for JsonBody {
             }
         })?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::new(
+            TalkoverError::new(
                 Failure::BadRequest,
                 "INVALID_JSON",
                 format!("the body is not valid JSON: {e}"),
@@ -280,7 +281,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         match serde_urlencoded::from_str::<Vec<(String, String)>>(query) {
             Ok(pairs) => Ok(Params(pairs.into_iter().collect())),
             Err(_) if parts.uri.path().starts_with("/v1/") => {
-                Err(UsageError::Invalid(vec![ValidationDetail::query(
+                Err(AgentPhoneError::Invalid(vec![ValidationDetail::query(
                     "query",
                     "value_error",
                     "the query string is not valid URL encoding",
@@ -288,7 +289,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
                 )])
                 .into_response())
             }
-            Err(_) => Err(ApiError::new(
+            Err(_) => Err(TalkoverError::new(
                 Failure::BadRequest,
                 "INVALID_QUERY",
                 "the query string is not valid URL encoding",
@@ -309,14 +310,14 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
         match axum::extract::Path::<String>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(id)) => Ok(PathId(id)),
             Err(_) if parts.uri.path().starts_with("/v1/") => {
-                Err(UsageError::Invalid(vec![ValidationDetail::path(
+                Err(AgentPhoneError::Invalid(vec![ValidationDetail::path(
                     "id",
                     "value_error",
                     "the id in the path is not valid UTF-8 once percent-decoded",
                 )])
                 .into_response())
             }
-            Err(_) => Err(ApiError::new(
+            Err(_) => Err(TalkoverError::new(
                 Failure::BadRequest,
                 "INVALID_PATH",
                 "the id in the path is not valid UTF-8 once percent-decoded",

@@ -22,23 +22,28 @@ use dialback_core::webhook::signature::verify;
 use dialback_core::wire::requests::NewMessage;
 use serde_json::{Value, json};
 
-use super::error::UsageError;
+use super::error::AgentPhoneError;
 use crate::app::App;
 use crate::ops::Recorded;
 use crate::ops::calls::{Once, Receipt, record_calls_once, record_messages_once};
 use crate::store::sources::Seen;
 
-fn refused(status: u16, code: &'static str, message: impl Into<String>) -> UsageError {
+fn refused(status: u16, code: &'static str, message: impl Into<String>) -> AgentPhoneError {
     let kind = match status {
         401 => "authentication_error",
         404 => "not_found",
         503 => "api_error",
         _ => "invalid_request_error",
     };
-    UsageError::Status(status, message.into(), code, kind)
+    AgentPhoneError::Status {
+        status,
+        message: message.into(),
+        code,
+        kind,
+    }
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, UsageError> {
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, AgentPhoneError> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -52,7 +57,7 @@ pub async fn agentphone(
     Path(source_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<Value>, UsageError> {
+) -> Result<Json<Value>, AgentPhoneError> {
     let not_found = || {
         refused(
             404,
@@ -118,7 +123,7 @@ pub async fn agentphone(
                 record_calls_once(&app2, &env2, call, true, Some(&receipt))
             })
             .await
-            .map_err(|e| UsageError::from(e.0))?;
+            .map_err(|e| AgentPhoneError::from(e.0))?;
             match recorded {
                 Once::Before(seen) => Err(seen),
                 Once::Done(rows) => Ok(match rows.as_slice() {
@@ -156,7 +161,7 @@ pub async fn agentphone(
                 record_messages_once(&app2, &env2, vec![message], Some(&receipt))
             })
             .await
-            .map_err(|e| UsageError::from(e.0))?;
+            .map_err(|e| AgentPhoneError::from(e.0))?;
             match recorded {
                 Once::Before(seen) => Err(seen),
                 Once::Done(rows) => Ok(json!({"message": rows.first().map(|m| m.id)})),

@@ -24,7 +24,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use error::{ApiError, UsageError};
+pub use error::{AgentPhoneError, TalkoverError};
 
 use crate::app::App;
 use crate::ops::{Failure, OpError};
@@ -34,15 +34,15 @@ use crate::ops::{Failure, OpError};
 pub(crate) async fn blocking<T: Send + 'static>(
     budget: std::time::Duration,
     f: impl FnOnce() -> Result<T, OpError> + Send + 'static,
-) -> Result<T, ApiError> {
+) -> Result<T, TalkoverError> {
     match crate::storage::off_worker(budget, f).await {
-        Ok(result) => result.map_err(ApiError::from),
+        Ok(result) => result.map_err(TalkoverError::from),
         Err(waited @ crate::storage::Waited::TimedOut(_)) => {
-            Err(ApiError(OpError::timed_out(&waited)))
+            Err(TalkoverError(OpError::timed_out(&waited)))
         }
         Err(crate::storage::Waited::Stopped(e)) => {
             tracing::error!(error = %e, "a blocking operation stopped");
-            Err(ApiError::new(
+            Err(TalkoverError::new(
                 Failure::Storage,
                 "INTERNAL_ERROR",
                 "the operation stopped unexpectedly; the server log has the details",
@@ -323,8 +323,8 @@ pub fn metrics_router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn talkover_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::new(
+async fn talkover_not_found(OriginalUri(uri): OriginalUri) -> TalkoverError {
+    TalkoverError::new(
         Failure::NotFound,
         "NOT_FOUND",
         format!("no such endpoint: {}", uri.path()),
@@ -332,8 +332,8 @@ async fn talkover_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
     )
 }
 
-async fn talkover_method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::new(
+async fn talkover_method_not_allowed(OriginalUri(uri): OriginalUri) -> TalkoverError {
+    TalkoverError::new(
         Failure::MethodNotAllowed,
         "METHOD_NOT_ALLOWED",
         format!("{} does not support this method", uri.path()),
@@ -341,34 +341,29 @@ async fn talkover_method_not_allowed(OriginalUri(uri): OriginalUri) -> ApiError 
     )
 }
 
-async fn agentphone_not_found() -> UsageError {
-    UsageError::not_found("Not Found")
+async fn agentphone_not_found() -> AgentPhoneError {
+    AgentPhoneError::not_found("Not Found")
 }
 
 /// AgentPhone's call endpoints that need telephony, recordings or transcripts.
-async fn agentphone_unsupported() -> UsageError {
-    UsageError::Status(
-        501,
-        "placing, ending, recording and transcribing calls needs telephony, which Dialback does \
+async fn agentphone_unsupported() -> AgentPhoneError {
+    AgentPhoneError::Status { status: 501, message: "placing, ending, recording and transcribing calls needs telephony, which Dialback does \
          not have: record calls your telephony made with POST /api/v1/calls"
-            .into(),
-        "NOT_SUPPORTED",
-        "api_error",
-    )
+            .into(), code: "NOT_SUPPORTED", kind: "api_error" }
 }
 
-async fn agentphone_method_not_allowed() -> UsageError {
-    UsageError::Status(
-        405,
-        "Method Not Allowed".into(),
-        "METHOD_NOT_ALLOWED",
-        "invalid_request_error",
-    )
+async fn agentphone_method_not_allowed() -> AgentPhoneError {
+    AgentPhoneError::Status {
+        status: 405,
+        message: "Method Not Allowed".into(),
+        code: "METHOD_NOT_ALLOWED",
+        kind: "invalid_request_error",
+    }
 }
 
 async fn console_not_built(uri: Uri) -> impl IntoResponse {
     if uri.path() != "/" && uri.path() != "/index.html" {
-        return ApiError::new(
+        return TalkoverError::new(
             Failure::NotFound,
             "NOT_FOUND",
             format!("no such page: {}", uri.path()),
@@ -392,7 +387,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<axum::body::
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned());
     tracing::error!(panic = what.as_deref().unwrap_or("?"), "handler panicked");
-    let mut response = ApiError::new(
+    let mut response = TalkoverError::new(
         Failure::Storage,
         "INTERNAL_ERROR",
         "the server hit an unexpected error while handling this request",

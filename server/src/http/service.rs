@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use dialback_core::wire::talkover::{Envelope, Health, HealthStatus};
 
-use super::error::{ApiError, UsageError};
+use super::error::{AgentPhoneError, TalkoverError};
 use crate::app::{App, Session};
 use crate::auth;
 use crate::metrics::{RequestLabels, RouteLabels};
@@ -116,9 +116,9 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
         );
         let error = OpError::one(Failure::RateLimited, "RATE_LIMIT_EXCEEDED", message, "");
         let mut refused = if req.uri().path().starts_with("/v1/") {
-            UsageError::from(error).into_response()
+            AgentPhoneError::from(error).into_response()
         } else {
-            ApiError(error).into_response()
+            TalkoverError(error).into_response()
         };
         refused
             .headers_mut()

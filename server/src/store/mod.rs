@@ -40,12 +40,16 @@ pub enum StoreError {
     /// A number is already one of the environment's numbers.
     #[error("number {0} already exists")]
     NumberExists(String),
-    /// The database refused or failed.
+    /// The database refused or failed (its driver's words), whichever backend it is.
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
-    /// PostgreSQL refused or failed (the driver's words).
-    #[error("database error: {0}")]
-    Postgres(String),
+    Database(String),
+    /// A file beside the database could not be read or written (a saved view, a backup): the
+    /// message names the file and the system's reason, such as a full disk.
+    #[error("file error: {0}")]
+    Io(String),
+    /// The server failed itself, not the data: no randomness, a worker thread that stopped.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// The database cannot be reached now (down, restarting, or every connection busy past
     /// the wait): the request may succeed when retried, and nothing was written.
     #[error("database unavailable: {0}")]
@@ -60,8 +64,8 @@ pub enum StoreError {
     /// Two records claim one external id (only when servers race past the view's check).
     #[error("external id {0:?} already stored")]
     ExternalIdExists(String),
-    /// Stored data could not be read back.
-    #[error("corrupt row: {0}")]
+    /// Stored data could not be read back, or contradicts itself.
+    #[error("corrupt data: {0}")]
     Corrupt(String),
     /// The database was written by a newer release.
     #[error("{0}")]

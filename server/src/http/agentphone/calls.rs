@@ -11,14 +11,14 @@ use dialback_core::wire::requests::usage::parse_agentphone_calls;
 use dialback_core::{CallRecord, agent_side_number};
 
 use super::super::blocking;
-use super::super::error::UsageError;
+use super::super::error::AgentPhoneError;
 use super::super::extract::{AgentPhoneEnv, Params, PathId};
 use super::read;
 use crate::app::{App, Env};
 use crate::ops::OpError;
 use crate::view::View;
 
-type Reply<T> = Result<Json<T>, UsageError>;
+type Reply<T> = Result<Json<T>, AgentPhoneError>;
 
 fn object(c: &CallRecord, view: &View) -> CallObject {
     let side = agent_side_number(
@@ -45,9 +45,9 @@ async fn list(
     narrow: impl FnOnce(
         &View,
         &mut dialback_core::wire::requests::queries::CallFilter,
-    ) -> Result<(), UsageError>,
+    ) -> Result<(), AgentPhoneError>,
 ) -> Reply<CallList> {
-    let mut query = parse_agentphone_calls(q).map_err(UsageError::Invalid)?;
+    let mut query = parse_agentphone_calls(q).map_err(AgentPhoneError::Invalid)?;
     {
         let view = read(&app, &env).await?;
         narrow(&view, &mut query.filter)?;
@@ -55,7 +55,7 @@ async fn list(
     let listed = app
         .list_calls(&env, &query.filter, query.offset, query.limit)
         .await
-        .map_err(|e| UsageError::from(OpError::storage(&e)))?;
+        .map_err(|e| AgentPhoneError::from(OpError::storage(&e)))?;
     let (rows, total) = (listed.calls, listed.total);
     let view = read(&app, &env).await?;
     Ok(Json(CallList {
@@ -84,7 +84,7 @@ pub async fn of_agent(
     list(app, env, &q, |view, filter| {
         let agent = view
             .agent_by_path(&id)
-            .ok_or_else(|| UsageError::not_found("Agent not found"))?;
+            .ok_or_else(|| AgentPhoneError::not_found("Agent not found"))?;
         if filter.agent != AgentFilter::Unknown {
             filter.agent = AgentFilter::Agent(agent.id);
         }
@@ -103,7 +103,7 @@ pub async fn of_number(
     list(app, env, &q, |view, filter| {
         let number = view
             .number(&id)
-            .ok_or_else(|| UsageError::not_found("Phone number not found"))?;
+            .ok_or_else(|| AgentPhoneError::not_found("Phone number not found"))?;
         filter.number = Some(number.number);
         Ok(())
     })
@@ -116,7 +116,7 @@ pub async fn one(
     AgentPhoneEnv(env): AgentPhoneEnv,
     PathId(id): PathId,
 ) -> Reply<CallObject> {
-    let not_found = || UsageError::not_found("Call not found");
+    let not_found = || AgentPhoneError::not_found("Call not found");
     let call_id: u64 = id.parse().map_err(|_| not_found())?;
     let (app2, env_id) = (app.clone(), env.id);
     let call = blocking(app.budget(), move || {
@@ -125,7 +125,7 @@ pub async fn one(
             .map_err(|e| OpError::storage(&e))
     })
     .await
-    .map_err(|e| UsageError::from(e.0))?
+    .map_err(|e| AgentPhoneError::from(e.0))?
     .ok_or_else(not_found)?;
     let view = read(&app, &env).await?;
     Ok(Json(object(&call, &view).detailed()))

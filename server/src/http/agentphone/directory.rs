@@ -17,14 +17,14 @@ use dialback_core::wire::requests::agentphone_agents::{
 use dialback_core::wire::requests::usage::parse_agentphone_page;
 
 use super::super::blocking;
-use super::super::error::UsageError;
+use super::super::error::AgentPhoneError;
 use super::super::extract::{AgentPhoneEnv, AgentPhoneModel, AgentPhoneWrite, Params, PathId};
 use super::read;
 use crate::app::App;
 use crate::ops::agents::{self, NumberChange};
 use crate::view::View;
 
-type Reply<T> = Result<Json<T>, UsageError>;
+type Reply<T> = Result<Json<T>, AgentPhoneError>;
 
 fn agent(view: &View, a: &dialback_core::AgentRecord) -> AgentObject {
     AgentObject::new(a, &view.numbers_of(a.id))
@@ -36,7 +36,7 @@ pub async fn agents(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<AgentListResponse> {
-    let page = parse_agentphone_page(&q).map_err(UsageError::Invalid)?;
+    let page = parse_agentphone_page(&q).map_err(AgentPhoneError::Invalid)?;
     let view = read(&app, &env).await?;
     let (rows, has_more, total) = page.of(view.agents.all());
     Ok(Json(AgentListResponse {
@@ -55,7 +55,7 @@ pub async fn one_agent(
     let view = read(&app, &env).await?;
     let a = view
         .agent_by_path(&id)
-        .ok_or_else(|| UsageError::not_found("Agent not found"))?;
+        .ok_or_else(|| AgentPhoneError::not_found("Agent not found"))?;
     Ok(Json(agent(&view, a)))
 }
 
@@ -66,7 +66,7 @@ pub async fn numbers(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<NumberListResponse> {
-    let page = parse_agentphone_page(&q).map_err(UsageError::Invalid)?;
+    let page = parse_agentphone_page(&q).map_err(AgentPhoneError::Invalid)?;
     let view = read(&app, &env).await?;
     let (rows, has_more, total) = page.of(view.numbers.all());
     Ok(Json(NumberListResponse {
@@ -85,7 +85,7 @@ pub async fn one_number(
     let view = read(&app, &env).await?;
     let n = view
         .number(&id)
-        .ok_or_else(|| UsageError::not_found("Phone number not found"))?;
+        .ok_or_else(|| AgentPhoneError::not_found("Phone number not found"))?;
     Ok(Json(NumberObject::from(n)))
 }
 
@@ -100,13 +100,13 @@ async fn agent_op(
         crate::ops::OpError {
             failure: crate::ops::Failure::Invalid,
             errors,
-        } => UsageError::Invalid(
+        } => AgentPhoneError::Invalid(
             errors
                 .iter()
                 .map(|f| ValidationDetail::body(&f.field, "value_error", f.message.clone(), None))
                 .collect(),
         ),
-        other => UsageError::from(other),
+        other => AgentPhoneError::from(other),
     })?;
     Ok(Json(AgentObject::new(&done.record, &done.numbers)))
 }
@@ -118,7 +118,7 @@ pub async fn create_agent(
     AgentPhoneWrite(env): AgentPhoneWrite,
     AgentPhoneModel(body): AgentPhoneModel,
 ) -> Reply<AgentObject> {
-    let new = parse_agentphone_new_agent(&body).map_err(UsageError::Invalid)?;
+    let new = parse_agentphone_new_agent(&body).map_err(AgentPhoneError::Invalid)?;
     let app2 = app.clone();
     agent_op(&app, move || {
         agents::create_published_agent(&app2, &env, new)
@@ -133,7 +133,7 @@ pub async fn update_agent(
     PathId(id): PathId,
     AgentPhoneModel(body): AgentPhoneModel,
 ) -> Reply<AgentObject> {
-    let patch = parse_agentphone_agent_patch(&body).map_err(UsageError::Invalid)?;
+    let patch = parse_agentphone_agent_patch(&body).map_err(AgentPhoneError::Invalid)?;
     let app2 = app.clone();
     agent_op(&app, move || agents::patch_agent(&app2, &env, &id, patch)).await
 }
@@ -145,7 +145,7 @@ pub async fn attach_number(
     PathId(id): PathId,
     AgentPhoneModel(body): AgentPhoneModel,
 ) -> Reply<AgentObject> {
-    let number = parse_attach_number(&body).map_err(UsageError::Invalid)?;
+    let number = parse_attach_number(&body).map_err(AgentPhoneError::Invalid)?;
     let app2 = app.clone();
     agent_op(&app, move || {
         agents::change_number(&app2, &env, &id, &number, NumberChange::Attach)

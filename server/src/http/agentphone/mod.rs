@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tokio::sync::RwLockReadGuard;
 
-use super::error::UsageError;
+use super::error::AgentPhoneError;
 use crate::app::{App, Env};
 use crate::view::View;
 
@@ -20,14 +20,14 @@ use crate::view::View;
 pub async fn read<'e>(
     app: &App,
     env: &'e Arc<Env>,
-) -> Result<RwLockReadGuard<'e, View>, UsageError> {
+) -> Result<RwLockReadGuard<'e, View>, AgentPhoneError> {
     app.read(env).await.map_err(|e| {
         tracing::error!(error = %e, "could not rebuild a stale view");
-        UsageError::Status(
-            503,
-            "storage cannot be read right now; try again shortly".into(),
-            "SERVICE_UNAVAILABLE",
-            "api_error",
-        )
+        AgentPhoneError::Status {
+            status: 503,
+            message: "storage cannot be read right now; try again shortly".into(),
+            code: "SERVICE_UNAVAILABLE",
+            kind: "api_error",
+        }
     })
 }

@@ -3,14 +3,19 @@
 //! dialect, with a sentence saying why and what to use instead, never a bare 404, so that a
 //! client of the AgentPhone API learns that the path exists and is not served here.
 
-use super::super::error::UsageError;
+use super::super::error::AgentPhoneError;
 
-fn not_served(why: &str) -> UsageError {
-    UsageError::Status(501, why.to_owned(), "NOT_SUPPORTED", "api_error")
+fn not_served(why: &str) -> AgentPhoneError {
+    AgentPhoneError::Status {
+        status: 501,
+        message: why.to_owned(),
+        code: "NOT_SUPPORTED",
+        kind: "api_error",
+    }
 }
 
 /// Deleting an agent.
-pub async fn delete_agent() -> UsageError {
+pub async fn delete_agent() -> AgentPhoneError {
     not_served(
         "Dialback keeps every agent: its calls, callback stats and usage name it. Detach its \
          numbers (DELETE /v1/agents/{id}/numbers/{number_id}) so that it takes no more calls",
@@ -18,7 +23,7 @@ pub async fn delete_agent() -> UsageError {
 }
 
 /// Buying, looking up, registering and verifying numbers; SIP trunks; caller location.
-pub async fn carrier() -> UsageError {
+pub async fn carrier() -> AgentPhoneError {
     not_served(
         "buying, looking up, registering and verifying numbers, SIP trunks and caller location \
          need a carrier, which Dialback does not have: add the numbers you own with \
@@ -27,12 +32,12 @@ pub async fn carrier() -> UsageError {
 }
 
 /// Voices.
-pub async fn voices() -> UsageError {
+pub async fn voices() -> AgentPhoneError {
     not_served("Dialback routes and counts calls; it has no voices")
 }
 
 /// Sending messages, conversations and contacts.
-pub async fn messaging() -> UsageError {
+pub async fn messaging() -> AgentPhoneError {
     not_served(
         "Dialback counts the messages your system records (POST /api/v1/messages); it does \
          not send messages or keep conversations or contacts",
@@ -40,7 +45,7 @@ pub async fn messaging() -> UsageError {
 }
 
 /// Sub-accounts and feedback.
-pub async fn account() -> UsageError {
+pub async fn account() -> AgentPhoneError {
     not_served(
         "sub-accounts and feedback belong to an AgentPhone account; Dialback's environments \
          and tokens are managed with `dialback env` and `dialback token`",

@@ -13,17 +13,17 @@ use dialback_core::wire::agentphone::{
 use dialback_core::wire::requests::usage::parse_usage_query;
 use dialback_core::{DateRange, usage_period};
 
-use super::super::error::UsageError;
+use super::super::error::AgentPhoneError;
 use super::super::extract::{AgentPhoneEnv, Params};
 use super::read;
 use crate::app::App;
 use crate::ops::OpError;
 use crate::store::EnvId;
 
-type Reply<T> = Result<Json<T>, UsageError>;
+type Reply<T> = Result<Json<T>, AgentPhoneError>;
 
-fn invalid_range(e: &dialback_core::TimeError) -> UsageError {
-    UsageError::Invalid(vec![
+fn invalid_range(e: &dialback_core::TimeError) -> AgentPhoneError {
+    AgentPhoneError::Invalid(vec![
         dialback_core::wire::agentphone::ValidationDetail::query(
             "days",
             "value_error",
@@ -39,7 +39,7 @@ pub async fn by_agent(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<UsageByAgentResponse> {
-    let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
+    let q = parse_usage_query(&q).map_err(AgentPhoneError::Invalid)?;
     let bounds = usage_period(q.period, q.zone, app.now());
     let view = read(&app, &env).await?;
     Ok(Json(
@@ -54,7 +54,7 @@ pub async fn daily(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<DailyUsageResponse> {
-    let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
+    let q = parse_usage_query(&q).map_err(AgentPhoneError::Invalid)?;
     let range = DateRange::last_days(q.zone, app.now(), q.days).map_err(|e| invalid_range(&e))?;
     let edges = day_edges(&range).map_err(|e| invalid_range(&e))?;
     let webhooks = webhooks_in(&app, env.id, &edges).await?;
@@ -80,7 +80,7 @@ pub async fn monthly(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<MonthlyUsageResponse> {
-    let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
+    let q = parse_usage_query(&q).map_err(AgentPhoneError::Invalid)?;
     let edges = month_edges(q.zone, app.now(), q.months).map_err(|e| invalid_range(&e))?;
     let webhooks = webhooks_in(&app, env.id, &edges).await?;
     let view = read(&app, &env).await?;
@@ -109,7 +109,7 @@ pub async fn by_number(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<ByNumberResponse> {
-    let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
+    let q = parse_usage_query(&q).map_err(AgentPhoneError::Invalid)?;
     let bounds = usage_period(q.period, q.zone, app.now());
     let view = read(&app, &env).await?;
     let data = view
@@ -134,7 +134,7 @@ pub async fn summary(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<UsageResponse> {
-    let q = parse_usage_query(&q).map_err(UsageError::Invalid)?;
+    let q = parse_usage_query(&q).map_err(AgentPhoneError::Invalid)?;
     let now = app.now();
     let bounds = usage_period(q.period, q.zone, now);
     // the plan is read from storage, so `dialback env plan` applies at once, on every replica
@@ -142,7 +142,7 @@ pub async fn summary(
     let plan = app
         .storage(move |store| store.tokens().plan(id))
         .await
-        .map_err(|e| UsageError::from(OpError::storage(&e)))?;
+        .map_err(|e| AgentPhoneError::from(OpError::storage(&e)))?;
     let scope = crate::store::outbox::Scope::default();
     let deliveries = crate::webhooks::manage::stats(&app, id, scope).await?.all;
     let view = read(&app, &env).await?;
@@ -155,13 +155,13 @@ pub async fn summary(
 }
 
 /// Webhook deliveries (tests aside) counted into the buckets `edges` bound.
-async fn webhooks_in(app: &App, env: EnvId, edges: &[i64]) -> Result<Vec<u64>, UsageError> {
+async fn webhooks_in(app: &App, env: EnvId, edges: &[i64]) -> Result<Vec<u64>, AgentPhoneError> {
     let (Some(&from), Some(&to)) = (edges.first(), edges.last()) else {
         return Ok(Vec::new());
     };
     let quarters = app
         .storage(move |store| store.outbox().delivery_quarters(env, from, to))
         .await
-        .map_err(|e| UsageError::from(OpError::storage(&e)))?;
+        .map_err(|e| AgentPhoneError::from(OpError::storage(&e)))?;
     Ok(count_into(edges, &quarters))
 }

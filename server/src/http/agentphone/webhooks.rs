@@ -21,25 +21,33 @@ use dialback_core::wire::requests::webhooks::{
 };
 use serde_json::Value;
 
-use super::super::error::UsageError;
+use super::super::error::AgentPhoneError;
 use super::super::extract::{AgentPhoneBody, AgentPhoneEnv, AgentPhoneWrite, Params, PathId};
 use super::read;
 use crate::app::{App, Env};
 use crate::store::outbox::Scope;
 use crate::webhooks::{manage, secret, webhook_id};
 
-type Reply<T> = Result<Json<T>, UsageError>;
+type Reply<T> = Result<Json<T>, AgentPhoneError>;
 
 /// The agent a path names (404 in AgentPhone's words).
-async fn agent_of(app: &App, env: &Arc<Env>, id: &str) -> Result<(AgentId, String), UsageError> {
+async fn agent_of(
+    app: &App,
+    env: &Arc<Env>,
+    id: &str,
+) -> Result<(AgentId, String), AgentPhoneError> {
     let view = read(app, env).await?;
     view.agent_by_path(id)
         .map(|a| (a.id, a.name.clone()))
-        .ok_or_else(|| UsageError::not_found("Agent not found"))
+        .ok_or_else(|| AgentPhoneError::not_found("Agent not found"))
 }
 
 /// The AgentPhone webhook of `agent` (`None`: the project's).
-async fn find(app: &App, env: &Env, agent: Option<AgentId>) -> Result<Option<Webhook>, UsageError> {
+async fn find(
+    app: &App,
+    env: &Env,
+    agent: Option<AgentId>,
+) -> Result<Option<Webhook>, AgentPhoneError> {
     Ok(manage::list(app, env.id)
         .await?
         .into_iter()
@@ -55,7 +63,7 @@ fn maybe(w: Option<Webhook>) -> Response {
 }
 
 async fn set(app: &App, env: &Env, agent: Option<AgentId>, body: &Value) -> Reply<WebhookObject> {
-    let input = parse_agentphone_webhook(body).map_err(UsageError::Invalid)?;
+    let input = parse_agentphone_webhook(body).map_err(AgentPhoneError::Invalid)?;
     manage::check_receiver(app, &input.url, "url")
         .await
         .map_err(|e| {
@@ -64,7 +72,7 @@ async fn set(app: &App, env: &Env, agent: Option<AgentId>, body: &Value) -> Repl
                 .first()
                 .map(|f| f.message.clone())
                 .unwrap_or_default();
-            UsageError::Invalid(vec![ValidationDetail::body(
+            AgentPhoneError::Invalid(vec![ValidationDetail::body(
                 "url",
                 "value_error",
                 format!("Value error, {msg}"),
@@ -93,10 +101,10 @@ async fn test(
     agent: Option<(AgentId, String)>,
     body: &Value,
 ) -> Reply<TestResultObject> {
-    let sample = parse_test_sample(body).map_err(UsageError::Invalid)?;
+    let sample = parse_test_sample(body).map_err(AgentPhoneError::Invalid)?;
     let hook = find(app, env, owner)
         .await?
-        .ok_or_else(|| UsageError::not_found("No webhook configured"))?;
+        .ok_or_else(|| AgentPhoneError::not_found("No webhook configured"))?;
     let payload = test_body(
         &hook,
         agent.as_ref().map(|(id, name)| (*id, name.as_str())),
@@ -111,7 +119,7 @@ async fn test(
 pub async fn project_get(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,
-) -> Result<Response, UsageError> {
+) -> Result<Response, AgentPhoneError> {
     Ok(maybe(find(&app, &env, None).await?))
 }
 
@@ -148,7 +156,7 @@ pub async fn project_test(
 }
 
 /// Every AgentPhone webhook's id (the project log's scope).
-async fn agentphone_ids(app: &App, env: &Env) -> Result<Vec<String>, UsageError> {
+async fn agentphone_ids(app: &App, env: &Env) -> Result<Vec<String>, AgentPhoneError> {
     Ok(manage::list(app, env.id)
         .await?
         .into_iter()
@@ -168,7 +176,7 @@ pub async fn project_deliveries(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<DeliveryPage> {
-    let query = parse_delivery_query(&q).map_err(UsageError::Invalid)?;
+    let query = parse_delivery_query(&q).map_err(AgentPhoneError::Invalid)?;
     let webhooks = match query.webhook.clone() {
         Some(id) => vec![id],
         None => agentphone_ids(&app, &env).await?,
@@ -195,7 +203,7 @@ pub async fn project_stats(
     AgentPhoneEnv(env): AgentPhoneEnv,
     Params(q): Params,
 ) -> Reply<DeliveryStatsObject> {
-    let hours = parse_stats_hours(&q).map_err(UsageError::Invalid)?;
+    let hours = parse_stats_hours(&q).map_err(AgentPhoneError::Invalid)?;
     let scope = Scope {
         webhooks: Some(agentphone_ids(&app, &env).await?),
         since: since(&app, Some(hours)),
@@ -224,7 +232,7 @@ pub async fn agent_get(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,
     PathId(id): PathId,
-) -> Result<Response, UsageError> {
+) -> Result<Response, AgentPhoneError> {
     let (agent, _) = agent_of(&app, &env, &id).await?;
     Ok(maybe(find(&app, &env, Some(agent)).await?))
 }
@@ -269,7 +277,7 @@ pub async fn agent_deliveries(
     Params(q): Params,
 ) -> Reply<Vec<DeliveryObject>> {
     let (agent, _) = agent_of(&app, &env, &id).await?;
-    let query = parse_delivery_query(&q).map_err(UsageError::Invalid)?;
+    let query = parse_delivery_query(&q).map_err(AgentPhoneError::Invalid)?;
     let Some(hook) = find(&app, &env, Some(agent)).await? else {
         return Ok(Json(Vec::new()));
     };

@@ -11,7 +11,7 @@ use dialback_core::wire::requests::queries::parse_agent_list;
 use dialback_core::wire::talkover::{AgentBody, CallingSettings, Envelope, MessageEnvelope, Page};
 
 use super::super::blocking;
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::App;
@@ -29,7 +29,7 @@ pub async fn create(
     TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
-    let new = parse_new_agent(&json).map_err(ApiError::request)?;
+    let new = parse_new_agent(&json).map_err(TalkoverError::request)?;
     let agent = blocking(app.budget(), move || agents::create_agent(&app, &env, new)).await?;
     Ok(Json(MessageEnvelope::ok(
         "Agent created successfully",
@@ -43,7 +43,7 @@ pub async fn list(
     TalkoverEnv(env): TalkoverEnv,
     Params(q): Params,
 ) -> Reply<Page<AgentBody>> {
-    let query = parse_agent_list(&q).map_err(ApiError::request)?;
+    let query = parse_agent_list(&q).map_err(TalkoverError::request)?;
     let view = read(&app, &env).await?;
     let matching: Vec<&dialback_core::AgentRecord> = view
         .agents
@@ -99,7 +99,7 @@ pub async fn patch(
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
-    let patch = parse_agent_patch(&json).map_err(ApiError::request)?;
+    let patch = parse_agent_patch(&json).map_err(TalkoverError::request)?;
     let agent = blocking(app.budget(), move || {
         agents::patch_agent(&app, &env, &id, patch)
     })
@@ -117,7 +117,7 @@ pub async fn calling(
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<CallingSettings>> {
-    let update = parse_calling_update(&json).map_err(ApiError::request)?;
+    let update = parse_calling_update(&json).map_err(TalkoverError::request)?;
     let agent = blocking(app.budget(), move || {
         agents::update_calling(&app, &env, &id, update)
     })
@@ -135,7 +135,7 @@ pub async fn knowledge(
     PathId(id): PathId,
     JsonBody(json): JsonBody,
 ) -> Reply<MessageEnvelope<AgentBody>> {
-    let update = parse_knowledge_update(&json).map_err(ApiError::request)?;
+    let update = parse_knowledge_update(&json).map_err(TalkoverError::request)?;
     let agent = blocking(app.budget(), move || {
         agents::update_knowledge(&app, &env, &id, update)
     })

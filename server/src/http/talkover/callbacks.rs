@@ -14,7 +14,7 @@ use dialback_core::wire::talkover::{
 use dialback_core::{ConfigError, ErrorCode, UNKNOWN_AGENT};
 
 use super::super::blocking;
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::App;
@@ -118,7 +118,7 @@ pub async fn get(
         .filter(|r| r.callback_config.is_some())
         .ok_or_else(|| {
             let e = ConfigError::NotACallbackAgent;
-            ApiError::new(Failure::NotFound, e.code(), e.to_string(), "agent_id")
+            TalkoverError::new(Failure::NotFound, e.code(), e.to_string(), "agent_id")
         })?;
     let config = config_of(r);
     let source_agents = r
@@ -172,14 +172,14 @@ pub async fn stats(
     TalkoverEnv(env): TalkoverEnv,
     Params(q): Params,
 ) -> Reply<Envelope<CallbackStatsData>> {
-    let query = parse_stats_query(&q, app.now()).map_err(ApiError::invalid)?;
+    let query = parse_stats_query(&q, app.now()).map_err(TalkoverError::invalid)?;
     let view = read(&app, &env).await?;
     let mut data = CallbackStatsData::new(&view.callbacks.stats(&query.range), &view.directory);
     if query.by_day {
         let days = view
             .callbacks
             .daily(&query.range)
-            .map_err(|e| ApiError::invalid(vec![(&e).into()]))?;
+            .map_err(|e| TalkoverError::invalid(vec![(&e).into()]))?;
         data = data.with_days(&days);
     }
     Ok(Json(Envelope::ok(data)))

@@ -18,7 +18,7 @@ use dialback_core::wire::talkover::{
 use dialback_core::{AgentId, CallRecord, InboundCall, UNKNOWN_AGENT};
 
 use super::super::blocking;
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{JsonBody, Params, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::{App, Env};
@@ -49,8 +49,8 @@ pub async fn record(
     State(app): State<Arc<App>>,
     TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
-) -> Result<(StatusCode, Json<Envelope<CallItem>>), ApiError> {
-    let call = parse_new_call(&json).map_err(ApiError::request)?;
+) -> Result<(StatusCode, Json<Envelope<CallItem>>), TalkoverError> {
+    let call = parse_new_call(&json).map_err(TalkoverError::request)?;
     let (app2, env2) = (app.clone(), env.clone());
     let mut results = blocking(app.budget(), move || {
         ops::record_calls(&app2, &env2, vec![call], true)
@@ -64,13 +64,13 @@ pub async fn record(
         Some(Recorded::Existing(row)) => {
             Ok((StatusCode::OK, Json(Envelope::ok(item(&row, &view)))))
         }
-        Some(Recorded::Conflict(errors)) => Err(ApiError(OpError {
+        Some(Recorded::Conflict(errors)) => Err(TalkoverError(OpError {
             failure: Failure::Conflict,
             errors,
         })),
-        Some(Recorded::Rejected(errors)) => Err(ApiError::invalid(errors)),
-        None => Err(ApiError(OpError::storage(
-            &crate::store::StoreError::Corrupt("a call was neither stored nor refused".into()),
+        Some(Recorded::Rejected(errors)) => Err(TalkoverError::invalid(errors)),
+        None => Err(TalkoverError(OpError::storage(
+            &crate::store::StoreError::Internal("a call was neither stored nor refused".into()),
         ))),
     }
 }
@@ -80,11 +80,11 @@ async fn page(
     env: &Arc<Env>,
     filter: CallFilter,
     paging: dialback_core::wire::requests::queries::Paging,
-) -> Result<(Vec<CallRecord>, Pagination), ApiError> {
+) -> Result<(Vec<CallRecord>, Pagination), TalkoverError> {
     let listed = app
         .list_calls(env, &filter, paging.offset(), paging.per_page())
         .await
-        .map_err(|e| ApiError(OpError::storage(&e)))?;
+        .map_err(|e| TalkoverError(OpError::storage(&e)))?;
     let (rows, total) = (listed.calls, listed.total);
     let pagination = paging.pagination(total, rows.len());
     Ok((rows, pagination))
@@ -97,7 +97,7 @@ pub async fn list(
     TalkoverEnv(env): TalkoverEnv,
     Params(q): Params,
 ) -> Reply<CallsPage<CallItem>> {
-    let query = parse_call_list(&q, None).map_err(ApiError::request)?;
+    let query = parse_call_list(&q, None).map_err(TalkoverError::request)?;
     let (rows, pagination) = page(&app, &env, query.filter, query.paging).await?;
     let view = read(&app, &env).await?;
     Ok(Json(CallsPage {
@@ -120,7 +120,7 @@ pub async fn of_agent(
             .map(|r| r.id)
             .ok_or_else(OpError::agent_not_found)?
     };
-    let query = parse_call_list(&q, Some(agent)).map_err(ApiError::request)?;
+    let query = parse_call_list(&q, Some(agent)).map_err(TalkoverError::request)?;
     let (rows, pagination) = page(&app, &env, query.filter, query.paging).await?;
     let view = read(&app, &env).await?;
     Ok(Json(CallsPage {
@@ -197,14 +197,14 @@ pub async fn message(
     State(app): State<Arc<App>>,
     TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
-) -> Result<(StatusCode, Json<Envelope<MessageObject>>), ApiError> {
-    let m = parse_new_message(&json).map_err(ApiError::request)?;
+) -> Result<(StatusCode, Json<Envelope<MessageObject>>), TalkoverError> {
+    let m = parse_new_message(&json).map_err(TalkoverError::request)?;
     let mut rows = blocking(app.budget(), move || {
         ops::record_messages(&app, &env, vec![m])
     })
     .await?;
     let row = rows.pop().ok_or_else(|| {
-        ApiError(OpError::storage(&crate::store::StoreError::Corrupt(
+        TalkoverError(OpError::storage(&crate::store::StoreError::Internal(
             "the message was not stored".into(),
         )))
     })?;
@@ -218,7 +218,7 @@ pub async fn simulate(
     TalkoverEnv(env): TalkoverEnv,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<RoutingBody>> {
-    let sim = parse_simulation(&json).map_err(ApiError::request)?;
+    let sim = parse_simulation(&json).map_err(TalkoverError::request)?;
     let view = read(&app, &env).await?;
     let call = InboundCall {
         from: sim.from,

@@ -12,7 +12,7 @@ use dialback_core::ErrorCode;
 use dialback_core::live::{EventFilter, LiveError};
 use dialback_core::wire::FieldError;
 
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{Params, TalkoverSession};
 use crate::app::App;
 use crate::live::stream::{Start, Stream};
@@ -21,7 +21,7 @@ use crate::ops::{Failure, OpError};
 use crate::store::events::Bounds;
 
 fn invalid(errors: &[LiveError]) -> Response {
-    ApiError::invalid(
+    TalkoverError::invalid(
         errors
             .iter()
             .map(|e| FieldError::new(e.code(), e.to_string(), e.field(), None))
@@ -99,7 +99,7 @@ pub async fn stream(
                     "this server is shutting down; reconnect".to_owned(),
                 ),
             };
-            let mut response = ApiError::new(failure, code, message, "").into_response();
+            let mut response = TalkoverError::new(failure, code, message, "").into_response();
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

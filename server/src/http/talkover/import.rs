@@ -23,7 +23,7 @@ use dialback_core::wire::talkover::{Envelope, ImportReport};
 use http_body_util::BodyExt;
 
 use super::super::blocking;
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::TalkoverWrite;
 use crate::app::{App, Env};
 use crate::ops::{self, Failure, Recorded};
@@ -43,7 +43,7 @@ pub async fn import(
     State(app): State<Arc<App>>,
     TalkoverWrite(env): TalkoverWrite,
     req: Request,
-) -> Result<Json<Envelope<ImportReport>>, ApiError> {
+) -> Result<Json<Envelope<ImportReport>>, TalkoverError> {
     let mime = req
         .headers()
         .get(CONTENT_TYPE)
@@ -58,7 +58,7 @@ pub async fn import(
         mime.as_str(),
         "application/x-ndjson" | "application/jsonl" | "application/x-jsonlines"
     ) {
-        return Err(ApiError::new(
+        return Err(TalkoverError::new(
             Failure::UnsupportedMediaType,
             "UNSUPPORTED_MEDIA_TYPE",
             "send NDJSON with Content-Type: application/x-ndjson",
@@ -68,7 +68,7 @@ pub async fn import(
     let events = match webhooks_asked(req.uri().query()) {
         Ok(asked) => asked,
         Err(got) => {
-            return Err(ApiError::new(
+            return Err(TalkoverError::new(
                 Failure::Invalid,
                 "INVALID_BOOLEAN",
                 format!("webhooks: expected true or false, got {got:?}"),
@@ -78,7 +78,7 @@ pub async fn import(
     };
     let limit = app.settings.import_limit;
     let too_large = || {
-        ApiError::new(
+        TalkoverError::new(
             Failure::TooLarge,
             "PAYLOAD_TOO_LARGE",
             format!("imports are limited to {limit} bytes"),
@@ -104,7 +104,7 @@ pub async fn import(
             None => break,
             Some(Ok(frame)) => frame,
             Some(Err(e)) => {
-                return Err(ApiError::new(
+                return Err(TalkoverError::new(
                     Failure::BadRequest,
                     "INVALID_BODY",
                     format!("could not read the body: {e}"),
@@ -146,7 +146,7 @@ pub async fn import(
     app.metrics.import_lines("existing", report.existing);
     app.metrics.import_lines("rejected", report.rejected);
     if report.truncated {
-        return Err(ApiError::new(
+        return Err(TalkoverError::new(
             Failure::TooLarge,
             "PAYLOAD_TOO_LARGE",
             format!(
@@ -208,17 +208,20 @@ fn reject(report: &mut ImportReport, line: u64, mut errors: Vec<FieldError>) {
 /// thread (SQLite), an import keeps both busy. One at a time, so batches commit in order.
 struct Storing {
     lines: Vec<u64>,
-    task: tokio::task::JoinHandle<Result<Vec<Recorded>, ApiError>>,
+    task: tokio::task::JoinHandle<Result<Vec<Recorded>, TalkoverError>>,
 }
 
 /// Waits for the batch being stored, and counts what it did.
-async fn settle(storing: &mut Option<Storing>, report: &mut ImportReport) -> Result<(), ApiError> {
+async fn settle(
+    storing: &mut Option<Storing>,
+    report: &mut ImportReport,
+) -> Result<(), TalkoverError> {
     let Some(Storing { lines, task }) = storing.take() else {
         return Ok(());
     };
     let results = task.await.map_err(|e| {
         tracing::error!(error = %e, "an import batch stopped");
-        ApiError::new(
+        TalkoverError::new(
             Failure::Storage,
             "INTERNAL_ERROR",
             "the operation stopped unexpectedly; the server log has the details",
@@ -256,7 +259,7 @@ async fn flush(
     report: &mut ImportReport,
     storing: &mut Option<Storing>,
     events: bool,
-) -> Result<(), ApiError> {
+) -> Result<(), TalkoverError> {
     settle(storing, report).await?;
     if batch.is_empty() {
         return Ok(());

@@ -18,19 +18,22 @@ use std::sync::Arc;
 use axum::Json;
 use tokio::sync::RwLockReadGuard;
 
-use super::error::ApiError;
+use super::error::TalkoverError;
 use crate::app::{App, Env};
 use crate::ops::{Failure, OpError};
 use crate::view::View;
 
 /// A Talkover answer.
-pub type Reply<T> = Result<Json<T>, ApiError>;
+pub type Reply<T> = Result<Json<T>, TalkoverError>;
 
 /// An environment's view for reading, or the Talkover error for storage being unavailable.
-pub async fn read<'e>(app: &App, env: &'e Arc<Env>) -> Result<RwLockReadGuard<'e, View>, ApiError> {
+pub async fn read<'e>(
+    app: &App,
+    env: &'e Arc<Env>,
+) -> Result<RwLockReadGuard<'e, View>, TalkoverError> {
     app.read(env).await.map_err(|e| {
         tracing::error!(error = %e, "could not rebuild a stale view");
-        ApiError(OpError::one(
+        TalkoverError(OpError::one(
             Failure::Unavailable,
             "STORAGE_UNAVAILABLE",
             "storage cannot be read right now; try again shortly",

@@ -11,7 +11,7 @@ use dialback_core::wire::requests::queries::parse_number_list;
 use dialback_core::wire::talkover::{AgentRef, Envelope, PhoneNumberBody};
 
 use super::super::blocking;
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{JsonBody, Params, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::App;
@@ -30,7 +30,7 @@ pub async fn list(
     TalkoverEnv(env): TalkoverEnv,
     Params(q): Params,
 ) -> Reply<Envelope<Vec<PhoneNumberBody>>> {
-    let query = parse_number_list(&q).map_err(ApiError::request)?;
+    let query = parse_number_list(&q).map_err(TalkoverError::request)?;
     let view = read(&app, &env).await?;
     let data = view
         .numbers
@@ -48,7 +48,7 @@ pub async fn create(
     TalkoverWrite(env): TalkoverWrite,
     JsonBody(json): JsonBody,
 ) -> Reply<Envelope<PhoneNumberBody>> {
-    let new = parse_new_number(&json).map_err(ApiError::request)?;
+    let new = parse_new_number(&json).map_err(TalkoverError::request)?;
     let env2 = env.clone();
     let number = blocking(app.budget(), move || {
         agents::create_number(&app, &env2, new)

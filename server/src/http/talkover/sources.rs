@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use dialback_core::wire::talkover::sources::SourceBody;
 use dialback_core::wire::talkover::{Envelope, MessageEnvelope};
 
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{TalkoverEnv, TalkoverWrite};
 use super::Reply;
 use crate::app::App;
@@ -47,11 +47,11 @@ fn body(app: &App, s: &Source) -> SourceBody {
     }
 }
 
-async fn of_env(app: &App, env: i64) -> Result<Vec<Source>, ApiError> {
+async fn of_env(app: &App, env: i64) -> Result<Vec<Source>, TalkoverError> {
     let all = app
         .storage(|s| s.sources().sources())
         .await
-        .map_err(|e| ApiError(OpError::storage(&e)))?;
+        .map_err(|e| TalkoverError(OpError::storage(&e)))?;
     Ok(all.into_iter().filter(|s| s.env == env).collect())
 }
 
@@ -72,9 +72,9 @@ pub async fn sync_now(
     State(app): State<Arc<App>>,
     TalkoverWrite(env): TalkoverWrite,
     Path(id): Path<String>,
-) -> Result<(StatusCode, Json<MessageEnvelope<SourceBody>>), ApiError> {
+) -> Result<(StatusCode, Json<MessageEnvelope<SourceBody>>), TalkoverError> {
     let not_found = || {
-        ApiError(OpError::one(
+        TalkoverError(OpError::one(
             Failure::NotFound,
             "SOURCE_NOT_FOUND",
             format!("no source {id:?} in this environment"),
@@ -93,7 +93,7 @@ pub async fn sync_now(
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .contains(&source.id)
     {
-        return Err(ApiError(OpError::one(
+        return Err(TalkoverError(OpError::one(
             Failure::Conflict,
             "SOURCE_BUSY",
             format!("source {wanted} is already syncing"),

@@ -5,7 +5,7 @@
 
 use axum::extract::OriginalUri;
 
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use crate::ops::Failure;
 
 /// Why each group of endpoints is out of scope.
@@ -25,8 +25,8 @@ fn reason(path: &str) -> &'static str {
 }
 
 /// Every out-of-scope route.
-pub async fn refuse(OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::new(
+pub async fn refuse(OriginalUri(uri): OriginalUri) -> TalkoverError {
+    TalkoverError::new(
         Failure::NotImplemented,
         "NOT_SUPPORTED",
         format!("{} is not supported: {}", uri.path(), reason(uri.path())),

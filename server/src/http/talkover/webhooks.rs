@@ -15,7 +15,7 @@ use dialback_core::wire::requests::webhooks::parse_talkover_webhook;
 use dialback_core::wire::talkover::webhooks::{TestSentBody, WebhookBody, WebhookListBody};
 use dialback_core::wire::talkover::{Envelope, MessageBody, MessageEnvelope};
 
-use super::super::error::ApiError;
+use super::super::error::TalkoverError;
 use super::super::extract::{JsonBody, PathId, TalkoverEnv, TalkoverWrite};
 use super::{Reply, read};
 use crate::app::{App, Env};
@@ -23,16 +23,16 @@ use crate::ops::Failure;
 use crate::webhooks::manage;
 
 /// The core's `AGENT_NOT_FOUND`, in the words Talkover's webhook page uses.
-fn agent_missing() -> ApiError {
+fn agent_missing() -> TalkoverError {
     let mut e = crate::ops::OpError::agent_not_found();
     for f in &mut e.errors {
         "Agent not found in this environment.".clone_into(&mut f.message);
     }
-    ApiError(e)
+    TalkoverError(e)
 }
 
-fn webhook_missing() -> ApiError {
-    ApiError::new(
+fn webhook_missing() -> TalkoverError {
+    TalkoverError::new(
         Failure::NotFound,
         "WEBHOOK_NOT_FOUND",
         "Webhook not found.",
@@ -40,7 +40,7 @@ fn webhook_missing() -> ApiError {
     )
 }
 
-async fn agent_of(app: &App, env: &Arc<Env>, id: &str) -> Result<(AgentId, String), ApiError> {
+async fn agent_of(app: &App, env: &Arc<Env>, id: &str) -> Result<(AgentId, String), TalkoverError> {
     let view = read(app, env).await?;
     view.agent_by_path(id)
         .map(|a| (a.id, a.name.clone()))
@@ -48,7 +48,7 @@ async fn agent_of(app: &App, env: &Arc<Env>, id: &str) -> Result<(AgentId, Strin
 }
 
 /// The agent's Talkover webhooks.
-async fn hooks_of(app: &App, env: &Env, agent: AgentId) -> Result<Vec<Webhook>, ApiError> {
+async fn hooks_of(app: &App, env: &Env, agent: AgentId) -> Result<Vec<Webhook>, TalkoverError> {
     Ok(manage::list(app, env.id)
         .await?
         .into_iter()
@@ -56,7 +56,7 @@ async fn hooks_of(app: &App, env: &Env, agent: AgentId) -> Result<Vec<Webhook>, 
         .collect())
 }
 
-async fn one(app: &App, env: &Arc<Env>, agent: &str, id: &str) -> Result<Webhook, ApiError> {
+async fn one(app: &App, env: &Arc<Env>, agent: &str, id: &str) -> Result<Webhook, TalkoverError> {
     let (agent, _) = agent_of(app, env, agent).await?;
     hooks_of(app, env, agent)
         .await?
@@ -83,9 +83,9 @@ pub async fn create(
     TalkoverWrite(env): TalkoverWrite,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
-) -> Result<(StatusCode, Json<MessageEnvelope<WebhookBody>>), ApiError> {
+) -> Result<(StatusCode, Json<MessageEnvelope<WebhookBody>>), TalkoverError> {
     let (agent, _) = agent_of(&app, &env, &id).await?;
-    let patch = parse_talkover_webhook(&body, true).map_err(ApiError::invalid)?;
+    let patch = parse_talkover_webhook(&body, true).map_err(TalkoverError::invalid)?;
     let hook = patch.create(uuid::Uuid::new_v4().to_string(), agent, app.now());
     manage::check_receiver(&app, &hook.url, "webhook_url").await?;
     let hook = manage::save(&app, env.id, hook).await?;
@@ -116,7 +116,7 @@ pub async fn update(
     JsonBody(body): JsonBody,
 ) -> Reply<MessageEnvelope<WebhookBody>> {
     let mut hook = one(&app, &env, &agent, &id).await?;
-    let patch = parse_talkover_webhook(&body, false).map_err(ApiError::invalid)?;
+    let patch = parse_talkover_webhook(&body, false).map_err(TalkoverError::invalid)?;
     let url_changed = patch.url.is_some();
     patch.apply(&mut hook, app.now());
     if url_changed {

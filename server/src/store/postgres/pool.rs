@@ -46,7 +46,7 @@ pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
     if gone {
         StoreError::Unavailable(e.to_string())
     } else {
-        StoreError::Postgres(e.to_string())
+        StoreError::Database(e.to_string())
     }
 }
 
@@ -61,7 +61,7 @@ pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
 pub(crate) fn driver_config(url: &str) -> Result<tokio_postgres::Config> {
     let mut config: tokio_postgres::Config = url
         .parse()
-        .map_err(|e| StoreError::Postgres(format!("{}: {e}", redact(url))))?;
+        .map_err(|e| StoreError::Database(format!("{}: {e}", redact(url))))?;
     let timeout = format!(
         "-c statement_timeout={}",
         crate::store::threads::LONGEST.as_millis()
@@ -118,7 +118,7 @@ impl PgStore {
             })
             .runtime(Runtime::Tokio1)
             .build()
-            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+            .map_err(|e| StoreError::Database(e.to_string()))?;
         let store = PgStore {
             pool,
             url: url.to_owned(),

@@ -171,7 +171,7 @@ impl Store for SqliteStore {
             std::fs::write(&part, bytes)?;
             std::fs::rename(&part, &path)
         };
-        write().map_err(|e| StoreError::Corrupt(format!("{}: {e}", path.display())))
+        write().map_err(|e| StoreError::Io(format!("{}: {e}", path.display())))
     }
 
     fn saved_view(&self, env: EnvId) -> Result<Option<Vec<u8>>> {
@@ -179,7 +179,10 @@ impl Store for SqliteStore {
         match std::fs::read(self.view_path(env)) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(StoreError::Corrupt(e.to_string())),
+            Err(e) => Err(StoreError::Io(format!(
+                "{}: {e}",
+                self.view_path(env).display()
+            ))),
         }
     }
 
@@ -344,4 +347,11 @@ fn plan_of(conn: &Connection, env: EnvId) -> Result<Plan> {
         .map(|p| json("plan", &p))
         .transpose()?
         .unwrap_or_default())
+}
+
+/// SQLite's errors, in its own words.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
 }
