@@ -3,8 +3,8 @@
 //! question and its answer live in the URL (`?from=&to=&at=`), so an answer can be shared.
 
 use dialback_core::wire::FieldError;
-use dialback_core::wire::requests::field_errors;
 use dialback_core::wire::requests::simulation::parse_simulation;
+use dialback_core::wire::requests::{Expected, RequestError, field_errors};
 use dialback_core::wire::talkover::{AgentBody, Envelope, RoutingBody};
 use dialback_core::{RoutingDecision, Timestamp};
 use gloo_net::http::Method;
@@ -129,7 +129,9 @@ pub fn simulation_body(from: &str, to: &str, at: &str) -> Result<Value, FieldErr
     if !at.trim().is_empty() {
         let ms = js_sys::Date::new(&at.trim().into()).get_time();
         let t = Timestamp::from_unix_millis_f64(ms).ok_or_else(|| {
-            FieldError::new("INVALID_TIMESTAMP", "not a date and time", "at", None)
+            // the core's error for a timestamp it cannot read, as the server would give it
+            let at = Value::from(at.trim());
+            FieldError::from(&RequestError::invalid("at", Expected::Timestamp, &at))
         })?;
         body.insert("at".into(), Value::from(t.to_string()));
     }

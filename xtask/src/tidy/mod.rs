@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::root;
 
+mod codes;
 mod length;
 mod regrowth;
 
