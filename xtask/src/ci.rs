@@ -14,15 +14,19 @@ pub(crate) const MINUTE: &str =
     "webhook_faults::a_receiver_down_for_a_minute_gets_every_event_when_it_is_back";
 
 pub fn full() -> Result {
+    timed(steps)
+}
+
+/// Runs `steps`, then lists the slowest of them and the total, pass or fail.
+fn timed(steps: fn() -> Result) -> Result {
     let started = Instant::now();
     let result = steps();
     timings::summary(started.elapsed());
     result
 }
 
-fn steps() -> Result {
-    server::for_checks();
-    crate::setup()?;
+/// Formatting and clippy over the whole workspace, warnings denied.
+fn lints() -> Result {
     run("cargo", &["fmt", "--all", "--check"])?;
     run(
         "cargo",
@@ -34,7 +38,13 @@ fn steps() -> Result {
             "-D",
             "warnings",
         ],
-    )?;
+    )
+}
+
+fn steps() -> Result {
+    server::for_checks();
+    crate::setup()?;
+    lints()?;
     // the core's API docs are for Rust users: no broken or private links
     run_with(
         &[("RUSTDOCFLAGS", "-D warnings")],
@@ -128,26 +138,12 @@ const WASM_CRATES: [(&str, &[&str]); 3] = [
 /// the minute-long receiver outage, and the wasm lints of the wasm crates among them. Not a substitute for `cargo xtask ci`: no
 /// PostgreSQL, browsers, SDKs or benchmarks.
 pub fn quick() -> Result {
-    let started = Instant::now();
-    let result = quick_steps();
-    timings::summary(started.elapsed());
-    result
+    timed(quick_steps)
 }
 
 fn quick_steps() -> Result {
     server::for_checks();
-    run("cargo", &["fmt", "--all", "--check"])?;
-    run(
-        "cargo",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )?;
+    lints()?;
     let changed = changed_packages()?;
     if changed.is_empty() {
         eprintln!("\nno crate changed: nothing to test");
