@@ -98,7 +98,17 @@ fn steps() -> Result {
     chaos::chaos("120")?;
     // the webhook benchmark, small, so that it keeps working (the README has its full numbers)
     crate::bench_webhooks(
-        &["--backlog", "2000", "--secs", "3", "--dead", "5000"].map(String::from),
+        &[
+            "--backlog",
+            "2000",
+            "--secs",
+            "3",
+            "--dead",
+            "5000",
+            "--retrying",
+            "6",
+        ]
+        .map(String::from),
     )?;
     // the live stream benchmark, small (the README has its numbers at 1,000 streams)
     crate::bench_live(&["--streams", "100", "--secs", "3"].map(String::from))?;

@@ -107,10 +107,11 @@ const HELP: &str = "cargo xtask <task>
   chaos [SECS] three replicas on a throw-away PostgreSQL under faults (kill -9, a frozen
                database, restarts) for SECS seconds (600), every operation recorded and the
                history checked for linearizability (tests/chaos/)
-  bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N]
+  bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N] [--retrying T]
                webhook delivery against the release server and a local receiver
                (tests/webhook-bench/): a backlog of N (20k) drained, R events/s (200) for S s
                (20) timed to the receiver, memory with N (100k) waiting for a dead receiver
+               while it is retried for T s (60)
   bench-live [--streams N,N,...] [--rate R] [--secs S]
                live streams on the release server (tests/webhook-bench/src/live.rs): 250,
                500 and 1,000 streams each receiving R (20) events/s for S (15) s: delay p99,

@@ -14,9 +14,7 @@ use crate::server::{self, Scratch};
 use crate::startup::{Restarted, number_after, restarted};
 
 pub fn bench(args: &[String]) -> Result {
-    if std::env::var_os("DIALBACK_BIN").is_none() {
-        server::build()?;
-    }
+    server::build()?;
     let scratch = Scratch::new("sync")?;
     let (database, rest) = Database::choose(args, &scratch)?;
     let mut calls = 1_000_000_usize;

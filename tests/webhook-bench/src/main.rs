@@ -1,5 +1,5 @@
-//! `cargo xtask bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N]`: webhook
-//! delivery measured (and, with `live` after the binary, the live stream: `live.rs`) from outside, against the release binary and a receiver this program
+//! `cargo xtask bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N]
+//! [--retrying S]`: webhook delivery measured (and, with `live` after the binary, the live stream: `live.rs`) from outside, against the release binary and a receiver this program
 //! runs on 127.0.0.1.
 //!
 //! 1. **Throughput.** N events (20,000) are stored by a server that sends none
@@ -10,7 +10,7 @@
 //!    moment the receiver got its event: p50, p99, max.
 //! 3. **Memory under a backlog.** N deliveries (100,000) for a receiver that is down
 //!    (connection refused, retried every second or so): the server's resident memory before,
-//!    while the backlog is stored, and while it is retried.
+//!    while the backlog is stored, and while it is retried for S seconds (`--retrying`, 60).
 
 #![allow(
     clippy::unwrap_used,
@@ -266,7 +266,7 @@ async fn latency(bin: &str, rate: u64, secs: u64) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-async fn backlog(bin: &str, n: usize) {
+async fn backlog(bin: &str, n: usize, retrying: u64) {
     let dir = scratch("backlog");
     let db = dir.join("b.db").to_string_lossy().into_owned();
     let token = token(bin, &db);
@@ -290,16 +290,10 @@ async fn backlog(bin: &str, n: usize) {
         }
     }
     samples.push(("backlog stored", server.rss_kib()));
+    let last = format!("after {retrying} s of retries");
     for s in 1..=6 {
-        tokio::time::sleep(Duration::from_secs(10)).await;
-        samples.push((
-            if s < 6 {
-                "retrying"
-            } else {
-                "after 60 s of retries"
-            },
-            server.rss_kib(),
-        ));
+        tokio::time::sleep(Duration::from_millis(retrying * 1000 / 6)).await;
+        samples.push((if s < 6 { "retrying" } else { &last }, server.rss_kib()));
     }
     let metrics = reqwest::get(format!("{}/metrics", server.base))
         .await
@@ -395,7 +389,8 @@ async fn main() {
     let rate = number(&args, "--rate", 200);
     let secs = number(&args, "--secs", 20);
     let dead = number(&args, "--dead", 100_000) as usize;
+    let retrying = number(&args, "--retrying", 60);
     throughput(&bin, n).await;
     latency(&bin, rate, secs).await;
-    backlog(&bin, dead).await;
+    backlog(&bin, dead, retrying).await;
 }
