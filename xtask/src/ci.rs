@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use crate::{
-    Result, beside, chaos, console, lists, openapi, pkg, postgres, run, run_with, sdk, server,
-    sync, timings,
+    Result, beside, console, lists, openapi, pkg, postgres, run, run_with, sdk, server, sync,
+    timings,
 };
 
 /// The server suite's longest test: a minute of a receiver down, then its retries.
@@ -92,10 +92,17 @@ fn steps() -> Result {
     pkg::test()?;
     console::test()?;
     sdk::test()?;
-    openapi::test()?;
+    // the history checker, short: two minutes of faults, on its own cluster and replicas,
+    // beside Schemathesis (each checks answers, not speed; together they fill both cores)
+    server::build()?;
+    let chaos = beside::Beside::start(
+        "chaos",
+        &[(server::CHECKS, "1")],
+        &["xtask", "chaos", "120"],
+    )?;
+    let fuzzed = openapi::test();
+    fuzzed.and(chaos.finish())?;
     crate::hostile()?;
-    // the history checker, short: two minutes of faults
-    chaos::chaos("120")?;
     // the webhook benchmark, small, so that it keeps working (the README has its full numbers)
     crate::bench_webhooks(
         &[

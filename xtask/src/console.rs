@@ -95,16 +95,37 @@ pub fn web() -> Result {
             "--no-typescript",
         ],
     )?;
-    optimise("web/dist/dialback_web_bg.wasm", "-Oz", Memory::Own)?;
+    let mut modules = vec![("dialback_web_bg.wasm".to_owned(), Memory::Own)];
     for name in file_names(&root().join(STAGE))? {
         if name == "dialback_web.wasm" {
             continue;
         }
         copy(&format!("{STAGE}/{name}"), &format!("web/dist/{name}"))?;
         if name.ends_with(".wasm") {
-            optimise(&format!("web/dist/{name}"), "-Oz", Memory::Shared)?;
+            modules.push((name, Memory::Shared));
         }
     }
+    // the modules are independent: as many at once as there are cores (the main one first,
+    // the largest)
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result {
+                    let mine = || next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    while let Some((name, memory)) = modules.get(mine()) {
+                        optimise(&format!("web/dist/{name}"), "-Oz", *memory)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .map_err(|_| "a wasm-opt worker panicked".to_owned())?
+        })
+    })?;
     copy("index.html", "web/dist/index.html")?;
     copy("web/console.css", "web/dist/console.css")?;
     copy("web/boot.js", "web/dist/boot.js")?;

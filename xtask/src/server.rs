@@ -48,8 +48,15 @@ static PROFILE: OnceLock<&'static str> = OnceLock::new();
 /// not to be fast, and `cargo test --workspace` has built the dev ones already (with debug
 /// assertions and overflow checks on, which only makes them stricter).
 pub fn profile() -> &'static str {
+    if std::env::var_os(CHECKS).is_some() {
+        for_checks();
+    }
     PROFILE.get().copied().unwrap_or("release")
 }
+
+/// Set (to anything) in a task's environment, as [`for_checks`] does for `cargo xtask ci`: the
+/// `ci` run's tasks started as processes of their own build and drive the same binaries.
+pub const CHECKS: &str = "XTASK_FOR_CHECKS";
 
 /// Builds and drives the `dev` binaries from now on.
 pub fn for_checks() {

@@ -1,6 +1,6 @@
 //! Versioned schema migrations for PostgreSQL.
 //!
-//! The same discipline as SQLite's (`store/migrate.rs`): each migration moves the schema from
+//! The same discipline as SQLite's (`store/sqlite/migrate.rs`): each migration moves the schema from
 //! `version - 1` to `version` in one transaction, `dialback_schema` records where a database
 //! stands, a database written by a later release is refused, and migrations are never edited
 //! once released. Replicas starting together take a transaction-scoped advisory lock, so one
@@ -52,7 +52,7 @@ pub async fn migrate(client: &mut Client) -> Result<()> {
     tx.commit().await.map_err(pg)
 }
 
-/// Schema 3: webhooks and their outbox, as in SQLite's schema 4 (`store/migrate.rs`).
+/// Schema 3: webhooks and their outbox, as in SQLite's schema 4 (`store/sqlite/migrate.rs`).
 /// Replicas claim due deliveries with `FOR UPDATE SKIP LOCKED`, so two never claim the same
 /// one at once.
 /// Schema 4: sources (SQLite's schema 5 says why).
