@@ -61,9 +61,25 @@ test('a recorded call appears in the Live panel and moves the Overview to the AP
   expect(Date.now() - started).toBeLessThan(2000);
   expect(reloaded).toBe(false);
 
+  // a keyboard reader of the daily chart keeps the focus and the day being read while the
+  // numbers move under it (a refresh redraws in place; it once rebuilt the section)
+  const todays = async () => (await api(`/api/v1/callback-agents/stats?start_date=${today()}&end_date=${today()}&tz=UTC`))
+    .body.data.total_callbacks_received;
+  const before = await todays();
+  const chart = page.locator('figure.timechart').first();
+  await chart.locator('.frame').focus();
+  await expect(chart.locator('.tip')).toContainText(`${today()}: ${before} received`);
+  await page.keyboard.press('ArrowLeft');
+  await expect(chart.locator('.tip')).toContainText(`${daysAgo(1)}: `);
+
   // only the unmatched: a call from a number no source called
   const stranger = await api('/api/v1/calls', { method: 'POST', body: { direction: 'inbound', from: '+19995550123', to: pair.line, started_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), status: 'completed', duration_seconds: 5 } });
   expect(stranger.body.data.routing.outcome).toBe('unmatched');
+  await expect(card(page, 'received')).toHaveText(String(stats.total_callbacks_received + 1));
+  await expect(chart.locator('.frame')).toBeFocused();
+  await expect(chart.locator('.tip')).toContainText(`${daysAgo(1)}: `);
+  await page.keyboard.press('ArrowRight');
+  await expect(chart.locator('.tip')).toContainText(`${today()}: ${before + 1} received`);
   await expect(panel.locator('tbody tr').first()).not.toHaveAttribute('data-code', 'MATCHED');
   await panel.getByLabel('Only unmatched').check();
   await expect(panel.locator('tbody tr[data-code="MATCHED"]')).toHaveCount(0);

@@ -175,11 +175,14 @@ pub fn TimeChart(
     /// The caption.
     title: String,
     /// One sentence that says what the chart shows (its accessible name).
-    summary: String,
+    #[prop(into)]
+    summary: Signal<String>,
     /// The series, in legend and stacking order.
     series: Vec<Series>,
-    /// The points, oldest first.
-    points: Vec<Point>,
+    /// The points, oldest first. A signal, so that new numbers (a live refresh) redraw the
+    /// chart in place: a reader keeps the focus, the point being read and the open table.
+    #[prop(into)]
+    points: Signal<Vec<Point>>,
     /// Writes a value of the axis.
     axis: fn(f64) -> String,
     /// Whether the values are counts (whole ticks).
@@ -205,14 +208,13 @@ pub fn TimeChart(
     on_cleanup(move || resize.remove());
 
     let active = RwSignal::new(None::<usize>);
-    let n = points.len();
-    let ticks = nice_ticks(peak(&series, &points), whole);
-    let top_tick = ticks.last().copied().unwrap_or(1.0);
-    let points = StoredValue::new(points);
     let series = StoredValue::new(series);
     let keys = move |ev: ev::KeyboardEvent| {
-        let last = n.saturating_sub(1);
-        let next = match (ev.key().as_str(), active.get_untracked()) {
+        let last = points.with_untracked(Vec::len).saturating_sub(1);
+        let next = match (
+            ev.key().as_str(),
+            active.get_untracked().map(|i| i.min(last)),
+        ) {
             ("ArrowLeft", Some(i)) => Some(i.saturating_sub(1)),
             ("ArrowRight", Some(i)) => Some((i + 1).min(last)),
             ("ArrowLeft" | "ArrowRight" | "End", None) | ("End", _) => Some(last),
@@ -226,10 +228,12 @@ pub fn TimeChart(
 
     let drawing = move || {
         let w = width.get();
+        let (pts, ser) = (points.get(), series.get_value());
+        let n = pts.len();
+        let ticks = nice_ticks(peak(&ser, &pts), whole);
+        let top_tick = ticks.last().copied().unwrap_or(1.0);
         let l = Layout::new(w, n);
         let room = (l.width / 64.0).floor() as usize;
-        let ticks = ticks.clone();
-        let (pts, ser) = (points.get_value(), series.get_value());
         let grid = ticks
             .iter()
             .map(|t| {
@@ -317,12 +321,18 @@ pub fn TimeChart(
     };
     let tip = move || {
         active.get().and_then(|i| {
-            let l = Layout::new(width.get(), n);
+            let l = Layout::new(width.get(), points.with(Vec::len));
             points
-                .with_value(|p| p.get(i).map(|p| p.text.clone()))
+                .with(|p| p.get(i).map(|p| p.text.clone()))
                 .map(|text| {
-                    let left = (l.x(i) / width.get() * 100.0).clamp(8.0, 92.0);
-                    view! { <div class="tip" style:left=format!("{left:.1}%")>{text}</div> }
+                    // as far across the tip as the point is across the chart: the first day's
+                    // starts at the left edge, the last day's ends at the right one, and no tip
+                    // reaches past the frame on a narrow screen
+                    let across = (l.x(i) / width.get() * 100.0).clamp(0.0, 100.0);
+                    view! {
+                        <div class="tip" style:left=format!("{across:.1}%")
+                            style:transform=format!("translateX(-{across:.1}%)")>{text}</div>
+                    }
                 })
         })
     };
@@ -339,31 +349,35 @@ pub fn TimeChart(
             })
             .collect_view()
     });
-    let rows = points.with_value(|p| {
-        p.iter()
-            .map(|p| {
-                view! {
-                    <tr>
-                        <th scope="row">{p.label.clone()}</th>
-                        {p.values.iter().map(|v| view! { <td>{axis(*v)}</td> }).collect_view()}
-                    </tr>
-                }
-            })
-            .collect_view()
-    });
+    let rows = move || {
+        points.with(|p| {
+            p.iter()
+                .map(|p| {
+                    view! {
+                        <tr>
+                            <th scope="row">{p.label.clone()}</th>
+                            {p.values.iter().map(|v| view! { <td>{axis(*v)}</td> }).collect_view()}
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <figure class="chart timechart">
             <figcaption>{title}</figcaption>
             <ul class="legend">{legend}</ul>
             <div class="frame" node_ref=frame role="img" tabindex="0"
-                aria-label=format!("{summary} Arrow keys read each point.")
+                aria-label=move || format!("{} Arrow keys read each point.", summary.get())
                 on:keydown=keys
-                on:focus=move |_| if active.get_untracked().is_none() { active.set(n.checked_sub(1)) }
+                on:focus=move |_| if active.get_untracked().is_none() {
+                    active.set(points.with_untracked(Vec::len).checked_sub(1))
+                }
                 on:mouseleave=move |_| active.set(None)>
                 {drawing}
                 {tip}
             </div>
-            <p class="sr-only" aria-live="polite">{move || active.get().and_then(|i| points.with_value(|p| p.get(i).map(|p| p.text.clone())))}</p>
+            <p class="sr-only" aria-live="polite">{move || active.get().and_then(|i| points.with(|p| p.get(i).map(|p| p.text.clone())))}</p>
             <details class="chart-data">
                 <summary>"The numbers behind the chart"</summary>
                 <table>

@@ -4,6 +4,8 @@
 //! answer checked by the core's validators, or computed by the core from it
 //! (`callback_figures`, `DateRange::previous`, `UsageByAgentResponse::totals`).
 
+use std::cmp::Reverse;
+
 use dialback_core::callback::LookbackDays;
 use dialback_core::callback::trend::{Figure, callback_figures};
 use dialback_core::wire::agentphone::UsageByAgentResponse;
@@ -20,7 +22,7 @@ use crate::charts::{Kind, Point, Series, TimeChart};
 use crate::connect::Connect;
 use crate::format::duration;
 use crate::live::{Live, LivePanel};
-use crate::ui::{Warnings, ZoneInput, browser_zone, loaded, now};
+use crate::ui::{Warnings, ZoneInput, browser_zone, kept, loaded, now};
 
 /// `/`: the overview once a token is set, Connect before.
 #[component]
@@ -39,14 +41,16 @@ pub fn Home() -> impl IntoView {
 const PERIODS: [u32; 3] = [7, 30, 90];
 
 /// One period's stats, checked, with whether the server gave the daily breakdown.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct Callbacks {
+    /// The period's length in days, as asked for.
+    days: u32,
     now: CallbackStatsData,
     before: Option<CallbackStatsData>,
     problems: Vec<Inconsistency>,
 }
 
-async fn callbacks(c: Connection, range: DateRange) -> Result<Callbacks, ApiError> {
+async fn callbacks(c: Connection, range: DateRange, days: u32) -> Result<Callbacks, ApiError> {
     let path = |r: &DateRange, by_day: bool| {
         format!(
             "/api/v1/callback-agents/stats?start_date={}&end_date={}&tz={}{}",
@@ -73,6 +77,7 @@ async fn callbacks(c: Connection, range: DateRange) -> Result<Callbacks, ApiErro
         None => None,
     };
     Ok(Callbacks {
+        days,
         now: now.data,
         before,
         problems,
@@ -95,8 +100,8 @@ pub fn Overview() -> impl IntoView {
     let live = Live::get();
     let stats = LocalResource::new(move || {
         live.calls.track();
-        let (c, range) = (connection.get(), range.get());
-        async move { callbacks(c, range.map_err(ApiError::Input)?).await }
+        let (c, range, days) = (connection.get(), range.get(), days.get());
+        async move { callbacks(c, range.map_err(ApiError::Input)?, days).await }
     });
     let usage = LocalResource::new(move || {
         live.calls.track();
@@ -131,7 +136,7 @@ pub fn Overview() -> impl IntoView {
         {move || loaded("agents", agents, |agents| view! { <GettingStarted agents=agents/> })}
         <section aria-labelledby="callbacks-heading" aria-live="polite">
             <h2 id="callbacks-heading">"Callbacks"</h2>
-            {move || loaded("callback stats", stats, move |c: Callbacks| view! { <CallbackSummary c=c days=days.get_untracked()/> })}
+            {kept("callback stats", stats, |c| view! { <CallbackSummary c=c/> })}
         </section>
         <LivePanel names=Signal::derive(move || {
             agents.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| (a.id, a.name)).collect()
@@ -167,68 +172,108 @@ fn compared(f: &Figure, share: bool, days: u32) -> String {
 }
 
 #[component]
-fn CallbackSummary(c: Callbacks, days: u32) -> impl IntoView {
-    let [received, answered, unmatched] = callback_figures(&c.now, c.before.as_ref());
-    let card = |key: &'static str, what: &'static str, f: Figure, share: bool| {
+fn CallbackSummary(c: Memo<Callbacks>) -> impl IntoView {
+    let figures = move || c.with(|c| callback_figures(&c.now, c.before.as_ref()));
+    let card = move |key: &'static str,
+                     what: &'static str,
+                     pick: fn([Figure; 3]) -> Figure,
+                     share: bool| {
         view! {
             <div class="card" data-card=key>
-                <span class="big">{f.value}</span>
+                <span class="big">{move || pick(figures()).value}</span>
                 <span>{what}</span>
-                <span class="compare">{compared(&f, share, days)}</span>
+                <span class="compare">{move || compared(&pick(figures()), share, c.with(|c| c.days))}</span>
             </div>
         }
     };
-    let period = format!("{} to {}", c.now.period.start, c.now.period.end);
-    let chart = match &c.now.days {
-        Some(list) => {
-            let points: Vec<Point> = list
+    let period = move || c.with(|c| format!("{} to {}", c.now.period.start, c.now.period.end));
+    let points = move || {
+        c.with(|c| {
+            c.now
+                .days
                 .iter()
+                .flatten()
                 .map(|d| {
                     let matched = d.matched();
                     Point {
                         label: d.date.clone(),
-                        values: vec![matched as f64, d.callbacks_unmatched as f64, d.callbacks_answered as f64],
+                        values: vec![
+                            matched as f64,
+                            d.callbacks_unmatched as f64,
+                            d.callbacks_answered as f64,
+                        ],
                         text: format!(
                             "{}: {} received ({matched} matched, {} unmatched), {} answered",
-                            d.date, d.total_callbacks_received, d.callbacks_unmatched, d.callbacks_answered
+                            d.date,
+                            d.total_callbacks_received,
+                            d.callbacks_unmatched,
+                            d.callbacks_answered
                         ),
                     }
                 })
-                .collect();
-            let busiest = list.iter().max_by_key(|d| (d.total_callbacks_received, std::cmp::Reverse(d.date.clone())));
-            let summary = match busiest {
+                .collect::<Vec<_>>()
+        })
+    };
+    let summary = move || {
+        c.with(|c| {
+            let busiest = c
+                .now
+                .days
+                .iter()
+                .flatten()
+                .max_by_key(|d| (d.total_callbacks_received, Reverse(d.date.clone())));
+            match busiest {
                 Some(b) if b.total_callbacks_received > 0 => format!(
-                    "Callbacks per day from {period}: {} in all; the busiest day was {} with {}.",
-                    c.now.total_callbacks_received, b.date, b.total_callbacks_received
+                    "Callbacks per day from {}: {} in all; the busiest day was {} with {}.",
+                    period(),
+                    c.now.total_callbacks_received,
+                    b.date,
+                    b.total_callbacks_received
                 ),
-                _ => format!("Callbacks per day from {period}: none."),
-            };
+                _ => format!("Callbacks per day from {}: none.", period()),
+            }
+        })
+    };
+    // a server that answers totals only has no chart; the chart itself follows the numbers
+    let daily = Memo::new(move |_| c.with(|c| c.now.days.is_some()));
+    let chart = move || {
+        if daily.get() {
             let series = vec![
-                Series { name: "Matched".into(), kind: Kind::Stacked },
-                Series { name: "Unmatched".into(), kind: Kind::Stacked },
-                Series { name: "Answered".into(), kind: Kind::Line },
+                Series {
+                    name: "Matched".into(),
+                    kind: Kind::Stacked,
+                },
+                Series {
+                    name: "Unmatched".into(),
+                    kind: Kind::Stacked,
+                },
+                Series {
+                    name: "Answered".into(),
+                    kind: Kind::Line,
+                },
             ];
             view! {
-                <TimeChart title="Callbacks per day".to_owned() summary=summary series=series
-                    points=points axis=|v| format!("{v:.0}") whole=true/>
+                <TimeChart title="Callbacks per day".to_owned() summary=Signal::derive(summary) series=series
+                    points=Signal::derive(points) axis=|v| format!("{v:.0}") whole=true/>
+            }
+            .into_any()
+        } else {
+            view! {
+                <p class="warning" role="note" data-fallback="totals">
+                    "This server answers callback stats as totals only (it has no "<code>"group_by=day"</code>
+                    "), so there is no daily chart: the numbers above are for the whole period."
+                </p>
             }
             .into_any()
         }
-        None => view! {
-            <p class="warning" role="note" data-fallback="totals">
-                "This server answers callback stats as totals only (it has no "<code>"group_by=day"</code>
-                "), so there is no daily chart: the numbers above are for the whole period."
-            </p>
-        }
-        .into_any(),
     };
     view! {
-        <p class="field-note">{format!("From {period}, both included.")}</p>
-        <Warnings problems=c.problems/>
+        <p class="field-note">{move || format!("From {}, both included.", period())}</p>
+        {move || view! { <Warnings problems=c.with(|c| c.problems.clone())/> }}
         <div class="cards">
-            {card("received", "callbacks received", received, false)}
-            {card("answered", "answered", answered, true)}
-            {card("unmatched", "unmatched", unmatched, true)}
+            {card("received", "callbacks received", |[r, _, _]| r, false)}
+            {card("answered", "answered", |[_, a, _]| a, true)}
+            {card("unmatched", "unmatched", |[_, _, u]| u, true)}
         </div>
         {chart}
         <p><A href="/stats">"Callback stats by source agent"</A></p>

@@ -18,16 +18,57 @@ pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     ok: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     move || match data.get() {
+        None => not_yet(what, data, None),
+        Some(Err(e)) => not_yet(what, data, Some(e)),
+        Some(Ok(value)) => ok(value).into_any(),
+    }
+}
+
+/// [`loaded`] for data asked for again while it is shown (the Overview's, on live events):
+/// `ok` is built once, when the first answer arrives, and follows later answers through its
+/// memo. A refresh then changes numbers in place instead of rebuilding the section under the
+/// reader, who keeps the focus, the chart's point being read and an open table. A failure
+/// still replaces it (with a retry), and a later answer builds it again.
+pub fn kept<T: Clone + PartialEq + Send + Sync + 'static, V: IntoView + 'static>(
+    what: &'static str,
+    data: LocalResource<Result<T, ApiError>>,
+    ok: impl Fn(Memo<T>) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    // what is shown: loading (None), an answer (Some(None)) or a failure; not the answer itself
+    let state = Memo::new(move |_| data.get().map(Result::err));
+    move || match state.get() {
+        None => not_yet(what, data, None),
+        Some(Some(e)) => not_yet(what, data, Some(e)),
+        Some(None) => match data.get_untracked() {
+            Some(Ok(first)) => {
+                let value = Memo::new(move |before: Option<&T>| match data.get() {
+                    Some(Ok(now)) => now,
+                    // leaving for a failure: this view is about to go, keep what it shows
+                    _ => before.cloned().unwrap_or_else(|| first.clone()),
+                });
+                ok(value).into_any()
+            }
+            _ => ().into_any(),
+        },
+    }
+}
+
+/// Loading (no error yet) or failed: the line or the error box [`loaded`] and [`kept`] show.
+fn not_yet<T: 'static>(
+    what: &'static str,
+    data: LocalResource<Result<T, ApiError>>,
+    error: Option<ApiError>,
+) -> AnyView {
+    match error {
         None => {
             view! { <p class="loading" role="status">{format!("Loading {what}…")}</p> }.into_any()
         }
         // the input is wrong, not the server: the field says so, and retrying would not help
-        Some(Err(ApiError::Input(why))) => {
+        Some(ApiError::Input(why)) => {
             view! { <p class="hint" role="status">{format!("Nothing was asked yet: {why}")}</p> }
                 .into_any()
         }
-        Some(Err(e)) => view! { <Failed error=e retry=move || data.refetch()/> }.into_any(),
-        Some(Ok(value)) => ok(value).into_any(),
+        Some(e) => view! { <Failed error=e retry=move || data.refetch()/> }.into_any(),
     }
 }
 
