@@ -1,7 +1,6 @@
 //! The OpenAPI document against the router and the committed `openapi.json`.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+use dialback_server::app::Settings;
 use dialback_server::http::openapi::document;
 
 use crate::harness::Server;
@@ -13,87 +12,93 @@ fn repo() -> std::path::PathBuf {
         .to_path_buf()
 }
 
-/// The routes `server/src/http/mod.rs` declares: path → methods (`*` for a route that
-/// answers any method, as the 501 routes do).
-fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let source = std::fs::read_to_string(repo().join("server/src/http/mod.rs")).unwrap();
-    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut prefix = "";
-    for (i, piece) in source.split(".route(").enumerate() {
-        if i > 0 {
-            let path = piece.split('"').nth(1).unwrap();
-            // the handlers, up to the closing parenthesis of this `.route(`
-            let mut depth = 1;
-            let end = piece
-                .char_indices()
-                .find(|&(_, c)| {
-                    depth += match c {
-                        '(' => 1,
-                        ')' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map_or(piece.len(), |(j, _)| j);
-            let handlers = &piece[..end];
-            let methods = routes.entry(format!("{prefix}{path}")).or_default();
-            for m in ["get", "post", "put", "patch", "delete"] {
-                if handlers.contains(&format!("{m}(")) {
-                    methods.insert(m.to_owned());
-                }
-            }
-            if handlers.contains("refuse()") || handlers.contains("any(") {
-                methods.insert("*".to_owned());
-            }
-        }
-        // the function a piece ends in decides the prefix of the routes after it
-        for (marker, p) in [
-            ("fn talkover()", "/api/v1"),
-            ("fn agentphone()", "/v1"),
-            ("pub fn router(", ""),
-        ] {
-            if piece.contains(marker) {
-                prefix = p;
-            }
-        }
-    }
-    routes
+/// What the router itself answers for a path or method it has no handler for: a 405, or a 404
+/// from one of the fallbacks (Talkover's `NOT_FOUND`, AgentPhone's bare `Not Found`, the
+/// console's page that is not there).
+async fn fallback_answered(res: reqwest::Response) -> Option<String> {
+    let status = res.status().as_u16();
+    let body = res.text().await.unwrap_or_default();
+    let from_fallback = status == 405
+        || (status == 404
+            && (body.contains("no such endpoint")
+                || body.contains("no such page")
+                || body.contains(r#""detail":"Not Found""#)));
+    from_fallback.then(|| format!("{status} {body}"))
 }
 
-#[test]
-fn the_document_describes_every_route_the_router_has_and_no_other() {
-    let routes = router_routes();
-    assert!(routes.len() > 40, "{routes:?}");
-    let doc = document();
-    let paths = doc["paths"].as_object().unwrap();
-    let documented: BTreeMap<String, BTreeSet<String>> = paths
-        .iter()
-        .map(|(p, item)| {
-            (
-                p.clone(),
-                item.as_object().unwrap().keys().cloned().collect(),
-            )
-        })
-        .collect();
-    for (path, methods) in &routes {
-        let doc_methods = documented
-            .get(path)
-            .unwrap_or_else(|| panic!("the router has {path}, the document does not"));
-        if methods.contains("*") {
-            assert!(!doc_methods.is_empty(), "{path}");
-        } else {
-            assert_eq!(
-                doc_methods, methods,
-                "{path}: the router and the document differ"
-            );
+/// The document and the router are one table (`openapi::operations`): every operation it
+/// describes reaches a handler. Asked with its method, made-up ids and no body, none is
+/// answered by the router's fallbacks; a path the table lacks is.
+#[tokio::test]
+async fn every_documented_operation_reaches_a_handler() {
+    let mut settings = Settings::default();
+    settings.webhooks.demo_receiver = true;
+    settings.metrics_on_main = true;
+    let s = Server::start_with(settings, |r| r).await;
+    let id = "00000000-0000-4000-8000-000000000000";
+    let paths = document()["paths"].as_object().unwrap();
+    assert!(paths.len() > 40, "{}", paths.len());
+    let mut asked = 0;
+    for (path, item) in paths {
+        let url = format!("{}{}", s.base, path)
+            .replace("{id}", id)
+            .replace("{webhook_id}", id)
+            .replace("{source_id}", id)
+            .replace("{phone_number}", "+14155550100");
+        for method in item.as_object().unwrap().keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let res = s
+                .http
+                .request(method.clone(), &url)
+                .bearer_auth(&s.token)
+                .send()
+                .await
+                .unwrap();
+            asked += 1;
+            if path == "/api/v1/events" {
+                // a stream: its status is enough
+                assert_eq!(res.status().as_u16(), 200, "{method} {path}");
+                continue;
+            }
+            if let Some(answer) = fallback_answered(res).await {
+                panic!("{method} {path} is documented, but the router has no handler: {answer}");
+            }
         }
     }
-    for path in documented.keys() {
-        assert!(
-            routes.contains_key(path),
-            "the document has {path}, the router does not"
-        );
+    assert!(asked > 100, "{asked}");
+    // the probe tells a fallback when it sees one
+    for (method, path) in [
+        ("GET", "/api/v1/no-such-thing"),
+        ("GET", "/v1/no-such-thing"),
+        ("GET", "/no-such-thing"),
+        ("DELETE", "/api/v1/callback-agents/stats"),
+        ("PUT", "/v1/usage"),
+    ] {
+        let res = s
+            .http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}{path}", s.base),
+            )
+            .bearer_auth(&s.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(fallback_answered(res).await.is_some(), "{method} {path}");
     }
+}
+
+/// The routes served only where the settings say so are not served elsewhere.
+#[tokio::test]
+async fn the_demo_receiver_is_routed_only_with_demo() {
+    let s = Server::start().await;
+    let res = s
+        .http
+        .get(format!("{}/demo/webhooks", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(fallback_answered(res).await.is_some());
 }
 
 #[test]

@@ -10,12 +10,13 @@ mod service;
 mod talkover;
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
 use axum::response::IntoResponse;
-use axum::routing::{any, delete, get, patch, post, put};
+use axum::routing::get;
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -26,7 +27,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::{AgentPhoneError, TalkoverError};
 
-use crate::app::App;
+use crate::app::{App, Settings};
 use crate::ops::{Failure, OpError};
 
 /// Runs an operation that uses storage off the async workers, waiting for it at most
@@ -52,170 +53,38 @@ pub(crate) async fn blocking<T: Send + 'static>(
     }
 }
 
-/// Talkover's routes (`/api/v1`).
-fn talkover() -> Router<Arc<App>> {
-    use talkover::{
-        agents, callbacks, calls, events, import, numbers, sources, token, unsupported, webhooks,
-    };
-    let refuse = || any(unsupported::refuse);
-    Router::new()
-        .route("/agents", get(agents::list).post(agents::create))
-        .route("/agents/{id}", get(agents::get).patch(agents::patch))
-        .route("/agents/{id}/calling", put(agents::calling))
-        .route("/agents/{id}/knowledge", put(agents::knowledge))
-        .route(
-            "/agents/{id}/callback",
-            post(callbacks::set)
-                .put(callbacks::replace)
-                .delete(callbacks::remove),
-        )
-        .route("/agents/{id}/calls", get(calls::of_agent))
-        .route("/callback-agents", get(callbacks::list))
-        .route("/callback-agents/stats", get(callbacks::stats))
-        .route("/callback-agents/{id}", get(callbacks::get))
-        .route(
-            "/callback-agents/{id}/check-constraints",
-            post(callbacks::check),
-        )
-        .route("/phone-numbers", get(numbers::list).post(numbers::create))
-        .route("/calls", get(calls::list).post(calls::record))
-        .route("/calls/export", get(calls::export))
-        .route(
-            "/calls/import",
-            post(import::import).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/messages", post(calls::message))
-        .route("/events", get(events::stream))
-        .route("/sources", get(sources::list))
-        .route("/sources/{id}/sync", post(sources::sync_now))
-        .route("/health", get(service::talkover_health))
-        .route("/token", get(token::current))
-        .route("/routing/simulate", post(calls::simulate))
-        .route("/agents/{id}/call", refuse())
-        .route("/agents/{id}/voice", refuse())
-        .route("/agents/{id}/trainings", refuse())
-        .route(
-            "/agents/{id}/webhooks",
-            get(webhooks::list).post(webhooks::create),
-        )
-        .route(
-            "/agents/{id}/webhooks/{webhook_id}",
-            get(webhooks::get)
-                .put(webhooks::update)
-                .delete(webhooks::delete),
-        )
-        .route(
-            "/agents/{id}/webhooks/{webhook_id}/toggle",
-            patch(webhooks::toggle),
-        )
-        .route(
-            "/agents/{id}/webhooks/{webhook_id}/test",
-            post(webhooks::test),
-        )
-        .route("/campaigns", refuse())
-        .route("/campaigns/{id}/call", refuse())
-        .route("/campaigns/{id}/webhooks", refuse())
-        .route("/voice-templates", refuse())
-        .route("/voice-templates/{id}/demo", refuse())
-        .fallback(talkover_not_found)
-        .method_not_allowed_fallback(talkover_method_not_allowed)
-}
-
-/// AgentPhone's routes (`/v1`).
-fn agentphone() -> Router<Arc<App>> {
-    use agentphone::{calls, directory, not_served, usage, webhooks};
-    Router::new()
-        .route("/usage", get(usage::summary))
-        .route("/usage/by-agent", get(usage::by_agent))
-        .route("/usage/daily", get(usage::daily))
-        .route("/usage/monthly", get(usage::monthly))
-        .route("/usage/by-number", get(usage::by_number))
-        .route("/calls", get(calls::all).post(agentphone_unsupported))
-        .route("/calls/web", post(agentphone_unsupported))
-        .route("/calls/{id}", get(calls::one))
-        .route("/calls/{id}/end", post(agentphone_unsupported))
-        .route("/calls/{id}/recording", get(agentphone_unsupported))
-        .route("/calls/{id}/transcript", get(agentphone_unsupported))
-        .route("/calls/{id}/transcript/stream", get(agentphone_unsupported))
-        .route("/agents/{id}/calls", get(calls::of_agent))
-        .route("/numbers/{id}/calls", get(calls::of_number))
-        .route(
-            "/agents",
-            get(directory::agents).post(directory::create_agent),
-        )
-        .route(
-            "/agents/{id}",
-            get(directory::one_agent)
-                .patch(directory::update_agent)
-                .delete(not_served::delete_agent),
-        )
-        .route(
-            "/numbers",
-            get(directory::numbers).post(not_served::carrier),
-        )
-        .route(
-            "/numbers/{id}",
-            get(directory::one_number).delete(not_served::carrier),
-        )
-        // the rest of what the official SDK calls: 501 with the reason, never a bare 404
-        .route("/agents/{id}/numbers", post(directory::attach_number))
-        .route(
-            "/agents/{id}/numbers/{number_id}",
-            delete(directory::detach_number),
-        )
-        .route("/agents/voices", any(not_served::voices))
-        .route("/numbers/available", any(not_served::carrier))
-        .route("/numbers/lookup", any(not_served::carrier))
-        .route("/numbers/{id}/contact-card", any(not_served::carrier))
-        .route("/register", any(not_served::carrier))
-        .route("/register/status", any(not_served::carrier))
-        .route("/verify/send", any(not_served::carrier))
-        .route("/verify/check", any(not_served::carrier))
-        .route("/sip-trunks", any(not_served::carrier))
-        .route("/sip-trunks/{id}", any(not_served::carrier))
-        .route("/location/refresh", any(not_served::carrier))
-        .route("/location/{phone_number}", any(not_served::carrier))
-        .route(
-            "/webhooks",
-            get(webhooks::project_get)
-                .post(webhooks::project_set)
-                .delete(webhooks::project_delete),
-        )
-        .route("/webhooks/test", post(webhooks::project_test))
-        .route("/webhooks/deliveries", get(webhooks::project_deliveries))
-        .route("/webhooks/deliveries/stats", get(webhooks::project_stats))
-        .route(
-            "/webhooks/deliveries/all-time",
-            get(webhooks::project_all_time),
-        )
-        .route(
-            "/agents/{id}/webhook",
-            get(webhooks::agent_get)
-                .post(webhooks::agent_set)
-                .delete(webhooks::agent_delete),
-        )
-        .route("/agents/{id}/webhook/test", post(webhooks::agent_test))
-        .route(
-            "/agents/{id}/webhook/deliveries",
-            get(webhooks::agent_deliveries),
-        )
-        .route("/messages", any(not_served::messaging))
-        .route("/messages/{id}/reactions", any(not_served::messaging))
-        .route("/numbers/{id}/messages", any(not_served::messaging))
-        .route("/agents/{id}/conversations", any(not_served::messaging))
-        .route("/conversations", any(not_served::messaging))
-        .route("/conversations/{id}", any(not_served::messaging))
-        .route("/conversations/{id}/messages", any(not_served::messaging))
-        .route("/conversations/{id}/background", any(not_served::messaging))
-        .route("/conversations/{id}/typing", any(not_served::messaging))
-        .route("/contacts", any(not_served::messaging))
-        .route("/contacts/capabilities", any(not_served::messaging))
-        .route("/contacts/{id}", any(not_served::messaging))
-        .route("/sub-accounts", any(not_served::account))
-        .route("/sub-accounts/{id}", any(not_served::account))
-        .route("/feedback", any(not_served::account))
-        .fallback(agentphone_not_found)
-        .method_not_allowed_fallback(agentphone_method_not_allowed)
+/// The routes of the table that also writes the OpenAPI document (`openapi::operations`):
+/// Talkover's and AgentPhone's, each relative to its prefix, and the rest. A route is added
+/// there, once, with its description.
+fn routes(settings: &Settings) -> [Router<Arc<App>>; 3] {
+    let [mut talkover, mut agentphone, mut plain] = [Router::new(), Router::new(), Router::new()];
+    // a path refused for every method is answered once, whatever methods it is documented with
+    let mut every_method = HashSet::new();
+    for op in openapi::operations(&mut openapi::Schemas::new()) {
+        let Some(served) = op.served else { continue };
+        if op.when.is_some_and(|served_here| !served_here(settings))
+            || (served.any && !every_method.insert(op.path))
+        {
+            continue;
+        }
+        let (router, path) = if let Some(p) = op.path.strip_prefix("/api/v1") {
+            (&mut talkover, p)
+        } else if let Some(p) = op.path.strip_prefix("/v1") {
+            (&mut agentphone, p)
+        } else {
+            (&mut plain, op.path)
+        };
+        *router = std::mem::take(router).route(path, served.serve);
+    }
+    [
+        talkover
+            .fallback(talkover_not_found)
+            .method_not_allowed_fallback(talkover_method_not_allowed),
+        agentphone
+            .fallback(agentphone_not_found)
+            .method_not_allowed_fallback(agentphone_method_not_allowed),
+        plain,
+    ]
 }
 
 /// The whole HTTP application.
@@ -244,26 +113,14 @@ pub fn router(app: Arc<App>) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ));
+    let [talkover, agentphone, plain] = routes(&app.settings);
     let mut apis = Router::new()
-        .nest("/api/v1", talkover())
-        .nest("/v1", agentphone());
+        .nest("/api/v1", talkover)
+        .nest("/v1", agentphone);
     if let Some(cors) = app.settings.allowed_origins.layer() {
         apis = apis.layer(cors);
     }
-    let mut routes = apis
-        .route("/hooks/agentphone/{source_id}", post(hooks::agentphone))
-        .route("/healthz", get(service::healthz))
-        .route("/tzdata", get(crate::tzdata::serve))
-        .route("/openapi.json", get(openapi::serve));
-    if app.settings.metrics_on_main {
-        routes = routes.route("/metrics", get(service::metrics));
-    }
-    if app.settings.webhooks.demo_receiver {
-        routes = routes.route(
-            "/demo/webhooks",
-            get(crate::webhooks::inbox::list).post(crate::webhooks::inbox::receive),
-        );
-    }
+    let routes = apis.merge(plain);
     let routes = routes
         .merge(console)
         // no response is to be read as another type than it says, and no address (the

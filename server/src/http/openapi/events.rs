@@ -4,7 +4,9 @@ use dialback_core::wire::schema::params;
 use serde_json::json;
 
 use super::operations::op;
+use super::route::get;
 use super::{Operation, Success};
+use crate::http::talkover as to;
 
 /// `GET /api/v1/events`.
 pub fn operations() -> Vec<Operation> {
@@ -17,7 +19,7 @@ pub fn operations() -> Vec<Operation> {
         links: json!({}),
     };
     vec![
-        op("get", "/api/v1/events", "streamEvents", "Live events", "Stream the environment's events", stream)
+        op(get(to::events::stream), "/api/v1/events", "streamEvents", "Live events", "Stream the environment's events", stream)
             .query(params::events())
             .describe("The environment's events as writes commit them: calls ended, callbacks routed (with the reason code), messages received, agents and numbers changed, in the bodies of Talkover's webhooks. Resume with `Last-Event-ID`: the stream first sends, in order and once, every event after it that the log still keeps (24 hours by default). Read it with `fetch` and the bearer header (browsers' `EventSource` cannot send headers); each token may hold 16 streams.")
             .errors(&[

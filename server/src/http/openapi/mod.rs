@@ -14,8 +14,11 @@ use dialback_core::wire::schema::params::Param;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
+use crate::app::Settings;
+
 mod events;
 mod operations;
+pub mod route;
 mod sources;
 mod webhooks;
 
@@ -58,10 +61,16 @@ pub struct Success {
     pub links: Value,
 }
 
-/// One operation.
+/// One operation: one entry of the table that both the router and this document are made
+/// from (`http::router` takes `served` out of each).
 pub struct Operation {
     /// `get`, `post`, ...
     pub method: &'static str,
+    /// What answers it (taken by the router; the document needs only the method).
+    pub served: Option<route::Served>,
+    /// Served only where the settings say so (`/metrics` on the main listener, the demo
+    /// receiver with `--demo`).
+    pub when: Option<fn(&Settings) -> bool>,
     /// The path, `{id}` for the one path parameter.
     pub path: &'static str,
     /// `operationId`.
@@ -96,7 +105,18 @@ pub struct Operation {
 /// Schemas of the core's response types, collected into `components/schemas`.
 pub struct Schemas(SchemaGenerator);
 
+impl Default for Schemas {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Schemas {
+    /// Empty but for the core's response schemas.
+    pub fn new() -> Self {
+        Schemas(dialback_core::wire::schema::responses())
+    }
+
     /// A `$ref` to `T`'s schema (inline for simple types).
     pub fn of<T: JsonSchema>(&mut self) -> Value {
         self.0.subschema_for::<T>().to_value()
@@ -124,7 +144,7 @@ pub async fn serve() -> Response {
 }
 
 fn build() -> Value {
-    let mut schemas = Schemas(dialback_core::wire::schema::responses());
+    let mut schemas = Schemas::new();
     let talkover_error = schemas.of::<dialback_core::wire::talkover::ErrorBody>();
     let validation_error = schemas.of::<dialback_core::wire::agentphone::ValidationErrorBody>();
     let agentphone_error = schemas.of::<dialback_core::wire::agentphone::ErrorEnvelope>();

@@ -5,14 +5,16 @@ use dialback_core::wire::talkover::{Envelope, MessageEnvelope};
 use serde_json::json;
 
 use super::operations::{json_body, ok, op};
+use super::route::{get, post};
 use super::{Api, Operation, Schemas};
+use crate::http::talkover as to;
 
 const TAG: &str = "Sources";
 
 /// The sources' operations and the receiver.
 pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     let mut receive = op(
-        "post",
+        post(crate::http::hooks::agentphone),
         "/hooks/agentphone/{source_id}",
         "receiveAgentPhoneWebhook",
         TAG,
@@ -38,10 +40,10 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
     ]);
     receive.api = Api::AgentPhone;
     vec![
-        op("get", "/api/v1/sources", "listSources", TAG, "List the sources",
+        op(get(to::sources::list), "/api/v1/sources", "listSources", TAG, "List the sources",
             ok(200, "The environment's sources, oldest first, with where their runs stand.", s.of::<Envelope<Vec<SourceBody>>>()))
             .describe("The platforms this environment syncs from (added with `dialback source add`). Credentials show as the references they are stored by."),
-        op("post", "/api/v1/sources/{id}/sync", "syncSource", TAG, "Sync a source now",
+        op(post(to::sources::sync_now), "/api/v1/sources/{id}/sync", "syncSource", TAG, "Sync a source now",
             ok(202, "`Sync started`, with the source; its outcome shows in the list.", s.of::<MessageEnvelope<SourceBody>>()))
             .on("The source's id.")
             .describe("Reads the platform's agents, numbers and (Talkover) callback roles, then its calls since the last run, in the background.")
