@@ -4,6 +4,7 @@ use tsify::Ts;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use dialback_core::phone::PhoneError;
 use dialback_core::{Period, PhoneNumber, Timestamp, Zone, usage_period as core_usage_period};
 
 use crate::boundary::{Failure, string};
@@ -200,7 +201,7 @@ pub fn zone_names() -> js_sys::Array {
 pub fn parse_phone_number(
     #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
 ) -> Result<String, JsValue> {
-    let input = string(&input, "phone number", "INVALID_PHONE_NUMBER")?;
+    let input = string(&input, "phone number", PhoneError::CODE)?;
     Ok(PhoneNumber::parse(&input)
         .map_err(|e| Failure::core(&e))?
         .to_string())

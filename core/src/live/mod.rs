@@ -17,10 +17,12 @@ pub mod check;
 pub mod error;
 pub mod filter;
 pub mod kind;
+pub mod resume;
 pub mod sse;
 
 pub use check::{LiveEvent, StreamItem, read_message};
 pub use error::LiveError;
 pub use filter::EventFilter;
 pub use kind::EventType;
+pub use resume::{Gap, Resume, resume};
 pub use sse::{SseDecoder, SseMessage};

@@ -39,9 +39,15 @@ pub enum PhoneError {
     },
 }
 
+impl PhoneError {
+    /// Its one code, for a shell that refuses a number before it can be parsed (the npm
+    /// package's argument that is not a string).
+    pub const CODE: &'static str = "INVALID_PHONE_NUMBER";
+}
+
 impl ErrorCode for PhoneError {
     fn code(&self) -> &'static str {
-        "INVALID_PHONE_NUMBER"
+        Self::CODE
     }
 }
 

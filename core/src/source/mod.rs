@@ -12,7 +12,8 @@
 //! - `merge`: what to write so that the environment's agents and numbers match a platform's;
 //! - `calls`: which listed calls are recorded (ended ones), as what, and where the next run
 //!   starts reading (`Cursor`);
-//! - `delivery`: an AgentPhone webhook delivery, read into a call or a message.
+//! - `delivery`: an AgentPhone webhook delivery, read into a call or a message;
+//! - [`stop`]: why a run stopped, by kind, with its code.
 //!
 //! All but [`origin`] need the `sources` feature, which only the server turns on.
 
@@ -29,7 +30,9 @@ pub mod merge;
 pub mod origin;
 #[cfg(feature = "sources")]
 pub mod page;
+pub mod stop;
 #[cfg(feature = "sources")]
 pub mod talkover;
 
 pub use origin::{Origin, Platform};
+pub use stop::SyncStop;

@@ -28,9 +28,14 @@ pub enum Refusal {
     NotPublic,
 }
 
+impl Refusal {
+    /// Its one code, also for a name that resolves to no address a receiver may use.
+    pub const CODE: &'static str = "WEBHOOK_URL_NOT_PUBLIC";
+}
+
 impl crate::error::ErrorCode for Refusal {
     fn code(&self) -> &'static str {
-        "WEBHOOK_URL_NOT_PUBLIC"
+        Self::CODE
     }
 }
 

@@ -20,4 +20,15 @@ pub mod signature;
 pub mod url;
 
 pub use endpoint::{Api, AuthScheme, Method, Webhook, recipients};
+
+/// A webhook id a request names that the agent does not have (Talkover's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Webhook not found.")]
+pub struct WebhookNotFound;
+
+impl crate::error::ErrorCode for WebhookNotFound {
+    fn code(&self) -> &'static str {
+        "WEBHOOK_NOT_FOUND"
+    }
+}
 pub use event::EventKind;

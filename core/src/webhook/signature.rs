@@ -65,6 +65,13 @@ pub enum SignatureError {
     /// The signature does not match the body.
     #[error("the signature does not match")]
     Mismatch,
+    /// A header the signature needs (`X-Webhook-Signature`, `X-Webhook-Timestamp`,
+    /// `X-Webhook-ID`) is missing or empty.
+    #[error("{0} is missing")]
+    Missing(&'static str),
+    /// The very same signed delivery was received before: a replay (a retry is signed anew).
+    #[error("this delivery was received before, with this very signature: a replay")]
+    Replayed,
 }
 
 impl crate::error::ErrorCode for SignatureError {
@@ -73,6 +80,8 @@ impl crate::error::ErrorCode for SignatureError {
             SignatureError::BadTimestamp => "WEBHOOK_BAD_TIMESTAMP",
             SignatureError::Stale => "WEBHOOK_STALE",
             SignatureError::Mismatch => "WEBHOOK_SIGNATURE_MISMATCH",
+            SignatureError::Missing(_) => "WEBHOOK_HEADER_MISSING",
+            SignatureError::Replayed => "WEBHOOK_REPLAYED",
         }
     }
 }

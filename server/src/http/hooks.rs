@@ -18,7 +18,7 @@ use dialback_core::error::ErrorCode;
 use dialback_core::source::calls::new_call;
 use dialback_core::source::delivery::{Delivered, read_delivery};
 use dialback_core::source::{Platform, identity};
-use dialback_core::webhook::signature::verify;
+use dialback_core::webhook::signature::{SignatureError, verify};
 use dialback_core::wire::requests::NewMessage;
 use serde_json::{Value, json};
 
@@ -43,12 +43,15 @@ fn refused(status: u16, code: &'static str, message: impl Into<String>) -> Agent
     }
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, AgentPhoneError> {
+fn header<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<&'h str, AgentPhoneError> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| refused(401, "WEBHOOK_HEADER_MISSING", format!("{name} is missing")))
+        .ok_or_else(|| {
+            let missing = SignatureError::Missing(name);
+            refused(401, missing.code(), missing.to_string())
+        })
 }
 
 /// Takes one delivery.
@@ -174,8 +177,8 @@ pub async fn agentphone(
         Err(Seen::Retried | Seen::New) => Ok(Json(json!({"received": true, "duplicate": true}))),
         Err(Seen::Replayed) => Err(refused(
             409,
-            "WEBHOOK_REPLAYED",
-            "this delivery was received before, with this very signature: a replay",
+            SignatureError::Replayed.code(),
+            SignatureError::Replayed.to_string(),
         )),
     }
 }

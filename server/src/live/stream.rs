@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use dialback_core::live::EventFilter;
 use dialback_core::live::sse::{HEARTBEAT, reset_frame, retry_frame};
+use dialback_core::live::{EventFilter, Resume, resume};
 use tokio::sync::{broadcast, watch};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
@@ -63,25 +63,21 @@ impl Stream {
         slot: Slot,
     ) -> Stream {
         let mut queue = VecDeque::from([Bytes::from(retry_frame(RETRY_MS))]);
-        let (last, replaying) = match start {
-            Start::Now => (bounds.head, false),
-            Start::After(id) if id < bounds.pruned_through => {
+        let last = match start {
+            Start::Now => None,
+            Start::After(id) => Some(id),
+        };
+        let (last, replaying) = match resume(last, bounds.pruned_through, bounds.head) {
+            Resume::Now => (bounds.head, false),
+            Resume::After(id) => (id, true),
+            Resume::Reset(gap) => {
                 queue.push_back(Bytes::from(reset_frame(
                     bounds.head,
-                    "EVENTS_EXPIRED",
-                    "the events after Last-Event-ID are older than the log keeps; reload what you show",
+                    gap.code(),
+                    gap.message(),
                 )));
                 (bounds.head, false)
             }
-            Start::After(id) if id > bounds.head => {
-                queue.push_back(Bytes::from(reset_frame(
-                    bounds.head,
-                    "EVENTS_AHEAD",
-                    "Last-Event-ID is ahead of this environment's log (another database?); reload what you show",
-                )));
-                (bounds.head, false)
-            }
-            Start::After(id) => (id, true),
         };
         let every = app.live.settings.heartbeat;
         let mut heartbeat = tokio::time::interval_at(Instant::now() + every, every);

@@ -13,6 +13,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use dialback_core::error::ErrorCode;
+use dialback_core::source::SyncStop;
 use dialback_core::source::merge::MergeError;
 use dialback_core::source::page::PageError;
 
@@ -67,13 +68,15 @@ pub enum SyncError {
 impl ErrorCode for SyncError {
     fn code(&self) -> &'static str {
         match self {
-            SyncError::Refused { .. } => "SOURCE_REFUSED",
-            SyncError::Unreachable { .. } => "SOURCE_UNREACHABLE",
+            SyncError::Refused { .. } => SyncStop::Refused.code(),
+            SyncError::Unreachable { .. } => SyncStop::Unreachable.code(),
             SyncError::Page { error, .. } => error.code(),
-            SyncError::Merge(errors) => errors.first().map_or("SOURCE_MERGE_FAILED", |e| e.code()),
+            SyncError::Merge(errors) => errors
+                .first()
+                .map_or(SyncStop::MergeFailed.code(), |e| e.code()),
             SyncError::Storage(_) => "STORAGE_UNAVAILABLE",
-            SyncError::Setup(_) => "SOURCE_MISCONFIGURED",
-            SyncError::Busy(_) => "SOURCE_BUSY",
+            SyncError::Setup(_) => SyncStop::Misconfigured.code(),
+            SyncError::Busy(_) => SyncStop::Busy.code(),
         }
     }
 }

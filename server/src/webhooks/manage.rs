@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use dialback_core::Timestamp;
+use dialback_core::webhook::address::Refusal;
 use dialback_core::webhook::delivery::{AttemptResult, Delivery, DeliveryStatus, Stats};
 use dialback_core::webhook::{Api, EventKind, Webhook};
 
@@ -30,7 +31,7 @@ pub async fn list(app: &App, env: EnvId) -> Result<Vec<Webhook>, OpError> {
 pub async fn check_receiver(app: &App, url: &str, field: &str) -> Result<(), OpError> {
     check_resolves(url, app.webhooks.settings.allow_private)
         .await
-        .map_err(|why| OpError::one(Failure::Invalid, "WEBHOOK_URL_NOT_PUBLIC", why, field))
+        .map_err(|why| OpError::one(Failure::Invalid, Refusal::CODE, why, field))
 }
 
 /// Stores a webhook (created or changed).

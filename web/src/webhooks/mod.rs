@@ -4,6 +4,7 @@
 //! runs, so the problems shown before sending are the server's own. A new AgentPhone secret is
 //! shown once, right after it is made, with a copy button.
 
+use dialback_core::error::ErrorCode;
 use dialback_core::webhook::endpoint::limits;
 use dialback_core::webhook::url::check_url;
 use dialback_core::wire::FieldError;
@@ -94,12 +95,7 @@ fn ProjectWebhook(changed: RwSignal<u32>) -> impl IntoView {
         let typed = url.get();
         match check_url(typed.trim(), limits::AGENTPHONE_URL_CHARS) {
             Err(e) if !typed.trim().is_empty() => {
-                vec![FieldError::new(
-                    "INVALID_WEBHOOK_URL",
-                    e.to_string(),
-                    "url",
-                    None,
-                )]
+                vec![FieldError::new(e.code(), e.to_string(), "url", None)]
             }
             _ => Vec::new(),
         }

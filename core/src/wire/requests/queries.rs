@@ -360,6 +360,26 @@ pub struct NumberListQuery {
     pub search: Option<String>,
 }
 
+/// A `true`/`false` parameter, if given; anything else is refused (`INVALID_BOOLEAN`).
+fn boolean(q: &Params, field: &'static str, errors: &mut Vec<RequestError>) -> Option<bool> {
+    get(q, field).and_then(|v| match v {
+        "true" => Some(true),
+        "false" => Some(false),
+        other => {
+            errors.push(invalid(field, Expected::Boolean, other));
+            None
+        }
+    })
+}
+
+/// `POST /api/v1/calls/import?webhooks=`: whether the import sends each stored call's webhook
+/// events. Off unless `true`: a backfill is history, not news.
+pub fn parse_import(q: &Params) -> Result<bool, Vec<RequestError>> {
+    let mut errors = Vec::new();
+    let webhooks = boolean(q, "webhooks", &mut errors).unwrap_or(false);
+    finish(webhooks, errors)
+}
+
 /// Parses the number list's query.
 pub fn parse_number_list(q: &Params) -> Result<NumberListQuery, Vec<RequestError>> {
     let mut errors = Vec::new();
@@ -370,17 +390,8 @@ pub fn parse_number_list(q: &Params) -> Result<NumberListQuery, Vec<RequestError
         }
         ok.then(|| v.to_owned())
     });
-    let mut flag = |field: &'static str| {
-        get(q, field).and_then(|v| match v {
-            "true" => Some(true),
-            "false" => Some(false),
-            other => {
-                errors.push(invalid(field, Expected::Boolean, other));
-                None
-            }
-        })
-    };
-    let (has_voice, has_whatsapp) = (flag("has_voice"), flag("has_whatsapp"));
+    let has_voice = boolean(q, "has_voice", &mut errors);
+    let has_whatsapp = boolean(q, "has_whatsapp", &mut errors);
     let text = search(q, &mut errors);
     finish(
         NumberListQuery {

@@ -116,3 +116,13 @@ fn agent_lists() {
     assert_eq!((meta.current_page, meta.last_page), (9, 1));
     assert!(parse_agent_list(&q(&[("status", "live")])).is_err());
 }
+
+#[test]
+fn an_import_sends_webhooks_only_when_asked_with_true() {
+    assert_eq!(parse_import(&q(&[])), Ok(false));
+    assert_eq!(parse_import(&q(&[("webhooks", "true")])), Ok(true));
+    assert_eq!(parse_import(&q(&[("webhooks", "false")])), Ok(false));
+    let errors = parse_import(&q(&[("webhooks", "yes")])).unwrap_err();
+    let got: Vec<_> = errors.iter().map(|e| (e.code(), e.field())).collect();
+    assert_eq!(got, [("INVALID_BOOLEAN", "webhooks")]);
+}

@@ -17,6 +17,7 @@ use dialback_core::error::ErrorCode;
 use dialback_core::wire::FieldError;
 use dialback_core::wire::lines::{LineTooLong, NdjsonLines};
 use dialback_core::wire::requests::calls::parse_new_call;
+use dialback_core::wire::requests::queries::{Params, parse_import};
 use dialback_core::wire::requests::{NewCall, field_errors};
 use dialback_core::wire::talkover::calls::Rejection;
 use dialback_core::wire::talkover::{Envelope, ImportReport};
@@ -65,17 +66,10 @@ pub async fn import(
             "content-type",
         ));
     }
-    let events = match webhooks_asked(req.uri().query()) {
-        Ok(asked) => asked,
-        Err(got) => {
-            return Err(TalkoverError::new(
-                Failure::Invalid,
-                "INVALID_BOOLEAN",
-                format!("webhooks: expected true or false, got {got:?}"),
-                "webhooks",
-            ));
-        }
-    };
+    // a query that is not URL encoding at all asks for nothing, as before
+    let query: Params =
+        serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+    let events = parse_import(&query).map_err(TalkoverError::request)?;
     let limit = app.settings.import_limit;
     let too_large = || {
         TalkoverError::new(
@@ -236,19 +230,6 @@ async fn settle(
         }
     }
     Ok(())
-}
-
-/// Whether the query asks for webhook events (`webhooks=true`); `Err` with the value when it
-/// is neither `true` nor `false`.
-fn webhooks_asked(query: Option<&str>) -> Result<bool, String> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
-    match pairs.iter().rev().find(|(k, _)| k == "webhooks") {
-        None => Ok(false),
-        Some((_, v)) if v == "true" => Ok(true),
-        Some((_, v)) if v == "false" => Ok(false),
-        Some((_, v)) => Err(dialback_core::time::clip(v)),
-    }
 }
 
 /// Waits for the previous batch, then starts storing this one.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use dialback_core::source::SyncStop;
 use dialback_core::wire::talkover::sources::SourceBody;
 use dialback_core::wire::talkover::{Envelope, MessageEnvelope};
 
@@ -76,7 +77,7 @@ pub async fn sync_now(
     let not_found = || {
         TalkoverError(OpError::one(
             Failure::NotFound,
-            "SOURCE_NOT_FOUND",
+            SyncStop::NotFound.code(),
             format!("no source {id:?} in this environment"),
             "id",
         ))
@@ -95,7 +96,7 @@ pub async fn sync_now(
     {
         return Err(TalkoverError(OpError::one(
             Failure::Conflict,
-            "SOURCE_BUSY",
+            SyncStop::Busy.code(),
             format!("source {wanted} is already syncing"),
             "id",
         )));

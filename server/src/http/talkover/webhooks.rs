@@ -8,9 +8,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use dialback_core::AgentId;
+use dialback_core::error::ErrorCode;
 use dialback_core::webhook::event::TestSample;
 use dialback_core::webhook::payload::test_body;
-use dialback_core::webhook::{Api, Webhook};
+use dialback_core::webhook::{Api, Webhook, WebhookNotFound};
 use dialback_core::wire::requests::webhooks::parse_talkover_webhook;
 use dialback_core::wire::talkover::webhooks::{TestSentBody, WebhookBody, WebhookListBody};
 use dialback_core::wire::talkover::{Envelope, MessageBody, MessageEnvelope};
@@ -34,8 +35,8 @@ fn agent_missing() -> TalkoverError {
 fn webhook_missing() -> TalkoverError {
     TalkoverError::new(
         Failure::NotFound,
-        "WEBHOOK_NOT_FOUND",
-        "Webhook not found.",
+        WebhookNotFound.code(),
+        WebhookNotFound.to_string(),
         "webhook_id",
     )
 }
