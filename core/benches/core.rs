@@ -126,7 +126,8 @@ static INBOUND: LazyLock<Vec<InboundCall>> = LazyLock::new(inbound_calls);
 fn main() {
     let (index, measured) = &*INDEX;
     println!(
-        "outbound index of {} calls: {:.1} MB live heap (allocator-measured), {:.1} MB by its own estimate",
+        "outbound index of {} calls: {:.1} MB live heap (allocator-measured), {:.1} MB by its own \
+         estimate",
         index.len(),
         *measured as f64 / 1e6,
         index.heap_bytes() as f64 / 1e6

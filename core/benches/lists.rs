@@ -90,7 +90,8 @@ static LIST: LazyLock<CallList> = LazyLock::new(|| {
     list.shrink_to_fit();
     let live = counting::live().saturating_sub(before);
     println!(
-        "call list of {n} calls: {:.1} MB live heap, {:.1} bytes per call ({:.1} by its own estimate)",
+        "call list of {n} calls: {:.1} MB live heap, {:.1} bytes per call ({:.1} by its own \
+         estimate)",
         live as f64 / 1e6,
         live as f64 / n as f64,
         list.heap_bytes() as f64 / n as f64

@@ -280,7 +280,8 @@ impl<'de> Deserialize<'de> for CallStatus {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         CallStatus::parse(&s).ok_or_else(|| {
             serde::de::Error::custom(format_args!(
-                "invalid call status {s:?}: expected one of initiated, ringing, answered, completed, failed, busy, no-answer, voicemail"
+                "invalid call status {s:?}: expected one of initiated, ringing, answered, \
+                 completed, failed, busy, no-answer, voicemail"
             ))
         })
     }

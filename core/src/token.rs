@@ -29,7 +29,8 @@ pub enum TokenError {
     #[error("an API token has only letters, digits, _ and - after {TOKEN_PREFIX}")]
     Characters,
     /// Too long, or nothing after the prefix.
-    #[error("an API token is {min} to {MAX_TOKEN_LEN} characters long, this one is {0}", min = TOKEN_PREFIX.len() + 1)]
+    #[error("an API token is {min} to {MAX_TOKEN_LEN} characters long, this one is {0}",
+        min = TOKEN_PREFIX.len() + 1)]
     Length(usize),
 }
 
@@ -50,9 +51,11 @@ impl ApiToken {
     ///
     /// ```
     /// use dialback_core::ApiToken;
-    /// let t = ApiToken::parse(" Bearer talq_0123456789abcdefABCDEF0123456789abcdefABCD ").unwrap();
+    /// let t =
+    ///     ApiToken::parse(" Bearer talq_0123456789abcdefABCDEF0123456789abcdefABCD ").unwrap();
     /// assert_eq!(t.as_str(), "talq_0123456789abcdefABCDEF0123456789abcdefABCD");
-    /// assert_eq!(ApiToken::parse("sk_live_123").unwrap_err().to_string(), "an API token starts with talq_");
+    /// assert_eq!(ApiToken::parse("sk_live_123").unwrap_err().to_string(),
+    ///     "an API token starts with talq_");
     /// ```
     pub fn parse(input: &str) -> Result<Self, TokenError> {
         let text = input.trim();

@@ -120,7 +120,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
 
     #[test]
-    fn every_page_and_total_is_the_rules(calls in calls(), filter in filters(), offset in 0u64..40, limit in 1u64..25) {
+    fn every_page_and_total_is_the_rules(calls in calls(), filter in filters(), offset in 0u64..40,
+        limit in 1u64..25) {
         let mut list = CallList::new();
         for c in &calls {
             list.push(c);
@@ -129,12 +130,14 @@ proptest! {
         let text = filter.search.as_ref().and_then(|s| s.text.as_deref());
         let sids: Vec<ListKey> = calls
             .iter()
-            .filter(|c| c.external_id.as_deref().zip(text).is_some_and(|(sid, t)| sid.starts_with(t)))
+            .filter(|c| c.external_id.as_deref().zip(text).is_some_and(|(sid,
+                t)| sid.starts_with(t)))
             .map(|c| ListKey { started_at: c.started_at.unix_seconds(), id: c.id })
             .collect();
         let mut expected: Vec<&CallRecord> = calls.iter().filter(|c| filter.matches(c)).collect();
         expected.sort_by_key(|c| std::cmp::Reverse((c.started_at, c.id.0)));
-        let page: Vec<CallId> = expected.iter().skip(offset as usize).take(limit as usize).map(|c| c.id).collect();
+        let page: Vec<CallId> =
+            expected.iter().skip(offset as usize).take(limit as usize).map(|c| c.id).collect();
         let got = list.page(&filter, &sids, offset, limit);
         prop_assert_eq!(got.total, expected.len() as u64);
         prop_assert_eq!(&got.ids, &page);

@@ -71,7 +71,8 @@ proptest! {
     }
 
     #[test]
-    fn day_start_is_the_earliest_instant_at_or_after_midnight(z in zone(), now in instant(Y2000, Y2040)) {
+    fn day_start_is_the_earliest_instant_at_or_after_midnight(z in zone(),
+        now in instant(Y2000, Y2040)) {
         let day = z.date_of(now);
         let start = z.day_start(day);
         let midnight = day.and_hms_opt(0, 0, 0).unwrap();
@@ -82,10 +83,12 @@ proptest! {
 
     #[test]
     fn stats_add_up(
-        records in prop::collection::vec((Y2000..Y2000 + 90 * 86_400, prop::option::of(0u128..5), any::<bool>()), 0..200),
+        records in prop::collection::vec((Y2000..Y2000 + 90 * 86_400, prop::option::of(0u128..5),
+            any::<bool>()), 0..200),
         start in 0u64..60, len in 0u64..40, z in zone(),
     ) {
-        let records: Vec<CallbackRecord> = records.into_iter().map(|(at, src, answered)| CallbackRecord {
+        let records: Vec<CallbackRecord> = records.into_iter().map(|(at, src,
+            answered)| CallbackRecord {
             at: Timestamp::from_unix_seconds(at).unwrap(),
             callback_agent_id: AgentId::from_u128(100),
             source_agent_id: src.map(AgentId::from_u128),
@@ -93,7 +96,8 @@ proptest! {
         }).collect();
         let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(start);
         let range = DateRange::new(first, first + chrono::Days::new(len), z).unwrap();
-        let s = CallbackStatsData::new(&callback_stats(&records, &range), &AgentDirectory::default());
+        let s = CallbackStatsData::new(&callback_stats(&records, &range),
+            &AgentDirectory::default());
         let matched: i64 = s.callbacks_by_source_agent.iter().map(|r| r.count).sum();
         prop_assert_eq!(matched + s.callbacks_unmatched, s.total_callbacks_received);
         prop_assert!(s.callbacks_answered <= s.total_callbacks_received);
@@ -109,7 +113,8 @@ proptest! {
     /// happened; and the answer passes the console's own check.
     #[test]
     fn daily_stats_add_up_to_the_totals(
-        records in prop::collection::vec((Y2000..Y2000 + 90 * 86_400, prop::option::of(0u128..5), any::<bool>()), 0..300),
+        records in prop::collection::vec((Y2000..Y2000 + 90 * 86_400, prop::option::of(0u128..5),
+            any::<bool>()), 0..300),
         start in 0u64..60, len in 0u64..40, z in zone(),
     ) {
         let mut log = CallbackLog::new();
@@ -131,7 +136,8 @@ proptest! {
         prop_assert_eq!(days.iter().map(|d| d.unmatched).sum::<u64>(), totals.unmatched);
         for d in &days {
             let (lo, hi) = (z.day_start(d.date), z.day_start(d.date + chrono::Days::new(1)));
-            let on_day = records.iter().filter(|(at, ..)| (lo.unix_seconds()..hi.unix_seconds()).contains(at)).count() as u64;
+            let on_day = records.iter().filter(|(at,
+                ..)| (lo.unix_seconds()..hi.unix_seconds()).contains(at)).count() as u64;
             prop_assert_eq!(d.received, on_day, "{}", d.date);
         }
         let answer = CallbackStatsData::new(&totals, &AgentDirectory::default()).with_days(&days);
@@ -140,15 +146,18 @@ proptest! {
 
     #[test]
     fn usage_rows_add_up_and_validate(
-        records in prop::collection::vec((Y2000..Y2000 + 400 * 86_400, prop::option::of(0u128..6), any::<bool>(), 0u32..4000, 0usize..8), 0..200),
+        records in prop::collection::vec((Y2000..Y2000 + 400 * 86_400, prop::option::of(0u128..6),
+            any::<bool>(), 0u32..4000, 0usize..8), 0..200),
         p in period(), z in zone(), now in instant(Y2000, Y2000 + 400 * 86_400),
     ) {
         let statuses = CallStatus::ALL;
-        let records: Vec<ActivityRecord> = records.into_iter().map(|(at, agent, is_call, secs, st)| ActivityRecord {
+        let records: Vec<ActivityRecord> = records.into_iter().map(|(at, agent, is_call, secs,
+            st)| ActivityRecord {
             number: None,
             agent_id: agent.map(AgentId::from_u128),
             at: Timestamp::from_unix_seconds(at).unwrap(),
-            activity: if is_call { Activity::Call { status: statuses[st], duration_seconds: secs } } else { Activity::Message },
+            activity: if is_call { Activity::Call { status: statuses[st],
+                duration_seconds: secs } } else { Activity::Message },
         }).collect();
         // agents 0..3 are known, 3..6 are not
         let dir = AgentDirectory::new((0..3).map(|i| Agent {
@@ -168,30 +177,41 @@ proptest! {
         if let Some(pos) = u.data.iter().position(|r| r.is_orphan) {
             prop_assert_eq!(pos, u.data.len() - 1);
         }
-        prop_assert!(validate_usage_by_agent(&u, Some(z)).is_empty(), "{:?}", validate_usage_by_agent(&u, Some(z)));
+        prop_assert!(validate_usage_by_agent(&u, Some(z)).is_empty(), "{:?}",
+            validate_usage_by_agent(&u, Some(z)));
     }
 
     #[test]
     fn routing_equals_a_brute_force_scan(
-        calls in prop::collection::vec((0u64..50, 0u128..4, 0u64..3, 0i64..40 * 86_400, 0usize..8), 0..60),
+        calls in prop::collection::vec((0u64..50, 0u128..4, 0u64..3, 0i64..40 * 86_400, 0usize..8),
+            0..60),
         lookback in 1u16..40, triggers in prop::option::of(prop::collection::vec(0usize..8, 1..4)),
         contact in 0u64..3, at in 0i64..45 * 86_400, split in 0usize..60,
     ) {
         let number = |i: u64| PhoneNumber::parse(&format!("+4420794600{i:02}")).unwrap();
         let line = PhoneNumber::parse("+14155550100").unwrap();
         let sources = [AgentId::from_u128(0), AgentId::from_u128(1)]; // 2 and 3 are not sources
-        let triggers: Option<Vec<CallStatus>> = triggers.map(|t| t.into_iter().map(|i| CallStatus::ALL[i]).collect());
-        let config = CallbackConfig { source_agent_ids: sources.to_vec(), lookback_days: LookbackDays::new(lookback), callback_trigger_statuses: triggers.clone() };
+        let triggers: Option<Vec<CallStatus>> =
+            triggers.map(|t| t.into_iter().map(|i| CallStatus::ALL[i]).collect());
+        let config = CallbackConfig { source_agent_ids: sources.to_vec(),
+            lookback_days: LookbackDays::new(lookback),
+            callback_trigger_statuses: triggers.clone() };
         let handler = AgentId::from_u128(9);
-        let dir = AgentDirectory::new([Agent { id: handler, name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) }]).unwrap();
-        let calls: Vec<OutboundCall> = calls.into_iter().map(|(id, agent, to, at, st)| OutboundCall {
+        let dir = AgentDirectory::new([Agent { id: handler, name: "H".into(),
+            direction: Direction::Inbound, phone_numbers: vec![line],
+            callback_config: Some(config) }]).unwrap();
+        let calls: Vec<OutboundCall> = calls.into_iter().map(|(id, agent, to, at,
+            st)| OutboundCall {
             id: CallId(id), agent_id: AgentId::from_u128(agent), to: number(to),
-            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
+            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(),
+                status: CallStatus::ALL[st],
         }).collect();
         let now = Timestamp::from_unix_seconds(Y2000 + at).unwrap();
         let expected = calls.iter()
-            .filter(|c| c.to == number(contact) && sources.contains(&c.agent_id) && c.started_at <= now)
-            .filter(|c| now.unix_seconds() - c.started_at.unix_seconds() <= i64::from(lookback) * 86_400)
+            .filter(|c| c.to == number(contact) && sources.contains(&c.agent_id) && c.started_at <=
+                now)
+            .filter(|c| now.unix_seconds() - c.started_at.unix_seconds() <= i64::from(lookback) *
+                86_400)
             .filter(|c| triggers.as_ref().is_none_or(|t| t.contains(&c.status)))
             .max_by_key(|c| (c.started_at, c.id))
             .map(|c| c.id);
@@ -206,9 +226,12 @@ proptest! {
         let split = split.min(calls.len());
         let mut stepwise = OutboundIndex::build(calls[..split].iter().copied());
         for c in &calls[split..] { stepwise.insert(*c); }
-        prop_assert_eq!(Router::new(&dir, &stepwise).route(&inbound), Router::new(&dir, &built).route(&inbound));
+        prop_assert_eq!(Router::new(&dir, &stepwise).route(&inbound),
+            Router::new(&dir, &built).route(&inbound));
         // and routing in a batch decides each call the same way, in order
-        let batch: Vec<InboundCall> = (0..4u64).map(|c| InboundCall { from: Caller::Number(number(c)), to: line, at: now }).chain([
+        let batch: Vec<InboundCall> =
+            (0..4u64).map(|c| InboundCall { from: Caller::Number(number(c)), to: line,
+            at: now }).chain([
             InboundCall { from: Caller::Withheld, to: line, at: now },
             InboundCall { from: Caller::Number(number(contact)), to: number(0), at: now },
         ]).collect();
@@ -221,7 +244,8 @@ proptest! {
 
     #[test]
     fn routing_in_a_batch_of_any_length_equals_routing_one_by_one(
-        outbound in prop::collection::vec((0u64..12, 0u128..4, 0i64..20 * 86_400, 0usize..8), 0..80),
+        outbound in prop::collection::vec((0u64..12, 0u128..4, 0i64..20 * 86_400, 0usize..8),
+            0..80),
         inserted in 0usize..80,
         inbound in prop::collection::vec((0u64..16, 0u8..4, 0u8..8, 0i64..25 * 86_400), 0..120),
     ) {
@@ -230,21 +254,27 @@ proptest! {
         let number = |i: u64| PhoneNumber::parse(&format!("+4420794600{i:02}")).unwrap();
         let (line, plain_line, unowned) = (number(90), number(91), number(92));
         let sources = [AgentId::from_u128(0), AgentId::from_u128(1)];
-        let config = CallbackConfig { source_agent_ids: sources.to_vec(), lookback_days: LookbackDays::new(7), callback_trigger_statuses: None };
+        let config = CallbackConfig { source_agent_ids: sources.to_vec(),
+            lookback_days: LookbackDays::new(7), callback_trigger_statuses: None };
         let dir = AgentDirectory::new([
-            Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) },
-            Agent { id: AgentId::from_u128(8), name: "P".into(), direction: Direction::Inbound, phone_numbers: vec![plain_line], callback_config: None },
+            Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound,
+                phone_numbers: vec![line], callback_config: Some(config) },
+            Agent { id: AgentId::from_u128(8), name: "P".into(), direction: Direction::Inbound,
+                phone_numbers: vec![plain_line], callback_config: None },
         ]).unwrap();
-        let outbound: Vec<OutboundCall> = outbound.into_iter().enumerate().map(|(id, (to, agent, at, st))| OutboundCall {
+        let outbound: Vec<OutboundCall> = outbound.into_iter().enumerate().map(|(id,
+            (to, agent, at, st))| OutboundCall {
             id: CallId(id as u64), agent_id: AgentId::from_u128(agent), to: number(to),
-            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
+            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(),
+                status: CallStatus::ALL[st],
         }).collect();
         // some calls in the main arrays, the rest in the side table of later inserts
         let split = outbound.len() - inserted.min(outbound.len());
         let mut index = OutboundIndex::build(outbound[..split].iter().copied());
         for c in &outbound[split..] { index.insert(*c); }
         let batch: Vec<InboundCall> = inbound.into_iter().map(|(from, kind, to, at)| InboundCall {
-            from: match kind { 0 => Caller::Withheld, 1 => Caller::Anonymous, _ => Caller::Number(number(from)) },
+            from: match kind { 0 => Caller::Withheld, 1 => Caller::Anonymous,
+                _ => Caller::Number(number(from)) },
             to: [line, line, line, line, line, plain_line, unowned, number(from)][usize::from(to)],
             at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(),
         }).collect();
@@ -256,25 +286,34 @@ proptest! {
     #[test]
     fn routes_kept_across_inserts_route_as_a_fresh_router_would(
         built in prop::collection::vec((0u64..6, 0u128..2, 0i64..10 * 86_400, 0usize..8), 0..20),
-        steps in prop::collection::vec((any::<bool>(), 0u64..6, 0u128..5, 0i64..12 * 86_400, 0usize..8), 0..60),
+        steps in prop::collection::vec((any::<bool>(), 0u64..6, 0u128..5, 0i64..12 * 86_400,
+            0usize..8), 0..60),
     ) {
         // sources 0..3; at build time only agents 0 and 1 have calls, so 2 (a source) and 4
         // (not one) are first seen by the index through inserts, as in an import
         let number = |i: u64| PhoneNumber::parse(&format!("+4420794600{i:02}")).unwrap();
         let line = number(90);
-        let config = CallbackConfig { source_agent_ids: (0..3).map(AgentId::from_u128).collect(), lookback_days: LookbackDays::new(5), callback_trigger_statuses: None };
-        let dir = AgentDirectory::new([Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) }]).unwrap();
+        let config = CallbackConfig { source_agent_ids: (0..3).map(AgentId::from_u128).collect(),
+            lookback_days: LookbackDays::new(5), callback_trigger_statuses: None };
+        let dir = AgentDirectory::new([Agent { id: AgentId::from_u128(9), name: "H".into(),
+            direction: Direction::Inbound, phone_numbers: vec![line],
+            callback_config: Some(config) }]).unwrap();
         let call = |id: u64, to, agent, at, st: usize| OutboundCall {
             id: CallId(id), agent_id: AgentId::from_u128(agent), to: number(to),
-            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(), status: CallStatus::ALL[st],
+            started_at: Timestamp::from_unix_seconds(Y2000 + at).unwrap(),
+                status: CallStatus::ALL[st],
         };
-        let mut routing = CallbackRouting::new(&dir, built.iter().enumerate().map(|(i, &(to, agent, at, st))| call(i as u64, to, agent, at, st)));
+        let mut routing = CallbackRouting::new(&dir,
+            built.iter().enumerate().map(|(i, &(to, agent, at, st))| call(i as u64, to, agent, at,
+            st)));
         for (i, (outbound, contact, agent, at, st)) in steps.into_iter().enumerate() {
             if outbound {
                 routing.insert_outbound(call(1000 + i as u64, contact, agent, at, st));
             } else {
-                let inbound = InboundCall { from: Caller::Number(number(contact)), to: line, at: Timestamp::from_unix_seconds(Y2000 + at).unwrap() };
-                prop_assert_eq!(routing.route(&inbound), Router::new(&dir, routing.index()).route(&inbound));
+                let inbound = InboundCall { from: Caller::Number(number(contact)), to: line,
+                    at: Timestamp::from_unix_seconds(Y2000 + at).unwrap() };
+                prop_assert_eq!(routing.route(&inbound),
+                    Router::new(&dir, routing.index()).route(&inbound));
             }
         }
     }
@@ -285,7 +324,9 @@ proptest! {
     }
 
     #[test]
-    fn phone_numbers_survive_formatting(digits in "[1-9][0-9]{1,14}", seps in prop::collection::vec(prop_oneof![Just(" "), Just("-"), Just("."), Just("("), Just(")"), Just("")], 16)) {
+    fn phone_numbers_survive_formatting(digits in "[1-9][0-9]{1,14}",
+        seps in prop::collection::vec(prop_oneof![Just(" "), Just("-"), Just("."), Just("("),
+        Just(")"), Just("")], 16)) {
         let mut formatted = String::from("+");
         for (c, sep) in digits.chars().zip(&seps) { formatted.push_str(sep); formatted.push(c); }
         let n = PhoneNumber::parse(&formatted).unwrap();
@@ -293,7 +334,8 @@ proptest! {
     }
 
     #[test]
-    fn parsers_never_panic(s in any::<String>(), body in json(), target in prop_oneof![Just(AgentId::from_u128(9).to_string()), any::<String>()]) {
+    fn parsers_never_panic(s in any::<String>(), body in json(),
+        target in prop_oneof![Just(AgentId::from_u128(9).to_string()), any::<String>()]) {
         let _ = PhoneNumber::parse(&s);
         let _ = Timestamp::parse(&s);
         let _ = Zone::parse(&s);
@@ -302,8 +344,10 @@ proptest! {
         let _ = Caller::parse(Some(&s));
         let _ = DateRange::parse(Some(&s), Some(&s), Some(&s), Timestamp::EPOCH);
         let dir = AgentDirectory::new([
-            Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound, phone_numbers: vec![], callback_config: None },
-            Agent { id: AgentId::from_u128(1), name: "S".into(), direction: Direction::Outbound, phone_numbers: vec![], callback_config: None },
+            Agent { id: AgentId::from_u128(9), name: "H".into(), direction: Direction::Inbound,
+                phone_numbers: vec![], callback_config: None },
+            Agent { id: AgentId::from_u128(1), name: "S".into(), direction: Direction::Outbound,
+                phone_numbers: vec![], callback_config: None },
         ]).unwrap();
         if let Err(errors) = validate_callback_config(&target, &body, &dir) {
             prop_assert!(!errors.is_empty());
@@ -367,20 +411,27 @@ proptest! {
             }
         }
         let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(start);
-        let range = DateRange::new(first, first + chrono::Days::new(len), Zone::parse("Europe/Paris").unwrap()).unwrap();
-        let bounds = usage_period(Period::Week, Zone::UTC, Timestamp::from_unix_seconds(Y2000 + start as i64 * 86_400).unwrap());
-        let results = [times.clone(), arrival, times.iter().rev().copied().collect::<Vec<_>>()].map(|order| {
+        let range = DateRange::new(first, first + chrono::Days::new(len),
+            Zone::parse("Europe/Paris").unwrap()).unwrap();
+        let bounds = usage_period(Period::Week, Zone::UTC,
+            Timestamp::from_unix_seconds(Y2000 + start as i64 * 86_400).unwrap());
+        let results = [times.clone(), arrival,
+            times.iter().rev().copied().collect::<Vec<_>>()].map(|order| {
             let mut callbacks = CallbackLog::new();
             let mut activity = ActivityLog::new();
             for (i, at) in order.iter().enumerate() {
                 let at = Timestamp::from_unix_seconds(*at).unwrap();
                 let agent = AgentId::from_u128((at.unix_seconds() as u128) % 3);
-                callbacks.push(CallbackRecord { at, callback_agent_id: agent, source_agent_id: (i % 2 == 0).then_some(agent), answered: at.unix_seconds() % 2 == 0 });
-                activity.push(&ActivityRecord { number: None, agent_id: Some(agent), at, activity: Activity::Message });
+                callbacks.push(CallbackRecord { at, callback_agent_id: agent,
+                    source_agent_id: (i % 2 == 0).then_some(agent),
+                    answered: at.unix_seconds() % 2 == 0 });
+                activity.push(&ActivityRecord { number: None, agent_id: Some(agent), at,
+                    activity: Activity::Message });
             }
             let dir = AgentDirectory::default();
             let stats = callbacks.stats(&range); // attribution follows arrival index here
-            (stats.received, stats.answered, activity.by_agent(&bounds, &dir), activity.daily(&range).unwrap())
+            (stats.received, stats.answered, activity.by_agent(&bounds, &dir),
+                activity.daily(&range).unwrap())
         });
         prop_assert_eq!(&results[0], &results[1]);
         prop_assert_eq!(&results[0], &results[2]);

@@ -55,8 +55,10 @@ fn totals_split_into_matched_by_source_and_unmatched() {
             "callbacks_answered": 3,
             "callbacks_unmatched": 2,
             "callbacks_by_source_agent": [
-                {"source_agent_id": AgentId::from_u128(SALES).to_string(), "name": "Sales Outbound", "count": 2},
-                {"source_agent_id": AgentId::from_u128(SURVEY).to_string(), "name": "Survey Outbound", "count": 1},
+                {"source_agent_id": AgentId::from_u128(SALES).to_string(), "name": "Sales \
+                    Outbound", "count": 2},
+                {"source_agent_id": AgentId::from_u128(SURVEY).to_string(), "name": "Survey \
+                    Outbound", "count": 1},
             ]
         })
     );

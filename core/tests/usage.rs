@@ -76,10 +76,14 @@ fn rows_unassigned_and_sorting() {
         json,
         serde_json::json!({
             "data": [
-                {"agentId": AgentId::from_u128(BETA).to_string(), "agentName": "Sales Agent Beta", "messages": 0, "calls": 1, "totalSeconds": 300, "isOrphan": false},
-                {"agentId": AgentId::from_u128(ALPHA).to_string(), "agentName": "Support Agent Alpha", "messages": 1, "calls": 1, "totalSeconds": 100, "isOrphan": false},
-                {"agentId": AgentId::from_u128(GAMMA).to_string(), "agentName": "Gamma", "messages": 1, "calls": 0, "totalSeconds": 0, "isOrphan": false},
-                {"agentId": null, "agentName": "Unassigned", "messages": 1, "calls": 1, "totalSeconds": 60, "isOrphan": true},
+                {"agentId": AgentId::from_u128(BETA).to_string(), "agentName": "Sales Agent Beta",
+                    "messages": 0, "calls": 1, "totalSeconds": 300, "isOrphan": false},
+                {"agentId": AgentId::from_u128(ALPHA).to_string(), "agentName": "Support Agent \
+                    Alpha", "messages": 1, "calls": 1, "totalSeconds": 100, "isOrphan": false},
+                {"agentId": AgentId::from_u128(GAMMA).to_string(), "agentName": "Gamma",
+                    "messages": 1, "calls": 0, "totalSeconds": 0, "isOrphan": false},
+                {"agentId": null, "agentName": "Unassigned", "messages": 1, "calls": 1,
+                    "totalSeconds": 60, "isOrphan": true},
             ],
             "period": "month",
             "periodStart": "2024-06-01T00:00:00Z",

@@ -31,7 +31,8 @@ fn the_seed_stats_example_is_inconsistent() {
     assert_eq!(codes(&found), ["TOTALS_MISMATCH"]);
     assert_eq!(
         found[0].message,
-        "matched callbacks by source agent (184) plus callbacks_unmatched (12) make 196, but total_callbacks_received is 184"
+        "matched callbacks by source agent (184) plus callbacks_unmatched (12) make 196, but \
+         total_callbacks_received is 184"
     );
 }
 
@@ -68,7 +69,8 @@ fn the_seed_usage_example_is_fine_in_utc_but_not_in_new_york() {
     assert_eq!(codes(&found), ["PERIOD_BOUNDS_MISMATCH"]);
     assert_eq!(
         found[0].message,
-        "in America/New_York that month runs from 2024-06-01T04:00:00Z to 2024-07-01T03:59:59Z, but the response says 2024-06-01T00:00:00Z to 2024-06-30T23:59:59Z"
+        "in America/New_York that month runs from 2024-06-01T04:00:00Z to 2024-07-01T03:59:59Z, \
+         but the response says 2024-06-01T00:00:00Z to 2024-06-30T23:59:59Z"
     );
 }
 

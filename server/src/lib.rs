@@ -153,7 +153,8 @@ async fn follow_commits(app: Arc<app::App>, mut commits: store::Commits) {
             // the same single repair a read would start, with a background task's patience
             let caught_up = storage::within_budget(store::LONGEST, app.repair(&env, Some(version)));
             if let Err(e) = caught_up.await {
-                tracing::warn!(environment = id, error = %e, "could not catch up with another server");
+                tracing::warn!(environment = id, error = %e,
+                    "could not catch up with another server");
             }
         }
     }

@@ -164,7 +164,8 @@ impl Metrics {
         let webhook_attempts = Family::<Outcome, Counter>::default();
         registry.register(
             "webhook_attempts",
-            "Webhook delivery attempts: delivered, retry (to be tried again) or failed (no attempts left)",
+            "Webhook delivery attempts: delivered, retry (to be tried again) or failed (no \
+             attempts left)",
             webhook_attempts.clone(),
         );
         let webhook_latency = Histogram::new(exponential_buckets(0.002, 2.0, 16));

@@ -28,20 +28,26 @@ async fn with_activity() -> Server {
     let at = |mins: i64| now.saturating_add_seconds(-mins * 60).to_string();
     for (body, n) in [
         (
-            json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": at(5), "status": "completed", "duration_seconds": 120}),
+            json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+                "started_at": at(5), "status": "completed", "duration_seconds": 120}),
             2,
         ),
         (
-            json!({"direction": "outbound", "agent_id": sales, "from": "+14155550110", "to": "+442079460958", "started_at": at(6), "status": "completed", "duration_seconds": 300}),
+            json!({"direction": "outbound", "agent_id": sales, "from": "+14155550110",
+                "to": "+442079460958", "started_at": at(6), "status": "completed",
+                "duration_seconds": 300}),
             1,
         ),
         (
-            json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": at(7), "status": "no-answer"}),
+            json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+                "started_at": at(7), "status": "no-answer"}),
             3,
         ),
         // last month: all time, not this period
         (
-            json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-05-20T10:00:00Z", "status": "completed", "duration_seconds": 60}),
+            json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+                "started_at": "2024-05-20T10:00:00Z", "status": "completed",
+                "duration_seconds": 60}),
             1,
         ),
     ] {
@@ -50,7 +56,15 @@ async fn with_activity() -> Server {
         }
     }
     for agent in [Some(support.clone()), None] {
-        s.call("POST", "/api/v1/messages", Some(json!({"agent_id": agent, "direction": "inbound", "from": "+442079460958", "to": "+14155550100", "sent_at": at(1)}))).await;
+        s.call(
+            "POST",
+            "/api/v1/messages",
+            Some(
+                json!({"agent_id": agent, "direction": "inbound", "from": "+442079460958",
+            "to": "+14155550100", "sent_at": at(1)}),
+            ),
+        )
+        .await;
     }
     s.call(
         "POST",
@@ -126,7 +140,8 @@ async fn the_usage_summary_has_the_documented_plan_numbers_and_counters() {
         "agentphone_usage_guide.json",
     ] {
         same_shape(
-            &json!({"plan": body["plan"], "numbers": body["numbers"], "stats": body["stats"], "periodStart": body["periodStart"], "periodEnd": body["periodEnd"]}),
+            &json!({"plan": body["plan"], "numbers": body["numbers"], "stats": body["stats"],
+                "periodStart": body["periodStart"], "periodEnd": body["periodEnd"]}),
             &doc(example),
             "",
         );
@@ -187,7 +202,8 @@ async fn daily_monthly_and_by_number_carry_the_documented_keys() {
     assert_eq!(status, 200);
     same_shape(
         &json!({"data": [daily["data"][0].clone()], "days": daily["days"]}),
-        &json!({"data": [{"date": "", "messages": 0, "calls": 0, "webhooks": 0, "voiceMinutes": 0, "totalSeconds": 0}], "days": 1}),
+        &json!({"data": [{"date": "", "messages": 0, "calls": 0, "webhooks": 0, "voiceMinutes": 0,
+            "totalSeconds": 0}], "days": 1}),
         "",
     );
     has_shape(&daily, &doc("agentphone_usage_daily_guide.json"), "");
@@ -456,7 +472,8 @@ async fn agents_and_numbers_are_the_environments_own_in_agentphones_shapes() {
     same_shape(
         first,
         &json!({"id": "", "name": "", "description": null, "createdAt": "", "language": "",
-                "numbers": [{"id": "", "phoneNumber": "", "status": "", "type": ""}], "direction": ""}),
+                "numbers": [{"id": "", "phoneNumber": "", "status": "", "type": ""}],
+                    "direction": ""}),
         "",
     );
     assert_eq!(
@@ -515,7 +532,8 @@ async fn agents_and_numbers_are_the_environments_own_in_agentphones_shapes() {
         .unwrap();
     same_shape(
         n,
-        &json!({"id": "", "phoneNumber": "", "country": "", "status": "", "agentId": "", "createdAt": "", "type": ""}),
+        &json!({"id": "", "phoneNumber": "", "country": "", "status": "", "agentId": "",
+            "createdAt": "", "type": ""}),
         "",
     );
     assert_eq!(
@@ -547,7 +565,12 @@ async fn agents_and_numbers_are_the_environments_own_in_agentphones_shapes() {
 async fn an_agent_made_and_changed_through_agentphone_is_the_talkover_agent() {
     let s = Server::start().await;
     let (status, made) = s
-        .call("POST", "/v1/agents", Some(json!({"name": "Front desk", "beginMessage": "Hello, how can I help?", "voiceMode": "hosted"})))
+        .call(
+            "POST",
+            "/v1/agents",
+            Some(json!({"name": "Front desk", "beginMessage": "Hello, how \
+            can I help?", "voiceMode": "hosted"})),
+        )
         .await;
     assert_eq!(status, 200, "{made}");
     let id = made["id"].as_str().unwrap().to_owned();

@@ -50,14 +50,17 @@ async fn a_backup_under_concurrent_writes_holds_every_acknowledged_write() {
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let (http, base, token, stop) = (http.clone(), base.clone(), token.clone(), stop.clone());
+            let (http, base, token, stop) =
+                (http.clone(), base.clone(), token.clone(), stop.clone());
             tokio::spawn(async move {
                 let mut acknowledged = Vec::new();
                 let mut i = 0u32;
                 while !stop.load(Ordering::SeqCst) {
                     i += 1;
-                    let call = json!({"direction": "inbound", "from": format!("+4420794{w}{:05}", i % 100_000),
-                        "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered"});
+                    let call = json!({"direction": "inbound",
+                        "from": format!("+4420794{w}{:05}", i % 100_000),
+                        "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z",
+                            "status": "answered"});
                     let res = http
                         .post(format!("{base}/api/v1/calls"))
                         .bearer_auth(&token)
@@ -67,7 +70,10 @@ async fn a_backup_under_concurrent_writes_holds_every_acknowledged_write() {
                         .unwrap();
                     assert_eq!(res.status().as_u16(), 201);
                     let body: Value = res.json().await.unwrap();
-                    acknowledged.push((std::time::Instant::now(), body["data"]["id"].as_str().unwrap().to_owned()));
+                    acknowledged.push((
+                        std::time::Instant::now(),
+                        body["data"]["id"].as_str().unwrap().to_owned(),
+                    ));
                 }
                 acknowledged
             })

@@ -65,7 +65,9 @@ async fn every_acknowledged_write_survives_kill_9() {
         writers.push(tokio::spawn(async move {
             for i in 0..100_000 {
                 let ext = format!("w{w}-{i}");
-                let body = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "completed", "external_id": ext});
+                let body = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+                    "started_at": "2024-01-01T10:00:00Z", "status": "completed",
+                    "external_id": ext});
                 match post(&http, &base, &token, "/api/v1/calls", body).await {
                     Some((201, _)) => {
                         acked.lock().unwrap().insert(ext);
@@ -120,7 +122,12 @@ async fn sigterm_lets_an_import_in_flight_finish_and_logs_hold_no_token() {
     let (mut server, token, sales, http) =
         start_with_agent(&db, "drain", &log, &[("DIALBACK_LOG", "trace")]).await;
     let lines: Vec<String> = (0..40_000)
-        .map(|i| json!({"direction": "outbound", "agent_id": sales, "to": format!("+4420794{:05}", i % 90_000), "started_at": "2024-01-01T10:00:00Z", "status": "busy"}).to_string())
+        .map(|i| {
+            json!({"direction": "outbound", "agent_id": sales,
+            "to": format!("+4420794{:05}", i % 90_000), "started_at": "2024-01-01T10:00:00Z",
+            "status": "busy"})
+            .to_string()
+        })
         .collect();
     let body = lines.join("\n");
     let import = {

@@ -199,8 +199,14 @@ impl Server {
     }
 
     pub async fn agent(&self, name: &str, direction: &str, numbers: &[&str]) -> String {
-        let (status, body) =
-            self.call("POST", "/api/v1/agents", Some(serde_json::json!({"name": name, "direction": direction, "phone_numbers": numbers}))).await;
+        let (status, body) = self
+            .call(
+                "POST",
+                "/api/v1/agents",
+                Some(serde_json::json!({"name": name, "direction": direction,
+                "phone_numbers": numbers})),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         body["data"]["id"].as_str().unwrap().to_owned()
     }

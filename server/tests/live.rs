@@ -98,7 +98,8 @@ async fn post_call(s: &Server, call: Value) -> Value {
 }
 
 fn inbound(from: &str, at: &str) -> Value {
-    json!({"direction": "inbound", "from": from, "to": "+14155550100", "started_at": at, "status": "completed", "duration_seconds": 30})
+    json!({"direction": "inbound", "from": from, "to": "+14155550100", "started_at": at,
+        "status": "completed", "duration_seconds": 30})
 }
 
 #[tokio::test]
@@ -114,7 +115,12 @@ async fn writes_reach_a_stream_as_the_cores_events() {
     };
     assert_eq!(agent.id, handler);
     assert!(agent.callback_config.is_some());
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550006", "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550006",
+        "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"}),
+    )
+    .await;
     post_call(&s, inbound("+15005550006", "2026-12-01T11:00:00Z")).await;
     let calls = r.take(3).await;
     assert_eq!(
@@ -139,7 +145,16 @@ async fn writes_reach_a_stream_as_the_cores_events() {
         .collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
     // a message, and a number added unassigned
-    let (status, body) = s.call("POST", "/api/v1/messages", Some(json!({"direction": "inbound", "from": "+15005550006", "to": "+14155550100", "sent_at": "2026-12-01T11:05:00Z"}))).await;
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/messages",
+            Some(
+                json!({"direction": "inbound", "from": "+15005550006", "to": "+14155550100",
+        "sent_at": "2026-12-01T11:05:00Z"}),
+            ),
+        )
+        .await;
     assert!(status < 300, "{body}");
     let (status, body) = s
         .call(
@@ -161,13 +176,23 @@ async fn a_resume_gets_exactly_what_was_missed_in_order() {
     let s = Server::start().await;
     let (_, source) = s.callback_setup("Sales", None).await;
     let mut r = Reader::open(&s.base, &s.token, "?types=event_phone_call_ended", None).await;
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550001", "started_at": "2026-12-01T10:00:00Z", "status": "completed"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550001",
+        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+    )
+    .await;
     r.take(1).await;
     let last = r.last_id().unwrap();
     drop(r);
     // missed while away: five calls
     for i in 2..=6 {
-        post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": format!("+1500555000{i}"), "started_at": "2026-12-01T10:00:00Z", "status": "completed"})).await;
+        post_call(
+            &s,
+            json!({"direction": "outbound", "agent_id": source, "to": format!("+1500555000{i}"),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+        )
+        .await;
     }
     let mut r = Reader::open(
         &s.base,
@@ -195,7 +220,12 @@ async fn a_resume_gets_exactly_what_was_missed_in_order() {
         ]
     );
     // then live, with no repeat
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550007", "started_at": "2026-12-01T10:00:00Z", "status": "completed"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550007",
+        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+    )
+    .await;
     let live = r.take(1).await;
     let EventData::Call(c) = &event(&live[0]).data else {
         panic!()
@@ -211,8 +241,18 @@ async fn filters_keep_an_agents_events_of_the_asked_types() {
     let other = s.agent("Other", "outbound", &[]).await;
     let q = format!("?types=event_callback_routed,event_phone_call_ended&agent_id={source}");
     let mut r = Reader::open(&s.base, &s.token, &q, None).await;
-    post_call(&s, json!({"direction": "outbound", "agent_id": other, "to": "+15005550006", "started_at": "2026-12-01T09:00:00Z", "status": "completed"})).await;
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550007", "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": other, "to": "+15005550006",
+        "started_at": "2026-12-01T09:00:00Z", "status": "completed"}),
+    )
+    .await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550007",
+        "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"}),
+    )
+    .await;
     post_call(&s, inbound("+15005550007", "2026-12-01T11:00:00Z")).await;
     let got = r.take(3).await;
     // the source's own call, then the callback attributed to it (routed, and ended: it
@@ -323,10 +363,20 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
         }
     }
     // the log pruned past a client's id: it is told to reload, and goes on from the head
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550001", "started_at": "2026-12-01T10:00:00Z", "status": "completed"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550001",
+        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+    )
+    .await;
     let first = a.take(1).await;
     let old = event(&first[0]).id.clone();
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550002", "started_at": "2026-12-01T10:00:00Z", "status": "completed"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550002",
+        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+    )
+    .await;
     a.take(1).await;
     drop(a);
     places_back(&s, 1).await;
@@ -337,7 +387,12 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
         panic!()
     };
     assert_eq!(reset.code, "EVENTS_EXPIRED");
-    post_call(&s, json!({"direction": "outbound", "agent_id": source, "to": "+15005550003", "started_at": "2026-12-01T10:00:00Z", "status": "completed"})).await;
+    post_call(
+        &s,
+        json!({"direction": "outbound", "agent_id": source, "to": "+15005550003",
+        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+    )
+    .await;
     assert_eq!(kinds(&c.take(1).await), [EventType::CallEnded]);
     // an id ahead of the log
     drop(c);
@@ -369,7 +424,9 @@ async fn events_written_on_one_replica_reach_a_stream_on_another() {
     let mut sent = Vec::with_capacity(n);
     let mut delays = Vec::with_capacity(n);
     for i in 0..n {
-        let call = json!({"direction": "outbound", "agent_id": source, "to": format!("+1500555{i:04}"), "started_at": "2026-12-01T10:00:00Z", "status": "completed", "external_id": format!("x{i}")});
+        let call = json!({"direction": "outbound", "agent_id": source,
+            "to": format!("+1500555{i:04}"), "started_at": "2026-12-01T10:00:00Z",
+            "status": "completed", "external_id": format!("x{i}")});
         let at = std::time::Instant::now();
         let (status, body) = r.call(i % 2, "POST", "/api/v1/calls", Some(call)).await;
         assert_eq!(status, 201, "{body}");
@@ -384,7 +441,8 @@ async fn events_written_on_one_replica_reach_a_stream_on_another() {
     delays.sort();
     let p = |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).clamp(1, delays.len()) - 1];
     println!(
-        "cross-replica delivery over {n} events (request sent on replica A or B to event read on C): p50 {:?}, p99 {:?}, max {:?}",
+        "cross-replica delivery over {n} events (request sent on replica A or B to event read on \
+         C): p50 {:?}, p99 {:?}, max {:?}",
         p(0.5),
         p(0.99),
         delays[delays.len() - 1]

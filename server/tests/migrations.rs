@@ -315,7 +315,8 @@ async fn a_schema_3_database_loses_nothing_and_takes_webhooks() {
     let set = http
         .post(format!("{base}/api/v1/agents/{handler}/webhooks"))
         .bearer_auth(&token)
-        .json(&json!({"webhook_url": "https://hooks.example.com/in", "events": ["event_phone_call_ended"]}))
+        .json(&json!({"webhook_url": "https://hooks.example.com/in",
+            "events": ["event_phone_call_ended"]}))
         .send()
         .await
         .unwrap();
@@ -641,8 +642,8 @@ fn postgres_sql(url: &str, sql: &str, query: Option<&str>) -> Option<i64> {
 
 /// PostgreSQL's schema 1 is the release before the SID index (schema 2), schema 2 the one
 /// before webhooks (schema 3), schema 3 the one before sources (schema 4), schema 4 the one
-/// before the event log (schema 5): a database any of them wrote opens at schema 5 with every call, a SID prefix is found through the new index,
-/// and the outbox's and sources' tables are there.
+/// before the event log (schema 5): a database any of them wrote opens at schema 5 with every call,
+/// a SID prefix is found through the new index, and the outbox's and sources' tables are there.
 #[test]
 fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     use dialback_core::wire::requests::queries::CallFilter;
@@ -681,8 +682,9 @@ fn a_postgres_schema_1_database_gains_the_sid_index_and_loses_nothing() {
     // what the release before that left: schema 1, without the index, the outbox or sources
     postgres_sql(
         &db,
-        "DROP INDEX calls_by_sid; DROP TABLE webhook_deliveries; DROP TABLE webhooks; \
-         DROP TABLE source_receipts; DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE dialback_schema SET version = 1",
+        "DROP INDEX calls_by_sid; DROP TABLE webhook_deliveries; DROP TABLE webhooks; DROP TABLE \
+         source_receipts; DROP TABLE sources; DROP TABLE events; DROP TABLE event_horizon; UPDATE \
+         dialback_schema SET version = 1",
         None,
     );
     let store = waits(|| PgStore::open(&db, 2).unwrap());

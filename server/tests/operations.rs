@@ -121,11 +121,16 @@ async fn over_the_rate_limit_a_token_gets_429_in_its_apis_dialect() {
 async fn metrics_are_prometheus_text_with_every_documented_series() {
     let s = Server::start().await;
     let (_, sales) = s.callback_setup("Sales", None).await;
-    let outbound = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460001", "started_at": "2024-01-01T10:00:00Z", "status": "no-answer"});
+    let outbound = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460001",
+        "started_at": "2024-01-01T10:00:00Z", "status": "no-answer"});
     assert_eq!(s.call("POST", "/api/v1/calls", Some(outbound)).await.0, 201);
     let inbound = |from: &str| {
         format!(
-            r#"{{"direction": "inbound", "from": "{from}", "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered"}}"#
+            concat!(
+                r#"{{"direction": "inbound", "from": "{from}", "to": "+14155550100", "#,
+                r#""started_at": "2024-01-02T10:00:00Z", "status": "answered"}}"#
+            ),
+            from = from,
         )
     };
     let res = s

@@ -21,7 +21,11 @@ use crate::sync::{add_source, add_source_with};
 /// The documented test vector: the SDK accepts this signature for this body at this time.
 const SECRET: &str = "whsec_test_secret";
 const AT: i64 = 1_736_942_400;
-const BODY: &str = r#"{"event":"agent.message","channel":"sms","timestamp":"2025-01-15T12:00:00Z","agentId":"agt_abc123","data":{"from":"+15559876543","to":"+15551234567","message":"hi"}}"#;
+const BODY: &str = concat!(
+    r#"{"event":"agent.message","channel":"sms","timestamp":"2025-01-15T12:00:00Z","#,
+    r#""agentId":"agt_abc123","data":{"from":"+15559876543","to":"+15551234567","#,
+    r#""message":"hi"}}"#
+);
 const SIGNATURE: &str = "sha256=04b1a13173c9f1a8f7b7d9f24992584916e24e089395b5df592f80c7869721de";
 
 /// B's AgentPhone source taking webhooks signed with `secret` (kept in a file).
@@ -114,7 +118,10 @@ async fn the_sdks_scheme_is_accepted_and_nothing_else_stores_anything() {
     assert_eq!((status, &body["duplicate"]), (200, &json!(true)), "{body}");
     assert_eq!(messages_today(&b).await, 1);
     // a test delivery is acknowledged and not recorded
-    let test = r#"{"event":"agent.message","channel":"sms","test":true,"timestamp":"2025-01-15T12:00:00Z","data":{}}"#;
+    let test = concat!(
+        r#"{"event":"agent.message","channel":"sms","test":true,"#,
+        r#""timestamp":"2025-01-15T12:00:00Z","data":{}}"#
+    );
     let (status, body) = deliver(
         &b,
         source.id,
@@ -193,8 +200,11 @@ async fn a_callback_by_agentphone_webhook_to_a_synced_number_matches_a_talkover_
         .call(
             "POST",
             "/api/v1/calls",
-            Some(json!({"direction": "inbound", "from": "+16285550123", "to": "+14155550177",
-                        "started_at": now.to_string(), "status": "completed", "duration_seconds": 42})),
+            Some(
+                json!({"direction": "inbound", "from": "+16285550123", "to": "+14155550177",
+                        "started_at": now.to_string(), "status": "completed",
+                            "duration_seconds": 42}),
+            ),
         )
         .await;
     assert_eq!(status, 201, "{body}");

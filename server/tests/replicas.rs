@@ -73,7 +73,10 @@ impl Replicas {
     /// A callback agent on [`CALLBACK_NUMBER`] for an outbound source, set up through
     /// replica 0; returns the source's id.
     pub async fn callback_setup(&self) -> String {
-        let agent = |name: &str, direction: &str, numbers: Vec<&str>| json!({"name": name, "direction": direction, "phone_numbers": numbers});
+        let agent = |name: &str, direction: &str, numbers: Vec<&str>| {
+            json!({"name": name, "direction": direction,
+            "phone_numbers": numbers})
+        };
         let (_, handler) = self
             .call(
                 0,
@@ -109,11 +112,13 @@ impl Replicas {
 }
 
 pub fn outbound(source: &str, to: &str, at: i64, ext: &str) -> Value {
-    json!({"direction": "outbound", "agent_id": source, "to": to, "started_at": rfc3339(at), "status": "no-answer", "external_id": ext})
+    json!({"direction": "outbound", "agent_id": source, "to": to, "started_at": rfc3339(at),
+        "status": "no-answer", "external_id": ext})
 }
 
 pub fn inbound(from: &str, at: i64, ext: &str) -> Value {
-    json!({"direction": "inbound", "from": from, "to": CALLBACK_NUMBER, "started_at": rfc3339(at), "status": "completed", "duration_seconds": 30, "external_id": ext})
+    json!({"direction": "inbound", "from": from, "to": CALLBACK_NUMBER, "started_at": rfc3339(at),
+        "status": "completed", "duration_seconds": 30, "external_id": ext})
 }
 
 fn rfc3339(unix: i64) -> String {

@@ -109,7 +109,9 @@ async fn concurrent_writers_never_see_busy_and_counts_are_exact() {
         let (s, sales) = (s.clone(), sales.clone());
         tasks.push(tokio::spawn(async move {
             for i in 0..500 {
-                let body = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "completed", "duration_seconds": 1, "external_id": format!("c{client}-{i}")});
+                let body = json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+                    "started_at": "2024-01-01T10:00:00Z", "status": "completed",
+                    "duration_seconds": 1, "external_id": format!("c{client}-{i}")});
                 let (status, body) = s.call("POST", "/api/v1/calls", Some(body)).await;
                 assert_eq!(status, 201, "{body}");
             }

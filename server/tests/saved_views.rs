@@ -24,9 +24,13 @@ fn calls(source: &str, first: usize, n: usize) -> Vec<String> {
             let contact = format!("+44207946{:04}", (i * 7) % 600);
             let status = ["completed", "no-answer", "busy"][i % 3];
             if i % 3 == 0 {
-                json!({"direction": "inbound", "from": contact, "to": "+14155550100", "started_at": at.to_string(), "status": status, "duration_seconds": i % 300, "external_id": format!("c{i}")})
+                json!({"direction": "inbound", "from": contact, "to": "+14155550100",
+                    "started_at": at.to_string(), "status": status, "duration_seconds": i % 300,
+                    "external_id": format!("c{i}")})
             } else {
-                json!({"direction": "outbound", "agent_id": source, "to": contact, "started_at": at.to_string(), "status": status, "duration_seconds": i % 200, "external_id": format!("c{i}")})
+                json!({"direction": "outbound", "agent_id": source, "to": contact,
+                    "started_at": at.to_string(), "status": status, "duration_seconds": i % 200,
+                    "external_id": format!("c{i}")})
             }
             .to_string()
         })
@@ -38,7 +42,8 @@ async fn answers(s: &Server) -> Vec<Value> {
     let mut out = vec![];
     for path in [
         "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-31",
-        "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-31&group_by=day&tz=America/New_York",
+        "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-31\
+         &group_by=day&tz=America/New_York",
         "/v1/usage/by-agent?period=month&tz=UTC",
         "/v1/usage",
         "/api/v1/calls?per_page=1",
@@ -72,7 +77,8 @@ async fn a_restart_from_a_saved_view_and_the_calls_since_answers_as_every_record
     // the tail: more calls (some callbacks match calls from before the save), a message
     let res = live.import(&calls(&source, 24_000, 3_000)).await;
     assert_eq!(res.status(), 200);
-    let message = json!({"direction": "inbound", "from": "+442079460001", "to": "+14155550100", "sent_at": "2024-01-20T10:00:00Z"});
+    let message = json!({"direction": "inbound", "from": "+442079460001", "to": "+14155550100",
+        "sent_at": "2024-01-20T10:00:00Z"});
     let (status, body) = live.call("POST", "/api/v1/messages", Some(message)).await;
     assert_eq!(status, 201, "{body}");
 
@@ -86,7 +92,8 @@ async fn a_restart_from_a_saved_view_and_the_calls_since_answers_as_every_record
 
     // it routes as the live one does: a callback from a contact called before the save, and a
     // retried call is found by its external id (stored before the save)
-    let callback = json!({"direction": "inbound", "from": "+442079460007", "to": "+14155550100", "started_at": "2024-01-27T10:00:00Z", "status": "completed", "external_id": "late"});
+    let callback = json!({"direction": "inbound", "from": "+442079460007", "to": "+14155550100",
+        "started_at": "2024-01-27T10:00:00Z", "status": "completed", "external_id": "late"});
     let (status, routed) = restarted
         .call("POST", "/api/v1/calls", Some(callback))
         .await;

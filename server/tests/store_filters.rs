@@ -128,8 +128,10 @@ fn sql_lists_what_the_core_filter_passes() {
     newest_first.sort_by_key(|c| std::cmp::Reverse((c.started_at, c.id)));
     proptest!(ProptestConfig::with_cases(300), |(params in query())| {
         let CallListQuery { filter, .. } = parse_call_list(&params, None).unwrap();
-        let expected: Vec<u64> = newest_first.iter().filter(|c| filter.matches(c)).map(|c| c.id.0).collect();
-        let (listed, total) = store.list_calls(env, &filter, Slice::Page { offset: 0, limit: 1_000 }).unwrap();
+        let expected: Vec<u64> =
+            newest_first.iter().filter(|c| filter.matches(c)).map(|c| c.id.0).collect();
+        let (listed, total) = store.list_calls(env, &filter,
+            Slice::Page { offset: 0, limit: 1_000 }).unwrap();
         let listed: Vec<u64> = listed.iter().map(|c| c.id.0).collect();
         prop_assert_eq!(&listed, &expected, "{:?}", params);
         prop_assert_eq!(total, Some(expected.len() as u64));

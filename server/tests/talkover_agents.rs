@@ -51,7 +51,12 @@ async fn creating_an_agent_takes_the_documented_body_and_answers_the_documented_
         (200, Some("Sales"))
     );
     let (status, body) = s
-        .call("POST", "/api/v1/agents", Some(json!({"name": "", "direction": "up", "language": "xx-XX", "phone_numbers": ["12"]})))
+        .call(
+            "POST",
+            "/api/v1/agents",
+            Some(json!({"name": "", "direction": "up", "language": "xx-XX",
+            "phone_numbers": ["12"]})),
+        )
         .await;
     assert_eq!(status, 422);
     assert_eq!(
@@ -273,7 +278,14 @@ async fn numbers_are_resources_assigned_by_calling_settings() {
     assert_eq!(list["data"], json!([]));
 
     // the strings extension on create and PATCH (plain E.164 in a list: one spelling each)
-    let (status, body) = s.call("POST", "/api/v1/agents", Some(json!({"name": "Third", "direction": "inbound", "phone_numbers": ["+1.415.555.0101"]}))).await;
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/agents",
+            Some(json!({"name": "Third", "direction": "inbound",
+        "phone_numbers": ["+1.415.555.0101"]})),
+        )
+        .await;
     assert_eq!(
         (status, codes(&body)),
         (422, vec!["INVALID_PHONE_NUMBER".to_owned()])

@@ -23,7 +23,8 @@ async fn set_callback_reproduces_the_seed() {
     same_shape(&body, &seed("talkover_set_callback_response.json"), "");
     assert_eq!(
         body,
-        json!({"success": true, "data": {"id": handler, "name": "Callback Handler", "direction": "inbound",
+        json!({"success": true,
+            "data": {"id": handler, "name": "Callback Handler", "direction": "inbound",
                "callback_config": {"source_agent_ids": [sales, survey]}}})
     );
 
@@ -111,7 +112,9 @@ async fn update_list_get_and_remove_answer_as_documented() {
     );
     assert_eq!(
         body["data"],
-        json!({"id": handler, "callback_config": {"source_agent_ids": [survey], "callback_trigger_statuses": ["no_answer"]}})
+        json!({"id": handler,
+            "callback_config": {"source_agent_ids": [survey],
+            "callback_trigger_statuses": ["no_answer"]}})
     );
     let (status, body) = s
         .call(
@@ -188,7 +191,14 @@ async fn check_constraints_takes_the_documented_body_and_saves_nothing() {
     let sales = s.agent("Sales Outbound", "outbound", &[]).await;
     let path = format!("/api/v1/callback-agents/{handler}/check-constraints");
     let (status, body) = s
-        .call("POST", &path, Some(json!({"is_callback_agent": true, "callback_source_agents": [sales], "callback_trigger_statuses": ["no_answer", "voicemail", "busy"]})))
+        .call(
+            "POST",
+            &path,
+            Some(
+                json!({"is_callback_agent": true, "callback_source_agents": [sales],
+            "callback_trigger_statuses": ["no_answer", "voicemail", "busy"]}),
+            ),
+        )
         .await;
     assert_eq!(
         (status, body),
@@ -197,7 +207,12 @@ async fn check_constraints_takes_the_documented_body_and_saves_nothing() {
 
     // invalid: 422 with every problem, named by the documented field
     let (status, body) = s
-        .call("POST", &path, Some(json!({"callback_source_agents": [handler, "x"], "callback_trigger_statuses": ["maybe"]})))
+        .call(
+            "POST",
+            &path,
+            Some(json!({"callback_source_agents": [handler, "x"],
+            "callback_trigger_statuses": ["maybe"]})),
+        )
         .await;
     assert_eq!(status, 422);
     assert_eq!(
@@ -232,8 +247,24 @@ async fn check_constraints_takes_the_documented_body_and_saves_nothing() {
 async fn stats_answer_the_seed_shape_and_refuse_bad_dates() {
     let s = Server::start().await;
     let (_, sales) = s.callback_setup("Sales", Some(7)).await;
-    s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}))).await;
-    s.call("POST", "/api/v1/calls", Some(json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-01-03T10:00:00Z", "status": "completed"}))).await;
+    s.call(
+        "POST",
+        "/api/v1/calls",
+        Some(
+            json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+        "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}),
+        ),
+    )
+    .await;
+    s.call(
+        "POST",
+        "/api/v1/calls",
+        Some(
+            json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+        "started_at": "2024-01-03T10:00:00Z", "status": "completed"}),
+        ),
+    )
+    .await;
     let (_, stats) = s
         .call(
             "GET",
@@ -283,9 +314,11 @@ async fn stats_by_day_list_every_local_day_and_add_up() {
     let (_, sales) = s.callback_setup("Sales", Some(7)).await;
     let call = |dir: &str, number: &str, at: &str, status: &str| {
         if dir == "outbound" {
-            json!({"direction": "outbound", "agent_id": sales, "to": number, "started_at": at, "status": status})
+            json!({"direction": "outbound", "agent_id": sales, "to": number, "started_at": at,
+                "status": status})
         } else {
-            json!({"direction": "inbound", "from": number, "to": "+14155550100", "started_at": at, "status": status})
+            json!({"direction": "inbound", "from": number, "to": "+14155550100", "started_at": at,
+                "status": status})
         }
     };
     for c in [
@@ -311,7 +344,8 @@ async fn stats_by_day_list_every_local_day_and_add_up() {
     ] {
         assert_eq!(s.call("POST", "/api/v1/calls", Some(c)).await.0, 201);
     }
-    let path = "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-04&tz=America/New_York";
+    let path = "/api/v1/callback-agents/stats?start_date=2024-01-01&end_date=2024-01-04\
+                &tz=America/New_York";
     let (_, totals) = s.call("GET", path, None).await;
     assert!(totals["data"].get("days").is_none(), "{totals}");
     let (status, by_day) = s.call("GET", &format!("{path}&group_by=day"), None).await;
@@ -319,10 +353,14 @@ async fn stats_by_day_list_every_local_day_and_add_up() {
     assert_eq!(
         by_day["data"]["days"],
         json!([
-            {"date": "2024-01-01", "total_callbacks_received": 0, "callbacks_answered": 0, "callbacks_unmatched": 0},
-            {"date": "2024-01-02", "total_callbacks_received": 1, "callbacks_answered": 1, "callbacks_unmatched": 0},
-            {"date": "2024-01-03", "total_callbacks_received": 1, "callbacks_answered": 0, "callbacks_unmatched": 1},
-            {"date": "2024-01-04", "total_callbacks_received": 0, "callbacks_answered": 0, "callbacks_unmatched": 0},
+            {"date": "2024-01-01", "total_callbacks_received": 0, "callbacks_answered": 0,
+                "callbacks_unmatched": 0},
+            {"date": "2024-01-02", "total_callbacks_received": 1, "callbacks_answered": 1,
+                "callbacks_unmatched": 0},
+            {"date": "2024-01-03", "total_callbacks_received": 1, "callbacks_answered": 0,
+                "callbacks_unmatched": 1},
+            {"date": "2024-01-04", "total_callbacks_received": 0, "callbacks_answered": 0,
+                "callbacks_unmatched": 0},
         ])
     );
     let mut without = by_day["data"].clone();

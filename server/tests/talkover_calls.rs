@@ -21,14 +21,25 @@ async fn calls_are_routed_once_counted_once_and_idempotent() {
     )
     .await;
 
-    let out = json!({"direction": "outbound", "agent_id": sales, "to": "+44 20 7946 0958", "from": "+14155550110", "started_at": "2024-01-02T10:00:00Z", "status": "no_answer"});
+    let out = json!({"direction": "outbound", "agent_id": sales, "to": "+44 20 7946 0958",
+        "from": "+14155550110", "started_at": "2024-01-02T10:00:00Z", "status": "no_answer"});
     let (status, body) = s.call("POST", "/api/v1/calls", Some(out)).await;
     assert_eq!(status, 201, "{body}");
     let outbound_id: u64 = body["data"]["id"].as_str().unwrap().parse().unwrap();
     assert_eq!(body["data"]["agent"]["name"], "Sales Outbound");
-    s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": other, "to": "+442079460958", "started_at": "2024-01-03T10:00:00Z", "status": "busy"}))).await;
+    s.call(
+        "POST",
+        "/api/v1/calls",
+        Some(
+            json!({"direction": "outbound", "agent_id": other, "to": "+442079460958",
+        "started_at": "2024-01-03T10:00:00Z", "status": "busy"}),
+        ),
+    )
+    .await;
 
-    let inbound = json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-01-04T10:00:00Z", "status": "completed", "duration_seconds": 95, "external_id": "webhook-1"});
+    let inbound = json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+        "started_at": "2024-01-04T10:00:00Z", "status": "completed", "duration_seconds": 95,
+        "external_id": "webhook-1"});
     let (status, body) = s.call("POST", "/api/v1/calls", Some(inbound.clone())).await;
     assert_eq!(status, 201);
     let call = &body["data"];
@@ -90,15 +101,42 @@ async fn calls_are_routed_once_counted_once_and_idempotent() {
         (Some(1), Some(1))
     );
 
-    let (_, body) = s.call("POST", "/api/v1/calls", Some(json!({"direction": "inbound", "from": "anonymous", "to": "+14155550100", "started_at": "2024-01-05T10:00:00Z", "status": "no-answer"}))).await;
+    let (_, body) = s
+        .call(
+            "POST",
+            "/api/v1/calls",
+            Some(
+                json!({"direction": "inbound", "from": "anonymous", "to": "+14155550100",
+        "started_at": "2024-01-05T10:00:00Z", "status": "no-answer"}),
+            ),
+        )
+        .await;
     assert_eq!(body["data"]["routing"]["reason_code"], "NOT_CALLBACK_AGENT");
 
-    let (status, body) = s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": handler, "to": "+14155550100", "started_at": "2024-01-05T10:00:00Z", "status": "completed"}))).await;
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/calls",
+            Some(
+                json!({"direction": "outbound", "agent_id": handler, "to": "+14155550100",
+        "started_at": "2024-01-05T10:00:00Z", "status": "completed"}),
+            ),
+        )
+        .await;
     assert_eq!(
         (status, codes(&body)),
         (422, vec!["INVALID_AGENT_DIRECTION".to_owned()])
     );
-    let (status, body) = s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": "00000000-0000-0000-0000-0000000000aa", "to": "+14155550100", "started_at": "2024-01-05T10:00:00Z", "status": "completed"}))).await;
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/calls",
+            Some(
+                json!({"direction": "outbound", "agent_id": "00000000-0000-0000-0000-0000000000aa",
+        "to": "+14155550100", "started_at": "2024-01-05T10:00:00Z", "status": "completed"}),
+            ),
+        )
+        .await;
     assert_eq!(
         (status, codes(&body)),
         (422, vec!["AGENT_NOT_FOUND".to_owned()])
@@ -111,9 +149,24 @@ async fn call_lists_filter_and_page_as_documented() {
     let (handler, sales) = s.callback_setup("Sales", None).await;
     for i in 0..25 {
         let at = format!("2024-01-{:02}T10:00:00Z", 1 + i % 5); // many calls share a start
-        s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": at, "status": if i % 2 == 0 { "completed" } else { "busy" }, "external_id": format!("CA{i:03}")}))).await;
+        s.call(
+            "POST",
+            "/api/v1/calls",
+            Some(
+                json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+            "started_at": at, "status": if i % 2 == 0 { "completed" } else { "busy" },
+            "external_id": format!("CA{i:03}")}),
+            ),
+        )
+        .await;
     }
-    s.call("POST", "/api/v1/calls", Some(json!({"direction": "inbound", "from": "+44 20 7946 0958", "to": "+14155550100", "started_at": "2024-01-06T10:00:00Z", "status": "answered"}))).await;
+    s.call(
+        "POST",
+        "/api/v1/calls",
+        Some(json!({"direction": "inbound", "from": "+44 20 7946 \
+        0958", "to": "+14155550100", "started_at": "2024-01-06T10:00:00Z", "status": "answered"})),
+    )
+    .await;
 
     let (status, page) = s.call("GET", "/api/v1/calls?per_page=7&page=2", None).await;
     assert_eq!(status, 200);
@@ -206,20 +259,45 @@ async fn call_lists_filter_and_page_as_documented() {
 async fn messages_and_simulation() {
     let s = Server::start().await;
     let (_handler, sales) = s.callback_setup("Sales", Some(7)).await;
-    s.call("POST", "/api/v1/calls", Some(json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}))).await;
-    let (status, body) = s.call("POST", "/api/v1/messages", Some(json!({"agent_id": null, "direction": "inbound", "from": "+442079460958", "to": "+14155550100", "sent_at": "2024-01-02T00:00:00Z"}))).await;
+    s.call(
+        "POST",
+        "/api/v1/calls",
+        Some(
+            json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+        "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}),
+        ),
+    )
+    .await;
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/messages",
+            Some(
+                json!({"agent_id": null, "direction": "inbound", "from": "+442079460958",
+        "to": "+14155550100", "sent_at": "2024-01-02T00:00:00Z"}),
+            ),
+        )
+        .await;
     assert_eq!(
         (status, body["data"]["agent_id"].clone()),
         (201, json!(null))
     );
-    let (status, body) = s.call("POST", "/api/v1/routing/simulate", Some(json!({"from": "+442079460958", "to": "+14155550100", "at": "2024-01-20T10:00:00Z"}))).await;
+    let (status, body) = s
+        .call(
+            "POST",
+            "/api/v1/routing/simulate",
+            Some(json!({"from": "+442079460958", "to": "+14155550100",
+        "at": "2024-01-20T10:00:00Z"})),
+        )
+        .await;
     assert_eq!(
         (status, body["data"]["reason_code"].as_str()),
         (200, Some("OUTSIDE_LOOKBACK"))
     );
     assert_eq!(
         body["data"]["explanation"],
-        "unmatched: the last call from Sales to this contact was 19 days ago, outside the 7-day window"
+        "unmatched: the last call from Sales to this contact was 19 days ago, outside the 7-day \
+         window"
     );
     let (_, stats) = s
         .call(
@@ -239,15 +317,31 @@ async fn import_reports_bad_lines_by_their_line_in_the_file() {
     let s = Server::start().await;
     let (handler, sales) = s.callback_setup("Sales", None).await;
     let lines = [
-        json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958", "started_at": "2024-01-01T10:00:00Z", "status": "no-answer", "external_id": "o1"}).to_string(),
+        json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
+            "started_at": "2024-01-01T10:00:00Z", "status": "no-answer",
+            "external_id": "o1"})
+        .to_string(),
         "{not json".to_owned(),
         String::new(),
-        json!({"direction": "outbound", "agent_id": sales, "to": "nope", "started_at": "2024-01-01T11:00:00Z", "status": "busy"}).to_string(),
+        json!({"direction": "outbound", "agent_id": sales, "to": "nope",
+            "started_at": "2024-01-01T11:00:00Z", "status": "busy"})
+        .to_string(),
         String::new(),
-        json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered", "external_id": "i1"}).to_string(),
-        json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered", "external_id": "i1"}).to_string(),
-        json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100", "started_at": "2024-01-02T11:00:00Z", "status": "answered", "external_id": "i1"}).to_string(),
-        json!({"direction": "outbound", "agent_id": handler, "to": "+442079460958", "started_at": "2024-01-03T10:00:00Z", "status": "busy"}).to_string(),
+        json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+            "started_at": "2024-01-02T10:00:00Z", "status": "answered",
+            "external_id": "i1"})
+        .to_string(),
+        json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+            "started_at": "2024-01-02T10:00:00Z", "status": "answered",
+            "external_id": "i1"})
+        .to_string(),
+        json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
+            "started_at": "2024-01-02T11:00:00Z", "status": "answered",
+            "external_id": "i1"})
+        .to_string(),
+        json!({"direction": "outbound", "agent_id": handler, "to": "+442079460958",
+            "started_at": "2024-01-03T10:00:00Z", "status": "busy"})
+        .to_string(),
         format!("{{\"direction\": \"{}\"}}", "x".repeat(70_000)),
     ];
     let res = s.import(&lines).await;
@@ -379,11 +473,17 @@ async fn export_streams_every_call_and_reads_back_to_the_same_stats() {
     for i in 0..6_200u32 {
         let contact = format!("+4420794{:05}", i % 900);
         let at = |h: u32| format!("2024-03-{:02}T{:02}:{:02}:00Z", 1 + i % 28, h, i % 60);
-        lines.push(match i % 4 {
-            0 | 1 => json!({"direction": "outbound", "agent_id": sales, "to": contact, "started_at": at(8), "status": "no-answer"}),
-            2 => json!({"direction": "inbound", "from": contact, "to": "+14155550100", "started_at": at(12), "status": "completed", "duration_seconds": 60}),
-            _ => json!({"direction": "inbound", "from": contact, "to": "+14155550200", "started_at": at(13), "status": "completed", "duration_seconds": 30}),
-        }.to_string());
+        lines.push(
+            match i % 4 {
+                0 | 1 => json!({"direction": "outbound", "agent_id": sales, "to": contact,
+                "started_at": at(8), "status": "no-answer"}),
+                2 => json!({"direction": "inbound", "from": contact, "to": "+14155550100",
+                "started_at": at(12), "status": "completed", "duration_seconds": 60}),
+                _ => json!({"direction": "inbound", "from": contact, "to": "+14155550200",
+                "started_at": at(13), "status": "completed", "duration_seconds": 30}),
+            }
+            .to_string(),
+        );
     }
     let res = s.import(&lines).await;
     assert_eq!(res.status().as_u16(), 200);

@@ -203,8 +203,8 @@ async fn an_expired_token_is_refused_and_use_is_recorded_in_batches() {
     assert!(last_used().is_some_and(|t| t.unix_seconds() >= now.unix_seconds()));
 }
 
-/// The document lists 403 on exactly the operations that write (in both APIs): every one of them refuses a
-/// read-only token before reading its body, and every other answers it as usual.
+/// The document lists 403 on exactly the operations that write (in both APIs): every one of them
+/// refuses a read-only token before reading its body, and every other answers it as usual.
 #[tokio::test]
 async fn a_read_only_token_is_refused_on_every_write_the_document_lists_and_no_other() {
     let s = Server::start().await;

@@ -157,7 +157,8 @@ async fn vancouver_on_december_1st(http: &reqwest::Client, base: &str, token: &s
         "POST",
         "/api/v1/calls",
         json!({"direction": "inbound", "from": "+16045559999", "to": "+16045550100",
-               "started_at": "2026-12-01T07:30:00Z", "status": "completed", "duration_seconds": 60}),
+               "started_at": "2026-12-01T07:30:00Z", "status": "completed",
+                   "duration_seconds": 60}),
     )
     .await;
     assert!((200..300).contains(&status), "{body}");
@@ -166,7 +167,8 @@ async fn vancouver_on_december_1st(http: &reqwest::Client, base: &str, token: &s
         base,
         token,
         "GET",
-        "/api/v1/callback-agents/stats?start_date=2026-12-01&end_date=2026-12-01&tz=America/Vancouver",
+        "/api/v1/callback-agents/stats?start_date=2026-12-01&end_date=2026-12-01\
+         &tz=America/Vancouver",
         None,
     )
     .await;

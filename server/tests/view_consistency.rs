@@ -174,7 +174,10 @@ async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
     });
     let s = Server::start_on(dir, store.clone(), Settings::default(), |r| r).await;
     let (_, sales) = s.callback_setup("Sales", None).await;
-    let outbound = |to: &str, at: &str| json!({"direction": "outbound", "agent_id": sales, "to": to, "started_at": at, "status": "no-answer"});
+    let outbound = |to: &str, at: &str| {
+        json!({"direction": "outbound", "agent_id": sales, "to": to, "started_at": at,
+        "status": "no-answer"})
+    };
     let (status, _) = s
         .call(
             "POST",
@@ -226,7 +229,10 @@ async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
     // storage is back: the failed call is nowhere, the stored one is everywhere
     store.fail_writes.store(false, Ordering::SeqCst);
     store.fail_loads.store(false, Ordering::SeqCst);
-    let inbound = |from: &str| json!({"direction": "inbound", "from": from, "to": "+14155550100", "started_at": "2024-01-02T10:00:00Z", "status": "answered"});
+    let inbound = |from: &str| {
+        json!({"direction": "inbound", "from": from, "to": "+14155550100",
+        "started_at": "2024-01-02T10:00:00Z", "status": "answered"})
+    };
     let (status, failed) = s
         .call("POST", "/api/v1/calls", Some(inbound("+442079460002")))
         .await;

@@ -370,8 +370,14 @@ async fn a_receiver_that_never_answers_2xx_fails_after_its_attempts() {
     let server = server(settings(5)).await;
     let a = server.agent("A", "inbound", &["+14155550111"]).await;
     let (s, body) = server
-        .call("POST", &format!("/api/v1/agents/{a}/webhooks"),
-            Some(json!({"webhook_url": receiver.url, "events": ["event_phone_call_ended"], "max_retries": 2})))
+        .call(
+            "POST",
+            &format!("/api/v1/agents/{a}/webhooks"),
+            Some(
+                json!({"webhook_url": receiver.url, "events": ["event_phone_call_ended"],
+                "max_retries": 2}),
+            ),
+        )
         .await;
     assert_eq!(s, 201, "{body}");
     call(&server, "+14155550111", "+15005550006", "CA-1", "busy").await;

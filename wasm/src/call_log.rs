@@ -20,7 +20,8 @@ use crate::types::{
 /// Calls (as the API returns them) reduced to what stats and usage need, about 35 bytes a
 /// call. Build it with `fromNdjson` or `fromJson` straight from the response bytes (the bytes
 /// are read inside wasm, no JavaScript object per call), or with `fromCalls` from objects
-/// already parsed (read in one pass into columns). Call `free()` when done, or declare it with `using`.
+/// already parsed (read in one pass into columns). Call `free()` when done, or declare it with
+/// `using`.
 #[wasm_bindgen]
 pub struct CallLog {
     feed: CallFeed,

@@ -112,7 +112,8 @@ fn native_answers_match_the_shared_expectations() {
     let pinned = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         ours == pinned,
-        "{} differs from the native core's answers; rerun with UPDATE_GOLDEN=1 if the change is intended",
+        "{} differs from the native core's answers; rerun with UPDATE_GOLDEN=1 if the change is \
+         intended",
         path.display()
     );
 }

@@ -208,8 +208,10 @@ const HANDLER: &str = "00000000-0000-4000-8000-000000000201";
 
 fn agents() -> JsValue {
     js(&format!(
-        r#"[{{"id":"{OUT}","name":"Sales Outbound","direction":"outbound","phone_numbers":[{{"id":"n1","number":"+14155551000"}}]}},
-           {{"id":"{HANDLER}","name":"Callbacks","direction":"inbound","phone_numbers":[{{"id":"n2","number":"+14155552000"}}],
+        r#"[{{"id":"{OUT}","name":"Sales Outbound","direction":"outbound",
+             "phone_numbers":[{{"id":"n1","number":"+14155551000"}}]}},
+           {{"id":"{HANDLER}","name":"Callbacks","direction":"inbound",
+             "phone_numbers":[{{"id":"n2","number":"+14155552000"}}],
              "callback_config":{{"source_agent_ids":["{OUT}"]}}}}]"#
     ))
 }
@@ -281,11 +283,30 @@ fn callback_config_is_checked_as_the_server_would() {
 }
 
 fn ndjson() -> String {
+    // one line each: NDJSON
     let outbound = format!(
-        r#"{{"id":"1","sid":null,"direction":"outbound","agent":{{"id":"{OUT}","name":"Sales Outbound","label":null}},"from":"+14155551000","to":"+442079460001","created_at":"2024-06-02T10:00:00Z","status":"no-answer","duration":0}}"#
+        concat!(
+            r#"{{"id":"1","sid":null,"direction":"outbound","#,
+            r#""agent":{{"id":"{OUT}","name":"Sales Outbound","label":null}},"#,
+            r#""from":"+14155551000","to":"+442079460001","created_at":"2024-06-02T10:00:00Z","#,
+            r#""status":"no-answer","duration":0}}"#
+        ),
+        OUT = OUT
     );
     let callback = format!(
-        r#"{{"id":"2","sid":null,"direction":"inbound","agent":{{"id":"{HANDLER}","name":"Callbacks","label":null}},"from":"+442079460001","to":"+14155552000","created_at":"2024-06-03T10:00:00Z","status":"completed","duration":95,"routing":{{"outcome":"matched","callback_agent_id":"{HANDLER}","last_call":{{"source_agent_id":"{OUT}","outbound_call_id":1,"started_at":"2024-06-02T10:00:00Z","status":"no-answer","age_seconds":86400}},"lookback_days":30,"reason_code":"MATCHED","explanation":"matched: Sales Outbound called this contact 1 day ago"}}}}"#
+        concat!(
+            r#"{{"id":"2","sid":null,"direction":"inbound","#,
+            r#""agent":{{"id":"{HANDLER}","name":"Callbacks","label":null}},"#,
+            r#""from":"+442079460001","to":"+14155552000","created_at":"2024-06-03T10:00:00Z","#,
+            r#""status":"completed","duration":95,"#,
+            r#""routing":{{"outcome":"matched","callback_agent_id":"{HANDLER}","#,
+            r#""last_call":{{"source_agent_id":"{OUT}","outbound_call_id":1,"#,
+            r#""started_at":"2024-06-02T10:00:00Z","status":"no-answer","age_seconds":86400}},"#,
+            r#""lookback_days":30,"reason_code":"MATCHED","#,
+            r#""explanation":"matched: Sales Outbound called this contact 1 day ago"}}}}"#
+        ),
+        OUT = OUT,
+        HANDLER = HANDLER
     );
     format!("{outbound}\n{callback}\n")
 }

@@ -61,7 +61,14 @@ pub fn ScopeBadge() -> impl IntoView {
                 Scope::Read => ("badge read-only", "read-only token"),
                 Scope::Write => ("badge", "read-write token"),
             };
-            view! { <span class=class title=format!("Token “{}” of environment “{}”", t.label, t.environment)>{text}</span> }
+            view! {
+                <span
+                    class=class
+                    title=format!("Token “{}” of environment “{}”", t.label, t.environment)
+                >
+                    {text}
+                </span>
+            }
         })
     }
 }
@@ -72,8 +79,12 @@ pub fn ScopeBadge() -> impl IntoView {
 pub fn ReadOnlyNote() -> impl IntoView {
     let access = access();
     move || {
-        access
-            .read_only()
-            .then(|| view! { <p class="read-only-note" role="note">{READ_ONLY_REASON}</p> })
+        access.read_only().then(|| {
+            view! {
+                <p class="read-only-note" role="note">
+                    {READ_ONLY_REASON}
+                </p>
+            }
+        })
     }
 }

@@ -42,46 +42,86 @@ pub fn Agents() -> impl IntoView {
         <h1>"Agents"</h1>
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <label for="agent-search">"Search agents"</label>
-            <input id="agent-search" type="search" placeholder="name, label or number"
+            <input
+                id="agent-search"
+                type="search"
+                placeholder="name, label or number"
                 prop:value=move || q.get().unwrap_or_default()
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     set_q.set((!v.is_empty()).then_some(v));
-                }/>
+                }
+            />
             <label for="agent-direction">"Show"</label>
             <select id="agent-direction" on:change=choose(set_direction)>
-                <option value="" selected=move || direction.get().is_none()>"All directions"</option>
-                <option value="inbound" selected=move || direction.get().as_deref() == Some("inbound")>"Inbound only"</option>
-                <option value="outbound" selected=move || direction.get().as_deref() == Some("outbound")>"Outbound only"</option>
+                <option value="" selected=move || direction.get().is_none()>
+                    "All directions"
+                </option>
+                <option
+                    value="inbound"
+                    selected=move || direction.get().as_deref() == Some("inbound")
+                >
+                    "Inbound only"
+                </option>
+                <option
+                    value="outbound"
+                    selected=move || direction.get().as_deref() == Some("outbound")
+                >
+                    "Outbound only"
+                </option>
             </select>
             <label for="agent-status">"Status"</label>
             <select id="agent-status" on:change=choose(set_status)>
-                <option value="" selected=move || status.get().is_none()>"Any status"</option>
-                <option value="published" selected=move || status.get().as_deref() == Some("published")>"Published"</option>
-                <option value="draft" selected=move || status.get().as_deref() == Some("draft")>"Draft"</option>
+                <option value="" selected=move || status.get().is_none()>
+                    "Any status"
+                </option>
+                <option
+                    value="published"
+                    selected=move || status.get().as_deref() == Some("published")
+                >
+                    "Published"
+                </option>
+                <option value="draft" selected=move || status.get().as_deref() == Some("draft")>
+                    "Draft"
+                </option>
             </select>
         </form>
         <section aria-live="polite">
-            {loaded("agents", agents, move |(list, read): (Vec<AgentBody>, DirectoryRead)| {
-                let query = AgentQuery::new(
-                    &q.get().unwrap_or_default(),
-                    direction.get().as_deref().and_then(Direction::parse),
-                    status.get().as_deref().and_then(AgentStatus::parse),
-                );
-                let shown = filter(&list, &query);
-                view! {
-                    <Unchecked problems=read.problems.clone()/>
-                    <AgentTable all=list shown=shown read=read editing=editing/>
-                }
-            })}
+            {loaded(
+                "agents",
+                agents,
+                move |(list, read): (Vec<AgentBody>, DirectoryRead)| {
+                    let query = AgentQuery::new(
+                        &q.get().unwrap_or_default(),
+                        direction.get().as_deref().and_then(Direction::parse),
+                        status.get().as_deref().and_then(AgentStatus::parse),
+                    );
+                    let shown = filter(&list, &query);
+                    view! {
+                        <Unchecked problems=read.problems.clone() />
+                        <AgentTable all=list shown=shown read=read editing=editing />
+                    }
+                },
+            )}
         </section>
-        {move || editing.get().map(|agent| view! {
-            <EditAgent agent=agent on_done=move |changed| {
-                editing.set(None);
-                if changed { refresh(); }
-            }/>
-        })}
-        <NewAgentForm on_created=refresh/>
+        {move || {
+            editing
+                .get()
+                .map(|agent| {
+                    view! {
+                        <EditAgent
+                            agent=agent
+                            on_done=move |changed| {
+                                editing.set(None);
+                                if changed {
+                                    refresh();
+                                }
+                            }
+                        />
+                    }
+                })
+        }}
+        <NewAgentForm on_created=refresh />
     }
 }
 
@@ -153,38 +193,80 @@ fn AgentTable(
     }
     view! {
         <table class="agents">
-            <thead><tr>
-                <th scope="col">"Name"</th><th scope="col">"Label"</th>
-                <th scope="col">"Direction"</th><th scope="col">"Status"</th>
-                <th scope="col">"Numbers"</th><th scope="col">"Callbacks"</th>
-                <th scope="col"><span class="sr-only">"Actions"</span></th>
-            </tr></thead>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Label"</th>
+                    <th scope="col">"Direction"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Numbers"</th>
+                    <th scope="col">"Callbacks"</th>
+                    <th scope="col">
+                        <span class="sr-only">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
             <tbody>
-                {shown.into_iter().map(|a| {
-                    let text = role(&a, &all, &read);
-                    let numbers: Vec<String> = a.phone_numbers.iter().map(|n| {
-                        if n.formatted_number.is_empty() { n.number.clone() } else { format!("{} · {}", n.number, n.formatted_number) }
-                    }).collect();
-                    let label = a.display_label().to_owned();
-                    let edit = a.clone();
-                    let aria = format!("Edit {}", a.name);
-                    view! {
-                        <tr>
-                            <th scope="row">{a.name.clone()}{a.origin.as_ref().map(|o| view! {
-                                <span class="origin" data-origin=o.platform.as_str()>{format!("from {} · {}", o.platform, o.id)}</span>
-                            })}</th>
-                            <td data-label="Label">{label}</td>
-                            <td data-label="Direction">{a.direction.as_str()}</td>
-                            <td data-label="Status">{a.current_status.as_str()}</td>
-                            <td class="numbers" data-label="Numbers">
-                                {if numbers.is_empty() { "–".to_owned() } else { numbers.join(", ") }}
-                            </td>
-                            <td class="role" data-label="Callbacks">{text}</td>
-                            <td><button type="button" class="secondary" aria-label=aria
-                                on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button></td>
-                        </tr>
-                    }
-                }).collect_view()}
+                {shown
+                    .into_iter()
+                    .map(|a| {
+                        let text = role(&a, &all, &read);
+                        let numbers: Vec<String> = a
+                            .phone_numbers
+                            .iter()
+                            .map(|n| {
+                                if n.formatted_number.is_empty() {
+                                    n.number.clone()
+                                } else {
+                                    format!("{} · {}", n.number, n.formatted_number)
+                                }
+                            })
+                            .collect();
+                        let label = a.display_label().to_owned();
+                        let edit = a.clone();
+                        let aria = format!("Edit {}", a.name);
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    {a.name.clone()}
+                                    {a
+                                        .origin
+                                        .as_ref()
+                                        .map(|o| {
+                                            view! {
+                                                <span class="origin" data-origin=o.platform.as_str()>
+                                                    {format!("from {} · {}", o.platform, o.id)}
+                                                </span>
+                                            }
+                                        })}
+                                </th>
+                                <td data-label="Label">{label}</td>
+                                <td data-label="Direction">{a.direction.as_str()}</td>
+                                <td data-label="Status">{a.current_status.as_str()}</td>
+                                <td class="numbers" data-label="Numbers">
+                                    {if numbers.is_empty() {
+                                        "–".to_owned()
+                                    } else {
+                                        numbers.join(", ")
+                                    }}
+                                </td>
+                                <td class="role" data-label="Callbacks">
+                                    {text}
+                                </td>
+                                <td>
+                                    <button
+                                        type="button"
+                                        class="secondary"
+                                        aria-label=aria
+                                        on:click=move |_| editing.set(Some(edit.clone()))
+                                    >
+                                        "Edit"
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
             </tbody>
         </table>
     }
@@ -264,29 +346,64 @@ fn NewAgentForm(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl In
     view! {
         <h2 id="new-agent">"New agent"</h2>
         <form class="panel" aria-labelledby="new-agent" novalidate on:submit=submit>
-            <ReadOnlyNote/>
+            <ReadOnlyNote />
             <label for="new-name">"Name"</label>
-            <input id="new-name" aria-describedby="new-name-errors" prop:value=move || name.get()
-                on:input=move |ev| { name.set(event_target_value(&ev)); touched.set(true); }/>
-            <FieldNote id="new-name-errors" field="name" errors=errors/>
+            <input
+                id="new-name"
+                aria-describedby="new-name-errors"
+                prop:value=move || name.get()
+                on:input=move |ev| {
+                    name.set(event_target_value(&ev));
+                    touched.set(true);
+                }
+            />
+            <FieldNote id="new-name-errors" field="name" errors=errors />
             <label for="new-label">"Label (optional; the name when blank)"</label>
-            <input id="new-label" aria-describedby="new-label-errors" prop:value=move || label.get()
-                on:input=move |ev| { label.set(event_target_value(&ev)); touched.set(true); }/>
-            <FieldNote id="new-label-errors" field="label" errors=errors/>
+            <input
+                id="new-label"
+                aria-describedby="new-label-errors"
+                prop:value=move || label.get()
+                on:input=move |ev| {
+                    label.set(event_target_value(&ev));
+                    touched.set(true);
+                }
+            />
+            <FieldNote id="new-label-errors" field="label" errors=errors />
             <label for="new-direction">"Direction"</label>
-            <select id="new-direction" aria-describedby="new-direction-errors"
-                on:change=move |ev| { direction.set(event_target_value(&ev)); touched.set(true); }>
-                <option value="outbound" selected=move || direction.get() == "outbound">"Outbound (places calls)"</option>
-                <option value="inbound" selected=move || direction.get() == "inbound">"Inbound (answers a number)"</option>
+            <select
+                id="new-direction"
+                aria-describedby="new-direction-errors"
+                on:change=move |ev| {
+                    direction.set(event_target_value(&ev));
+                    touched.set(true);
+                }
+            >
+                <option value="outbound" selected=move || direction.get() == "outbound">
+                    "Outbound (places calls)"
+                </option>
+                <option value="inbound" selected=move || direction.get() == "inbound">
+                    "Inbound (answers a number)"
+                </option>
             </select>
-            <FieldNote id="new-direction-errors" field="direction" errors=errors/>
-            <label for="new-numbers">"Phone numbers (E.164, one per line or comma-separated)"</label>
-            <textarea id="new-numbers" rows="2" aria-describedby="new-numbers-errors"
+            <FieldNote id="new-direction-errors" field="direction" errors=errors />
+            <label for="new-numbers">
+                "Phone numbers (E.164, one per line or comma-separated)"
+            </label>
+            <textarea
+                id="new-numbers"
+                rows="2"
+                aria-describedby="new-numbers-errors"
                 prop:value=move || numbers.get()
-                on:input=move |ev| { numbers.set(event_target_value(&ev)); touched.set(true); }></textarea>
-            <FieldNote id="new-numbers-errors" field="phone_numbers" errors=errors/>
-            <button type="submit" disabled=move || create.pending().get() || access.read_only()>"Create agent"</button>
-            <Status status=status pending=pending/>
+                on:input=move |ev| {
+                    numbers.set(event_target_value(&ev));
+                    touched.set(true);
+                }
+            ></textarea>
+            <FieldNote id="new-numbers-errors" field="phone_numbers" errors=errors />
+            <button type="submit" disabled=move || create.pending().get() || access.read_only()>
+                "Create agent"
+            </button>
+            <Status status=status pending=pending />
         </form>
     }
 }
@@ -341,30 +458,49 @@ fn EditAgent(
     view! {
         <h2 id="edit-agent">{format!("Edit {}", agent.name)}</h2>
         <form class="panel" aria-labelledby="edit-agent" novalidate on:submit=submit>
-            <ReadOnlyNote/>
+            <ReadOnlyNote />
             <label for="edit-name">"Name"</label>
-            <input id="edit-name" aria-describedby="edit-name-errors" prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev))/>
-            <FieldNote id="edit-name-errors" field="name" errors=errors/>
+            <input
+                id="edit-name"
+                aria-describedby="edit-name-errors"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <FieldNote id="edit-name-errors" field="name" errors=errors />
             <label for="edit-label">"Label"</label>
-            <input id="edit-label" aria-describedby="edit-label-errors" prop:value=move || label.get()
-                on:input=move |ev| label.set(event_target_value(&ev))/>
-            <FieldNote id="edit-label-errors" field="label" errors=errors/>
+            <input
+                id="edit-label"
+                aria-describedby="edit-label-errors"
+                prop:value=move || label.get()
+                on:input=move |ev| label.set(event_target_value(&ev))
+            />
+            <FieldNote id="edit-label-errors" field="label" errors=errors />
             <label class="check">
-                <input type="checkbox" prop:checked=move || published.get()
-                    on:change=move |ev| published.set(event_target_checked(&ev))/>
+                <input
+                    type="checkbox"
+                    prop:checked=move || published.get()
+                    on:change=move |ev| published.set(event_target_checked(&ev))
+                />
                 "Published (recorded and shown; Dialback routes calls whatever the status)"
             </label>
             <label for="edit-numbers">"Phone numbers (replace the current ones)"</label>
-            <textarea id="edit-numbers" rows="3" aria-describedby="edit-numbers-errors"
+            <textarea
+                id="edit-numbers"
+                rows="3"
+                aria-describedby="edit-numbers-errors"
                 prop:value=move || numbers.get()
-                on:input=move |ev| numbers.set(event_target_value(&ev))></textarea>
-            <FieldNote id="edit-numbers-errors" field="phone_numbers" errors=errors/>
+                on:input=move |ev| numbers.set(event_target_value(&ev))
+            ></textarea>
+            <FieldNote id="edit-numbers-errors" field="phone_numbers" errors=errors />
             <div class="actions">
-                <button type="submit" disabled=move || save.pending().get() || access.read_only()>"Save changes"</button>
-                <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>
+                <button type="submit" disabled=move || save.pending().get() || access.read_only()>
+                    "Save changes"
+                </button>
+                <button type="button" class="secondary" on:click=move |_| on_done(false)>
+                    "Cancel"
+                </button>
             </div>
-            <Status status=status pending=pending/>
+            <Status status=status pending=pending />
         </form>
     }
 }

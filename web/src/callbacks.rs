@@ -37,27 +37,41 @@ pub fn Callbacks() -> impl IntoView {
              called them. Only inbound agents can take callbacks: outbound agents place calls \
              and own no line to answer, so they are not offered."
         </p>
-        {loaded("agents", agents, move |(list, read): (Vec<AgentBody>, DirectoryRead)| {
-            let selected = agent_q.get().unwrap_or_default();
-            let current = list.iter().find(|a| a.id == selected).cloned();
-            view! {
-                <Unchecked problems=read.problems.clone()/>
-                <AgentPicker agents=list.clone() selected=selected.clone()
-                    on_pick=move |id| {
-                        saved.set(None);
-                        set_agent_q.set((!id.is_empty()).then_some(id));
-                    }/>
-                // one form per agent: choosing another builds it afresh from that agent
-                {current.map(|agent| view! {
-                    <CallbackForm agent=agent agents=list.clone() directory=read.directory.clone()
-                        on_saved=move |message| {
-                            saved.set(Some(message));
-                            agents.refetch();
-                        }/>
-                })}
-            }
-        })}
-        <Status status=Signal::derive(move || saved.get().map(Ok))/>
+        {loaded(
+            "agents",
+            agents,
+            move |(list, read): (Vec<AgentBody>, DirectoryRead)| {
+                let selected = agent_q.get().unwrap_or_default();
+                let current = list.iter().find(|a| a.id == selected).cloned();
+                view! {
+                    <Unchecked problems=read.problems.clone() />
+                    <AgentPicker
+                        agents=list.clone()
+                        selected=selected.clone()
+                        on_pick=move |id| {
+                            saved.set(None);
+                            set_agent_q.set((!id.is_empty()).then_some(id));
+                        }
+                    />
+                    // one form per agent: choosing another builds it afresh from that agent
+                    {current
+                        .map(|agent| {
+                            view! {
+                                <CallbackForm
+                                    agent=agent
+                                    agents=list.clone()
+                                    directory=read.directory.clone()
+                                    on_saved=move |message| {
+                                        saved.set(Some(message));
+                                        agents.refetch();
+                                    }
+                                />
+                            }
+                        })}
+                }
+            },
+        )}
+        <Status status=Signal::derive(move || saved.get().map(Ok)) />
     }
 }
 
@@ -102,15 +116,35 @@ fn AgentPicker(
         <form class="panel wide" on:submit=|ev| ev.prevent_default()>
             <label for="cb-agent">"Callback agent (inbound)"</label>
             <select id="cb-agent" on:change=move |ev| on_pick(event_target_value(&ev))>
-                <option value="" selected=selected.is_empty()>"Choose an inbound agent…"</option>
-                {inbound.into_iter().map(|a| {
-                    let mark = if a.callback_config.is_some() { " (takes callbacks)" } else { "" };
-                    view! { <option value=a.id.clone() selected=a.id == selected>{format!("{}{mark}", a.name)}</option> }
-                }).collect_view()}
+                <option value="" selected=selected.is_empty()>
+                    "Choose an inbound agent…"
+                </option>
+                {inbound
+                    .into_iter()
+                    .map(|a| {
+                        let mark = if a.callback_config.is_some() {
+                            " (takes callbacks)"
+                        } else {
+                            ""
+                        };
+                        view! {
+                            <option value=a.id.clone() selected=a.id == selected>
+                                {format!("{}{mark}", a.name)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
                 <optgroup label="Outbound agents cannot take callbacks">
-                    {outbound.into_iter().map(|a| view! {
-                        <option value=a.id.clone() disabled selected=a.id == selected>{a.name.clone()}</option>
-                    }).collect_view()}
+                    {outbound
+                        .into_iter()
+                        .map(|a| {
+                            view! {
+                                <option value=a.id.clone() disabled selected=a.id == selected>
+                                    {a.name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </optgroup>
             </select>
         </form>
@@ -285,47 +319,78 @@ fn CallbackForm(
     };
 
     view! {
-        <form class="panel wide" novalidate on:submit=save aria-label=format!("Callback routing of {}", agent.name)>
-            <ReadOnlyNote/>
-            <FieldNote id="cb-agent-errors" field="agent_id" errors=errors/>
+        <form
+            class="panel wide"
+            novalidate
+            on:submit=save
+            aria-label=format!("Callback routing of {}", agent.name)
+        >
+            <ReadOnlyNote />
+            <FieldNote id="cb-agent-errors" field="agent_id" errors=errors />
             <fieldset aria-describedby="cb-sources-errors">
-                <legend>{move || format!("Source agents (outbound) — {} selected", sources.get().len())}</legend>
+                <legend>
+                    {move || {
+                        format!("Source agents (outbound) — {} selected", sources.get().len())
+                    }}
+                </legend>
                 <label for="cb-search">"Filter sources"</label>
-                <input id="cb-search" type="search" placeholder="name, label or number"
+                <input
+                    id="cb-search"
+                    type="search"
+                    placeholder="name, label or number"
                     prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))/>
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
                 <ul class="choices">
                     {move || {
                         let list = visible_sources();
                         if list.is_empty() {
-                            return view! { <li class="empty">"No outbound agent matches."</li> }.into_any();
+                            return view! { <li class="empty">"No outbound agent matches."</li> }
+                                .into_any();
                         }
-                        list.into_iter().map(|a| {
-                            let id = a.id.clone();
-                            let checked_id = a.id.clone();
-                            view! {
-                                <li><label class="check">
-                                    <input type="checkbox"
-                                        prop:checked=move || sources.get().contains(&checked_id)
-                                        on:change=move |ev| toggle(id.clone(), event_target_checked(&ev))/>
-                                    {a.name.clone()}
-                                </label></li>
-                            }
-                        }).collect_view().into_any()
+                        list.into_iter()
+                            .map(|a| {
+                                let id = a.id.clone();
+                                let checked_id = a.id.clone();
+                                view! {
+                                    <li>
+                                        <label class="check">
+                                            <input
+                                                type="checkbox"
+                                                prop:checked=move || sources.get().contains(&checked_id)
+                                                on:change=move |ev| toggle(
+                                                    id.clone(),
+                                                    event_target_checked(&ev),
+                                                )
+                                            />
+                                            {a.name.clone()}
+                                        </label>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
                     }}
                 </ul>
             </fieldset>
-            <FieldNote id="cb-sources-errors" field="source_agent_ids" errors=errors/>
+            <FieldNote id="cb-sources-errors" field="source_agent_ids" errors=errors />
 
             <label for="cb-lookback">"Lookback (days, optional)"</label>
-            <input id="cb-lookback" inputmode="numeric" aria-describedby="cb-lookback-help cb-lookback-errors"
+            <input
+                id="cb-lookback"
+                inputmode="numeric"
+                aria-describedby="cb-lookback-help cb-lookback-errors"
                 placeholder=LookbackDays::DEFAULT.days().to_string()
                 prop:value=move || lookback.get()
-                on:input=move |ev| lookback.set(event_target_value(&ev))/>
+                on:input=move |ev| lookback.set(event_target_value(&ev))
+            />
             <p id="cb-lookback-help" class="field-note">
-                {format!("How long after an outbound call a callback still counts. Blank: {} days.", LookbackDays::DEFAULT.days())}
+                {format!(
+                    "How long after an outbound call a callback still counts. Blank: {} days.",
+                    LookbackDays::DEFAULT.days(),
+                )}
             </p>
-            <FieldNote id="cb-lookback-errors" field="lookback_days" errors=errors/>
+            <FieldNote id="cb-lookback-errors" field="lookback_days" errors=errors />
 
             <fieldset aria-describedby="cb-triggers-help cb-triggers-errors">
                 <legend>"Only after these outcomes (optional)"</legend>
@@ -334,34 +399,85 @@ fn CallbackForm(
                      in one of the ticked outcomes. None ticked: every outcome counts."
                 </p>
                 <ul class="choices inline">
-                    {CallStatus::ALL.into_iter().map(|s| view! {
-                        <li><label class="check">
-                            <input type="checkbox" prop:checked=move || triggers.get().contains(&s)
-                                on:change=move |ev| toggle_trigger(s, event_target_checked(&ev))/>
-                            {s.as_trigger_str().replace('_', " ")}
-                        </label></li>
-                    }).collect_view()}
+                    {CallStatus::ALL
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <li>
+                                    <label class="check">
+                                        <input
+                                            type="checkbox"
+                                            prop:checked=move || triggers.get().contains(&s)
+                                            on:change=move |ev| toggle_trigger(
+                                                s,
+                                                event_target_checked(&ev),
+                                            )
+                                        />
+                                        {s.as_trigger_str().replace('_', " ")}
+                                    </label>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </fieldset>
-            <FieldNote id="cb-triggers-errors" field="callback_trigger_statuses" errors=errors/>
+            <FieldNote id="cb-triggers-errors" field="callback_trigger_statuses" errors=errors />
 
             <div class="actions">
-                <button type="submit" disabled=move || action.pending().get() || access.read_only()>"Save callback routing"</button>
-                {has_role.then(|| view! {
-                    <button type="button" class="danger" disabled=move || access.read_only() on:click=move |_| confirming.set(true)>"Remove callback role"</button>
-                    {move || confirming.get().then(|| {
-                        let name = name.clone();
+                <button type="submit" disabled=move || action.pending().get() || access.read_only()>
+                    "Save callback routing"
+                </button>
+                {has_role
+                    .then(|| {
                         view! {
-                            <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                                <p id="confirm-text">{format!("Remove {name}'s callback role? Calls to its numbers will no longer be matched to outbound calls.")}</p>
-                                <button type="button" class="danger" on:click=remove.clone()>"Yes, remove"</button>
-                                <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
-                            </div>
+                            <button
+                                type="button"
+                                class="danger"
+                                disabled=move || access.read_only()
+                                on:click=move |_| confirming.set(true)
+                            >
+                                "Remove callback role"
+                            </button>
+                            {move || {
+                                confirming
+                                    .get()
+                                    .then(|| {
+                                        let name = name.clone();
+                                        view! {
+                                            <div
+                                                class="confirm"
+                                                role="alertdialog"
+                                                aria-labelledby="confirm-text"
+                                            >
+                                                <p id="confirm-text">
+                                                    {format!(
+                                                        "Remove {name}'s callback role? Calls to \
+                                                         its numbers will no longer be matched to \
+                                                         outbound calls.",
+                                                    )}
+                                                </p>
+                                                <button
+                                                    type="button"
+                                                    class="danger"
+                                                    on:click=remove.clone()
+                                                >
+                                                    "Yes, remove"
+                                                </button>
+                                                <button
+                                                    type="button"
+                                                    class="secondary"
+                                                    on:click=move |_| confirming.set(false)
+                                                >
+                                                    "Keep it"
+                                                </button>
+                                            </div>
+                                        }
+                                    })
+                            }}
                         }
                     })}
-                })}
             </div>
-            <Status status=status pending=pending/>
+            <Status status=status pending=pending />
         </form>
     }
 }

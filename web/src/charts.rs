@@ -239,8 +239,10 @@ pub fn TimeChart(
             .map(|t| {
                 let y = l.y(*t, top_tick);
                 view! {
-                    <line class="grid" x1=l.left x2=l.left + l.width y1=y y2=y/>
-                    <text class="tick" x=l.left - 6.0 y=y + 4.0 text-anchor="end">{axis(*t)}</text>
+                    <line class="grid" x1=l.left x2=l.left + l.width y1=y y2=y />
+                    <text class="tick" x=l.left - 6.0 y=y + 4.0 text-anchor="end">
+                        {axis(*t)}
+                    </text>
                 }
             })
             .collect_view();
@@ -257,8 +259,13 @@ pub fn TimeChart(
                         let (y0, y1) = (l.y(base, top_tick), l.y(base + v, top_tick));
                         base += v;
                         view! {
-                            <rect class=format!("s{}", k + 1) x=l.x(i) - l.column / 2.0 y=y1
-                                width=l.column height=(y0 - y1).max(0.0)/>
+                            <rect
+                                class=format!("s{}", k + 1)
+                                x=l.x(i) - l.column / 2.0
+                                y=y1
+                                width=l.column
+                                height=(y0 - y1).max(0.0)
+                            />
                         }
                     })
                     .collect_view()
@@ -282,12 +289,12 @@ pub fn TimeChart(
                         .enumerate()
                         .map(|(i, p)| {
                             let v = p.values.get(k).copied().unwrap_or(0.0);
-                            view! { <circle class=format!("s{} dot", k + 1) cx=l.x(i) cy=l.y(v, top_tick) r="3"/> }
+                            view! { <circle class=format!("s{} dot", k + 1) cx=l.x(i) cy=l.y(v, top_tick) r="3" /> }
                         })
                         .collect_view()
                 });
                 view! {
-                    <polyline class=format!("s{} line", k + 1) points=path.join(" ")/>
+                    <polyline class=format!("s{} line", k + 1) points=path.join(" ") />
                     {dots}
                 }
             })
@@ -296,22 +303,38 @@ pub fn TimeChart(
             .into_iter()
             .filter_map(|i| pts.get(i).map(|p| (i, short_label(&p.label))))
             .map(|(i, text)| {
-                view! { <text class="tick" x=l.x(i) y=HEIGHT - 10.0 text-anchor="middle">{text}</text> }
+                view! {
+                    <text class="tick" x=l.x(i) y=HEIGHT - 10.0 text-anchor="middle">
+                        {text}
+                    </text>
+                }
             })
             .collect_view();
         let hits = (0..n)
             .map(|i| {
                 view! {
-                    <rect class="hit" class:active=move || active.get() == Some(i)
-                        x=l.left + l.band * i as f64 y=l.top width=l.band height=l.height
-                        on:mouseenter=move |_| active.set(Some(i))/>
+                    <rect
+                        class="hit"
+                        class:active=move || active.get() == Some(i)
+                        x=l.left + l.band * i as f64
+                        y=l.top
+                        width=l.band
+                        height=l.height
+                        on:mouseenter=move |_| active.set(Some(i))
+                    />
                 }
             })
             .collect_view();
         view! {
             <svg width=w height=HEIGHT viewBox=format!("0 0 {w} {HEIGHT}")>
                 {grid}
-                <line class="axis-line" x1=l.left x2=l.left + l.width y1=l.top + l.height y2=l.top + l.height/>
+                <line
+                    class="axis-line"
+                    x1=l.left
+                    x2=l.left + l.width
+                    y1=l.top + l.height
+                    y2=l.top + l.height
+                />
                 {hits}
                 {columns}
                 {lines}
@@ -330,8 +353,13 @@ pub fn TimeChart(
                     // reaches past the frame on a narrow screen
                     let across = (l.x(i) / width.get() * 100.0).clamp(0.0, 100.0);
                     view! {
-                        <div class="tip" style:left=format!("{across:.1}%")
-                            style:transform=format!("translateX(-{across:.1}%)")>{text}</div>
+                        <div
+                            class="tip"
+                            style:left=format!("{across:.1}%")
+                            style:transform=format!("translateX(-{across:.1}%)")
+                        >
+                            {text}
+                        </div>
                     }
                 })
         })
@@ -345,7 +373,12 @@ pub fn TimeChart(
                     Kind::Stacked => format!("swatch s{}", k + 1),
                     Kind::Line => format!("swatch line s{}", k + 1),
                 };
-                view! { <li><span class=class aria-hidden="true"></span>{s.name.clone()}</li> }
+                view! {
+                    <li>
+                        <span class=class aria-hidden="true"></span>
+                        {s.name.clone()}
+                    </li>
+                }
             })
             .collect_view()
     });
@@ -367,21 +400,40 @@ pub fn TimeChart(
         <figure class="chart timechart">
             <figcaption>{title}</figcaption>
             <ul class="legend">{legend}</ul>
-            <div class="frame" node_ref=frame role="img" tabindex="0"
+            <div
+                class="frame"
+                node_ref=frame
+                role="img"
+                tabindex="0"
                 aria-label=move || format!("{} Arrow keys read each point.", summary.get())
                 on:keydown=keys
-                on:focus=move |_| if active.get_untracked().is_none() {
-                    active.set(points.with_untracked(Vec::len).checked_sub(1))
+                on:focus=move |_| {
+                    if active.get_untracked().is_none() {
+                        active.set(points.with_untracked(Vec::len).checked_sub(1))
+                    }
                 }
-                on:mouseleave=move |_| active.set(None)>
+                on:mouseleave=move |_| active.set(None)
+            >
                 {drawing}
                 {tip}
             </div>
-            <p class="sr-only" aria-live="polite">{move || active.get().and_then(|i| points.with(|p| p.get(i).map(|p| p.text.clone())))}</p>
+            <p class="sr-only" aria-live="polite">
+                {move || {
+                    active.get().and_then(|i| points.with(|p| p.get(i).map(|p| p.text.clone())))
+                }}
+            </p>
             <details class="chart-data">
                 <summary>"The numbers behind the chart"</summary>
                 <table>
-                    <thead><tr><th scope="col">"Date"</th>{names.into_iter().map(|n| view! { <th scope="col">{n}</th> }).collect_view()}</tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Date"</th>
+                            {names
+                                .into_iter()
+                                .map(|n| view! { <th scope="col">{n}</th> })
+                                .collect_view()}
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </details>

@@ -69,14 +69,28 @@ pub fn Connect() -> impl IntoView {
 
     view! {
         <h1>"Connect"</h1>
-        <p class="hint">"Both APIs default to this page's own server. The token is kept for this tab only unless you tick “remember”."</p>
-        <form class="panel" on:submit=move |ev| { ev.prevent_default(); test(()); }>
+        <p class="hint">
+            "Both APIs default to this page's own server. The token is kept for this tab only \
+             unless you tick “remember”."
+        </p>
+        <form
+            class="panel"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                test(());
+            }
+        >
             <label for="token">"API token"</label>
-            <input id="token" type="password" autocomplete="off" spellcheck="false"
+            <input
+                id="token"
+                type="password"
+                autocomplete="off"
+                spellcheck="false"
                 placeholder="talq_…"
                 aria-describedby="token-help"
                 prop:value=move || token_text.get()
-                on:input=move |ev| token_text.set(event_target_value(&ev))/>
+                on:input=move |ev| token_text.set(event_target_value(&ev))
+            />
             <p id="token-help" class="field-note" role="status">
                 {move || match parsed.get() {
                     Ok(_) => "Looks like a token.".to_owned(),
@@ -84,27 +98,49 @@ pub fn Connect() -> impl IntoView {
                 }}
             </p>
             <label for="talkover">"Talkover API base URL"</label>
-            <input id="talkover" type="url" placeholder="(this server)"
+            <input
+                id="talkover"
+                type="url"
+                placeholder="(this server)"
                 prop:value=move || talkover.get()
-                on:input=move |ev| talkover.set(event_target_value(&ev))/>
+                on:input=move |ev| talkover.set(event_target_value(&ev))
+            />
             <label for="agentphone">"AgentPhone API base URL"</label>
-            <input id="agentphone" type="url" placeholder="(this server)"
+            <input
+                id="agentphone"
+                type="url"
+                placeholder="(this server)"
                 prop:value=move || agentphone.get()
-                on:input=move |ev| agentphone.set(event_target_value(&ev))/>
+                on:input=move |ev| agentphone.set(event_target_value(&ev))
+            />
             <label class="check">
-                <input type="checkbox" prop:checked=move || remember.get()
-                    on:change=move |ev| remember.set(event_target_checked(&ev))/>
+                <input
+                    type="checkbox"
+                    prop:checked=move || remember.get()
+                    on:change=move |ev| remember.set(event_target_checked(&ev))
+                />
                 "Remember on this device"
             </label>
-            <button type="submit" disabled=move || parsed.get().is_err()>"Save and test connection"</button>
+            <button type="submit" disabled=move || parsed.get().is_err()>
+                "Save and test connection"
+            </button>
         </form>
         <div role="status" aria-live="polite">
-            {move || status.get().map(|lines| lines.into_iter().map(|(ok, text)| {
-                view! { <p class=if ok { "ok" } else { "error" }>{text}</p> }
-            }).collect_view())}
+            {move || {
+                status
+                    .get()
+                    .map(|lines| {
+                        lines
+                            .into_iter()
+                            .map(|(ok, text)| {
+                                view! { <p class=if ok { "ok" } else { "error" }>{text}</p> }
+                            })
+                            .collect_view()
+                    })
+            }}
             {move || access.0.get().map(|t| view! { <p class="ok">{token_line(&t)}</p> })}
         </div>
-        <ReadOnlyNote/>
+        <ReadOnlyNote />
     }
 }
 

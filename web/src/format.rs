@@ -243,7 +243,8 @@ mod tests {
         );
         assert_eq!(
             doc,
-            "name,count\r\n\"Sales, \"\"East\"\"\",3\r\n\"'=HYPERLINK(\"\"x\"\")\",-1\r\n\"two\nlines\",0\r\n"
+            "name,count\r\n\"Sales, \
+             \"\"East\"\"\",3\r\n\"'=HYPERLINK(\"\"x\"\")\",-1\r\n\"two\nlines\",0\r\n"
         );
     }
 

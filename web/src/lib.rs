@@ -4,8 +4,9 @@
 //! check what users type and what the APIs return, and talks to any server that speaks the
 //! Talkover and AgentPhone shapes (`api.rs` is the only module that touches the network).
 //!
-//! Pages: Overview (where a connected console lands), Connect, Agents, Callback routing, the routing simulator, Callback stats,
-//! Usage, Webhooks, and the API reference. Each page keeps its filters in the URL's query, so a view can be bookmarked.
+//! Pages: Overview (where a connected console lands), Connect, Agents, Callback routing, the
+//! routing simulator, Callback stats, Usage, Webhooks, and the API reference. Each page keeps its
+//! filters in the URL's query, so a view can be bookmarked.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -51,7 +52,9 @@ pub fn App() -> impl IntoView {
             <header class="bar">
                 <strong class="brand">"Dialback"</strong>
                 <nav aria-label="Main">
-                    <A href="/" exact=true>"Overview"</A>
+                    <A href="/" exact=true>
+                        "Overview"
+                    </A>
                     <A href="/agents">"Agents"</A>
                     <A href="/callbacks">"Callback routing"</A>
                     <A href="/simulate">"Simulator"</A>
@@ -62,21 +65,21 @@ pub fn App() -> impl IntoView {
                     <A href="/api">"API"</A>
                     <A href="/connect">"Connect"</A>
                 </nav>
-                <access::ScopeBadge/>
-                <live::LinkBadge/>
+                <access::ScopeBadge />
+                <live::LinkBadge />
             </header>
             <main>
                 <Routes fallback=|| view! { <p>"No such page."</p> }>
-                    <Route path=path!("/") view=overview::Home/>
-                    <Route path=path!("/connect") view=connect::Connect/>
-                    <Route path=path!("/agents") view={Lazy::<AgentsPage>::new()}/>
-                    <Route path=path!("/callbacks") view={Lazy::<CallbacksPage>::new()}/>
-                    <Route path=path!("/simulate") view={Lazy::<SimulatePage>::new()}/>
-                    <Route path=path!("/stats") view={Lazy::<StatsPage>::new()}/>
-                    <Route path=path!("/usage") view={Lazy::<UsagePage>::new()}/>
-                    <Route path=path!("/webhooks") view={Lazy::<WebhooksPage>::new()}/>
-                    <Route path=path!("/sources") view={Lazy::<SourcesPage>::new()}/>
-                    <Route path=path!("/api") view={Lazy::<ReferencePage>::new()}/>
+                    <Route path=path!("/") view=overview::Home />
+                    <Route path=path!("/connect") view=connect::Connect />
+                    <Route path=path!("/agents") view={Lazy::<AgentsPage>::new()} />
+                    <Route path=path!("/callbacks") view={Lazy::<CallbacksPage>::new()} />
+                    <Route path=path!("/simulate") view={Lazy::<SimulatePage>::new()} />
+                    <Route path=path!("/stats") view={Lazy::<StatsPage>::new()} />
+                    <Route path=path!("/usage") view={Lazy::<UsagePage>::new()} />
+                    <Route path=path!("/webhooks") view={Lazy::<WebhooksPage>::new()} />
+                    <Route path=path!("/sources") view={Lazy::<SourcesPage>::new()} />
+                    <Route path=path!("/api") view={Lazy::<ReferencePage>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -350,40 +350,68 @@ pub fn LivePanel(
     };
     view! {
         <section class="live" aria-labelledby="live-heading">
-            <h2 id="live-heading">"Live routing decisions " <LinkBadge/></h2>
+            <h2 id="live-heading">"Live routing decisions " <LinkBadge /></h2>
             <label class="check">
-                <input type="checkbox" prop:checked=move || only_unmatched.get()
-                    on:change=move |ev| only_unmatched.set(event_target_checked(&ev))/>
+                <input
+                    type="checkbox"
+                    prop:checked=move || only_unmatched.get()
+                    on:change=move |ev| only_unmatched.set(event_target_checked(&ev))
+                />
                 " Only unmatched"
             </label>
             {move || {
                 let rows = rows();
                 if rows.is_empty() {
-                    view! { <p class="empty">"No routing decision since this page opened. Inbound calls to a callback agent appear here as they are recorded."</p> }.into_any()
+                    view! {
+                        <p class="empty">
+                            "No routing decision since this page opened. Inbound calls to a \
+                             callback agent appear here as they are recorded."
+                        </p>
+                    }
+                        .into_any()
                 } else {
                     view! {
                         <table class="live-decisions">
                             <caption>"Latest first"</caption>
-                            <thead><tr>
-                                <th scope="col">"Call started"</th><th scope="col">"Caller"</th><th scope="col">"Callback agent"</th>
-                                <th scope="col">"Source agent"</th><th scope="col">"Reason"</th>
-                            </tr></thead>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Call started"</th>
+                                    <th scope="col">"Caller"</th>
+                                    <th scope="col">"Callback agent"</th>
+                                    <th scope="col">"Source agent"</th>
+                                    <th scope="col">"Reason"</th>
+                                </tr>
+                            </thead>
                             <tbody>
-                                {rows.into_iter().map(|d| {
-                                    let source = d.source_agent.as_deref().map(name).unwrap_or_else(|| "—".into());
-                                    view! {
-                                        <tr data-event=d.id.clone() data-code=d.code.clone()>
-                                            <td data-label="Call started">{d.at.clone()}</td>
-                                            <td data-label="Caller">{d.caller.clone()}</td>
-                                            <td data-label="Callback agent">{d.callback_agent.clone()}</td>
-                                            <td data-label="Source agent">{source}</td>
-                                            <td data-label="Reason"><code>{d.code.clone()}</code>" "{d.explanation.clone()}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
+                                {rows
+                                    .into_iter()
+                                    .map(|d| {
+                                        let source = d
+                                            .source_agent
+                                            .as_deref()
+                                            .map(name)
+                                            .unwrap_or_else(|| "—".into());
+                                        view! {
+                                            <tr data-event=d.id.clone() data-code=d.code.clone()>
+                                                <td data-label="Call started">{d.at.clone()}</td>
+                                                <td data-label="Caller">{d.caller.clone()}</td>
+                                                <td data-label="Callback agent">
+                                                    {d.callback_agent.clone()}
+                                                </td>
+                                                <td data-label="Source agent">{source}</td>
+                                                <td data-label="Reason">
+                                                    <code>{d.code.clone()}</code>
+                                                    " "
+                                                    {d.explanation.clone()}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
                             </tbody>
                         </table>
-                    }.into_any()
+                    }
+                        .into_any()
                 }
             }}
         </section>

@@ -30,9 +30,9 @@ pub fn Home() -> impl IntoView {
     let connection = expect_context::<RwSignal<Connection>>();
     move || {
         if connection.with(|c| c.token.is_some()) {
-            view! { <Overview/> }.into_any()
+            view! { <Overview /> }.into_any()
         } else {
-            view! { <Connect/> }.into_any()
+            view! { <Connect /> }.into_any()
         }
     }
 }
@@ -126,33 +126,56 @@ pub fn Overview() -> impl IntoView {
         <h1>"Overview"</h1>
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             <label for="days">"Period"</label>
-            <select id="days" on:change=move |ev| set_days.set(event_target_value(&ev).parse().ok())>
-                {PERIODS.map(|d| view! {
-                    <option value=d.to_string() selected=move || days.get() == d>{format!("Last {d} days")}</option>
-                })}
+            <select
+                id="days"
+                on:change=move |ev| set_days.set(event_target_value(&ev).parse().ok())
+            >
+                {PERIODS
+                    .map(|d| {
+                        view! {
+                            <option value=d.to_string() selected=move || days.get() == d>
+                                {format!("Last {d} days")}
+                            </option>
+                        }
+                    })}
             </select>
-            <ZoneInput value=tz on_change=move |v| set_tz.set(Some(v))/>
+            <ZoneInput value=tz on_change=move |v| set_tz.set(Some(v)) />
         </form>
-        {move || loaded("agents", agents, |agents| view! { <GettingStarted agents=agents/> })}
+        {move || loaded("agents", agents, |agents| view! { <GettingStarted agents=agents /> })}
         <section aria-labelledby="callbacks-heading" aria-live="polite">
             <h2 id="callbacks-heading">"Callbacks"</h2>
-            {kept("callback stats", stats, |c| view! { <CallbackSummary c=c/> })}
+            {kept("callback stats", stats, |c| view! { <CallbackSummary c=c /> })}
         </section>
         <LivePanel names=Signal::derive(move || {
-            agents.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|a| (a.id, a.name)).collect()
-        })/>
+            agents
+                .get()
+                .and_then(Result::ok)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect()
+        }) />
         <section aria-labelledby="usage-heading" aria-live="polite">
             <h2 id="usage-heading">"Usage this month"</h2>
-            {move || loaded("usage", usage, |(body, problems)| view! { <UsageSummary body=body problems=problems/> })}
+            {move || loaded(
+                "usage",
+                usage,
+                |(body, problems)| view! { <UsageSummary body=body problems=problems /> },
+            )}
         </section>
         <section aria-labelledby="roles-heading">
             <h2 id="roles-heading">"Callback agents"</h2>
-            {move || loaded("callback agents", agents, |agents| view! { <CallbackAgents agents=agents/> })}
+            {move || loaded(
+                "callback agents",
+                agents,
+                |agents| view! { <CallbackAgents agents=agents /> },
+            )}
         </section>
     }
 }
 
-/// What a count is, and how it compares: `75% of received · +3 (+12%) against the previous 30 days`.
+/// What a count is, and how it compares: `75% of received · +3 (+12%) against the previous 30
+/// days`.
 fn compared(f: &Figure, share: bool, days: u32) -> String {
     let mut parts = Vec::new();
     if let (true, Some(p)) = (share, f.percent_of_received(0)) {
@@ -182,7 +205,9 @@ fn CallbackSummary(c: Memo<Callbacks>) -> impl IntoView {
             <div class="card" data-card=key>
                 <span class="big">{move || pick(figures()).value}</span>
                 <span>{what}</span>
-                <span class="compare">{move || compared(&pick(figures()), share, c.with(|c| c.days))}</span>
+                <span class="compare">
+                    {move || compared(&pick(figures()), share, c.with(|c| c.days))}
+                </span>
             </div>
         }
     };
@@ -253,14 +278,21 @@ fn CallbackSummary(c: Memo<Callbacks>) -> impl IntoView {
                 },
             ];
             view! {
-                <TimeChart title="Callbacks per day".to_owned() summary=Signal::derive(summary) series=series
-                    points=Signal::derive(points) axis=|v| format!("{v:.0}") whole=true/>
+                <TimeChart
+                    title="Callbacks per day".to_owned()
+                    summary=Signal::derive(summary)
+                    series=series
+                    points=Signal::derive(points)
+                    axis=|v| format!("{v:.0}")
+                    whole=true
+                />
             }
             .into_any()
         } else {
             view! {
                 <p class="warning" role="note" data-fallback="totals">
-                    "This server answers callback stats as totals only (it has no "<code>"group_by=day"</code>
+                    "This server answers callback stats as totals only (it has no "
+                    <code>"group_by=day"</code>
                     "), so there is no daily chart: the numbers above are for the whole period."
                 </p>
             }
@@ -269,14 +301,16 @@ fn CallbackSummary(c: Memo<Callbacks>) -> impl IntoView {
     };
     view! {
         <p class="field-note">{move || format!("From {}, both included.", period())}</p>
-        {move || view! { <Warnings problems=c.with(|c| c.problems.clone())/> }}
+        {move || view! { <Warnings problems=c.with(|c| c.problems.clone()) /> }}
         <div class="cards">
             {card("received", "callbacks received", |[r, _, _]| r, false)}
             {card("answered", "answered", |[_, a, _]| a, true)}
             {card("unmatched", "unmatched", |[_, _, u]| u, true)}
         </div>
         {chart}
-        <p><A href="/stats">"Callback stats by source agent"</A></p>
+        <p>
+            <A href="/stats">"Callback stats by source agent"</A>
+        </p>
     }
 }
 
@@ -285,11 +319,20 @@ fn UsageSummary(body: UsageByAgentResponse, problems: Vec<Inconsistency>) -> imp
     let totals = body.totals();
     let top: Vec<_> = body.top_agents(5).into_iter().cloned().collect();
     view! {
-        <Warnings problems=problems/>
+        <Warnings problems=problems />
         <div class="cards">
-            <div class="card" data-card="calls"><span class="big">{totals.calls}</span><span>"completed calls"</span></div>
-            <div class="card" data-card="call-time"><span class="big">{duration(totals.total_seconds)}</span><span>"call time"</span></div>
-            <div class="card" data-card="messages"><span class="big">{totals.messages}</span><span>"messages"</span></div>
+            <div class="card" data-card="calls">
+                <span class="big">{totals.calls}</span>
+                <span>"completed calls"</span>
+            </div>
+            <div class="card" data-card="call-time">
+                <span class="big">{duration(totals.total_seconds)}</span>
+                <span>"call time"</span>
+            </div>
+            <div class="card" data-card="messages">
+                <span class="big">{totals.messages}</span>
+                <span>"messages"</span>
+            </div>
         </div>
         {if top.is_empty() {
             view! { <p class="empty">"No agent has activity this month yet."</p> }.into_any()
@@ -297,16 +340,36 @@ fn UsageSummary(body: UsageByAgentResponse, problems: Vec<Inconsistency>) -> imp
             view! {
                 <table class="top-agents">
                     <caption>"Top agents by call time"</caption>
-                    <thead><tr><th scope="col">"Agent"</th><th scope="col">"Calls"</th><th scope="col">"Call time"</th><th scope="col">"Messages"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Agent"</th>
+                            <th scope="col">"Calls"</th>
+                            <th scope="col">"Call time"</th>
+                            <th scope="col">"Messages"</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        {top.into_iter().map(|r| view! {
-                            <tr><th scope="row">{r.agent_name}</th><td>{r.calls}</td><td>{duration(r.total_seconds)}</td><td>{r.messages}</td></tr>
-                        }).collect_view()}
+                        {top
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{r.agent_name}</th>
+                                        <td>{r.calls}</td>
+                                        <td>{duration(r.total_seconds)}</td>
+                                        <td>{r.messages}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                 </table>
-            }.into_any()
+            }
+                .into_any()
         }}
-        <p><A href="/usage">"Usage by agent"</A></p>
+        <p>
+            <A href="/usage">"Usage by agent"</A>
+        </p>
     }
 }
 
@@ -329,19 +392,34 @@ fn CallbackAgents(agents: Vec<AgentBody>) -> impl IntoView {
         .collect();
     if roles.is_empty() {
         return view! {
-            <p class="empty">"No callback agent yet. "<A href="/callbacks">"Set one up"</A>" so that contacts who call back reach the right agent."</p>
+            <p class="empty">
+                "No callback agent yet. "<A href="/callbacks">"Set one up"</A>
+                " so that contacts who call back reach the right agent."
+            </p>
         }
         .into_any();
     }
     view! {
         <ul class="roles">
-            {roles.into_iter().map(|(id, name, sources, lookback)| view! {
-                <li>
-                    <strong>{name.clone()}</strong>
-                    " takes callbacks for "{sources}{format!(" within {lookback} days. ")}
-                    <A href=format!("/callbacks?agent={id}") attr:aria-label=format!("Edit {name}'s callback routing")>"Edit"</A>
-                </li>
-            }).collect_view()}
+            {roles
+                .into_iter()
+                .map(|(id, name, sources, lookback)| {
+                    view! {
+                        <li>
+                            <strong>{name.clone()}</strong>
+                            " takes callbacks for "
+                            {sources}
+                            {format!(" within {lookback} days. ")}
+                            <A
+                                href=format!("/callbacks?agent={id}")
+                                attr:aria-label=format!("Edit {name}'s callback routing")
+                            >
+                                "Edit"
+                            </A>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -367,9 +445,24 @@ fn GettingStarted(agents: Vec<AgentBody>) -> impl IntoView {
         <section class="panel wide getting-started" aria-labelledby="start-heading">
             <h2 id="start-heading">"Get started"</h2>
             <ol>
-                {step(has_outbound && has_inbound, "Create an outbound agent (it places calls) and an inbound one (it answers a number).", "/agents", "Agents")}
-                {step(has_role, "Make the inbound agent the callback agent of the outbound ones.", "/callbacks", "Callback routing")}
-                <li>"Then record calls as they happen ("<code>"POST /api/v1/calls"</code>") or import them ("<code>"POST /api/v1/calls/import"</code>"); the "<A href="/api">"API reference"</A>" has both. Callbacks and usage appear here."</li>
+                {step(
+                    has_outbound && has_inbound,
+                    "Create an outbound agent (it places calls) and an inbound one (it answers a \
+                     number).",
+                    "/agents",
+                    "Agents",
+                )}
+                {step(
+                    has_role,
+                    "Make the inbound agent the callback agent of the outbound ones.",
+                    "/callbacks",
+                    "Callback routing",
+                )}
+                <li>
+                    "Then record calls as they happen ("<code>"POST /api/v1/calls"</code>
+                    ") or import them ("<code>"POST /api/v1/calls/import"</code>"); the "
+                    <A href="/api">"API reference"</A>" has both. Callbacks and usage appear here."
+                </li>
             </ol>
         </section>
     }

@@ -162,32 +162,56 @@ pub fn Reference() -> impl IntoView {
         <h1>"API reference"</h1>
         <p class="hint">
             "Both APIs as the connected server describes them (OpenAPI 3.1, generated from the \
-             types that write its answers). Import "
-            <a href=href>"openapi.json"</a>
+             types that write its answers). Import " <a href=href>"openapi.json"</a>
             " into Postman or Insomnia, or generate a client from it."
         </p>
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <label for="api-filter">"Filter operations"</label>
-            <input id="api-filter" type="search" placeholder="path, method or words"
+            <input
+                id="api-filter"
+                type="search"
+                placeholder="path, method or words"
                 prop:value=move || q.get().unwrap_or_default()
-                on:input=move |ev| set_q.set(Some(event_target_value(&ev)).filter(|s| !s.is_empty()))/>
+                on:input=move |ev| {
+                    set_q.set(Some(event_target_value(&ev)).filter(|s| !s.is_empty()))
+                }
+            />
         </form>
-        {loaded("the API description", doc, move |doc: Value| {
-            let ops = operations(&doc);
-            let title = format!("{} {}", text(doc.get("info").unwrap_or(&Value::Null), "title"),
-                doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default());
-            view! {
-                <p class="sub">{title}" · "{ops.len()}" operations"</p>
-                {move || {
-                    let q = q.get().unwrap_or_default();
-                    let shown: Vec<Op> = ops.iter().filter(|o| o.matches(&q)).cloned().collect();
-                    if shown.is_empty() {
-                        return view! { <p class="empty">"No operation matches this filter."</p> }.into_any();
-                    }
-                    view! { <ul class="operations">{shown.into_iter().map(operation).collect_view()}</ul> }.into_any()
-                }}
-            }
-        })}
+        {loaded(
+            "the API description",
+            doc,
+            move |doc: Value| {
+                let ops = operations(&doc);
+                let title = format!(
+                    "{} {}",
+                    text(doc.get("info").unwrap_or(&Value::Null), "title"),
+                    doc.pointer("/info/version").and_then(Value::as_str).unwrap_or_default(),
+                );
+                view! {
+                    <p class="sub">{title}" · "{ops.len()}" operations"</p>
+                    {move || {
+                        let q = q.get().unwrap_or_default();
+                        let shown: Vec<Op> = ops
+                            .iter()
+                            .filter(|o| o.matches(&q))
+                            .cloned()
+                            .collect();
+                        if shown.is_empty() {
+                            return view! {
+                                <p class="empty">"No operation matches this filter."</p>
+                            }
+                                .into_any();
+                        }
+                        view! {
+                            <ul class="operations">
+                                {shown.into_iter().map(operation).collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                }
+            },
+        )}
     }
 }
 
@@ -197,27 +221,77 @@ fn operation(op: Op) -> impl IntoView {
         <li>
             <details>
                 <summary>
-                    <span class=method_class>{op.method.clone()}</span>" "
-                    <code>{op.path.clone()}</code>" "
+                    <span class=method_class>{op.method.clone()}</span>
+                    " "
+                    <code>{op.path.clone()}</code>
+                    " "
                     <span class="sub">{op.summary.clone()}" · "{op.tag.clone()}</span>
                 </summary>
                 {(!op.description.is_empty()).then(|| view! { <p>{op.description.clone()}</p> })}
-                {(!op.params.is_empty()).then(|| view! {
-                    <table class="params">
-                        <thead><tr><th scope="col">"Parameter"</th><th scope="col">"Schema"</th><th scope="col">"Meaning"</th></tr></thead>
-                        <tbody>{op.params.iter().map(|(n, s, d)| view! {
-                            <tr><th scope="row"><code>{n.clone()}</code></th><td>{s.clone()}</td><td>{d.clone()}</td></tr>
-                        }).collect_view()}</tbody>
-                    </table>
-                })}
-                {(!op.body.is_empty()).then(|| view! {
-                    <p>"Body: "{op.body.iter().map(|(k, req)| view! {
-                        <code>{k.clone()}</code>{if *req { " (required) " } else { " " }}
-                    }).collect_view()}</p>
-                })}
-                <ul class="responses">{op.responses.iter().map(|(c, d)| view! {
-                    <li><strong>{c.clone()}</strong>" "{d.clone()}</li>
-                }).collect_view()}</ul>
+                {(!op.params.is_empty())
+                    .then(|| {
+                        view! {
+                            <table class="params">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Parameter"</th>
+                                        <th scope="col">"Schema"</th>
+                                        <th scope="col">"Meaning"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {op
+                                        .params
+                                        .iter()
+                                        .map(|(n, s, d)| {
+                                            view! {
+                                                <tr>
+                                                    <th scope="row">
+                                                        <code>{n.clone()}</code>
+                                                    </th>
+                                                    <td>{s.clone()}</td>
+                                                    <td>{d.clone()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    })}
+                {(!op.body.is_empty())
+                    .then(|| {
+                        view! {
+                            <p>
+                                "Body: "
+                                {op
+                                    .body
+                                    .iter()
+                                    .map(|(k, req)| {
+                                        view! {
+                                            <code>{k.clone()}</code>
+                                            {if *req { " (required) " } else { " " }}
+                                        }
+                                    })
+                                    .collect_view()}
+                            </p>
+                        }
+                    })}
+                <ul class="responses">
+                    {op
+                        .responses
+                        .iter()
+                        .map(|(c, d)| {
+                            view! {
+                                <li>
+                                    <strong>{c.clone()}</strong>
+                                    " "
+                                    {d.clone()}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
             </details>
         </li>
     }

@@ -79,40 +79,84 @@ pub fn Simulate() -> impl IntoView {
 
     view! {
         <h1>"Routing simulator"</h1>
-        <p class="hint">"Ask where an inbound call would be routed right now (or at another time), without recording anything."</p>
+        <p class="hint">
+            "Ask where an inbound call would be routed right now (or at another time), without \
+             recording anything."
+        </p>
         <form class="panel" novalidate on:submit=submit>
             <label for="sim-from">"Caller number"</label>
-            <input id="sim-from" type="tel" placeholder="+14155550100 (blank: withheld)"
-                aria-describedby="sim-from-errors" prop:value=move || from.get()
-                on:input=move |ev| from.set(event_target_value(&ev))/>
-            <FieldNote id="sim-from-errors" field="from" errors=errors/>
+            <input
+                id="sim-from"
+                type="tel"
+                placeholder="+14155550100 (blank: withheld)"
+                aria-describedby="sim-from-errors"
+                prop:value=move || from.get()
+                on:input=move |ev| from.set(event_target_value(&ev))
+            />
+            <FieldNote id="sim-from-errors" field="from" errors=errors />
             <label for="sim-to">"Dialed number"</label>
-            <input id="sim-to" type="tel" list="owned-numbers" placeholder="a number an inbound agent owns"
-                aria-describedby="sim-to-errors" prop:value=move || to.get()
-                on:input=move |ev| to.set(event_target_value(&ev))/>
+            <input
+                id="sim-to"
+                type="tel"
+                list="owned-numbers"
+                placeholder="a number an inbound agent owns"
+                aria-describedby="sim-to-errors"
+                prop:value=move || to.get()
+                on:input=move |ev| to.set(event_target_value(&ev))
+            />
             <datalist id="owned-numbers">
-                {move || numbers.get().unwrap_or_default().into_iter()
-                    .filter(|a: &AgentBody| a.direction.can_take_callbacks())
-                    .flat_map(|a| a.phone_numbers.into_iter()
-                        .map(move |n| view! { <option value=n.number.clone()>{format!("{} ({})", n.number, a.name)}</option> }))
-                    .collect_view()}
+                {move || {
+                    numbers
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|a: &AgentBody| a.direction.can_take_callbacks())
+                        .flat_map(|a| {
+                            a.phone_numbers
+                                .into_iter()
+                                .map(move |n| {
+                                    view! {
+                                        <option value=n
+                                            .number
+                                            .clone()>{format!("{} ({})", n.number, a.name)}</option>
+                                    }
+                                })
+                        })
+                        .collect_view()
+                }}
             </datalist>
-            <FieldNote id="sim-to-errors" field="to" errors=errors/>
+            <FieldNote id="sim-to-errors" field="to" errors=errors />
             <label for="sim-at">"Time (your browser's time zone; blank: now)"</label>
-            <input id="sim-at" type="datetime-local" step="1" aria-describedby="sim-at-errors"
+            <input
+                id="sim-at"
+                type="datetime-local"
+                step="1"
+                aria-describedby="sim-at-errors"
                 prop:value=move || at.get()
-                on:input=move |ev| at.set(event_target_value(&ev))/>
-            <FieldNote id="sim-at-errors" field="at" errors=errors/>
+                on:input=move |ev| at.set(event_target_value(&ev))
+            />
+            <FieldNote id="sim-at-errors" field="at" errors=errors />
             <button type="submit">"Simulate"</button>
         </form>
         <section aria-live="polite">
             {move || match answer.get() {
-                None => to_q.get().is_some().then(|| {
-                    view! { <p class="loading" role="status">"Simulating…"</p> }.into_any()
-                }),
+                None => {
+                    to_q.get()
+                        .is_some()
+                        .then(|| {
+                            view! {
+                                <p class="loading" role="status">
+                                    "Simulating…"
+                                </p>
+                            }
+                                .into_any()
+                        })
+                }
                 Some(None) => None,
-                Some(Some(Err(e))) => Some(view! { <Failed error=e retry=move || answer.refetch()/> }.into_any()),
-                Some(Some(Ok(r))) => Some(view! { <Decision routing=r/> }.into_any()),
+                Some(Some(Err(e))) => {
+                    Some(view! { <Failed error=e retry=move || answer.refetch() /> }.into_any())
+                }
+                Some(Some(Ok(r))) => Some(view! { <Decision routing=r /> }.into_any()),
             }}
         </section>
     }

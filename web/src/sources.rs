@@ -62,60 +62,109 @@ pub fn Sources() -> impl IntoView {
         <p class="hint">
             "The platforms this environment syncs from: their agents, numbers, callback roles \
              and ended calls, read through their documented APIs. An operator adds one with "
-            <code>"dialback source add"</code>
-            "; a server started with "<code>"--sync-every"</code>" runs them on a schedule. \
-             An AgentPhone source with a webhook secret also takes the platform's webhooks at \
-             its webhook path."
+            <code>"dialback source add"</code> "; a server started with "<code>"--sync-every"</code>
+            " runs them on a schedule. \
+            An AgentPhone source with a webhook secret also takes the platform's webhooks at \
+            its webhook path."
         </p>
-        <ReadOnlyNote/>
+        <ReadOnlyNote />
         <section class="panel wide sources" aria-labelledby="sources-h">
             <h2 id="sources-h">"Sources"</h2>
             <div class="actions">
-                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>
+                    "Refresh"
+                </button>
             </div>
-            {loaded("the sources", list, move |sources: Vec<SourceBody>| {
-                if sources.is_empty() {
-                    return view! { <p class="empty">"No sources yet: "<code>"dialback source add talkover --env NAME --base URL --token-env VAR"</code></p> }.into_any();
-                }
-                view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Sources, scrollable">
-                        <table class="sources">
-                            <caption>"Sources"</caption>
-                            <thead><tr>
-                                <th scope="col">"Platform"</th><th scope="col">"Last sync"</th>
-                                <th scope="col">"Agents"</th><th scope="col">"Numbers"</th><th scope="col">"Calls"</th>
-                                <th scope="col">"Last error"</th><th scope="col">"Webhook path"</th>
-                                <th scope="col"><span class="sr-only">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {sources.into_iter().map(|s| {
-                                    let id = s.id;
-                                    let aria = format!("Sync now: {}", s.base_url);
-                                    let last = match (s.syncing, s.last_ok_at) {
-                                        (true, _) => "syncing…".to_owned(),
-                                        (false, Some(at)) => at.to_string(),
-                                        (false, None) => "never".to_owned(),
-                                    };
-                                    view! {
-                                        <tr data-source=id>
-                                            <th scope="row">{s.platform.as_str()}<span class="origin">{s.base_url.clone()}</span></th>
-                                            <td data-label="Last sync">{last}</td>
-                                            <td data-label="Agents">{s.agents}</td>
-                                            <td data-label="Numbers">{s.numbers}</td>
-                                            <td data-label="Calls">{s.calls}</td>
-                                            <td data-label="Last error" class="error-text">{s.last_error.clone().unwrap_or_else(|| "–".into())}</td>
-                                            <td data-label="Webhooks">{s.webhook_path.clone().unwrap_or_else(|| "–".into())}</td>
-                                            <td><button type="button" aria-label=aria disabled=move || read_only() || s.syncing
-                                                on:click=move |_| { sync.dispatch((connection.get_untracked(), id)); }>"Sync now"</button></td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            })}
-            <Status status=status/>
+            {loaded(
+                "the sources",
+                list,
+                move |sources: Vec<SourceBody>| {
+                    if sources.is_empty() {
+                        return view! {
+                            <p class="empty">
+                                "No sources yet: "
+                                <code>
+                                    "dialback source add talkover --env NAME --base URL \
+                                     --token-env VAR"
+                                </code>
+                            </p>
+                        }
+                            .into_any();
+                    }
+                    view! {
+                        <div
+                            class="table-scroll"
+                            tabindex="0"
+                            role="region"
+                            aria-label="Sources, scrollable"
+                        >
+                            <table class="sources">
+                                <caption>"Sources"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Platform"</th>
+                                        <th scope="col">"Last sync"</th>
+                                        <th scope="col">"Agents"</th>
+                                        <th scope="col">"Numbers"</th>
+                                        <th scope="col">"Calls"</th>
+                                        <th scope="col">"Last error"</th>
+                                        <th scope="col">"Webhook path"</th>
+                                        <th scope="col">
+                                            <span class="sr-only">"Actions"</span>
+                                        </th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {sources
+                                        .into_iter()
+                                        .map(|s| {
+                                            let id = s.id;
+                                            let aria = format!("Sync now: {}", s.base_url);
+                                            let last = match (s.syncing, s.last_ok_at) {
+                                                (true, _) => "syncing…".to_owned(),
+                                                (false, Some(at)) => at.to_string(),
+                                                (false, None) => "never".to_owned(),
+                                            };
+                                            view! {
+                                                <tr data-source=id>
+                                                    <th scope="row">
+                                                        {s.platform.as_str()}
+                                                        <span class="origin">{s.base_url.clone()}</span>
+                                                    </th>
+                                                    <td data-label="Last sync">{last}</td>
+                                                    <td data-label="Agents">{s.agents}</td>
+                                                    <td data-label="Numbers">{s.numbers}</td>
+                                                    <td data-label="Calls">{s.calls}</td>
+                                                    <td data-label="Last error" class="error-text">
+                                                        {s.last_error.clone().unwrap_or_else(|| "–".into())}
+                                                    </td>
+                                                    <td data-label="Webhooks">
+                                                        {s.webhook_path.clone().unwrap_or_else(|| "–".into())}
+                                                    </td>
+                                                    <td>
+                                                        <button
+                                                            type="button"
+                                                            aria-label=aria
+                                                            disabled=move || read_only() || s.syncing
+                                                            on:click=move |_| {
+                                                                sync.dispatch((connection.get_untracked(), id));
+                                                            }
+                                                        >
+                                                            "Sync now"
+                                                        </button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                },
+            )}
+            <Status status=status />
         </section>
     }
 }

@@ -79,23 +79,50 @@ pub fn Stats() -> impl IntoView {
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             <label for="range">"Range"</label>
             <select id="range" on:change=move |ev| set_range_q.set(Some(event_target_value(&ev)))>
-                {Preset::ALL.map(|p| view! {
-                    <option value=p.key() selected=move || preset.get() == p>{p.label()}</option>
-                })}
+                {Preset::ALL
+                    .map(|p| {
+                        view! {
+                            <option value=p.key() selected=move || preset.get() == p>
+                                {p.label()}
+                            </option>
+                        }
+                    })}
             </select>
             <label for="start">"From"</label>
-            <input id="start" type="date" prop:value=move || days.get().0
-                on:change=move |ev| pick_day(set_start_q, event_target_value(&ev))/>
+            <input
+                id="start"
+                type="date"
+                prop:value=move || days.get().0
+                on:change=move |ev| pick_day(set_start_q, event_target_value(&ev))
+            />
             <label for="end">"To"</label>
-            <input id="end" type="date" prop:value=move || days.get().1
-                on:change=move |ev| pick_day(set_end_q, event_target_value(&ev))/>
-            <ZoneInput value=tz on_change=move |v| set_tz_q.set(Some(v))/>
+            <input
+                id="end"
+                type="date"
+                prop:value=move || days.get().1
+                on:change=move |ev| pick_day(set_end_q, event_target_value(&ev))
+            />
+            <ZoneInput value=tz on_change=move |v| set_tz_q.set(Some(v)) />
             <div class="field-note error" aria-live="polite">
-                {move || range.get().err().map(|e| e.into_iter().map(|m| view! { <p>{m}</p> }).collect_view())}
+                {move || {
+                    range
+                        .get()
+                        .err()
+                        .map(|e| e.into_iter().map(|m| view! { <p>{m}</p> }).collect_view())
+                }}
             </div>
         </form>
         <section aria-live="polite">
-            {move || range.get().is_ok().then(|| loaded("callback stats", stats, |(data, problems)| view! { <StatsView data=data problems=problems/> }))}
+            {move || {
+                range
+                    .get()
+                    .is_ok()
+                    .then(|| loaded(
+                        "callback stats",
+                        stats,
+                        |(data, problems)| view! { <StatsView data=data problems=problems /> },
+                    ))
+            }}
         </section>
     }
 }
@@ -129,30 +156,60 @@ fn StatsView(data: CallbackStatsData, problems: Vec<Inconsistency>) -> impl Into
     );
     let filename = format!("callbacks-{}-{}.csv", data.period.start, data.period.end);
     view! {
-        <p class="field-note">{format!("From {} to {}, both included.", data.period.start, data.period.end)}</p>
-        <Warnings problems=problems/>
+        <p class="field-note">
+            {format!("From {} to {}, both included.", data.period.start, data.period.end)}
+        </p>
+        <Warnings problems=problems />
         <div class="cards">
-            <div class="card" data-card="received"><span class="big">{received}</span><span>"callbacks received"</span></div>
-            <div class="card" data-card="answered"><span class="big">{data.callbacks_answered}</span>
-                <span>{format!("answered ({})", percent_or_dash(data.callbacks_answered, received))}</span></div>
-            <div class="card" data-card="unmatched"><span class="big">{data.callbacks_unmatched}</span>
-                <span>{format!("unmatched ({})", percent_or_dash(data.callbacks_unmatched, received))}</span></div>
+            <div class="card" data-card="received">
+                <span class="big">{received}</span>
+                <span>"callbacks received"</span>
+            </div>
+            <div class="card" data-card="answered">
+                <span class="big">{data.callbacks_answered}</span>
+                <span>
+                    {format!("answered ({})", percent_or_dash(data.callbacks_answered, received))}
+                </span>
+            </div>
+            <div class="card" data-card="unmatched">
+                <span class="big">{data.callbacks_unmatched}</span>
+                <span>
+                    {format!("unmatched ({})", percent_or_dash(data.callbacks_unmatched, received))}
+                </span>
+            </div>
         </div>
         {if bars.is_empty() {
             view! { <p class="empty">"No matched callbacks in this range."</p> }.into_any()
         } else {
             view! {
-                <BarChart title="Matched callbacks by source agent".to_owned() bars=bars/>
+                <BarChart title="Matched callbacks by source agent".to_owned() bars=bars />
                 <table>
-                    <thead><tr><th scope="col">"Source agent"</th><th scope="col">"Callbacks"</th><th scope="col">"Share"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Source agent"</th>
+                            <th scope="col">"Callbacks"</th>
+                            <th scope="col">"Share"</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        {data.callbacks_by_source_agent.into_iter().map(|r| view! {
-                            <tr><th scope="row">{r.name}</th><td>{r.count}</td><td>{percent_or_dash(r.count, matched)}</td></tr>
-                        }).collect_view()}
+                        {data
+                            .callbacks_by_source_agent
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{r.name}</th>
+                                        <td>{r.count}</td>
+                                        <td>{percent_or_dash(r.count, matched)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                 </table>
-                <CsvLink filename=filename document=document/>
-            }.into_any()
+                <CsvLink filename=filename document=document />
+            }
+                .into_any()
         }}
     }
 }

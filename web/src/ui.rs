@@ -60,15 +60,20 @@ fn not_yet<T: 'static>(
     error: Option<ApiError>,
 ) -> AnyView {
     match error {
-        None => {
-            view! { <p class="loading" role="status">{format!("Loading {what}…")}</p> }.into_any()
+        None => view! {
+            <p class="loading" role="status">
+                {format!("Loading {what}…")}
+            </p>
         }
+        .into_any(),
         // the input is wrong, not the server: the field says so, and retrying would not help
-        Some(ApiError::Input(why)) => {
-            view! { <p class="hint" role="status">{format!("Nothing was asked yet: {why}")}</p> }
-                .into_any()
+        Some(ApiError::Input(why)) => view! {
+            <p class="hint" role="status">
+                {format!("Nothing was asked yet: {why}")}
+            </p>
         }
-        Some(e) => view! { <Failed error=e retry=move || data.refetch()/> }.into_any(),
+        .into_any(),
+        Some(e) => view! { <Failed error=e retry=move || data.refetch() /> }.into_any(),
     }
 }
 
@@ -83,7 +88,9 @@ pub fn Failed(
     view! {
         <div class="error-box" role="alert">
             <p>{error.to_string()}</p>
-            <button type="button" on:click=move |_| retry()>"Retry"</button>
+            <button type="button" on:click=move |_| retry()>
+                "Retry"
+            </button>
         </div>
     }
 }
@@ -104,7 +111,9 @@ pub fn PageUnavailable() -> impl IntoView {
                 "This page's code could not be downloaded from the server. Check the \
                  connection, then reload; nothing saved on the server is lost."
             </p>
-            <button type="button" on:click=reload>"Reload"</button>
+            <button type="button" on:click=reload>
+                "Reload"
+            </button>
         </div>
     }
 }
@@ -118,11 +127,22 @@ pub fn Warnings(
     (!problems.is_empty()).then(|| {
         view! {
             <div class="warning" role="alert">
-                <p><strong>"This response does not add up:"</strong></p>
+                <p>
+                    <strong>"This response does not add up:"</strong>
+                </p>
                 <ul>
-                    {problems.into_iter().map(|p| view! {
-                        <li><code>{p.code}</code>" "{p.message}</li>
-                    }).collect_view()}
+                    {problems
+                        .into_iter()
+                        .map(|p| {
+                            view! {
+                                <li>
+                                    <code>{p.code}</code>
+                                    " "
+                                    {p.message}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </div>
         }
@@ -143,8 +163,12 @@ pub fn FieldNote(
 ) -> impl IntoView {
     view! {
         <div id=id class="field-errors" aria-live="polite">
-            {move || messages_for(&errors.get(), field).into_iter()
-                .map(|m| view! { <p class="error">{m}</p> }).collect_view()}
+            {move || {
+                messages_for(&errors.get(), field)
+                    .into_iter()
+                    .map(|m| view! { <p class="error">{m}</p> })
+                    .collect_view()
+            }}
         </div>
     }
 }
@@ -162,15 +186,24 @@ pub fn ZoneInput(
     let problem = move || Zone::parse(&value.get()).err().map(|e| e.to_string());
     view! {
         <label for="tz">"Time zone"</label>
-        <input id="tz" list="zones" autocomplete="off" spellcheck="false"
+        <input
+            id="tz"
+            list="zones"
+            autocomplete="off"
+            spellcheck="false"
             aria-describedby="tz-note"
             prop:value=move || value.get()
-            on:change=move |ev| on_change(event_target_value(&ev))/>
+            on:change=move |ev| on_change(event_target_value(&ev))
+        />
         <datalist id="zones">
-            {Zone::all_names().map(|z| view! { <option value=z/> }).collect_view()}
+            {Zone::all_names().map(|z| view! { <option value=z /> }).collect_view()}
         </datalist>
-        <p id="tz-note" class="field-note error" aria-live="polite">{problem}</p>
-        <p class="hint" data-tzdata="">{move || format!("Time zone rules: IANA tzdata {}", crate::tzdata::Release::get())}</p>
+        <p id="tz-note" class="field-note error" aria-live="polite">
+            {problem}
+        </p>
+        <p class="hint" data-tzdata="">
+            {move || format!("Time zone rules: IANA tzdata {}", crate::tzdata::Release::get())}
+        </p>
     }
 }
 
@@ -199,18 +232,21 @@ pub fn BarChart(
         <figure class="chart bars">
             <figcaption>{title}</figcaption>
             <ul>
-                {bars.into_iter().map(|b| {
-                    let share = if max > 0.0 { 100.0 * b.value / max } else { 0.0 };
-                    view! {
-                        <li>
-                            <span class="label">{b.label}</span>
-                            <span class="track" aria-hidden="true">
-                                <span class="fill" style:width=format!("{share:.1}%")></span>
-                            </span>
-                            <span class="value">{b.shown}</span>
-                        </li>
-                    }
-                }).collect_view()}
+                {bars
+                    .into_iter()
+                    .map(|b| {
+                        let share = if max > 0.0 { 100.0 * b.value / max } else { 0.0 };
+                        view! {
+                            <li>
+                                <span class="label">{b.label}</span>
+                                <span class="track" aria-hidden="true">
+                                    <span class="fill" style:width=format!("{share:.1}%")></span>
+                                </span>
+                                <span class="value">{b.shown}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </figure>
     }
@@ -225,7 +261,9 @@ pub fn CsvLink(
     document: String,
 ) -> impl IntoView {
     view! {
-        <a class="button" href=csv_data_url(&document) download=filename>"Export CSV"</a>
+        <a class="button" href=csv_data_url(&document) download=filename>
+            "Export CSV"
+        </a>
     }
 }
 
@@ -259,10 +297,15 @@ pub fn Status(
         <div role="status" aria-live="polite">
             {move || match pending.and_then(|p| p.get()) {
                 Some(doing) => view! { <p class="loading">{doing}</p> }.into_any(),
-                None => status.get().map(|s| match s {
-                    Ok(text) => view! { <p class="ok">{text}</p> }.into_any(),
-                    Err(text) => view! { <p class="error">{text}</p> }.into_any(),
-                }).into_any(),
+                None => {
+                    status
+                        .get()
+                        .map(|s| match s {
+                            Ok(text) => view! { <p class="ok">{text}</p> }.into_any(),
+                            Err(text) => view! { <p class="error">{text}</p> }.into_any(),
+                        })
+                        .into_any()
+                }
             }}
         </div>
     }
@@ -278,12 +321,23 @@ pub fn Unchecked(
     (!problems.is_empty()).then(|| {
         view! {
             <div class="warning" role="note">
-                <p><strong>"Some agents cannot be checked here"</strong>
-                    " (they are listed, but the console cannot run the routing rules on them):"</p>
+                <p>
+                    <strong>"Some agents cannot be checked here"</strong>
+                    " (they are listed, but the console cannot run the routing rules on them):"
+                </p>
                 <ul>
-                    {problems.into_iter().map(|p| view! {
-                        <li><code>{p.field}</code>": "{p.message}</li>
-                    }).collect_view()}
+                    {problems
+                        .into_iter()
+                        .map(|p| {
+                            view! {
+                                <li>
+                                    <code>{p.field}</code>
+                                    ": "
+                                    {p.message}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </div>
         }

@@ -86,37 +86,69 @@ pub fn Usage() -> impl IntoView {
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             <label for="period">"Period"</label>
             <select id="period" on:change=move |ev| set_period.set(Some(event_target_value(&ev)))>
-                {[Period::Week, Period::Month, Period::Year].map(|p| view! {
-                    <option value=p.as_str() selected=move || period.get() == p>{label(p)}</option>
-                })}
+                {[Period::Week, Period::Month, Period::Year]
+                    .map(|p| {
+                        view! {
+                            <option value=p.as_str() selected=move || period.get() == p>
+                                {label(p)}
+                            </option>
+                        }
+                    })}
             </select>
-            <ZoneInput value=tz_text on_change=move |v| set_tz.set(Some(v))/>
+            <ZoneInput value=tz_text on_change=move |v| set_tz.set(Some(v)) />
         </form>
-        {move || zone.get().ok().map(|z| view! { <Bounds period=period.get() zone=z now=now()/> })}
+        {move || zone.get().ok().map(|z| view! { <Bounds period=period.get() zone=z now=now() /> })}
         <section aria-live="polite">
-            {loaded("usage", data, move |(body, problems)| {
-                let file = format!("usage-{}-{}.csv", body.period, tz_text.get_untracked().replace('/', "-"));
-                view! {
-                    <Warnings problems=problems/>
-                    <UsageTable rows=body.data sort=sort file=file/>
-                }
-            })}
+            {loaded(
+                "usage",
+                data,
+                move |(body, problems)| {
+                    let file = format!(
+                        "usage-{}-{}.csv",
+                        body.period,
+                        tz_text.get_untracked().replace('/', "-"),
+                    );
+                    view! {
+                        <Warnings problems=problems />
+                        <UsageTable rows=body.data sort=sort file=file />
+                    }
+                },
+            )}
         </section>
         <section aria-live="polite">
-            <h2>{move || if period.get() == Period::Year { "Month by month" } else { "Day by day" }}</h2>
-            {loaded("usage over time", over_time, move |points: Vec<Point>| {
-                let year = period.get_untracked() == Period::Year;
-                let title = if year { "Call time per month" } else { "Call time per day" };
-                let total: f64 = points.iter().filter_map(|p| p.values.first()).sum();
-                let summary = format!(
-                    "{title}, {} {}: {} in all.",
-                    points.len(),
-                    if year { "months" } else { "days" },
-                    duration(total as i64)
-                );
-                let series = vec![Series { name: "Call time".to_owned(), kind: Kind::Stacked }];
-                view! { <TimeChart title=title.to_owned() summary=summary series=series points=points axis=duration_tick/> }
-            })}
+            <h2>
+                {move || if period.get() == Period::Year { "Month by month" } else { "Day by day" }}
+            </h2>
+            {loaded(
+                "usage over time",
+                over_time,
+                move |points: Vec<Point>| {
+                    let year = period.get_untracked() == Period::Year;
+                    let title = if year { "Call time per month" } else { "Call time per day" };
+                    let total: f64 = points.iter().filter_map(|p| p.values.first()).sum();
+                    let summary = format!(
+                        "{title}, {} {}: {} in all.",
+                        points.len(),
+                        if year { "months" } else { "days" },
+                        duration(total as i64),
+                    );
+                    let series = vec![
+                        Series {
+                            name: "Call time".to_owned(),
+                            kind: Kind::Stacked,
+                        },
+                    ];
+                    view! {
+                        <TimeChart
+                            title=title.to_owned()
+                            summary=summary
+                            series=series
+                            points=points
+                            axis=duration_tick
+                        />
+                    }
+                },
+            )}
         </section>
     }
 }
@@ -175,10 +207,18 @@ fn bounds_list(period: Period, zone: Zone, now: dialback_core::Timestamp) -> imp
     let b = usage_period(period, zone, now);
     view! {
         <dl class="bounds">
-            <dt>{format!("Starts ({})", zone.name())}</dt><dd data-bound="local-start">{local_time(zone, b.period_start)}</dd>
-            <dt>{format!("Ends ({})", zone.name())}</dt><dd data-bound="local-end">{local_time(zone, b.period_end)}</dd>
-            <dt>"Starts (UTC)"</dt><dd data-bound="utc-start"><code>{b.period_start.to_string()}</code></dd>
-            <dt>"Ends (UTC)"</dt><dd data-bound="utc-end"><code>{b.period_end.to_string()}</code></dd>
+            <dt>{format!("Starts ({})", zone.name())}</dt>
+            <dd data-bound="local-start">{local_time(zone, b.period_start)}</dd>
+            <dt>{format!("Ends ({})", zone.name())}</dt>
+            <dd data-bound="local-end">{local_time(zone, b.period_end)}</dd>
+            <dt>"Starts (UTC)"</dt>
+            <dd data-bound="utc-start">
+                <code>{b.period_start.to_string()}</code>
+            </dd>
+            <dt>"Ends (UTC)"</dt>
+            <dd data-bound="utc-end">
+                <code>{b.period_end.to_string()}</code>
+            </dd>
         </dl>
     }
 }
@@ -243,35 +283,50 @@ fn UsageTable(rows: Vec<AgentUsageRow>, sort: RwSignal<Sort>, file: String) -> i
     let header = move |s: Sort, text: &'static str| {
         view! {
             <th scope="col" aria-sort=move || if sort.get() == s { "descending" } else { "none" }>
-                <button type="button" on:click=move |_| sort.set(s)>{text}</button>
+                <button type="button" on:click=move |_| sort.set(s)>
+                    {text}
+                </button>
             </th>
         }
     };
     view! {
-        <BarChart title="Call time per agent".to_owned() bars=bars/>
+        <BarChart title="Call time per agent".to_owned() bars=bars />
         <table class="usage">
-            <thead><tr>
-                {header(Sort::Name, "Agent")}
-                {header(Sort::Messages, "Messages")}
-                {header(Sort::Calls, "Completed calls")}
-                {header(Sort::Seconds, "Call time")}
-            </tr></thead>
+            <thead>
+                <tr>
+                    {header(Sort::Name, "Agent")} {header(Sort::Messages, "Messages")}
+                    {header(Sort::Calls, "Completed calls")} {header(Sort::Seconds, "Call time")}
+                </tr>
+            </thead>
             <tbody>
-                {move || sorted().into_iter().map(|r| view! {
-                    <tr class:orphan=r.is_orphan>
-                        <th scope="row">{r.agent_name}{r.is_orphan.then_some(" (no agent)")}</th>
-                        <td>{r.messages}</td>
-                        <td>{r.calls}</td>
-                        <td>{duration(r.total_seconds)}</td>
-                    </tr>
-                }).collect_view()}
+                {move || {
+                    sorted()
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr class:orphan=r.is_orphan>
+                                    <th scope="row">
+                                        {r.agent_name}{r.is_orphan.then_some(" (no agent)")}
+                                    </th>
+                                    <td>{r.messages}</td>
+                                    <td>{r.calls}</td>
+                                    <td>{duration(r.total_seconds)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
             </tbody>
-            <tfoot><tr>
-                <th scope="row">"Total"</th>
-                <td>{totals.0}</td><td>{totals.1}</td><td>{duration(totals.2)}</td>
-            </tr></tfoot>
+            <tfoot>
+                <tr>
+                    <th scope="row">"Total"</th>
+                    <td>{totals.0}</td>
+                    <td>{totals.1}</td>
+                    <td>{duration(totals.2)}</td>
+                </tr>
+            </tfoot>
         </table>
-        <CsvLink filename=file document=document/>
+        <CsvLink filename=file document=document />
     }
     .into_any()
 }

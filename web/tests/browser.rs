@@ -101,7 +101,8 @@ fn refusals_from_either_api_land_on_fields() {
     // our server: every problem with its field
     let ours = json!({"success": false, "message": "m", "code": "NUMBER_ALREADY_ASSIGNED",
         "errors": {"phone_numbers.0": ["m"]},
-        "details": [{"code": "NUMBER_ALREADY_ASSIGNED", "message": "m", "field": "phone_numbers", "index": 0}]});
+        "details": [{"code": "NUMBER_ALREADY_ASSIGNED", "message": "m", "field": "phone_numbers",
+            "index": 0}]});
     let (fields, message) = split_failure(refusal(409, &ours).unwrap());
     assert_eq!(
         codes(&fields),

@@ -152,8 +152,8 @@ const WASM_CRATES: [(&str, &[&str]); 3] = [
 /// The inner loop, minutes on a warm tree: `cargo fmt --check`; clippy over the workspace
 /// (which also compiles every crate that depends on a changed one); then the tests of the
 /// crates with uncommitted changes (or, on a clean tree, those the last commit changed), but
-/// the minute-long receiver outage, and the wasm lints of the wasm crates among them. Not a substitute for `cargo xtask ci`: no
-/// PostgreSQL, browsers, SDKs or benchmarks.
+/// the minute-long receiver outage, and the wasm lints of the wasm crates among them. Not a
+/// substitute for `cargo xtask ci`: no PostgreSQL, browsers, SDKs or benchmarks.
 pub fn quick() -> Result {
     timed(quick_steps)
 }

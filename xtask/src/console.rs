@@ -1,7 +1,8 @@
-//! `cargo xtask web`: the console's static files; `cargo xtask e2e`: the console's tests. Its validation and formatting pieces run under
-//! `wasm-bindgen-test` in headless Chromium; then the release server and console are built and
-//! Playwright drives Chromium through every page against `dialback serve --demo` on a fresh
-//! database (`tests/e2e/`). Screenshots land in `test-results/screenshots/`.
+//! `cargo xtask web`: the console's static files; `cargo xtask e2e`: the console's tests. Its
+//! validation and formatting pieces run under `wasm-bindgen-test` in headless Chromium; then the
+//! release server and console are built and Playwright drives Chromium through every page against
+//! `dialback serve --demo` on a fresh database (`tests/e2e/`). Screenshots land in
+//! `test-results/screenshots/`.
 
 use std::fs;
 use std::path::Path;

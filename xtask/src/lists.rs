@@ -128,7 +128,8 @@ impl Queries {
             (
                 "all filters",
                 format!(
-                    "/api/v1/calls?direction=outbound&status=busy&agent_id={agent}&date_from={month_from}&date_to={month_to}&per_page=100&page=3"
+                    "/api/v1/calls?direction=outbound&status=busy&agent_id={agent}\
+                     &date_from={month_from}&date_to={month_to}&per_page=100&page=3"
                 ),
             ),
             ("search a number", "/api/v1/calls?search=555".to_owned()),

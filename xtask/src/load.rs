@@ -366,7 +366,17 @@ fn write_calls(
                 .get((next() % outbound_agents.len() as u64) as usize)
                 .map_or("", |a| a.as_str());
             format!(
-                r#"{{"direction":"outbound","agent_id":"{agent}","from":"+14155550110","to":"{contact}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#
+                concat!(
+                    r#"{{"direction":"outbound","agent_id":"{agent}","from":"+14155550110","#,
+                    r#""to":"{contact}","started_at":"{ts}","status":"{status}","#,
+                    r#""duration_seconds":{duration},"external_id":"load-{i}"}}"#
+                ),
+                agent = agent,
+                contact = contact,
+                ts = ts,
+                status = status,
+                duration = duration,
+                i = i,
             )
         } else {
             let line = if next() % 5 == 0 {
@@ -375,7 +385,17 @@ fn write_calls(
                 "+14155550100"
             };
             format!(
-                r#"{{"direction":"inbound","from":"{contact}","to":"{line}","started_at":"{ts}","status":"{status}","duration_seconds":{duration},"external_id":"load-{i}"}}"#
+                concat!(
+                    r#"{{"direction":"inbound","from":"{contact}","to":"{line}","#,
+                    r#""started_at":"{ts}","status":"{status}","#,
+                    r#""duration_seconds":{duration},"external_id":"load-{i}"}}"#
+                ),
+                contact = contact,
+                line = line,
+                ts = ts,
+                status = status,
+                duration = duration,
+                i = i,
             )
         };
         writeln!(f, "{line}").map_err(|e| e.to_string())?;

@@ -224,7 +224,8 @@ pub(crate) fn bench_live(args: &[String]) -> Result {
         &[
             "-c",
             &format!(
-                "ulimit -n 16384 && cargo run --profile {profile} --package dialback-webhook-bench -- {} live {}",
+                "ulimit -n 16384 && cargo run --profile {profile} --package dialback-webhook-bench \
+                 -- {} live {}",
                 server::built("dialback"),
                 rest.join(" ")
             ),

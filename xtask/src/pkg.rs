@@ -158,7 +158,8 @@ fn embedded_tzdata_constant(dir: &str) -> Result {
         .and_then(|v| std::str::from_utf8(v).ok())
         .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
         .ok_or("core/src/time/tzdata.bin has no readable release in its header")?;
-    let doc = "/** The IANA tz database release compiled in; `tzdataVersion()` gives the one in force. */";
+    let doc = "/** The IANA tz database release compiled in; `tzdataVersion()` gives the one in \
+        force. */";
     for (file, line) in [
         (
             "js",
@@ -266,12 +267,17 @@ pub fn version() -> Result<String> {
 }
 
 fn manifest() -> Result<String> {
+    const DESCRIPTION: &str = concat!(
+        "Callback routing, callback stats and usage-by-agent rules for voice-AI phone agents, ",
+        "compiled from Rust to WebAssembly: DST-correct, typed, the same answers as the ",
+        "Dialback server"
+    );
     let version = version()?;
     Ok(format!(
         r#"{{
   "name": "dialback-core",
   "version": "{version}",
-  "description": "Callback routing, callback stats and usage-by-agent rules for voice-AI phone agents, compiled from Rust to WebAssembly: DST-correct, typed, the same answers as the Dialback server",
+  "description": "{DESCRIPTION}",
   "license": "MIT OR Apache-2.0",
   "repository": "https://github.com/dialback/dialback",
   "keywords": ["voice-ai", "callbacks", "telephony", "timezone", "wasm"],

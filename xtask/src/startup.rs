@@ -73,8 +73,8 @@ pub fn restarted(
     let (rss, peak) = memory(server.pid())?;
     let per_call = rss.saturating_sub(empty_rss) as f64 / calls.max(1) as f64;
     println!(
-        "\n{}: {calls} calls: ready in {start:.2} s; resident {:.0} MB (an empty server: {:.0} MB), \
-         {per_call:.1} bytes per call; peak while starting {:.0} MB",
+        "\n{}: {calls} calls: ready in {start:.2} s; resident {:.0} MB (an empty server: {:.0} \
+         MB), {per_call:.1} bytes per call; peak while starting {:.0} MB",
         if database.shared {
             "PostgreSQL"
         } else {

@@ -80,8 +80,8 @@ pub fn bench(args: &[String]) -> Result {
             n("calls_in_progress"),
         );
         println!(
-            "  agents and numbers {:.2} s; reading the call pages {:.1} s; storing the calls {:.1} s; \
-             peak resident memory of the sync {:.0} MB",
+            "  agents and numbers {:.2} s; reading the call pages {:.1} s; storing the calls {:.1} \
+             s; peak resident memory of the sync {:.0} MB",
             n("directory_seconds"),
             n("listing_seconds"),
             n("storing_seconds"),

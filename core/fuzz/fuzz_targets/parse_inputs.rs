@@ -27,8 +27,20 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(body) = serde_json::from_slice::<serde_json::Value>(data) {
         let dir = AgentDirectory::new([
-            Agent { id: AgentId::from_u128(1), name: "In".into(), direction: Direction::Inbound, phone_numbers: vec![], callback_config: None },
-            Agent { id: AgentId::from_u128(2), name: "Out".into(), direction: Direction::Outbound, phone_numbers: vec![], callback_config: None },
+            Agent {
+                id: AgentId::from_u128(1),
+                name: "In".into(),
+                direction: Direction::Inbound,
+                phone_numbers: vec![],
+                callback_config: None,
+            },
+            Agent {
+                id: AgentId::from_u128(2),
+                name: "Out".into(),
+                direction: Direction::Outbound,
+                phone_numbers: vec![],
+                callback_config: None,
+            },
         ])
         .unwrap_or_default();
         let target = AgentId::from_u128(1).to_string();

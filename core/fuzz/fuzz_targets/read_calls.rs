@@ -17,8 +17,13 @@ fuzz_target!(|data: &[u8]| {
         .chunks(usize::from(size).max(1))
         .try_for_each(|c| reader.push(c))
         .and_then(|()| reader.finish());
-    let range = DateRange::parse(Some("1970-01-01"), Some("2100-12-31"), None, Timestamp::EPOCH)
-        .unwrap_or_else(|_| unreachable!());
+    let range = DateRange::parse(
+        Some("1970-01-01"),
+        Some("2100-12-31"),
+        None,
+        Timestamp::EPOCH,
+    )
+    .unwrap_or_else(|_| unreachable!());
     match (whole, chunked) {
         (Ok(a), Ok(b)) => {
             assert_eq!(a.calls, b.calls);
@@ -27,7 +32,11 @@ fuzz_target!(|data: &[u8]| {
         (Err(a), Err(b)) => {
             assert_eq!((a.code(), &a.location), (b.code(), &b.location));
         }
-        (a, b) => panic!("whole {:?} but chunked {:?}", a.map(|f| f.calls), b.map(|f| f.calls)),
+        (a, b) => panic!(
+            "whole {:?} but chunked {:?}",
+            a.map(|f| f.calls),
+            b.map(|f| f.calls)
+        ),
     }
     if let Err(e) = CallFeed::from_json(input) {
         assert!(!e.code().is_empty());

@@ -5,11 +5,16 @@ use dialback_core::*;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let mut words = data.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()));
+    let mut words = data
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()));
     let mut next = move || words.next().unwrap_or(0);
     let line = PhoneNumber::from_u64(14_155_550_100).unwrap_or_else(|| unreachable!());
     let contact = |w: u64| PhoneNumber::from_u64(10 + w % 7).unwrap_or_else(|| unreachable!());
-    let triggers = StatusSet::ALL.iter().filter(|s| next() & (1 << *s as u8) != 0).collect::<Vec<_>>();
+    let triggers = StatusSet::ALL
+        .iter()
+        .filter(|s| next() & (1 << *s as u8) != 0)
+        .collect::<Vec<_>>();
     let config = CallbackConfig {
         source_agent_ids: vec![AgentId::from_u128(1), AgentId::from_u128(2)],
         lookback_days: LookbackDays::new((next() % 400) as u16),
@@ -23,7 +28,9 @@ fuzz_target!(|data: &[u8]| {
         callback_config: Some(config),
     }])
     .unwrap_or_default();
-    let ts = |w: u64| Timestamp::from_unix_seconds((w % 4_000_000_000) as i64).unwrap_or(Timestamp::EPOCH);
+    let ts = |w: u64| {
+        Timestamp::from_unix_seconds((w % 4_000_000_000) as i64).unwrap_or(Timestamp::EPOCH)
+    };
     let n = (next() % 160) as usize; // some contacts get more than 16 calls
     let mut index = OutboundIndex::build((0..n).map(|_| OutboundCall {
         id: CallId(next() % 50),
@@ -43,8 +50,16 @@ fuzz_target!(|data: &[u8]| {
     }
     let calls: Vec<InboundCall> = (0..(next() % 40)) // several chunks of the batch pipeline
         .map(|_| InboundCall {
-            from: if next() % 5 == 0 { Caller::Withheld } else { Caller::Number(contact(next())) },
-            to: if next() % 4 == 0 { contact(next()) } else { line },
+            from: if next() % 5 == 0 {
+                Caller::Withheld
+            } else {
+                Caller::Number(contact(next()))
+            },
+            to: if next() % 4 == 0 {
+                contact(next())
+            } else {
+                line
+            },
             at: ts(next()),
         })
         .collect();

@@ -29,7 +29,8 @@ pub enum DirectoryError {
     CallbackAgentMustBeInbound(AgentId),
     /// A callback source cannot become inbound: only outbound agents are sources.
     #[error(
-        "agent {agent} is a callback source of agent {callback_agent}: remove it from that callback configuration before making it inbound"
+        "agent {agent} is a callback source of agent {callback_agent}: remove it from that \
+         callback configuration before making it inbound"
     )]
     CallbackSourceMustBeOutbound {
         /// The source agent.

@@ -12,9 +12,11 @@ use super::{AgentStatus, Direction};
 /// ```
 /// use dialback_core::agent::{AgentQuery, AgentStatus, Direction};
 /// let q = AgentQuery::new("+1 (415)", None, None);
-/// assert!(q.matches("Front desk", "Front desk", Direction::Inbound, AgentStatus::Draft, ["+14155550100"]));
+/// assert!(q.matches("Front desk", "Front desk", Direction::Inbound, AgentStatus::Draft,
+///     ["+14155550100"]));
 /// let q = AgentQuery::new("Sales 2", None, None);
-/// assert!(!q.matches("Support", "Support", Direction::Inbound, AgentStatus::Draft, ["+14155550122"]));
+/// assert!(!q.matches("Support", "Support", Direction::Inbound, AgentStatus::Draft,
+///     ["+14155550122"]));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AgentQuery {

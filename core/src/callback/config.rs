@@ -131,7 +131,8 @@ pub enum ConfigError {
     },
     /// An entry names an inbound agent.
     #[error(
-        "source_agent_ids[{index}]: agent {id} ({name}) must have direction=outbound to be a callback source"
+        "source_agent_ids[{index}]: agent {id} ({name}) must have direction=outbound to be a \
+         callback source"
     )]
     InvalidSourceAgentDirection {
         /// Position in the array.
@@ -171,8 +172,11 @@ pub enum ConfigError {
     BothSourceFields,
     /// A trigger status is unknown, or the list is not a non-empty array of strings.
     #[error("{}", match index {
-        Some(i) => format!("callback_trigger_statuses[{i}]: unknown call status {value}; expected initiated, ringing, answered, completed, failed, busy, no-answer (or no_answer) or voicemail"),
-        None => format!("callback_trigger_statuses must be a non-empty array of call statuses (omit it to count every outbound call), got {value}"),
+        Some(i) => format!("callback_trigger_statuses[{i}]: unknown call status {value}; expected \
+            initiated, ringing, answered, completed, failed, busy, no-answer (or no_answer) or \
+            voicemail"),
+        None => format!("callback_trigger_statuses must be a non-empty array of call statuses \
+            (omit it to count every outbound call), got {value}"),
     })]
     InvalidCallStatus {
         /// Position in the array, if the problem is one entry.

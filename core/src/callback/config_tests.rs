@@ -180,7 +180,8 @@ fn lookback_days() {
 
 #[test]
 fn trigger_statuses() {
-    let body = json!({"source_agent_ids": [SALES], "callback_trigger_statuses": ["no_answer", "voicemail", "busy", "no-answer"]});
+    let body = json!({"source_agent_ids": [SALES],
+        "callback_trigger_statuses": ["no_answer", "voicemail", "busy", "no-answer"]});
     let c = validate_callback_config(HANDLER, &body, &directory()).unwrap();
     assert_eq!(
         c.callback_trigger_statuses,
@@ -213,7 +214,8 @@ fn trigger_statuses() {
 fn every_problem_at_once_target_first() {
     check(
         SALES,
-        json!({"source_agent_ids": ["x"], "lookback_days": 0, "callback_trigger_statuses": ["nope"]}),
+        json!({"source_agent_ids": ["x"], "lookback_days": 0,
+            "callback_trigger_statuses": ["nope"]}),
         &[
             ("INVALID_AGENT_DIRECTION", "agent_id", None),
             ("INVALID_SOURCE_AGENT_ID", "source_agent_ids", Some(0)),
@@ -233,13 +235,15 @@ fn config_serialises_only_what_was_set() {
     );
     let c = validate_callback_config(
         HANDLER,
-        &json!({"source_agent_ids": [SALES], "lookback_days": 14, "callback_trigger_statuses": ["no_answer"]}),
+        &json!({"source_agent_ids": [SALES], "lookback_days": 14,
+            "callback_trigger_statuses": ["no_answer"]}),
         &directory(),
     )
     .unwrap();
     assert_eq!(
         serde_json::to_value(&c).unwrap(),
-        json!({"source_agent_ids": [SALES], "lookback_days": 14, "callback_trigger_statuses": ["no-answer"]})
+        json!({"source_agent_ids": [SALES], "lookback_days": 14,
+            "callback_trigger_statuses": ["no-answer"]})
     );
 }
 

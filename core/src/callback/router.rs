@@ -21,19 +21,25 @@ use crate::time::Timestamp;
 /// let sales = AgentId::from_u128(2);
 /// let line = PhoneNumber::parse("+1 415 555 0100").unwrap();
 /// let contact = PhoneNumber::parse("+44 20 7946 0958").unwrap();
-/// let config = CallbackConfig { source_agent_ids: vec![sales], lookback_days: None, callback_trigger_statuses: None };
+/// let config = CallbackConfig { source_agent_ids: vec![sales], lookback_days: None,
+///     callback_trigger_statuses: None };
 /// let dir = AgentDirectory::new([
-///     Agent { id: inbound, name: "Callback Handler".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) },
-///     Agent { id: sales, name: "Sales Outbound".into(), direction: Direction::Outbound, phone_numbers: vec![], callback_config: None },
+///     Agent { id: inbound, name: "Callback Handler".into(), direction: Direction::Inbound,
+///         phone_numbers: vec![line], callback_config: Some(config) },
+///     Agent { id: sales, name: "Sales Outbound".into(), direction: Direction::Outbound,
+///         phone_numbers: vec![], callback_config: None },
 /// ]).unwrap();
 /// let at = |s: &str| Timestamp::parse(s).unwrap();
 /// let index = OutboundIndex::build([OutboundCall {
-///     id: CallId(7), agent_id: sales, to: contact, started_at: at("2024-01-02T10:00:00Z"), status: CallStatus::NoAnswer,
+///     id: CallId(7), agent_id: sales, to: contact, started_at: at("2024-01-02T10:00:00Z"),
+///         status: CallStatus::NoAnswer,
 /// }]);
 /// let router = Router::new(&dir, &index);
-/// let decision = router.route(&InboundCall { from: Caller::Number(contact), to: line, at: at("2024-01-05T09:00:00Z") });
+/// let decision = router.route(&InboundCall { from: Caller::Number(contact), to: line,
+///     at: at("2024-01-05T09:00:00Z") });
 /// assert_eq!(decision.source_agent_id(), Some(sales));
-/// assert_eq!(decision.explain(&dir), "matched: Sales Outbound called this contact 2 days ago (within the 30-day window)");
+/// assert_eq!(decision.explain(&dir),
+///     "matched: Sales Outbound called this contact 2 days ago (within the 30-day window)");
 /// ```
 #[derive(Debug, Clone)]
 pub struct Router<'a> {
@@ -42,8 +48,9 @@ pub struct Router<'a> {
 }
 
 impl<'a> Router<'a> {
-    /// Resolves every number's owner and callback configuration once (see [`CallbackRouting`](super::CallbackRouting) to
-    /// keep that work across inserts into the index).
+    /// Resolves every number's owner and callback configuration once (see
+    /// [`CallbackRouting`](super::CallbackRouting) to keep that work across inserts into the
+    /// index).
     pub fn new(directory: &AgentDirectory, index: &'a OutboundIndex) -> Self {
         Router::with_routes(Cow::Owned(Routes::new(directory, index)), index)
     }

@@ -241,7 +241,8 @@ impl RoutingDecision {
                     last_call,
                     lookback_days,
                 } => format!(
-                    "unmatched: the last call from {} to this contact was {}, outside the {}-day window",
+                    "unmatched: the last call from {} to this contact was {}, outside the {}-day \
+                     window",
                     name(&last_call.source_agent_id),
                     ago(last_call.age_seconds),
                     lookback_days.days()
@@ -250,7 +251,8 @@ impl RoutingDecision {
                     last_call,
                     trigger_statuses,
                 } => format!(
-                    "unmatched: the last call from {} to this contact ({}) ended {}, and only calls that ended {} trigger callbacks",
+                    "unmatched: the last call from {} to this contact ({}) ended {}, and only \
+                     calls that ended {} trigger callbacks",
                     name(&last_call.source_agent_id),
                     ago(last_call.age_seconds),
                     last_call.status,

@@ -24,15 +24,20 @@ use crate::callback::routing::{InboundCall, RoutingDecision};
 /// let sales = AgentId::from_u128(2);
 /// let line = PhoneNumber::parse("+1 415 555 0100").unwrap();
 /// let contact = PhoneNumber::parse("+44 20 7946 0958").unwrap();
-/// let config = CallbackConfig { source_agent_ids: vec![sales], lookback_days: None, callback_trigger_statuses: None };
+/// let config = CallbackConfig { source_agent_ids: vec![sales], lookback_days: None,
+///     callback_trigger_statuses: None };
 /// let dir = AgentDirectory::new([
-///     Agent { id: inbound, name: "Callback Handler".into(), direction: Direction::Inbound, phone_numbers: vec![line], callback_config: Some(config) },
-///     Agent { id: sales, name: "Sales Outbound".into(), direction: Direction::Outbound, phone_numbers: vec![], callback_config: None },
+///     Agent { id: inbound, name: "Callback Handler".into(), direction: Direction::Inbound,
+///         phone_numbers: vec![line], callback_config: Some(config) },
+///     Agent { id: sales, name: "Sales Outbound".into(), direction: Direction::Outbound,
+///         phone_numbers: vec![], callback_config: None },
 /// ]).unwrap();
 /// let at = |s: &str| Timestamp::parse(s).unwrap();
 /// let mut routing = CallbackRouting::new(&dir, []);
-/// routing.insert_outbound(OutboundCall { id: CallId(7), agent_id: sales, to: contact, started_at: at("2024-01-02T10:00:00Z"), status: CallStatus::NoAnswer });
-/// let decision = routing.route(&InboundCall { from: Caller::Number(contact), to: line, at: at("2024-01-05T09:00:00Z") });
+/// routing.insert_outbound(OutboundCall { id: CallId(7), agent_id: sales, to: contact,
+///     started_at: at("2024-01-02T10:00:00Z"), status: CallStatus::NoAnswer });
+/// let decision = routing.route(&InboundCall { from: Caller::Number(contact), to: line,
+///     at: at("2024-01-05T09:00:00Z") });
 /// assert_eq!(decision.source_agent_id(), Some(sales));
 /// ```
 #[derive(Debug, Clone, Default)]

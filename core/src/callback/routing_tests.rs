@@ -188,7 +188,8 @@ fn same_second_tie_goes_to_the_larger_id() {
         "2024-01-01T10:00:00Z",
         "MATCHED",
         Some(12),
-        "matched: Survey Outbound called this contact less than a minute ago (within the 30-day window)",
+        "matched: Survey Outbound called this contact less than a minute ago (within the 30-day \
+         window)",
     );
 }
 
@@ -219,7 +220,8 @@ fn window_edges() {
         "2024-01-31T10:00:01Z",
         "OUTSIDE_LOOKBACK",
         Some(1),
-        "unmatched: the last call from Sales Outbound to this contact was 30 days ago, outside the 30-day window",
+        "unmatched: the last call from Sales Outbound to this contact was 30 days ago, outside the \
+         30-day window",
     );
     check(
         &calls,
@@ -228,7 +230,8 @@ fn window_edges() {
         "2024-02-11T10:00:00Z",
         "OUTSIDE_LOOKBACK",
         Some(1),
-        "unmatched: the last call from Sales Outbound to this contact was 41 days ago, outside the 30-day window",
+        "unmatched: the last call from Sales Outbound to this contact was 41 days ago, outside the \
+         30-day window",
     );
     check(
         &calls,
@@ -298,7 +301,8 @@ fn trigger_statuses_filter_source_calls() {
         "2024-01-03T10:00:00Z",
         "STATUS_NOT_TRIGGER",
         Some(2),
-        "unmatched: the last call from Sales Outbound to this contact (24 hours ago) ended completed, and only calls that ended busy, no-answer, voicemail trigger callbacks",
+        "unmatched: the last call from Sales Outbound to this contact (24 hours ago) ended \
+         completed, and only calls that ended busy, no-answer, voicemail trigger callbacks",
     );
     // a triggering call outside the window behind a non-triggering one inside it
     let calls = [
@@ -318,7 +322,8 @@ fn trigger_statuses_filter_source_calls() {
         "2024-01-03T10:00:00Z",
         "STATUS_NOT_TRIGGER",
         Some(2),
-        "unmatched: the last call from Sales Outbound to this contact (24 hours ago) ended completed, and only calls that ended busy, no-answer, voicemail trigger callbacks",
+        "unmatched: the last call from Sales Outbound to this contact (24 hours ago) ended \
+         completed, and only calls that ended busy, no-answer, voicemail trigger callbacks",
     );
 }
 

@@ -6,7 +6,8 @@ use crate::error::ErrorCode;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LiveError {
     /// `types` names a type the stream does not carry.
-    #[error("types: {0:?} is not an event type; the types are {list}", list = super::filter::type_list())]
+    #[error("types: {0:?} is not an event type; the types are {list}",
+        list = super::filter::type_list())]
     UnknownType(String),
     /// `agent_id` is not an agent id.
     #[error("agent_id: expected an agent id (a UUID), got {0:?}")]

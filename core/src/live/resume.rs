@@ -38,7 +38,8 @@ impl Gap {
                 "the events after Last-Event-ID are older than the log keeps; reload what you show"
             }
             Gap::Ahead => {
-                "Last-Event-ID is ahead of this environment's log (another database?); reload what you show"
+                "Last-Event-ID is ahead of this environment's log (another database?); reload what \
+                 you show"
             }
         }
     }

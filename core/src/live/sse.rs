@@ -26,7 +26,8 @@ pub fn frame(id: u64, kind: EventType, data: &str) -> String {
 /// the log keeps, or the id is ahead of the log. The client should reload what it shows; the
 /// stream goes on from `head`, the newest event stored, which becomes its last id.
 pub fn reset_frame(head: u64, code: &str, message: &str) -> String {
-    let data = serde_json::json!({ "event": RESET, "code": code, "message": message, "head": head.to_string() });
+    let data = serde_json::json!({ "event": RESET, "code": code, "message": message,
+        "head": head.to_string() });
     format!("id: {head}\nevent: {RESET}\ndata: {data}\n\n")
 }
 

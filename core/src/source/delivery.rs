@@ -96,10 +96,12 @@ mod tests {
 
     #[test]
     fn the_documented_call_ended_payload_is_a_call() {
-        let body = br#"{"event": "agent.call_ended", "channel": "voice", "timestamp": "2025-06-01T10:10:01Z",
+        let body = br#"{"event": "agent.call_ended", "channel": "voice",
+            "timestamp": "2025-06-01T10:10:01Z",
             "agentId": "agt_1", "data": {"callId": "call_abc", "numberId": "num_xyz",
             "from": "+15551234567", "to": "+15559876543", "contact": null, "direction": "inbound",
-            "status": "completed", "startedAt": "2025-06-01T10:05:00Z", "endedAt": "2025-06-01T10:10:00Z",
+            "status": "completed", "startedAt": "2025-06-01T10:05:00Z",
+            "endedAt": "2025-06-01T10:10:00Z",
             "durationSeconds": 300, "disconnectionReason": "user_hangup", "transcript": [],
             "summary": null, "userSentiment": null, "callSuccessful": true}}"#;
         let Delivered::Call(call) = read_delivery(body).unwrap() else {
@@ -114,7 +116,12 @@ mod tests {
 
     #[test]
     fn the_documented_message_is_a_message_and_tests_are_acknowledged_only() {
-        let sample = br#"{"event":"agent.message","channel":"sms","timestamp":"2025-01-15T12:00:00Z","agentId":"agt_abc123","data":{"from":"+15559876543","to":"+15551234567","message":"hi"}}"#;
+        let sample = concat!(
+            r#"{"event":"agent.message","channel":"sms","timestamp":"2025-01-15T12:00:00Z","#,
+            r#""agentId":"agt_abc123","data":{"from":"+15559876543","to":"+15551234567","#,
+            r#""message":"hi"}}"#
+        )
+        .as_bytes();
         let Delivered::Message {
             from,
             at,
@@ -127,14 +134,17 @@ mod tests {
         assert_eq!(from.to_string(), "+15559876543");
         assert_eq!(direction, Direction::Inbound);
         assert_eq!(at.to_string(), "2025-01-15T12:00:00Z");
-        let test = br#"{"event":"agent.message","test":true,"timestamp":"2025-01-15T12:00:00Z","data":{}}"#;
+        let test = br#"{"event":"agent.message","test":true,
+            "timestamp":"2025-01-15T12:00:00Z","data":{}}"#;
         assert_eq!(
             read_delivery(test).unwrap(),
             Delivered::Ignored("a test delivery")
         );
-        let web = br#"{"event":"agent.call_ended","timestamp":"2025-01-15T12:00:00Z","data":{"direction":"web"}}"#;
+        let web = br#"{"event":"agent.call_ended","timestamp":"2025-01-15T12:00:00Z",
+            "data":{"direction":"web"}}"#;
         assert!(matches!(read_delivery(web).unwrap(), Delivered::Ignored(_)));
-        let broken = br#"{"event":"agent.call_ended","data":{"callId":"c","to":"+15551234567","startedAt":"soon"}}"#;
+        let broken = br#"{"event":"agent.call_ended",
+            "data":{"callId":"c","to":"+15551234567","startedAt":"soon"}}"#;
         assert_eq!(read_delivery(broken).unwrap_err().field, "data.startedAt");
     }
 }

@@ -144,7 +144,8 @@ impl DateRange {
     /// use dialback_core::{DateRange, Timestamp, Zone};
     /// let now = Timestamp::parse("2024-03-01T02:00:00Z").unwrap();
     /// let r = DateRange::last_days(Zone::parse("America/New_York").unwrap(), now, 7).unwrap();
-    /// assert_eq!((r.start().to_string(), r.end().to_string()), ("2024-02-23".into(), "2024-02-29".into()));
+    /// assert_eq!((r.start().to_string(), r.end().to_string()),
+    ///     ("2024-02-23".into(), "2024-02-29".into()));
     /// ```
     pub fn last_days(zone: Zone, now: Timestamp, days: u32) -> Result<Self, TimeError> {
         let today = zone.date_of(now);
@@ -165,7 +166,8 @@ impl DateRange {
     /// use dialback_core::{DateRange, Timestamp, Zone};
     /// let now = Timestamp::parse("2024-03-01T12:00:00Z").unwrap();
     /// let r = DateRange::last_days(Zone::UTC, now, 30).unwrap().previous().unwrap();
-    /// assert_eq!((r.start().to_string(), r.end().to_string()), ("2024-01-02".into(), "2024-01-31".into()));
+    /// assert_eq!((r.start().to_string(), r.end().to_string()),
+    ///     ("2024-01-02".into(), "2024-01-31".into()));
     /// ```
     pub fn previous(&self) -> Option<DateRange> {
         let end = self.start.checked_sub_days(Days::new(1))?;

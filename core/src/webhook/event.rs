@@ -2,9 +2,12 @@
 //!
 //! | event | AgentPhone | Talkover | when |
 //! |---|---|---|---|
-//! | a call ended | `agent.call_ended` | `event_phone_call_ended` | a call is recorded with a final status (completed, failed, busy, no-answer, voicemail) |
-//! | a message arrived | `agent.message` (`sms`) | — | an inbound message is recorded (Talkover documents no message event) |
-//! | a callback was routed | `agent.callback_routed` | `event_callback_routed` | an inbound call to a callback agent is recorded: matched or not, with the reason |
+//! | a call ended | `agent.call_ended` | `event_phone_call_ended` | a call is recorded with a final
+//! status (completed, failed, busy, no-answer, voicemail) |
+//! | a message arrived | `agent.message` (`sms`) | — | an inbound message is recorded (Talkover
+//! documents no message event) |
+//! | a callback was routed | `agent.callback_routed` | `event_callback_routed` | an inbound call to
+//! a callback agent is recorded: matched or not, with the reason |
 //! | a test | `agent.message` with `"test": true` | `webhook.test` | someone asks for a test send |
 
 use crate::agent::Direction;
@@ -97,7 +100,8 @@ pub const TALKOVER_EVENTS: &[(&str, &str)] = &[
     ("event_user_connected", "A user connected."),
     (
         "event_callback_routed",
-        "Dialback: an inbound call to a callback agent was routed (matched to a source agent's call, or unmatched with the reason).",
+        "Dialback: an inbound call to a callback agent was routed (matched to a source agent's \
+         call, or unmatched with the reason).",
     ),
 ];
 

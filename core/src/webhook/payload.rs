@@ -219,7 +219,8 @@ pub fn test_body(
                 "numberId": null,
                 "from": sample.from.as_deref().unwrap_or("+15555550100"),
                 "to": sample.to.as_deref().unwrap_or("+15555550199"),
-                "message": sample.message.as_deref().unwrap_or("This is a test webhook from Dialback."),
+                "message":
+                    sample.message.as_deref().unwrap_or("This is a test webhook from Dialback."),
                 "mediaUrl": null,
                 "direction": "inbound",
                 "receivedAt": at.to_string(),

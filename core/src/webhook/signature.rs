@@ -148,7 +148,11 @@ mod tests {
     }
 
     /// The vector the AgentPhone SDK accepts (WEBHOOKS.md §1.3).
-    const BODY: &str = r#"{"event":"agent.message","channel":"sms","timestamp":"2025-01-15T12:00:00Z","agentId":"agt_abc123","data":{"from":"+15559876543","to":"+15551234567","message":"hi"}}"#;
+    const BODY: &str = concat!(
+        r#"{"event":"agent.message","channel":"sms","timestamp":"2025-01-15T12:00:00Z","#,
+        r#""agentId":"agt_abc123","data":{"from":"+15559876543","to":"+15551234567","#,
+        r#""message":"hi"}}"#
+    );
 
     #[test]
     fn the_sdks_vector_is_signed_and_verified() {

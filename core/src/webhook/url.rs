@@ -169,9 +169,8 @@ mod tests {
             check_url("HTTP://[::1]:9/", 500),
             Ok(ReceiverUrl { port: 9, .. })
         ));
-        assert!(
-            matches!(check_url("https://Example.COM.", 500), Ok(ReceiverUrl { host: Host::Name(h), .. }) if h == "example.com")
-        );
+        assert!(matches!(check_url("https://Example.COM.", 500),
+                Ok(ReceiverUrl { host: Host::Name(h), .. }) if h == "example.com"));
     }
 
     #[test]

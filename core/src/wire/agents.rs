@@ -248,9 +248,12 @@ mod tests {
     #[test]
     fn reads_what_the_server_returns() {
         let json = format!(
-            r#"[{{"id":"{OUT}","name":"Sales","direction":"outbound","phone_numbers":[{{"id":"a","number":"+14155550100"}}],"callback_config":null}},
-               {{"id":"{IN}","name":"Callbacks","direction":"inbound","phone_numbers":[{{"id":"b","number":"+14155550199"}}],
-                 "callback_config":{{"source_agent_ids":["{OUT}"],"lookback_days":7,"callback_trigger_statuses":["no_answer"]}}}}]"#
+            r#"[{{"id":"{OUT}","name":"Sales","direction":"outbound",
+                 "phone_numbers":[{{"id":"a","number":"+14155550100"}}],"callback_config":null}},
+               {{"id":"{IN}","name":"Callbacks","direction":"inbound",
+                 "phone_numbers":[{{"id":"b","number":"+14155550199"}}],
+                 "callback_config":{{"source_agent_ids":["{OUT}"],"lookback_days":7,
+                   "callback_trigger_statuses":["no_answer"]}}}}]"#
         );
         assert_eq!(check(&json, &[]), 2);
     }
@@ -259,8 +262,10 @@ mod tests {
     fn leaves_out_and_reports_every_agent_it_cannot_use() {
         let n = check(
             &format!(
-                r#"[{{"id":"agent-uuid-1","name":"A","direction":"inbound","phone_numbers":[{{"number":"555"}}],
-                 "callback_config":{{"source_agent_ids":["x"],"lookback_days":0,"callback_trigger_statuses":["maybe"]}}}},
+                r#"[{{"id":"agent-uuid-1","name":"A","direction":"inbound",
+                 "phone_numbers":[{{"number":"555"}}],
+                 "callback_config":{{"source_agent_ids":["x"],"lookback_days":0,
+                   "callback_trigger_statuses":["maybe"]}}}},
                  {{"id":"{OUT}","name":"B","direction":"outbound"}}]"#
             ),
             &[
@@ -278,8 +283,10 @@ mod tests {
     fn reports_a_number_owned_twice() {
         let n = check(
             &format!(
-                r#"[{{"id":"{OUT}","name":"A","direction":"outbound","phone_numbers":[{{"number":"+14155550100"}}]}},
-                   {{"id":"{IN}","name":"B","direction":"inbound","phone_numbers":[{{"number":"+14155550100"}}]}}]"#
+                r#"[{{"id":"{OUT}","name":"A","direction":"outbound",
+                   "phone_numbers":[{{"number":"+14155550100"}}]}},
+                   {{"id":"{IN}","name":"B","direction":"inbound",
+                   "phone_numbers":[{{"number":"+14155550100"}}]}}]"#
             ),
             &["NUMBER_ALREADY_ASSIGNED"],
         );

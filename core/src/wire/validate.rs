@@ -143,7 +143,8 @@ pub fn validate_callback_stats(stats: &CallbackStatsData) -> Vec<Inconsistency> 
             "TOTALS_MISMATCH",
             "total_callbacks_received",
             format!(
-                "matched callbacks by source agent ({matched}) plus callbacks_unmatched ({}) make {sum}, but total_callbacks_received is {total}",
+                "matched callbacks by source agent ({matched}) plus callbacks_unmatched ({}) make \
+                 {sum}, but total_callbacks_received is {total}",
                 stats.callbacks_unmatched
             ),
         );
@@ -248,7 +249,8 @@ fn validate_days(
             "DAYS_DO_NOT_ADD_UP",
             "days",
             format!(
-                "the days add up to {received} received, {answered} answered and {unmatched} unmatched, but the totals are {}, {} and {}",
+                "the days add up to {received} received, {answered} answered and {unmatched} \
+                 unmatched, but the totals are {}, {} and {}",
                 totals.0, totals.1, totals.2
             ),
         );

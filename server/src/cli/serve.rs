@@ -46,7 +46,8 @@ pub struct ServeArgs {
     /// Seconds between runs of every source (`dialback source add`): each runs at start,
     /// then this long after the round ends. Off by default; with several replicas on one
     /// PostgreSQL database, give it to one of them.
-    #[arg(long, env = "DIALBACK_SYNC_EVERY", value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    #[arg(long, env = "DIALBACK_SYNC_EVERY",
+        value_parser = clap::value_parser!(u64).range(1..=604_800))]
     sync_every: Option<u64>,
     /// Serve `/metrics` on this address instead of the API's (e.g. `127.0.0.1:9090`), to keep
     /// it off the public listener.
@@ -56,7 +57,8 @@ pub struct ServeArgs {
     #[arg(long, env = "DIALBACK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
     /// Hours the live event log keeps events for resuming a stream (`Last-Event-ID`).
-    #[arg(long, env = "DIALBACK_EVENT_RETENTION", default_value_t = dialback_server::live::RETENTION_HOURS,
+    #[arg(long, env = "DIALBACK_EVENT_RETENTION",
+        default_value_t = dialback_server::live::RETENTION_HOURS,
           value_parser = clap::value_parser!(u64).range(1..=8760))]
     event_retention: u64,
     #[command(flatten)]
@@ -277,20 +279,24 @@ async fn serve(
         println!("  Console (connected): {base}/#token={token}");
         println!("  Token:               {token}");
         println!(
-            "  Try:                 curl -H 'Authorization: Bearer {token}' '{base}/api/v1/callback-agents/stats'"
+            "  Try:                 curl -H 'Authorization: Bearer {token}' \
+             '{base}/api/v1/callback-agents/stats'"
         );
         println!(
-            "                       curl -H 'Authorization: Bearer {token}' '{base}/v1/usage/by-agent?period=month&tz=America/New_York'"
+            "                       curl -H 'Authorization: Bearer {token}' \
+             '{base}/v1/usage/by-agent?period=month&tz=America/New_York'"
         );
         println!(
-            "  Webhooks:            record a call, and its signed events arrive at {base}/demo/webhooks:"
+            "  Webhooks:            record a call, and its signed events arrive at \
+             {base}/demo/webhooks:"
         );
         let call = serde_json::json!({
             "direction": "inbound", "from": "+15005550006", "to": "+14155550100",
             "started_at": app.now().to_string(), "status": "completed", "duration_seconds": 60,
         });
         println!(
-            "                       curl -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' -d '{call}' {base}/api/v1/calls"
+            "                       curl -H 'Authorization: Bearer {token}' -H 'Content-Type: \
+             application/json' -d '{call}' {base}/api/v1/calls"
         );
         println!("                       curl {base}/demo/webhooks");
         println!();

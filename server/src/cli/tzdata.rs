@@ -69,7 +69,8 @@ fn compared(version: &TzdataVersion) -> String {
     let embedded = Tzdata::embedded_version();
     match TzdataVersion::parse(embedded).map(|e| version.cmp_release(&e)) {
         Ok(std::cmp::Ordering::Less) => format!(
-            "older than the {embedded} compiled in: `serve --tzdata` refuses it without --tzdata-allow-older"
+            "older than the {embedded} compiled in: `serve --tzdata` refuses it without \
+             --tzdata-allow-older"
         ),
         Ok(std::cmp::Ordering::Equal) => format!("the release compiled in ({embedded})"),
         _ => format!("newer than the {embedded} compiled in"),

@@ -143,16 +143,25 @@ pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsaf
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' http: https:; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// The layers every route gets: body limit and body timeout, panics turned into a 500 (the server keeps
-/// running), request tracing (method, path and status; never headers, so never tokens).
+/// The layers every route gets: body limit and body timeout, panics turned into a 500 (the server
+/// keeps running), request tracing (method, path and status; never headers, so never tokens).
 pub fn layers(routes: Router<Arc<App>>, app: &Arc<App>) -> Router<Arc<App>> {
     routes
         .layer(DefaultBodyLimit::max(app.settings.body_limit))
         .layer(RequestBodyTimeoutLayer::new(app.settings.body_timeout))
-        .layer(middleware::from_fn_with_state(app.clone(), service::authenticate))
-        .layer(middleware::from_fn_with_state(app.clone(), service::storage_budget))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            service::authenticate,
+        ))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            service::storage_budget,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn_with_state(app.clone(), service::observe))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            service::observe,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
@@ -161,7 +170,8 @@ pub fn layers(routes: Router<Arc<App>>, app: &Arc<App>) -> Router<Arc<App>> {
                         .get(&service::REQUEST_ID)
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or_default();
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(),
+                        request_id = %id)
                 })
                 // one line per answer at info (shown with DIALBACK_LOG=info); errors are
                 // logged where they happen, with what went wrong
@@ -204,9 +214,15 @@ async fn agentphone_not_found() -> AgentPhoneError {
 
 /// AgentPhone's call endpoints that need telephony, recordings or transcripts.
 async fn agentphone_unsupported() -> AgentPhoneError {
-    AgentPhoneError::Status { status: 501, message: "placing, ending, recording and transcribing calls needs telephony, which Dialback does \
-         not have: record calls your telephony made with POST /api/v1/calls"
-            .into(), code: "NOT_SUPPORTED", kind: "api_error" }
+    AgentPhoneError::Status {
+        status: 501,
+        message: "placing, ending, recording and transcribing \
+        calls needs telephony, which Dialback does not have: record calls your telephony made with \
+        POST /api/v1/calls"
+            .into(),
+        code: "NOT_SUPPORTED",
+        kind: "api_error",
+    }
 }
 
 async fn agentphone_method_not_allowed() -> AgentPhoneError {
@@ -230,10 +246,11 @@ async fn console_not_built(uri: Uri) -> impl IntoResponse {
     }
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        "<!doctype html><html lang=en><meta charset=utf-8><title>Dialback</title>\
-         <body style=\"font-family:system-ui;max-width:40rem;margin:3rem auto\"><h1>Dialback</h1>\
-         <p>The API is running at <code>/api/v1</code> (Talkover) and <code>/v1</code> (AgentPhone).</p>\
-         <p>The admin console is not built into this server yet.</p></body></html>",
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Dialback</title><body \
+         style=\"font-family:system-ui;max-width:40rem;margin:3rem auto\"><h1>Dialback</h1><p>The \
+         API is running at <code>/api/v1</code> (Talkover) and <code>/v1</code> \
+         (AgentPhone).</p><p>The admin console is not built into this server \
+         yet.</p></body></html>",
     )
         .into_response()
 }

@@ -164,7 +164,8 @@ impl Stream {
                 self.ended = true;
             }
             Err(waited) => {
-                tracing::warn!(environment = env, %waited, "a stream's read of the event log timed out");
+                tracing::warn!(environment = env, %waited,
+                    "a stream's read of the event log timed out");
                 self.ended = true;
             }
         }

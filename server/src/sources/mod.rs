@@ -109,8 +109,8 @@ impl Drop for Running<'_> {
 }
 
 /// Runs every source of every environment now, one after another, then again `every` after
-/// each round ends, until the process ends. A failed run is recorded in the source's state and logged; the next
-/// round tries again.
+/// each round ends, until the process ends. A failed run is recorded in the source's state and
+/// logged; the next round tries again.
 pub fn schedule(app: Arc<App>, every: Duration) {
     tokio::spawn(async move {
         loop {

@@ -96,7 +96,8 @@ pub fn where_clause(dialect: Dialect, env: EnvId, f: &CallFilter) -> (String, Ve
             c.bind(Arg::Text(n.to_string())),
         );
         c.sql.push_str(&format!(
-            " AND ((direction = 'inbound' AND to_number = {a}) OR (direction = 'outbound' AND from_number = {b}))"
+            " AND ((direction = 'inbound' AND to_number = {a}) OR (direction = 'outbound' AND \
+             from_number = {b}))"
         ));
     }
     if let Some(search) = &f.search {

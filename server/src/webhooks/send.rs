@@ -100,7 +100,8 @@ pub async fn check_resolves(url: &str, allow_private: bool) -> Result<(), String
             let ips: Vec<IpAddr> = addrs.map(|a| a.ip()).collect();
             match ips.iter().find_map(|ip| why_refused(*ip)) {
                 Some(why) => Err(format!(
-                    "{name} resolves to {why}; start the server with --webhook-allow-private to allow it"
+                    "{name} resolves to {why}; start the server with --webhook-allow-private to \
+                     allow it"
                 )),
                 None => Ok(()),
             }

@@ -276,7 +276,8 @@ fn check_routes(r: &Recorded) -> Vec<String> {
                     matched += 1;
                 } else {
                     findings.push(format!(
-                        "the callback from {} was routed {code} ({got}), after its outbound call {want} was acknowledged",
+                        "the callback from {} was routed {code} ({got}), after its outbound call \
+                         {want} was acknowledged",
                         pair.contact
                     ));
                 }

@@ -162,7 +162,10 @@ pub async fn setup(client: &Client) -> Objects {
         }
     };
     let id = |body: &Value| body["data"]["id"].as_str().unwrap().to_owned();
-    let agent = |name: String, direction: &str, numbers: Vec<String>| json!({"name": name, "direction": direction, "phone_numbers": numbers});
+    let agent = |name: String, direction: &str, numbers: Vec<String>| {
+        json!({"name": name, "direction": direction,
+        "phone_numbers": numbers})
+    };
     let mut registers = vec![];
     for i in 0..REGISTERS {
         let name = format!("reg-{i}");
@@ -363,8 +366,10 @@ pub async fn one_op(
                 0 => {
                     let ext = format!("count-{k}-c{me}-{seq}");
                     let day = o.year_start.replace("T00:00:00Z", "T12:00:00Z");
-                    let body = json!({"direction": "outbound", "agent_id": agent, "to": format!("+4420794{:05}", seq % 100_000),
-                        "started_at": day, "status": "completed", "duration_seconds": 10, "external_id": ext});
+                    let body = json!({"direction": "outbound", "agent_id": agent,
+                        "to": format!("+4420794{:05}", seq % 100_000),
+                        "started_at": day, "status": "completed", "duration_seconds": 10,
+                            "external_id": ext});
                     let answer = c.send(replica, "POST", "/api/v1/calls", Some(body)).await;
                     let mut r = out.lock().unwrap();
                     r.count("counter add", &answer);
@@ -562,7 +567,8 @@ async fn route_pair(
     let outbound_done = c.since();
     let ext_in = format!("route-in-c{me}-{seq}");
     let body = json!({"direction": "inbound", "from": contact, "to": ROUTER_NUMBER,
-        "started_at": rfc(now), "status": "completed", "duration_seconds": 20, "external_id": ext_in});
+        "started_at": rfc(now), "status": "completed", "duration_seconds": 20,
+            "external_id": ext_in});
     let inbound_sent = c.since();
     let inbound = c
         .send(replica + 1, "POST", "/api/v1/calls", Some(body))

@@ -41,7 +41,8 @@ pub fn checks(bin: &str) -> Vec<Check> {
                 "POST",
                 "/api/v1/agents",
                 token,
-                &json!({"name": format!("Many {serial}"), "direction": "outbound", "phone_numbers": numbers}),
+                &json!({"name": format!("Many {serial}"), "direction": "outbound",
+                    "phone_numbers": numbers}),
             );
             assert_eq!(
                 answer.status,

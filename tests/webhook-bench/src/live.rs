@@ -142,8 +142,10 @@ async fn round(bin: &str, streams: usize, rate: u64, secs: u64) {
         tick.tick().await;
         let at = Instant::now();
         sent.push(at);
-        let call = json!({"direction": "outbound", "agent_id": agent, "to": format!("+1500555{:04}", n % 10_000),
-            "started_at": "2026-12-01T10:00:00Z", "status": "completed", "external_id": format!("live-{n}")});
+        let call = json!({"direction": "outbound", "agent_id": agent,
+            "to": format!("+1500555{:04}", n % 10_000),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed",
+                "external_id": format!("live-{n}")});
         let (http, url, token) = (
             api.http.clone(),
             format!("{}/api/v1/calls", api.base),
@@ -184,8 +186,9 @@ async fn round(bin: &str, streams: usize, rate: u64, secs: u64) {
         .unwrap_or(100.0);
     let cores = (cpu1 - cpu0) as f64 / ticks / (wall1 - wall0).as_secs_f64();
     println!(
-        "{streams:>5} streams x {rate} events/s for {secs} s: {got} of {} deliveries; delay p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
-         memory {:.1} KiB per stream ({} -> {} KiB, {} KiB at the end); server CPU {:.2} cores",
+        "{streams:>5} streams x {rate} events/s for {secs} s: {got} of {} deliveries; delay p50 \
+         {:.1} ms, p99 {:.1} ms, max {:.1} ms; memory {:.1} KiB per stream ({} -> {} KiB, {} KiB \
+         at the end); server CPU {:.2} cores",
         total * streams,
         percentile(&delays, 0.5).as_secs_f64() * 1e3,
         percentile(&delays, 0.99).as_secs_f64() * 1e3,

@@ -1,6 +1,7 @@
 //! `cargo xtask bench-webhooks [--backlog N] [--rate R] [--secs S] [--dead N]
-//! [--retrying S]`: webhook delivery measured (and, with `live` after the binary, the live stream: `live.rs`) from outside, against the release binary and a receiver this program
-//! runs on 127.0.0.1.
+//! [--retrying S]`: webhook delivery measured (and, with `live` after the binary, the live stream:
+//! `live.rs`) from outside, against the release binary and a receiver this program runs on
+//! 127.0.0.1.
 //!
 //! 1. **Throughput.** N events (20,000) are stored by a server that sends none
 //!    (`--no-webhook-delivery`, an import with `?webhooks=true`); a delivering server then
@@ -201,7 +202,8 @@ async fn throughput(bin: &str, n: usize) {
     let took = started.elapsed().as_secs_f64();
     let done = got.lock().unwrap().len();
     println!(
-        "throughput: {done} of {n} backlogged deliveries in {took:.2} s (server start included): {:.0} deliveries/s",
+        "throughput: {done} of {n} backlogged deliveries in {took:.2} s (server start included): \
+         {:.0} deliveries/s",
         done as f64 / took
     );
     let _ = std::fs::remove_dir_all(dir);
@@ -256,7 +258,8 @@ async fn latency(bin: &str, rate: u64, secs: u64) {
     ms.sort_by(f64::total_cmp);
     let q = |p: f64| ms[((ms.len() as f64 * p) as usize).min(ms.len() - 1)];
     println!(
-        "latency at {rate} events/s for {secs} s: {} of {} delivered; request sent → receiver got it: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        "latency at {rate} events/s for {secs} s: {} of {} delivered; request sent → receiver got \
+         it: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         ms.len(),
         sent.len(),
         q(0.5),
@@ -332,7 +335,8 @@ async fn backlog(bin: &str, n: usize, retrying: u64) {
     drop(control);
     let _ = std::fs::remove_dir_all(control_dir);
     println!(
-        "memory with {n} deliveries backlogged for a dead receiver ({attempts} attempts made; {queue}):"
+        "memory with {n} deliveries backlogged for a dead receiver ({attempts} attempts made; \
+         {queue}):"
     );
     for (when, kib) in &samples {
         println!("  {when:<24} {:>7.1} MiB", *kib as f64 / 1024.0);

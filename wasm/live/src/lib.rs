@@ -44,14 +44,22 @@ impl EventReader {
             match read_message(&m) {
                 Ok(StreamItem::Event(e)) => {
                     // the data parsed as JSON just now: it is written back as it came
-                    out.push(format!("{{\"id\":{},\"body\":{}}}", serde_json::Value::from(e.id), m.data));
+                    out.push(format!(
+                        "{{\"id\":{},\"body\":{}}}",
+                        serde_json::Value::from(e.id),
+                        m.data
+                    ));
                 }
                 Ok(StreamItem::Reset(r)) => out.push(
-                    serde_json::json!({"reset": {"id": r.id, "code": r.code, "message": r.message}}).to_string(),
+                    serde_json::json!({"reset": {"id": r.id, "code": r.code,
+                        "message": r.message}})
+                    .to_string(),
                 ),
                 Ok(StreamItem::Other { .. }) => {}
                 Err(e) => out.push(
-                    serde_json::json!({"error": {"code": e.code(), "message": e.to_string(), "id": m.id}}).to_string(),
+                    serde_json::json!({"error": {"code": e.code(), "message": e.to_string(),
+                        "id": m.id}})
+                    .to_string(),
                 ),
             }
         }

@@ -137,110 +137,271 @@ pub(super) fn AgentWebhooks(
     view! {
         <section class="panel wide" aria-labelledby="agent-h">
             <h2 id="agent-h">"An agent's webhooks"</h2>
-            {loaded("agents", agents, move |list: Vec<AgentBody>| view! {
-                <label for="wh-agent">"Agent"</label>
-                <select id="wh-agent" on:change=move |ev| {
-                    let id = event_target_value(&ev);
-                    editing.set(None);
-                    set_agent_q.set((!id.is_empty()).then_some(id));
-                }>
-                    <option value="" selected=move || agent.get().is_empty()>"Choose an agent…"</option>
-                    {list.into_iter().map(|a| {
-                        let id = a.id.clone();
-                        view! { <option value=a.id.clone() selected=move || agent.get() == id>{a.name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            })}
-            {loaded("its webhooks", hooks, move |data: Option<WebhookListBody>| data.map(|data| {
-                let catalogue: Vec<String> = data.available_events.keys().cloned().collect();
-                let id = agent.get_untracked();
-                view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="The agent's webhooks, scrollable">
-                        <table class="webhooks">
-                            <caption>"Its webhooks"</caption>
-                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Receiver"</th><th scope="col">"Events"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr></thead>
-                            <tbody>
-                                {data.webhooks.into_iter().map(|w| {
-                                    let base = format!("/api/v1/agents/{id}/webhooks/{}", w.id);
-                                    let (b1, b2, b3) = (base.clone(), base.clone(), base);
-                                    let edit = w.clone();
-                                    let logged = (w.id.clone(), w.name.clone());
-                                    let toggle = if w.enabled { "Disable" } else { "Enable" };
+            {loaded(
+                "agents",
+                agents,
+                move |list: Vec<AgentBody>| {
+                    view! {
+                        <label for="wh-agent">"Agent"</label>
+                        <select
+                            id="wh-agent"
+                            on:change=move |ev| {
+                                let id = event_target_value(&ev);
+                                editing.set(None);
+                                set_agent_q.set((!id.is_empty()).then_some(id));
+                            }
+                        >
+                            <option value="" selected=move || agent.get().is_empty()>
+                                "Choose an agent…"
+                            </option>
+                            {list
+                                .into_iter()
+                                .map(|a| {
+                                    let id = a.id.clone();
                                     view! {
-                                        <tr>
-                                            <th scope="row">{w.name.clone()}</th>
-                                            <td class="url">{w.webhook_url.clone()}</td>
-                                            <td>{w.events.join(", ")}</td>
-                                            <td>{w.status.clone()}</td>
-                                            <td class="actions">
-                                                <button type="button" disabled=read_only on:click=move |_| send(Method::PATCH, format!("{b1}/toggle"), None)>{toggle}</button>
-                                                <button type="button" disabled=read_only on:click=move |_| send(Method::POST, format!("{b2}/test"), None)>"Test"</button>
-                                                <button type="button" disabled=read_only on:click=move |_| {
-                                                    editing.set(Some(edit.id.clone()));
-                                                    name.set(edit.name.clone());
-                                                    url.set(edit.webhook_url.clone());
-                                                    events.set(edit.events.clone());
-                                                    retries.set(edit.max_retries.to_string());
-                                                    secret.set(String::new());
-                                                }>"Edit"</button>
-                                                <button type="button" class="secondary" on:click=move |_| only.set(Some(logged.clone()))>"Deliveries"</button>
-                                                <button type="button" class="danger" disabled=read_only on:click=move |_| send(Method::DELETE, b3.clone(), None)>"Delete"</button>
-                                            </td>
-                                        </tr>
+                                        <option
+                                            value=a.id.clone()
+                                            selected=move || agent.get() == id
+                                        >
+                                            {a.name.clone()}
+                                        </option>
                                     }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <form class="stack" on:submit=move |ev| {
-                        ev.prevent_default();
-                        if !local.get_untracked().is_empty() {
-                            return;
-                        }
+                                })
+                                .collect_view()}
+                        </select>
+                    }
+                },
+            )}
+            {loaded(
+                "its webhooks",
+                hooks,
+                move |data: Option<WebhookListBody>| {
+                    data.map(|data| {
+                        let catalogue: Vec<String> = data
+                            .available_events
+                            .keys()
+                            .cloned()
+                            .collect();
                         let id = agent.get_untracked();
-                        match editing.get_untracked() {
-                            Some(w) => send(Method::PUT, format!("/api/v1/agents/{id}/webhooks/{w}"), Some(body())),
-                            None => send(Method::POST, format!("/api/v1/agents/{id}/webhooks"), Some(body())),
-                        }
-                    }>
-                        <h3>{move || if editing.get().is_some() { "Edit the webhook" } else { "New webhook" }}</h3>
-                        <label for="wh-name">"Name"</label>
-                        <input id="wh-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) aria-describedby="wh-name-note"/>
-                        <FieldNote id="wh-name-note" field="name" errors=errors/>
-                        <label for="wh-url">"Receiver URL"</label>
-                        <input id="wh-url" type="url" prop:value=url on:input=move |ev| url.set(event_target_value(&ev)) aria-describedby="wh-url-note"/>
-                        <FieldNote id="wh-url-note" field="webhook_url" errors=errors/>
-                        <fieldset class="events">
-                            <legend>"Events"</legend>
-                            {catalogue.into_iter().map(|e| {
-                                let (e1, e2) = (e.clone(), e.clone());
-                                view! {
-                                    <label class="check">
-                                        <input type="checkbox" prop:checked=move || events.get().contains(&e1)
-                                            on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                events.update(|list| {
-                                                    list.retain(|x| *x != e2);
-                                                    if on { list.push(e2.clone()); }
-                                                });
-                                            }/>
-                                        {e}
-                                    </label>
+                        view! {
+                            <div
+                                class="table-scroll"
+                                tabindex="0"
+                                role="region"
+                                aria-label="The agent's webhooks, scrollable"
+                            >
+                                <table class="webhooks">
+                                    <caption>"Its webhooks"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Receiver"</th>
+                                            <th scope="col">"Events"</th>
+                                            <th scope="col">"Status"</th>
+                                            <th scope="col">"Actions"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {data
+                                            .webhooks
+                                            .into_iter()
+                                            .map(|w| {
+                                                let base = format!("/api/v1/agents/{id}/webhooks/{}", w.id);
+                                                let (b1, b2, b3) = (base.clone(), base.clone(), base);
+                                                let edit = w.clone();
+                                                let logged = (w.id.clone(), w.name.clone());
+                                                let toggle = if w.enabled { "Disable" } else { "Enable" };
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row">{w.name.clone()}</th>
+                                                        <td class="url">{w.webhook_url.clone()}</td>
+                                                        <td>{w.events.join(", ")}</td>
+                                                        <td>{w.status.clone()}</td>
+                                                        <td class="actions">
+                                                            <button
+                                                                type="button"
+                                                                disabled=read_only
+                                                                on:click=move |_| send(
+                                                                    Method::PATCH,
+                                                                    format!("{b1}/toggle"),
+                                                                    None,
+                                                                )
+                                                            >
+                                                                {toggle}
+                                                            </button>
+                                                            <button
+                                                                type="button"
+                                                                disabled=read_only
+                                                                on:click=move |_| send(
+                                                                    Method::POST,
+                                                                    format!("{b2}/test"),
+                                                                    None,
+                                                                )
+                                                            >
+                                                                "Test"
+                                                            </button>
+                                                            <button
+                                                                type="button"
+                                                                disabled=read_only
+                                                                on:click=move |_| {
+                                                                    editing.set(Some(edit.id.clone()));
+                                                                    name.set(edit.name.clone());
+                                                                    url.set(edit.webhook_url.clone());
+                                                                    events.set(edit.events.clone());
+                                                                    retries.set(edit.max_retries.to_string());
+                                                                    secret.set(String::new());
+                                                                }
+                                                            >
+                                                                "Edit"
+                                                            </button>
+                                                            <button
+                                                                type="button"
+                                                                class="secondary"
+                                                                on:click=move |_| only.set(Some(logged.clone()))
+                                                            >
+                                                                "Deliveries"
+                                                            </button>
+                                                            <button
+                                                                type="button"
+                                                                class="danger"
+                                                                disabled=read_only
+                                                                on:click=move |_| send(Method::DELETE, b3.clone(), None)
+                                                            >
+                                                                "Delete"
+                                                            </button>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <form
+                                class="stack"
+                                on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    if !local.get_untracked().is_empty() {
+                                        return;
+                                    }
+                                    let id = agent.get_untracked();
+                                    match editing.get_untracked() {
+                                        Some(w) => {
+                                            send(
+                                                Method::PUT,
+                                                format!("/api/v1/agents/{id}/webhooks/{w}"),
+                                                Some(body()),
+                                            )
+                                        }
+                                        None => {
+                                            send(
+                                                Method::POST,
+                                                format!("/api/v1/agents/{id}/webhooks"),
+                                                Some(body()),
+                                            )
+                                        }
+                                    }
                                 }
-                            }).collect_view()}
-                        </fieldset>
-                        <FieldNote id="wh-events-note" field="events" errors=errors/>
-                        <label for="wh-secret">"Signing secret (optional; never shown again)"</label>
-                        <input id="wh-secret" type="password" autocomplete="new-password" prop:value=secret on:input=move |ev| secret.set(event_target_value(&ev)) aria-describedby="wh-secret-note"/>
-                        <FieldNote id="wh-secret-note" field="webhook_secret" errors=errors/>
-                        <label for="wh-retries">"Retries after the first attempt (0 to 10)"</label>
-                        <input id="wh-retries" type="number" min="0" max="10" prop:value=retries on:input=move |ev| retries.set(event_target_value(&ev)) aria-describedby="wh-retries-note"/>
-                        <FieldNote id="wh-retries-note" field="max_retries" errors=errors/>
-                        <button type="submit" disabled=read_only>{move || if editing.get().is_some() { "Save changes" } else { "Create webhook" }}</button>
-                    </form>
-                }
-            }))}
-            <Status status=status/>
+                            >
+                                <h3>
+                                    {move || {
+                                        if editing.get().is_some() {
+                                            "Edit the webhook"
+                                        } else {
+                                            "New webhook"
+                                        }
+                                    }}
+                                </h3>
+                                <label for="wh-name">"Name"</label>
+                                <input
+                                    id="wh-name"
+                                    prop:value=name
+                                    on:input=move |ev| name.set(event_target_value(&ev))
+                                    aria-describedby="wh-name-note"
+                                />
+                                <FieldNote id="wh-name-note" field="name" errors=errors />
+                                <label for="wh-url">"Receiver URL"</label>
+                                <input
+                                    id="wh-url"
+                                    type="url"
+                                    prop:value=url
+                                    on:input=move |ev| url.set(event_target_value(&ev))
+                                    aria-describedby="wh-url-note"
+                                />
+                                <FieldNote id="wh-url-note" field="webhook_url" errors=errors />
+                                <fieldset class="events">
+                                    <legend>"Events"</legend>
+                                    {catalogue
+                                        .into_iter()
+                                        .map(|e| {
+                                            let (e1, e2) = (e.clone(), e.clone());
+                                            view! {
+                                                <label class="check">
+                                                    <input
+                                                        type="checkbox"
+                                                        prop:checked=move || events.get().contains(&e1)
+                                                        on:change=move |ev| {
+                                                            let on = event_target_checked(&ev);
+                                                            events
+                                                                .update(|list| {
+                                                                    list.retain(|x| *x != e2);
+                                                                    if on {
+                                                                        list.push(e2.clone());
+                                                                    }
+                                                                });
+                                                        }
+                                                    />
+                                                    {e}
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </fieldset>
+                                <FieldNote id="wh-events-note" field="events" errors=errors />
+                                <label for="wh-secret">
+                                    "Signing secret (optional; never shown again)"
+                                </label>
+                                <input
+                                    id="wh-secret"
+                                    type="password"
+                                    autocomplete="new-password"
+                                    prop:value=secret
+                                    on:input=move |ev| secret.set(event_target_value(&ev))
+                                    aria-describedby="wh-secret-note"
+                                />
+                                <FieldNote
+                                    id="wh-secret-note"
+                                    field="webhook_secret"
+                                    errors=errors
+                                />
+                                <label for="wh-retries">
+                                    "Retries after the first attempt (0 to 10)"
+                                </label>
+                                <input
+                                    id="wh-retries"
+                                    type="number"
+                                    min="0"
+                                    max="10"
+                                    prop:value=retries
+                                    on:input=move |ev| retries.set(event_target_value(&ev))
+                                    aria-describedby="wh-retries-note"
+                                />
+                                <FieldNote id="wh-retries-note" field="max_retries" errors=errors />
+                                <button type="submit" disabled=read_only>
+                                    {move || {
+                                        if editing.get().is_some() {
+                                            "Save changes"
+                                        } else {
+                                            "Create webhook"
+                                        }
+                                    }}
+                                </button>
+                            </form>
+                        }
+                    })
+                },
+            )}
+            <Status status=status />
         </section>
     }
 }

@@ -40,10 +40,10 @@ pub fn Webhooks() -> impl IntoView {
              webhook's secret. Failed deliveries are retried after 5 s, 30 s, 3 min, 18 min and \
              1 h 48 min."
         </p>
-        <ReadOnlyNote/>
-        <ProjectWebhook changed=changed/>
-        <AgentWebhooks changed=changed only=only/>
-        <DeliveryLog changed=changed only=only/>
+        <ReadOnlyNote />
+        <ProjectWebhook changed=changed />
+        <AgentWebhooks changed=changed only=only />
+        <DeliveryLog changed=changed only=only />
     }
 }
 
@@ -69,9 +69,13 @@ fn Secret(secret: String) -> impl IntoView {
     let text = secret.clone();
     view! {
         <div class="secret" role="group" aria-label="New webhook secret">
-            <p>"The new secret, shown this once: store it where your receiver verifies signatures."</p>
+            <p>
+                "The new secret, shown this once: store it where your receiver verifies signatures."
+            </p>
             <code data-secret="">{secret}</code>
-            <button type="button" on:click=move |_| copy(text.clone(), label)>{move || label.get()}</button>
+            <button type="button" on:click=move |_| copy(text.clone(), label)>
+                {move || label.get()}
+            </button>
         </div>
     }
 }
@@ -165,42 +169,101 @@ fn ProjectWebhook(changed: RwSignal<u32>) -> impl IntoView {
     view! {
         <section class="panel wide" aria-labelledby="project-h">
             <h2 id="project-h">"Project webhook"</h2>
-            {loaded("the project webhook", current, move |hook: Option<WebhookObject>| match hook {
-                None => view! { <p class="hint">"None set: events of agents without a webhook of their own are not sent."</p> }.into_any(),
-                Some(h) => view! {
-                    <dl class="facts">
-                        <dt>"Receiver"</dt><dd data-field="project-url">{h.url.clone()}</dd>
-                        <dt>"Status"</dt><dd>{h.status.clone()}</dd>
-                        <dt>"Timeout"</dt><dd>{format!("{} s", h.timeout)}</dd>
-                        <dt>"Created"</dt><dd>{h.created_at.clone()}</dd>
-                    </dl>
-                    <div class="actions">
-                        <button type="button" disabled=read_only on:click=move |_| { act.dispatch((connection.get_untracked(), true)); }>"Send a test"</button>
-                        <button type="button" class="danger" disabled=read_only on:click=move |_| { act.dispatch((connection.get_untracked(), false)); }>"Delete"</button>
-                    </div>
-                }.into_any(),
-            })}
-            <form class="stack" on:submit=move |ev| {
-                ev.prevent_default();
-                if local.get_untracked().is_empty() {
-                    let t = timeout.get_untracked().trim().parse::<i64>().map_or_else(|_| json!(timeout.get_untracked()), Value::from);
-                    save.dispatch((connection.get_untracked(), json!({"url": url.get_untracked().trim(), "timeout": t})));
+            {loaded(
+                "the project webhook",
+                current,
+                move |hook: Option<WebhookObject>| match hook {
+                    None => {
+                        view! {
+                            <p class="hint">
+                                "None set: events of agents without a webhook of their own are not \
+                                 sent."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Some(h) => {
+                        view! {
+                            <dl class="facts">
+                                <dt>"Receiver"</dt>
+                                <dd data-field="project-url">{h.url.clone()}</dd>
+                                <dt>"Status"</dt>
+                                <dd>{h.status.clone()}</dd>
+                                <dt>"Timeout"</dt>
+                                <dd>{format!("{} s", h.timeout)}</dd>
+                                <dt>"Created"</dt>
+                                <dd>{h.created_at.clone()}</dd>
+                            </dl>
+                            <div class="actions">
+                                <button
+                                    type="button"
+                                    disabled=read_only
+                                    on:click=move |_| {
+                                        act.dispatch((connection.get_untracked(), true));
+                                    }
+                                >
+                                    "Send a test"
+                                </button>
+                                <button
+                                    type="button"
+                                    class="danger"
+                                    disabled=read_only
+                                    on:click=move |_| {
+                                        act.dispatch((connection.get_untracked(), false));
+                                    }
+                                >
+                                    "Delete"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                },
+            )}
+            <form
+                class="stack"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if local.get_untracked().is_empty() {
+                        let t = timeout
+                            .get_untracked()
+                            .trim()
+                            .parse::<i64>()
+                            .map_or_else(|_| json!(timeout.get_untracked()), Value::from);
+                        save.dispatch((
+                            connection.get_untracked(),
+                            json!({"url": url.get_untracked().trim(), "timeout": t}),
+                        ));
+                    }
                 }
-            }>
+            >
                 <label for="project-url-input">"Receiver URL"</label>
-                <input id="project-url-input" type="url" placeholder="https://example.com/webhooks" prop:value=url
+                <input
+                    id="project-url-input"
+                    type="url"
+                    placeholder="https://example.com/webhooks"
+                    prop:value=url
                     on:input=move |ev| url.set(event_target_value(&ev))
-                    aria-describedby="project-url-input-note"/>
-                <FieldNote id="project-url-input-note" field="url" errors=errors/>
+                    aria-describedby="project-url-input-note"
+                />
+                <FieldNote id="project-url-input-note" field="url" errors=errors />
                 <label for="project-timeout">"Timeout (seconds, 5 to 120)"</label>
-                <input id="project-timeout" type="number" min="5" max="120" prop:value=timeout
+                <input
+                    id="project-timeout"
+                    type="number"
+                    min="5"
+                    max="120"
+                    prop:value=timeout
                     on:input=move |ev| timeout.set(event_target_value(&ev))
-                    aria-describedby="project-timeout-note"/>
-                <FieldNote id="project-timeout-note" field="timeout" errors=errors/>
-                <button type="submit" disabled=move || read_only() || url.get().trim().is_empty()>"Save (makes a new secret)"</button>
+                    aria-describedby="project-timeout-note"
+                />
+                <FieldNote id="project-timeout-note" field="timeout" errors=errors />
+                <button type="submit" disabled=move || read_only() || url.get().trim().is_empty()>
+                    "Save (makes a new secret)"
+                </button>
             </form>
-            {move || secret.get().map(|s| view! { <Secret secret=s/> })}
-            <Status status=status/>
+            {move || secret.get().map(|s| view! { <Secret secret=s /> })}
+            <Status status=status />
         </section>
     }
 }

@@ -12,6 +12,7 @@ use crate::root;
 mod codes;
 mod length;
 mod regrowth;
+mod width;
 
 /// The shell crates: everything that is not the core or this crate.
 const SHELLS: [&str; 3] = ["server", "web", "wasm"];

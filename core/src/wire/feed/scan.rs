@@ -377,7 +377,11 @@ mod tests {
 
     #[test]
     fn reads_a_plain_call_and_stops_after_it() {
-        let line = r#"{"id":1,"external_id":null,"direction":"outbound","agent_id":"a","from":"+1","to":"+2","started_at":"2024-01-01T00:00:00Z","status":"completed","duration_seconds":42,"x":[1,{"y":"z\"}"},-2.5e3,true]} "#;
+        let line = concat!(
+            r#"{"id":1,"external_id":null,"direction":"outbound","agent_id":"a","from":"+1","#,
+            r#""to":"+2","started_at":"2024-01-01T00:00:00Z","status":"completed","#,
+            r#""duration_seconds":42,"x":[1,{"y":"z\"}"},-2.5e3,true]} "#
+        );
         let (c, end) = call(line.as_bytes(), 0).unwrap();
         assert_eq!(end, line.len() - 1);
         assert_eq!(

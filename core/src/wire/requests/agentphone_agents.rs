@@ -92,7 +92,8 @@ pub fn parse_agentphone_agent_patch(body: &Value) -> Result<AgentPatch, Vec<Vali
         return Err(vec![ValidationDetail::body(
             "direction",
             "value_error",
-            "direction is changed with PUT /api/v1/agents/{id}/calling, which checks the agent's callback roles",
+            "direction is changed with PUT /api/v1/agents/{id}/calling, which checks the agent's \
+             callback roles",
             None,
         )]);
     }

@@ -117,7 +117,8 @@ mod tests {
     fn the_documented_body_is_checked_like_a_configuration() {
         let ok = check_constraints(
             IN,
-            &json!({"is_callback_agent": true, "callback_source_agents": [OUT], "callback_trigger_statuses": ["no_answer", "voicemail", "busy"]}),
+            &json!({"is_callback_agent": true, "callback_source_agents": [OUT],
+                "callback_trigger_statuses": ["no_answer", "voicemail", "busy"]}),
             &dir(),
         );
         assert_eq!(ok.unwrap().unwrap().source_agent_ids.len(), 1);

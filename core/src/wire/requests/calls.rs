@@ -253,7 +253,9 @@ mod tests {
 
     #[test]
     fn the_same_call_again_is_a_retry_and_another_a_conflict_with_its_code() {
-        let body = json!({"direction": "inbound", "from": "+14155551001", "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "completed", "duration_seconds": 30, "external_id": "CA1"});
+        let body = json!({"direction": "inbound", "from": "+14155551001", "to": "+14155550100",
+            "started_at": "2024-01-01T00:00:00Z", "status": "completed", "duration_seconds": 30,
+            "external_id": "CA1"});
         let call = parse_new_call(&body).unwrap();
         let stored = crate::call::CallRecord {
             id: crate::call::CallId(7),
@@ -278,7 +280,10 @@ mod tests {
 
     #[test]
     fn calls() {
-        let c = parse_new_call(&json!({"direction": "inbound", "from": "anonymous", "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "no_answer", "sid": "CA1"})).unwrap();
+        let c = parse_new_call(&json!({"direction": "inbound", "from": "anonymous",
+            "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "no_answer",
+            "sid": "CA1"}))
+        .unwrap();
         assert_eq!(
             (
                 c.caller(),
@@ -290,7 +295,8 @@ mod tests {
         );
         assert_eq!(
             codes(parse_new_call(
-                &json!({"direction": "outbound", "to": "x", "started_at": "yesterday", "status": "done", "duration_seconds": -1, "external_id": ""})
+                &json!({"direction": "outbound", "to": "x", "started_at": "yesterday",
+                    "status": "done", "duration_seconds": -1, "external_id": ""})
             )),
             pairs(&[
                 ("FIELD_REQUIRED", "agent_id"),
@@ -303,7 +309,8 @@ mod tests {
         );
         assert_eq!(
             codes(parse_new_call(
-                &json!({"direction": "inbound", "agent_id": "x", "from": "+1", "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "completed"})
+                &json!({"direction": "inbound", "agent_id": "x", "from": "+1", "to": "+14155550100",
+                    "started_at": "2024-01-01T00:00:00Z", "status": "completed"})
             )),
             pairs(&[("INVALID_AGENT_ID", "agent_id")])
         );
@@ -314,7 +321,8 @@ mod tests {
         let long = "9".repeat(MAX_FROM_CHARS + 1);
         assert_eq!(
             codes(parse_new_call(
-                &json!({"direction": "inbound", "from": long, "to": "+14155550100", "started_at": "2024-01-01T00:00:00Z", "status": "completed"})
+                &json!({"direction": "inbound", "from": long, "to": "+14155550100",
+                    "started_at": "2024-01-01T00:00:00Z", "status": "completed"})
             )),
             pairs(&[("INVALID_CALLER", "from")])
         );
@@ -322,7 +330,10 @@ mod tests {
 
     #[test]
     fn messages() {
-        let m = parse_new_message(&json!({"agent_id": null, "direction": "inbound", "from": "+14155550100", "to": "+14155550101", "sent_at": "2024-01-01T00:00:00Z"})).unwrap();
+        let m = parse_new_message(&json!({"agent_id": null, "direction": "inbound",
+            "from": "+14155550100", "to": "+14155550101",
+            "sent_at": "2024-01-01T00:00:00Z"}))
+        .unwrap();
         assert_eq!(m.agent_id, None);
         assert_eq!(
             codes(parse_new_message(&json!({"direction": "inbound"}))),

@@ -589,7 +589,8 @@ mod tests {
             codes(
                 json!({"webhook_url": "ftp://x", "events": [], "timeout": 3, "max_retries": 11,
                 "http_method": "GET", "authorization_scheme": "oauth",
-                "custom_headers": [{"key": "X-Webhook-Signature", "value": "x"}, {"key": "A", "value": "b\r\nc"}]}),
+                "custom_headers": [{"key": "X-Webhook-Signature", "value": "x"},
+                    {"key": "A", "value": "b\r\nc"}]}),
                 true
             ),
             [

@@ -69,7 +69,8 @@ fn paging() -> [Param; 2] {
         param(
             "per_page",
             "Items per page.",
-            json!({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}),
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
+                "default": DEFAULT_PER_PAGE}),
         ),
     ]
 }
@@ -143,7 +144,8 @@ pub fn stats() -> Vec<Param> {
     vec![
         param(
             "start_date",
-            "First local day (inclusive); 30 days before `end_date` by default. At most `end_date`.",
+            "First local day (inclusive); 30 days before `end_date` by default. At most \
+             `end_date`.",
             date(),
         ),
         param(
@@ -154,7 +156,8 @@ pub fn stats() -> Vec<Param> {
         zone_param("Extension: the zone whose days these are (default UTC)."),
         param(
             "group_by",
-            "Extension: `day` adds `days`, each local day's counts (at most 3,660 days), which add up to the totals.",
+            "Extension: `day` adds `days`, each local day's counts (at most 3,660 days), which add \
+             up to the totals.",
             json!({"type": "string", "enum": ["day"]}),
         ),
     ]
@@ -224,7 +227,8 @@ pub fn agentphone_calls() -> Vec<Param> {
         param(
             "status",
             "Only calls that ended so (`in-progress` lists none: calls are recorded when over).",
-            json!({"type": "string", "enum": ["initiated", "ringing", "answered", "completed", "failed",
+            json!({"type": "string",
+                "enum": ["initiated", "ringing", "answered", "completed", "failed",
                 "busy", "no-answer", "voicemail", "in-progress"]}),
         ),
         direction(),
@@ -246,11 +250,13 @@ pub fn events() -> Vec<Param> {
         param(
             "types",
             "Only these event types, comma-separated (absent: all).",
-            json!({"type": "string", "pattern": format!("^\\s*({names})\\s*(,\\s*({names})\\s*)*$")}),
+            json!({"type": "string",
+                "pattern": format!("^\\s*({names})\\s*(,\\s*({names})\\s*)*$")}),
         ),
         param(
             "agent_id",
-            "Only the events that involve this agent (a call it placed or took, a callback routed to it or attributed to its call, its messages, its own changes).",
+            "Only the events that involve this agent (a call it placed or took, a callback routed \
+             to it or attributed to its call, its messages, its own changes).",
             json!({"type": "string", "format": "uuid"}),
         ),
     ]

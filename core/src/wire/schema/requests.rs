@@ -116,9 +116,12 @@ fn profile() -> serde_json::Map<String, Value> {
     let fields = json!({
         "label": nullable(name()),
         "description": nullable(text(MAX_TEXT_CHARS)),
-        "language": {"type": ["string", "null"], "enum": LANGUAGES.iter().map(|l| Value::from(*l)).chain([Value::Null]).collect::<Vec<_>>()},
+        "language": {"type": ["string", "null"],
+            "enum": LANGUAGES.iter().map(|l|
+            Value::from(*l)).chain([Value::Null]).collect::<Vec<_>>()},
         "initial_message": nullable(text(MAX_GREETING_CHARS)),
-        "interrupt_sensitivity": {"type": ["string", "null"], "enum": ["low", "medium", "high", null]},
+        "interrupt_sensitivity": {"type": ["string", "null"],
+            "enum": ["low", "medium", "high", null]},
         "conversation_speed": number(0.1, 3.0),
         "initial_message_delay": integer(0, 60),
         "ask_if_human_present_on_idle": boolean(),
@@ -173,7 +176,8 @@ pub fn calling_update() -> Value {
                 "items": {"type": "string", "minLength": 1, "maxLength": MAX_ID_CHARS},
                 "maxItems": MAX_NUMBERS_PER_AGENT,
                 "uniqueItems": true,
-                "description": "The numbers the agent owns from now on; absent keeps them, `[]` releases them all."
+                "description": "The numbers the agent owns from now on; absent keeps them, `[]` \
+                    releases them all."
             }
         }
     })
@@ -188,7 +192,8 @@ pub fn knowledge_update() -> Value {
     };
     json!({
         "type": "object",
-        "required": ["description", "interrupt_sensitivity", "ask_if_human_present_on_idle", "llm_temperature", "initial_message_delay"],
+        "required": ["description", "interrupt_sensitivity", "ask_if_human_present_on_idle",
+            "llm_temperature", "initial_message_delay"],
         "properties": {
             "description": at_least_five(MAX_TEXT_CHARS),
             "initial_message": nullable(at_least_five(MAX_GREETING_CHARS)),
@@ -201,7 +206,8 @@ pub fn knowledge_update() -> Value {
 }
 
 fn sources() -> Value {
-    json!({"type": "array", "items": uuid(), "minItems": 1, "maxItems": MAX_SOURCES, "uniqueItems": true,
+    json!({"type": "array", "items": uuid(), "minItems": 1, "maxItems": MAX_SOURCES,
+        "uniqueItems": true,
         "description": "Outbound agents of this environment, each once."})
 }
 
@@ -215,7 +221,8 @@ fn lookback() -> Value {
 fn triggers() -> Value {
     nullable(
         json!({"type": "array", "items": call_status(), "minItems": 1,
-        "description": "Outcomes of the source agent's call after which a return counts; absent: every outcome."}),
+        "description": "Outcomes of the source agent's call after which a return counts; absent: \
+            every outcome."}),
     )
 }
 
@@ -255,9 +262,11 @@ pub fn check_constraints() -> Value {
                 },
                 "oneOf": [
                     {"required": ["callback_source_agents"],
-                     "properties": {"callback_source_agents": sources(), "source_agent_ids": {"type": "null"}}},
+                     "properties": {"callback_source_agents": sources(),
+                         "source_agent_ids": {"type": "null"}}},
                     {"required": ["source_agent_ids"],
-                     "properties": {"source_agent_ids": sources(), "callback_source_agents": {"type": "null"}}}
+                     "properties": {"source_agent_ids": sources(),
+                         "callback_source_agents": {"type": "null"}}}
                 ]
             }
         ]
@@ -272,12 +281,14 @@ pub fn new_number() -> Value {
 /// The inbound caller as presented: a number, or what the network said instead.
 fn caller() -> Value {
     json!({"type": ["string", "null"], "maxLength": MAX_FROM_CHARS,
-        "description": "A number, or what the network presented instead (`anonymous`, a SIP URI): routed as withheld or invalid. `null` or absent: withheld."})
+        "description": "A number, or what the network presented instead (`anonymous`, a SIP URI): \
+            routed as withheld or invalid. `null` or absent: withheld."})
 }
 
 fn external_id() -> Value {
     json!({"type": ["string", "null"], "minLength": 1, "maxLength": MAX_EXTERNAL_ID_CHARS,
-        "description": "Your telephony's id for the call: the same call sent again is stored once. `sid` is read in its place when `external_id` is absent."})
+        "description": "Your telephony's id for the call: the same call sent again is stored once. \
+            `sid` is read in its place when `external_id` is absent."})
 }
 
 /// `POST /api/v1/calls` and each line of `POST /api/v1/calls/import` (our extensions).
@@ -286,7 +297,8 @@ pub fn new_call() -> Value {
         "to": phone(),
         "started_at": timestamp(),
         "status": call_status(),
-        "duration_seconds": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_DURATION_SECONDS},
+        "duration_seconds": {"type": ["integer", "null"], "minimum": 0,
+            "maximum": MAX_DURATION_SECONDS},
         "external_id": external_id(),
         "sid": external_id()
     });
@@ -315,7 +327,8 @@ pub fn new_call() -> Value {
                 "required": ["direction", "to", "started_at", "status"],
                 "properties": with(json!({
                     "direction": {"const": "inbound"},
-                    "agent_id": {"type": "null", "description": "An inbound call belongs to the owner of the dialed number."},
+                    "agent_id": {"type": "null", "description": "An inbound call belongs to the \
+                        owner of the dialed number."},
                     "from": caller()
                 }))
             }

@@ -12,11 +12,22 @@ use crate::webhook::event::TALKOVER_EVENTS;
 /// characters), or an IPv4 address, an optional port, then RFC 3986's characters. Narrower
 /// than the parser (which takes any valid name and any printable ASCII), never wider: a test
 /// holds them to that.
-const URL_PATTERN: &str = r"^https?://(([A-Za-z0-9_]([A-Za-z0-9_-]{0,48}[A-Za-z0-9_])?\.){0,3}[A-Za-z]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(:[1-9][0-9]{0,3})?(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*(\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?(#([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$";
+const URL_PATTERN: &str = concat!(
+    r"^https?://(",
+    r"([A-Za-z0-9_]([A-Za-z0-9_-]{0,48}[A-Za-z0-9_])?\.){0,3}",
+    r"[A-Za-z]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?",
+    r"|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}",
+    r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))",
+    r"(:[1-9][0-9]{0,3})?",
+    r"(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*",
+    r"(\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?",
+    r"(#([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?$",
+);
 
 fn url(max: usize) -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": URL_PATTERN,
-        "description": "http(s), a host (public unless the server allows private receivers), no credentials, printable ASCII."})
+        "description": "http(s), a host (public unless the server allows private receivers), no \
+            credentials, printable ASCII."})
 }
 
 /// Optional here means `null` is allowed too: the parsers read `null` as absent.
@@ -41,7 +52,8 @@ pub fn agentphone_webhook() -> Value {
         "required": ["url"],
         "properties": {
             "url": url(limits::AGENTPHONE_URL_CHARS),
-            "contextLimit": {"type": ["integer", "null"], "minimum": lo, "maximum": hi, "default": d},
+            "contextLimit": {"type": ["integer", "null"], "minimum": lo, "maximum": hi,
+                "default": d},
             "timeout": {"type": ["integer", "null"], "minimum": tlo, "maximum": thi, "default": td}
         }
     })
@@ -89,7 +101,8 @@ pub fn talkover_webhook(create: bool) -> Value {
         ),
         (
             "authorization_scheme",
-            json!({"type": "string", "enum": ["none", "bearer", "basic", "api_key", "custom"], "default": "none"}),
+            json!({"type": "string", "enum": ["none", "bearer", "basic", "api_key", "custom"],
+                "default": "none"}),
         ),
         ("authorization_token", text(limits::HEADER_VALUE_CHARS)),
         (
@@ -99,7 +112,8 @@ pub fn talkover_webhook(create: bool) -> Value {
             "properties": {
                 "key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$",
                     "description": "Not one Dialback sets (Content-Type, X-Webhook-*, Host, …)."},
-                "value": {"type": "string", "maxLength": limits::HEADER_VALUE_CHARS, "pattern": "^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]*$"}
+                "value": {"type": "string", "maxLength": limits::HEADER_VALUE_CHARS,
+                    "pattern": "^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]*$"}
             }}}),
         ),
     ];

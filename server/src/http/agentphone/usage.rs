@@ -127,8 +127,8 @@ pub async fn by_number(
 }
 
 /// `GET /v1/usage`: the plan, numbers held against it, and the eleven counters (all time and
-/// rolling 24 h / 7 d / 30 d, and webhook deliveries: every one stored, tests aside). `periodStart`/`periodEnd` are the
-/// current month's (or `period`'s) bounds in `tz`.
+/// rolling 24 h / 7 d / 30 d, and webhook deliveries: every one stored, tests aside).
+/// `periodStart`/`periodEnd` are the current month's (or `period`'s) bounds in `tz`.
 pub async fn summary(
     State(app): State<Arc<App>>,
     AgentPhoneEnv(env): AgentPhoneEnv,

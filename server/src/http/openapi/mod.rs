@@ -180,7 +180,8 @@ fn build() -> Value {
             let answer = if matches!(status, 204 | 304) {
                 json!({"description": description})
             } else {
-                json!({"description": description, "content": {op.ok.content_type: {"schema": op.ok.schema}}})
+                json!({"description": description,
+                    "content": {op.ok.content_type: {"schema": op.ok.schema}}})
             };
             responses.insert(status.to_string(), answer);
         }
@@ -212,7 +213,8 @@ fn build() -> Value {
             responses.insert(
                 "429".into(),
                 json!({
-                    "description": "The token made more requests than the server's `--rate-limit` allows (off by default).",
+                    "description": "The token made more requests than the server's `--rate-limit` \
+                        allows (off by default).",
                     "headers": rate_limit_headers(),
                     "content": {"application/json": {"schema": error_schema(429)}}
                 }),
@@ -299,18 +301,22 @@ fn build() -> Value {
             {"name": "Agents", "description": "Talkover's agents and their calling settings."},
             {"name": "Callback agents", "description": "Talkover's callback endpoints (the seed)."},
             {"name": "Phone numbers", "description": "Talkover's phone numbers."},
-            {"name": "Calls", "description": "Talkover's call lists, and how calls get in (extensions)."},
+            {"name": "Calls", "description": "Talkover's call lists, and how calls get in \
+                (extensions)."},
             {"name": "Usage", "description": "AgentPhone's usage endpoints."},
             {"name": "AgentPhone calls", "description": "AgentPhone's call lists."},
-            {"name": "Not supported", "description": "Documented upstream; they need telephony or voices Dialback does not have, and answer 501."},
-            {"name": "Service", "description": "Health, metrics, the connected token, and this document."}
+            {"name": "Not supported", "description": "Documented upstream; they need telephony or \
+                voices Dialback does not have, and answer 501."},
+            {"name": "Service", "description": "Health, metrics, the connected token, and this \
+                document."}
         ],
         "paths": paths,
         "components": {
             "securitySchemes": {
                 "bearer": {
                     "type": "http", "scheme": "bearer", "bearerFormat": "talq_…",
-                    "description": "An environment token: `talq_` and 40 base62 characters (`dialback env create`)."
+                    "description": "An environment token: `talq_` and 40 base62 characters \
+                        (`dialback env create`)."
                 }
             },
             "schemas": definitions

@@ -23,6 +23,13 @@ use super::{Api, Body, Operation, Schemas, Success, example};
 use crate::app::Settings;
 use crate::http::{agentphone as ap, talkover as to};
 
+/// A documented example, checked in under `tests/fixtures/`.
+macro_rules! fixture {
+    ($path:literal) => {
+        include_str!(concat!("../../../../tests/fixtures/", $path))
+    };
+}
+
 pub(super) const JSON: &str = "application/json";
 const NDJSON: &str = "application/x-ndjson";
 
@@ -207,14 +214,19 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             "The time zone table the server answers by (extension)",
             Success {
                 status: 200,
-                description: "The table, in Dialback's compact form (about 180 KB): the one compiled in, or the one `--tzdata` loaded. `X-Tzdata-Version` names its release; `If-None-Match` with the ETag answers 304 when unchanged.",
+                description: "The table, in Dialback's compact form (about 180 KB): the one \
+                    compiled in, or the one `--tzdata` loaded. `X-Tzdata-Version` names its \
+                    release; `If-None-Match` with the ETag answers 304 when unchanged.",
                 content_type: "application/vnd.dialback.tzdata",
                 schema: json!({"type": "string", "format": "binary"}),
                 example: None,
                 links: json!({}),
             },
         )
-        .describe("For the npm package's `loadTzdata` and the console, so that they answer by the same tz database release as the server.")
+        .describe(
+            "For the npm package's `loadTzdata` and the console, so that they answer by the \
+            same tz database release as the server.",
+        )
         .also(304, "Unchanged since the ETag given in `If-None-Match`."),
     );
     ops.push(
@@ -226,7 +238,8 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             "Prometheus metrics",
             Success {
                 status: 200,
-                description: "The OpenMetrics text format (served on `--metrics-listen` instead, when set).",
+                description: "The OpenMetrics text format (served on `--metrics-listen` instead, \
+                    when set).",
                 content_type: "application/openmetrics-text",
                 schema: json!({"type": "string"}),
                 example: None,
@@ -234,7 +247,11 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             },
         )
         .only_when(|s| s.metrics_on_main)
-        .describe("Requests by route template and status, latency, calls ingested, routing decisions by reason code, import lines, rate-limited requests, view size and load time per environment, build info."),
+        .describe(
+            "Requests by route template and status, latency, calls ingested, routing \
+            decisions by reason code, import lines, rate-limited requests, view size and load time \
+            per environment, build info.",
+        ),
     );
     ops.push(op(
         get(crate::http::openapi::serve),
@@ -249,102 +266,406 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
 
 fn talkover(s: &mut Schemas) -> Vec<Operation> {
     vec![
-        op(get(to::agents::list), "/api/v1/agents", "listAgents", "Agents", "List agents",
-            with_example(ok(200, "A page of agents, `meta` as documented.", s.of::<Page<AgentBody>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_list_agents_response.json")))
-            .query(params::agent_list())
-            .errors(&[BAD_QUERY, INVALID]),
-        op(post(to::agents::create), "/api/v1/agents", "createAgent", "Agents", "Create an agent",
-            with_links(with_example(ok(200, "The new agent, a `draft`.", s.of::<MessageEnvelope<AgentBody>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_create_agent_response.json")), agent_links()))
-            .describe("Only `name` and `direction` are required here (voice settings mean nothing without voice); `label` defaults to the name. Extension: `phone_numbers`, E.164 strings, added and assigned.")
-            .body(json_body(requests::new_agent(), example(include_str!("../../../../tests/fixtures/docs/talkover_create_agent_request.json"))))
-            .errors(&[BAD_JSON, (409, "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`)."), TOO_LARGE, NOT_JSON, INVALID]),
-        op(get(to::agents::get), "/api/v1/agents/{id}", "getAgent", "Agents", "Get an agent",
-            ok(200, "The agent.", s.of::<Envelope<AgentBody>>()))
-            .on("The agent's id.")
-            .errors(&[BAD_QUERY, NO_AGENT]),
-        op(patch(to::agents::patch), "/api/v1/agents/{id}", "updateAgent", "Agents", "Edit, publish or renumber an agent (extension)",
-            with_links(ok(200, "The agent as it is now.", s.of::<MessageEnvelope<AgentBody>>()), agent_links()))
-            .describe("Any of the fields listed; `current_status: published` publishes. The direction changes through the calling settings, which check callback roles.")
-            .on("The agent's id.")
-            .body(json_body(requests::agent_patch(), None))
-            .errors(&[BAD_JSON, NO_AGENT, (409, "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`)."), TOO_LARGE, NOT_JSON, INVALID]),
-        op(put(to::agents::calling), "/api/v1/agents/{id}/calling", "updateCallingSettings", "Agents", "Set direction and numbers",
-            with_example(ok(200, "The calling settings.", s.of::<MessageEnvelope<CallingSettings>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_update_agent_calling_response.json")))
-            .describe("`phone_number_ids` replaces the agent's numbers (left-out ones become unassigned). A callback agent cannot become outbound, nor a configured source inbound (422).")
-            .on("The agent's id.")
-            .body(json_body(requests::calling_update(), None))
-            .errors(&[BAD_JSON, NO_AGENT, (409, "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`)."), TOO_LARGE, NOT_JSON,
-                (422, "Every problem; also an unknown number id (`PHONE_NUMBER_NOT_FOUND`) or a direction change that breaks a callback role.")]),
-        op(put(to::agents::knowledge), "/api/v1/agents/{id}/knowledge", "updateKnowledge", "Agents", "Set the agent's knowledge",
-            ok(200, "The agent, back in `draft`.", s.of::<MessageEnvelope<AgentBody>>()))
-            .on("The agent's id.")
-            .body(json_body(requests::knowledge_update(), example(include_str!("../../../../tests/fixtures/docs/talkover_update_agent_knowledge_request.json"))))
-            .errors(&[BAD_JSON, NO_AGENT, TOO_LARGE, NOT_JSON, INVALID]),
-        callback_op(post(to::callbacks::set), "setCallback", "Set an agent as callback agent",
-            with_example(ok(200, "The callback agent.", s.of::<Envelope<CallbackAgentCreated>>()),
-                include_str!("../../../../tests/fixtures/seeds/talkover_set_callback_response.json"))),
-        callback_op(put(to::callbacks::replace), "updateCallbackSources", "Replace a callback agent's sources",
-            with_example(ok(200, "Its id and configuration.", s.of::<Envelope<CallbackAgentUpdated>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_update_callback_sources_response.json"))),
-        op(delete(to::callbacks::remove), "/api/v1/agents/{id}/callback", "removeCallbackRole", "Callback agents", "Remove the callback role",
-            with_example(ok(200, "Done (also when it had none).", s.of::<MessageBody>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_remove_callback_role_response.json")))
-            .on("The agent's id.")
-            .errors(&[BAD_QUERY, NO_AGENT]),
-        op(get(to::calls::of_agent), "/api/v1/agents/{id}/calls", "listAgentCalls", "Calls", "List an agent's calls",
-            with_example(ok(200, "A page of its calls (without `agent`).", s.of::<CallsPage<CallBody>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_get_agent_calls_response.json")))
-            .on("The agent's id.")
-            .query(params::call_list(false))
-            .errors(&[BAD_QUERY, NO_AGENT, INVALID]),
-        op(get(to::callbacks::list), "/api/v1/callback-agents", "listCallbackAgents", "Callback agents", "List callback agents",
-            with_example(ok(200, "Every callback agent.", s.of::<Envelope<Vec<CallbackAgentItem>>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_list_callback_agents_response.json"))),
-        op(get(to::callbacks::stats), "/api/v1/callback-agents/stats", "getCallbackStats", "Callback agents", "Callback stats over local days",
-            with_example(ok(200, "Callbacks received, answered and unmatched, by source agent.", s.of::<Envelope<CallbackStatsData>>()),
-                include_str!("../../../../tests/fixtures/seeds/talkover_callback_stats_response.json")))
-            .query(params::stats())
-            .errors(&[BAD_QUERY, (422, "A bad date or zone, or `start_date` after `end_date`.")]),
-        op(get(to::callbacks::get), "/api/v1/callback-agents/{id}", "getCallbackAgent", "Callback agents", "Get a callback agent",
-            with_example(ok(200, "The callback agent with its sources and totals.", s.of::<Envelope<CallbackAgentDetail>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_get_callback_agent_response.json")))
-            .on("The agent's id.")
-            .errors(&[BAD_QUERY, (404, "`Agent is not configured as a callback agent` (`NOT_A_CALLBACK_AGENT`), also for an unknown id.")]),
-        op(post(to::callbacks::check), "/api/v1/callback-agents/{id}/check-constraints", "checkCallbackConstraints", "Callback agents", "Check a callback configuration without saving it",
-            with_example(ok(200, "`Configuration is valid`.", s.of::<MessageBody>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_check_constraints_valid_response.json")))
-            .on("The agent's id.")
-            .reads()
-            .body(json_body(requests::check_constraints(), None))
-            .errors(&[BAD_JSON, NO_AGENT, TOO_LARGE, NOT_JSON,
-                (422, "Every problem with the proposal, fields named as in the request; nothing is saved.")]),
-        op(get(to::numbers::list), "/api/v1/phone-numbers", "listPhoneNumbers", "Phone numbers", "List phone numbers",
-            with_example(ok(200, "Every number, assigned or not.", s.of::<Envelope<Vec<PhoneNumberBody>>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_list_phone_numbers_response.json")))
-            .query(params::number_list())
-            .errors(&[BAD_QUERY, INVALID]),
-        op(post(to::numbers::create), "/api/v1/phone-numbers", "createPhoneNumber", "Phone numbers", "Add a phone number (extension)",
-            ok(200, "The number, unassigned.", s.of::<Envelope<PhoneNumberBody>>()))
-            .body(json_body(requests::new_number(), Some(json!({"number": "+1 (415) 555-0177"}))))
-            .errors(&[BAD_JSON, (409, "Already one of this environment's numbers (`NUMBER_ALREADY_EXISTS`)."), TOO_LARGE, NOT_JSON, INVALID]),
-        op(get(to::calls::list), "/api/v1/calls", "listCalls", "Calls", "List calls",
-            with_example(ok(200, "A page of calls, newest first.", s.of::<CallsPage<CallItem>>()),
-                include_str!("../../../../tests/fixtures/docs/talkover_list_calls_response.json")))
-            .query(params::call_list(true))
-            .errors(&[BAD_QUERY, INVALID]),
-        op(post(to::calls::record), "/api/v1/calls", "recordCall", "Calls", "Record a call (extension)",
-            with_links(ok(201, "Stored; an inbound call with the routing decision made now.", s.of::<Envelope<CallItem>>()),
-                json!({"GetCall": {"operationId": "getCall", "parameters": {"id": "$response.body#/data/id"}}})))
-            .describe("How calls your telephony placed or took get in. An inbound call is routed once, now, with the configuration in force. The same `external_id` with the same content answers 200 with the stored call; with other content, 409 `EXTERNAL_ID_CONFLICT`.")
-            .body(json_body(requests::new_call(), None))
-            .also(200, "This call was stored before under this `external_id`: the stored call, unchanged.")
-            .errors(&[BAD_JSON,
-                (409, "The `external_id` was used for another call (`EXTERNAL_ID_CONFLICT`)."), TOO_LARGE, NOT_JSON,
-                (422, "Every problem; also an `agent_id` of no outbound agent here.")]),
-        op(get(to::calls::export), "/api/v1/calls/export", "exportCalls", "Calls", "Every call, as NDJSON (extension)",
+        op(
+            get(to::agents::list),
+            "/api/v1/agents",
+            "listAgents",
+            "Agents",
+            "List agents",
+            with_example(
+                ok(
+                    200,
+                    "A page of agents, `meta` as documented.",
+                    s.of::<Page<AgentBody>>(),
+                ),
+                fixture!("docs/talkover_list_agents_response.json"),
+            ),
+        )
+        .query(params::agent_list())
+        .errors(&[BAD_QUERY, INVALID]),
+        op(
+            post(to::agents::create),
+            "/api/v1/agents",
+            "createAgent",
+            "Agents",
+            "Create an agent",
+            with_links(
+                with_example(
+                    ok(
+                        200,
+                        "The new agent, a `draft`.",
+                        s.of::<MessageEnvelope<AgentBody>>(),
+                    ),
+                    fixture!("docs/talkover_create_agent_response.json"),
+                ),
+                agent_links(),
+            ),
+        )
+        .describe(
+            "Only `name` and `direction` are required here (voice settings mean nothing \
+                without voice); `label` defaults to the name. Extension: `phone_numbers`, E.164 \
+                strings, added and assigned.",
+        )
+        .body(json_body(
+            requests::new_agent(),
+            example(fixture!("docs/talkover_create_agent_request.json")),
+        ))
+        .errors(&[
+            BAD_JSON,
+            (
+                409,
+                "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`).",
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            INVALID,
+        ]),
+        op(
+            get(to::agents::get),
+            "/api/v1/agents/{id}",
+            "getAgent",
+            "Agents",
+            "Get an agent",
+            ok(200, "The agent.", s.of::<Envelope<AgentBody>>()),
+        )
+        .on("The agent's id.")
+        .errors(&[BAD_QUERY, NO_AGENT]),
+        op(
+            patch(to::agents::patch),
+            "/api/v1/agents/{id}",
+            "updateAgent",
+            "Agents",
+            "Edit, publish or renumber an agent (extension)",
+            with_links(
+                ok(
+                    200,
+                    "The agent as it is now.",
+                    s.of::<MessageEnvelope<AgentBody>>(),
+                ),
+                agent_links(),
+            ),
+        )
+        .describe(
+            "Any of the fields listed; `current_status: published` publishes. The \
+                direction changes through the calling settings, which check callback roles.",
+        )
+        .on("The agent's id.")
+        .body(json_body(requests::agent_patch(), None))
+        .errors(&[
+            BAD_JSON,
+            NO_AGENT,
+            (
+                409,
+                "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`).",
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            INVALID,
+        ]),
+        op(
+            put(to::agents::calling),
+            "/api/v1/agents/{id}/calling",
+            "updateCallingSettings",
+            "Agents",
+            "Set direction and numbers",
+            with_example(
+                ok(
+                    200,
+                    "The calling settings.",
+                    s.of::<MessageEnvelope<CallingSettings>>(),
+                ),
+                fixture!("docs/talkover_update_agent_calling_response.json"),
+            ),
+        )
+        .describe(
+            "`phone_number_ids` replaces the agent's numbers (left-out ones become \
+                unassigned). A callback agent cannot become outbound, nor a configured source \
+                inbound (422).",
+        )
+        .on("The agent's id.")
+        .body(json_body(requests::calling_update(), None))
+        .errors(&[
+            BAD_JSON,
+            NO_AGENT,
+            (
+                409,
+                "A number another agent owns (`NUMBER_ALREADY_ASSIGNED`).",
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            (
+                422,
+                "Every problem; also an unknown number id (`PHONE_NUMBER_NOT_FOUND`) or a \
+                    direction change that breaks a callback role.",
+            ),
+        ]),
+        op(
+            put(to::agents::knowledge),
+            "/api/v1/agents/{id}/knowledge",
+            "updateKnowledge",
+            "Agents",
+            "Set the agent's knowledge",
+            ok(
+                200,
+                "The agent, back in `draft`.",
+                s.of::<MessageEnvelope<AgentBody>>(),
+            ),
+        )
+        .on("The agent's id.")
+        .body(json_body(
+            requests::knowledge_update(),
+            example(fixture!(
+                "docs/talkover_update_agent_knowledge_request.json"
+            )),
+        ))
+        .errors(&[BAD_JSON, NO_AGENT, TOO_LARGE, NOT_JSON, INVALID]),
+        callback_op(
+            post(to::callbacks::set),
+            "setCallback",
+            "Set an agent as callback agent",
+            with_example(
+                ok(
+                    200,
+                    "The callback agent.",
+                    s.of::<Envelope<CallbackAgentCreated>>(),
+                ),
+                fixture!("seeds/talkover_set_callback_response.json"),
+            ),
+        ),
+        callback_op(
+            put(to::callbacks::replace),
+            "updateCallbackSources",
+            "Replace a callback agent's sources",
+            with_example(
+                ok(
+                    200,
+                    "Its id and configuration.",
+                    s.of::<Envelope<CallbackAgentUpdated>>(),
+                ),
+                fixture!("docs/talkover_update_callback_sources_response.json"),
+            ),
+        ),
+        op(
+            delete(to::callbacks::remove),
+            "/api/v1/agents/{id}/callback",
+            "removeCallbackRole",
+            "Callback agents",
+            "Remove the callback role",
+            with_example(
+                ok(200, "Done (also when it had none).", s.of::<MessageBody>()),
+                fixture!("docs/talkover_remove_callback_role_response.json"),
+            ),
+        )
+        .on("The agent's id.")
+        .errors(&[BAD_QUERY, NO_AGENT]),
+        op(
+            get(to::calls::of_agent),
+            "/api/v1/agents/{id}/calls",
+            "listAgentCalls",
+            "Calls",
+            "List an agent's calls",
+            with_example(
+                ok(
+                    200,
+                    "A page of its calls (without `agent`).",
+                    s.of::<CallsPage<CallBody>>(),
+                ),
+                fixture!("docs/talkover_get_agent_calls_response.json"),
+            ),
+        )
+        .on("The agent's id.")
+        .query(params::call_list(false))
+        .errors(&[BAD_QUERY, NO_AGENT, INVALID]),
+        op(
+            get(to::callbacks::list),
+            "/api/v1/callback-agents",
+            "listCallbackAgents",
+            "Callback agents",
+            "List callback agents",
+            with_example(
+                ok(
+                    200,
+                    "Every callback agent.",
+                    s.of::<Envelope<Vec<CallbackAgentItem>>>(),
+                ),
+                fixture!("docs/talkover_list_callback_agents_response.json"),
+            ),
+        ),
+        op(
+            get(to::callbacks::stats),
+            "/api/v1/callback-agents/stats",
+            "getCallbackStats",
+            "Callback agents",
+            "Callback stats over local days",
+            with_example(
+                ok(
+                    200,
+                    "Callbacks received, answered and unmatched, by source agent.",
+                    s.of::<Envelope<CallbackStatsData>>(),
+                ),
+                fixture!("seeds/talkover_callback_stats_response.json"),
+            ),
+        )
+        .query(params::stats())
+        .errors(&[
+            BAD_QUERY,
+            (422, "A bad date or zone, or `start_date` after `end_date`."),
+        ]),
+        op(
+            get(to::callbacks::get),
+            "/api/v1/callback-agents/{id}",
+            "getCallbackAgent",
+            "Callback agents",
+            "Get a callback agent",
+            with_example(
+                ok(
+                    200,
+                    "The callback agent with its sources and totals.",
+                    s.of::<Envelope<CallbackAgentDetail>>(),
+                ),
+                fixture!("docs/talkover_get_callback_agent_response.json"),
+            ),
+        )
+        .on("The agent's id.")
+        .errors(&[
+            BAD_QUERY,
+            (
+                404,
+                "`Agent is not configured as a callback agent` \
+                (`NOT_A_CALLBACK_AGENT`), also for an unknown id.",
+            ),
+        ]),
+        op(
+            post(to::callbacks::check),
+            "/api/v1/callback-agents/{id}/check-constraints",
+            "checkCallbackConstraints",
+            "Callback agents",
+            "Check a callback configuration without saving it",
+            with_example(
+                ok(200, "`Configuration is valid`.", s.of::<MessageBody>()),
+                fixture!("docs/talkover_check_constraints_valid_response.json"),
+            ),
+        )
+        .on("The agent's id.")
+        .reads()
+        .body(json_body(requests::check_constraints(), None))
+        .errors(&[
+            BAD_JSON,
+            NO_AGENT,
+            TOO_LARGE,
+            NOT_JSON,
+            (
+                422,
+                "Every problem with the proposal, fields named as in the request; nothing is \
+                    saved.",
+            ),
+        ]),
+        op(
+            get(to::numbers::list),
+            "/api/v1/phone-numbers",
+            "listPhoneNumbers",
+            "Phone numbers",
+            "List phone numbers",
+            with_example(
+                ok(
+                    200,
+                    "Every number, assigned or not.",
+                    s.of::<Envelope<Vec<PhoneNumberBody>>>(),
+                ),
+                fixture!("docs/talkover_list_phone_numbers_response.json"),
+            ),
+        )
+        .query(params::number_list())
+        .errors(&[BAD_QUERY, INVALID]),
+        op(
+            post(to::numbers::create),
+            "/api/v1/phone-numbers",
+            "createPhoneNumber",
+            "Phone numbers",
+            "Add a phone number (extension)",
+            ok(
+                200,
+                "The number, unassigned.",
+                s.of::<Envelope<PhoneNumberBody>>(),
+            ),
+        )
+        .body(json_body(
+            requests::new_number(),
+            Some(json!({"number": "+1 (415) 555-0177"})),
+        ))
+        .errors(&[
+            BAD_JSON,
+            (
+                409,
+                "Already one of this environment's numbers (`NUMBER_ALREADY_EXISTS`).",
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            INVALID,
+        ]),
+        op(
+            get(to::calls::list),
+            "/api/v1/calls",
+            "listCalls",
+            "Calls",
+            "List calls",
+            with_example(
+                ok(
+                    200,
+                    "A page of calls, newest first.",
+                    s.of::<CallsPage<CallItem>>(),
+                ),
+                fixture!("docs/talkover_list_calls_response.json"),
+            ),
+        )
+        .query(params::call_list(true))
+        .errors(&[BAD_QUERY, INVALID]),
+        op(
+            post(to::calls::record),
+            "/api/v1/calls",
+            "recordCall",
+            "Calls",
+            "Record a call (extension)",
+            with_links(
+                ok(
+                    201,
+                    "Stored; an inbound call with the routing decision made now.",
+                    s.of::<Envelope<CallItem>>(),
+                ),
+                json!({"GetCall": {"operationId": "getCall",
+                    "parameters": {"id": "$response.body#/data/id"}}}),
+            ),
+        )
+        .describe(
+            "How calls your telephony placed or took get in. An inbound call is routed \
+                once, now, with the configuration in force. The same `external_id` with the same \
+                content answers 200 with the stored call; with other content, 409 \
+                `EXTERNAL_ID_CONFLICT`.",
+        )
+        .body(json_body(requests::new_call(), None))
+        .also(
+            200,
+            "This call was stored before under this `external_id`: the stored call, unchanged.",
+        )
+        .errors(&[
+            BAD_JSON,
+            (
+                409,
+                "The `external_id` was used for another call (`EXTERNAL_ID_CONFLICT`).",
+            ),
+            TOO_LARGE,
+            NOT_JSON,
+            (
+                422,
+                "Every problem; also an `agent_id` of no outbound agent here.",
+            ),
+        ]),
+        op(
+            get(to::calls::export),
+            "/api/v1/calls/export",
+            "exportCalls",
+            "Calls",
+            "Every call, as NDJSON (extension)",
             Success {
                 status: 200,
                 description: "One call per line, newest first, in the list's item shape; streamed.",
@@ -352,29 +673,99 @@ fn talkover(s: &mut Schemas) -> Vec<Operation> {
                 schema: json!({"type": "string"}),
                 example: None,
                 links: json!({}),
-            }),
-        op(post(to::import::import), "/api/v1/calls/import", "importCalls", "Calls", "Record many calls from NDJSON (extension)",
-            ok(200, "What was created, found again or refused, refused lines by their line number.", s.of::<Envelope<ImportReport>>()))
-            .describe("One call per line, as `POST /api/v1/calls` takes it, in time order; committed 5,000 lines at a time.")
-            .body(Some(Body { content_type: NDJSON, schema: json!({"type": "string"}), example: None }))
-            .errors(&[(400, "The body could not be read."), (413, "The body or one of its lines is larger than the limit."),
-                (415, "The body is not sent as `application/x-ndjson`.")]),
-        op(post(to::calls::message), "/api/v1/messages", "recordMessage", "Calls", "Record a message (extension)",
-            ok(201, "Stored.", s.of::<Envelope<MessageObject>>()))
-            .body(json_body(requests::new_message(), None))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (422, "Every problem; also an `agent_id` of no agent here.")]),
-        op(get(crate::http::service::talkover_health), "/api/v1/health", "talkoverHealth", "Service", "Whether the server and its database answer",
-            ok(200, "Everything answers.", s.of::<Envelope<Health>>()))
-            .public()
-            .also(503, "The database does not answer: `success` is false and the body says which part.")
-            .describe("The health check Talkover's auth page probes. No token needed; one sent is ignored."),
-        op(get(to::token::current), "/api/v1/token", "getToken", "Service", "The connected token (extension)",
-            ok(200, "Its id, label, scope, environment and expiry; never the token.", s.of::<Envelope<TokenBody>>())),
-        op(post(to::calls::simulate), "/api/v1/routing/simulate", "simulateRouting", "Calls", "How a call would be routed (extension)",
-            ok(200, "The decision, stored nowhere.", s.of::<Envelope<RoutingBody>>()))
-            .reads()
-            .body(json_body(requests::simulation(), Some(json!({"from": "+442079460958", "to": "+14155550100"}))))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, INVALID]),
+            },
+        ),
+        op(
+            post(to::import::import),
+            "/api/v1/calls/import",
+            "importCalls",
+            "Calls",
+            "Record many calls from NDJSON (extension)",
+            ok(
+                200,
+                "What was created, found again or refused, refused lines by their line number.",
+                s.of::<Envelope<ImportReport>>(),
+            ),
+        )
+        .describe(
+            "One call per line, as `POST /api/v1/calls` takes it, in time order; \
+                committed 5,000 lines at a time.",
+        )
+        .body(Some(Body {
+            content_type: NDJSON,
+            schema: json!({"type": "string"}),
+            example: None,
+        }))
+        .errors(&[
+            (400, "The body could not be read."),
+            (
+                413,
+                "The body or one of its lines is larger than the limit.",
+            ),
+            (415, "The body is not sent as `application/x-ndjson`."),
+        ]),
+        op(
+            post(to::calls::message),
+            "/api/v1/messages",
+            "recordMessage",
+            "Calls",
+            "Record a message (extension)",
+            ok(201, "Stored.", s.of::<Envelope<MessageObject>>()),
+        )
+        .body(json_body(requests::new_message(), None))
+        .errors(&[
+            BAD_JSON,
+            TOO_LARGE,
+            NOT_JSON,
+            (422, "Every problem; also an `agent_id` of no agent here."),
+        ]),
+        op(
+            get(crate::http::service::talkover_health),
+            "/api/v1/health",
+            "talkoverHealth",
+            "Service",
+            "Whether the server and its database answer",
+            ok(200, "Everything answers.", s.of::<Envelope<Health>>()),
+        )
+        .public()
+        .also(
+            503,
+            "The database does not answer: `success` is false and the body says which part.",
+        )
+        .describe(
+            "The health check Talkover's auth page probes. No token needed; one sent is \
+                ignored.",
+        ),
+        op(
+            get(to::token::current),
+            "/api/v1/token",
+            "getToken",
+            "Service",
+            "The connected token (extension)",
+            ok(
+                200,
+                "Its id, label, scope, environment and expiry; never the token.",
+                s.of::<Envelope<TokenBody>>(),
+            ),
+        ),
+        op(
+            post(to::calls::simulate),
+            "/api/v1/routing/simulate",
+            "simulateRouting",
+            "Calls",
+            "How a call would be routed (extension)",
+            ok(
+                200,
+                "The decision, stored nowhere.",
+                s.of::<Envelope<RoutingBody>>(),
+            ),
+        )
+        .reads()
+        .body(json_body(
+            requests::simulation(),
+            Some(json!({"from": "+442079460958", "to": "+14155550100"})),
+        ))
+        .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, INVALID]),
     ]
 }
 
@@ -385,16 +776,39 @@ fn callback_op(
     success: Success,
 ) -> Operation {
     let links = json!({
-        "GetCallbackAgent": {"operationId": "getCallbackAgent", "parameters": {"id": "$response.body#/data/id"}},
-        "CheckCallbackConstraints": {"operationId": "checkCallbackConstraints", "parameters": {"id": "$response.body#/data/id"}},
-        "RemoveCallbackRole": {"operationId": "removeCallbackRole", "parameters": {"id": "$response.body#/data/id"}},
+        "GetCallbackAgent": {"operationId": "getCallbackAgent",
+            "parameters": {"id": "$response.body#/data/id"}},
+        "CheckCallbackConstraints": {"operationId": "checkCallbackConstraints",
+            "parameters": {"id": "$response.body#/data/id"}},
+        "RemoveCallbackRole": {"operationId": "removeCallbackRole",
+            "parameters": {"id": "$response.body#/data/id"}},
     });
-    op(served, "/api/v1/agents/{id}/callback", id, "Callback agents", summary, with_links(success, links))
-        .describe("The seed's endpoint. A configuration that breaks a rule against what is stored (the agent is outbound, a source is unknown or inbound) is refused with 422 and every problem, as the seed documents.")
-        .on("The agent's id.")
-        .body(json_body(requests::callback_config(), None))
-        .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No agent with this id here (`AGENT_NOT_FOUND`)."),
-            (422, "Every problem, each with its code, field and index (the seed's `INVALID_AGENT_DIRECTION` among them).")])
+    op(
+        served,
+        "/api/v1/agents/{id}/callback",
+        id,
+        "Callback agents",
+        summary,
+        with_links(success, links),
+    )
+    .describe(
+        "The seed's endpoint. A configuration that breaks a rule against what is stored \
+            (the agent is outbound, a source is unknown or inbound) is refused with 422 and every \
+            problem, as the seed documents.",
+    )
+    .on("The agent's id.")
+    .body(json_body(requests::callback_config(), None))
+    .errors(&[
+        BAD_JSON,
+        TOO_LARGE,
+        NOT_JSON,
+        (404, "No agent with this id here (`AGENT_NOT_FOUND`)."),
+        (
+            422,
+            "Every problem, each with its code, field and index (the seed's \
+                `INVALID_AGENT_DIRECTION` among them).",
+        ),
+    ])
 }
 
 fn agentphone(s: &mut Schemas) -> Vec<Operation> {
@@ -403,94 +817,318 @@ fn agentphone(s: &mut Schemas) -> Vec<Operation> {
         (422, "A parameter out of range (FastAPI's `detail`)."),
     ];
     vec![
-        op(get(ap::usage::summary), "/v1/usage", "getUsage", "Usage", "Usage summary",
-            with_example(ok(200, "Plan, numbers and counters.", s.of::<UsageResponse>()),
-                include_str!("../../../../tests/fixtures/docs/agentphone_usage_reference.json")))
-            .describe("`periodStart`–`periodEnd` is the calendar month (or `period`) containing now, in `tz`; the counters are all-time and rolling. Webhook counters count every delivery Dialback stored (tests aside): `total = successful + failed + pending`.")
-            .query(params::usage(true, false, false))
-            .errors(usage_errors),
-        op(get(ap::usage::by_agent), "/v1/usage/by-agent", "getUsageByAgent", "Usage", "Usage by agent",
-            with_example(ok(200, "One row per agent with activity, and an Unassigned row.", s.of::<UsageByAgentResponse>()),
-                include_str!("../../../../tests/fixtures/seeds/agentphone_usage_by_agent_response.json")))
-            .query(params::usage(true, false, false))
-            .errors(usage_errors),
-        op(get(ap::usage::daily), "/v1/usage/daily", "getDailyUsage", "Usage", "Usage per day",
-            with_example(ok(200, "One row per local day, oldest first.", s.of::<DailyUsageResponse>()),
-                include_str!("../../../../tests/fixtures/docs/agentphone_usage_daily_reference.json")))
-            .query(params::usage(false, true, false))
-            .errors(usage_errors),
-        op(get(ap::usage::monthly), "/v1/usage/monthly", "getMonthlyUsage", "Usage", "Usage per month",
-            with_example(ok(200, "One row per calendar month, oldest first.", s.of::<MonthlyUsageResponse>()),
-                include_str!("../../../../tests/fixtures/docs/agentphone_usage_monthly_reference.json")))
-            .query(params::usage(false, false, true))
-            .errors(usage_errors),
-        op(get(ap::usage::by_number), "/v1/usage/by-number", "getUsageByNumber", "Usage", "Usage by number",
-            with_example(ok(200, "One row per number.", s.of::<ByNumberResponse>()),
-                include_str!("../../../../tests/fixtures/docs/agentphone_usage_by_number.json")))
-            .query(params::usage(true, false, false))
-            .errors(usage_errors),
-        op(get(ap::calls::all), "/v1/calls", "listAllCalls", "AgentPhone calls", "List calls",
-            ok(200, "A page of calls, newest first.", s.of::<CallList>()))
-            .query(params::agentphone_calls())
-            .errors(usage_errors),
-        op(get(ap::calls::one), "/v1/calls/{id}", "getCall", "AgentPhone calls", "Get a call",
-            ok(200, "The call.", s.of::<CallObject>()))
-            .on("The call's id.")
-            .errors(&[BAD_QUERY, (404, "No such call here.")]),
-        op(get(ap::calls::of_agent), "/v1/agents/{id}/calls", "listAgentPhoneAgentCalls", "AgentPhone calls", "List an agent's calls",
-            with_example(ok(200, "A page of its calls.", s.of::<CallList>()),
-                include_str!("../../../../tests/fixtures/docs/agentphone_list_agent_calls.json")))
-            .on("The agent's id.")
-            .query(params::agentphone_calls())
-            .errors(&[BAD_QUERY, (404, "No such agent here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
-        op(get(ap::directory::agents), "/v1/agents", "listAgentPhoneAgents", "AgentPhone agents", "List agents",
-            ok(200, "A page of the environment's agents, in the order they were created.", s.of::<AgentListResponse>()))
-            .query(params::agentphone_page("Agents per page."))
-            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
-        op(get(ap::directory::one_agent), "/v1/agents/{id}", "getAgentPhoneAgent", "AgentPhone agents", "Get an agent",
-            ok(200, "The agent, with its numbers (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()))
-            .on("The agent's id.")
-            .errors(&[(404, "No such agent here.")]),
-        op(post(ap::directory::create_agent), "/v1/agents", "createAgentPhoneAgent", "AgentPhone agents", "Create an agent",
-            with_links(ok(200, "The agent, published (the same agent as `/api/v1/agents/{id}`).", s.of::<AgentObject>()),
-                agentphone_agent_links()))
-            .writing()
-            .describe("`name`, `description`, `beginMessage` (its first words) and `language` map onto the agent; `direction` (ours) is `inbound` unless given; any other key (the voice runtime's) is kept with its settings.")
-            .body(json_body(requests::agentphone_agent(true), Some(json!({"name": "Front desk", "beginMessage": "Hello, how can I help?"}))))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (422, "Every problem (FastAPI's `detail`), with AgentPhone's key names.")]),
-        op(patch(ap::directory::update_agent), "/v1/agents/{id}", "updateAgentPhoneAgent", "AgentPhone agents", "Update an agent",
-            ok(200, "The agent as it is now.", s.of::<AgentObject>()))
-            .writing()
-            .on("The agent's id.")
-            .describe("Any of `name`, `description`, `beginMessage`, `language`; other keys are ignored. The direction changes through `PUT /api/v1/agents/{id}/calling`, which checks callback roles.")
-            .body(json_body(requests::agentphone_agent(false), None))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent here."), (422, "Every problem (FastAPI's `detail`).")]),
-        op(post(ap::directory::attach_number), "/v1/agents/{id}/numbers", "attachNumber", "AgentPhone agents", "Attach a number",
-            with_links(ok(200, "The agent, with the number after its others.", s.of::<AgentObject>()),
+        op(
+            get(ap::usage::summary),
+            "/v1/usage",
+            "getUsage",
+            "Usage",
+            "Usage summary",
+            with_example(
+                ok(200, "Plan, numbers and counters.", s.of::<UsageResponse>()),
+                fixture!("docs/agentphone_usage_reference.json"),
+            ),
+        )
+        .describe(
+            "`periodStart`–`periodEnd` is the calendar month (or `period`) containing \
+                now, in `tz`; the counters are all-time and rolling. Webhook counters count every \
+                delivery Dialback stored (tests aside): `total = successful + failed + pending`.",
+        )
+        .query(params::usage(true, false, false))
+        .errors(usage_errors),
+        op(
+            get(ap::usage::by_agent),
+            "/v1/usage/by-agent",
+            "getUsageByAgent",
+            "Usage",
+            "Usage by agent",
+            with_example(
+                ok(
+                    200,
+                    "One row per agent with activity, and an Unassigned row.",
+                    s.of::<UsageByAgentResponse>(),
+                ),
+                fixture!("seeds/agentphone_usage_by_agent_response.json"),
+            ),
+        )
+        .query(params::usage(true, false, false))
+        .errors(usage_errors),
+        op(
+            get(ap::usage::daily),
+            "/v1/usage/daily",
+            "getDailyUsage",
+            "Usage",
+            "Usage per day",
+            with_example(
+                ok(
+                    200,
+                    "One row per local day, oldest first.",
+                    s.of::<DailyUsageResponse>(),
+                ),
+                fixture!("docs/agentphone_usage_daily_reference.json"),
+            ),
+        )
+        .query(params::usage(false, true, false))
+        .errors(usage_errors),
+        op(
+            get(ap::usage::monthly),
+            "/v1/usage/monthly",
+            "getMonthlyUsage",
+            "Usage",
+            "Usage per month",
+            with_example(
+                ok(
+                    200,
+                    "One row per calendar month, oldest first.",
+                    s.of::<MonthlyUsageResponse>(),
+                ),
+                fixture!("docs/agentphone_usage_monthly_reference.json"),
+            ),
+        )
+        .query(params::usage(false, false, true))
+        .errors(usage_errors),
+        op(
+            get(ap::usage::by_number),
+            "/v1/usage/by-number",
+            "getUsageByNumber",
+            "Usage",
+            "Usage by number",
+            with_example(
+                ok(200, "One row per number.", s.of::<ByNumberResponse>()),
+                fixture!("docs/agentphone_usage_by_number.json"),
+            ),
+        )
+        .query(params::usage(true, false, false))
+        .errors(usage_errors),
+        op(
+            get(ap::calls::all),
+            "/v1/calls",
+            "listAllCalls",
+            "AgentPhone calls",
+            "List calls",
+            ok(200, "A page of calls, newest first.", s.of::<CallList>()),
+        )
+        .query(params::agentphone_calls())
+        .errors(usage_errors),
+        op(
+            get(ap::calls::one),
+            "/v1/calls/{id}",
+            "getCall",
+            "AgentPhone calls",
+            "Get a call",
+            ok(200, "The call.", s.of::<CallObject>()),
+        )
+        .on("The call's id.")
+        .errors(&[BAD_QUERY, (404, "No such call here.")]),
+        op(
+            get(ap::calls::of_agent),
+            "/v1/agents/{id}/calls",
+            "listAgentPhoneAgentCalls",
+            "AgentPhone calls",
+            "List an agent's calls",
+            with_example(
+                ok(200, "A page of its calls.", s.of::<CallList>()),
+                fixture!("docs/agentphone_list_agent_calls.json"),
+            ),
+        )
+        .on("The agent's id.")
+        .query(params::agentphone_calls())
+        .errors(&[
+            BAD_QUERY,
+            (404, "No such agent here."),
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
+        op(
+            get(ap::directory::agents),
+            "/v1/agents",
+            "listAgentPhoneAgents",
+            "AgentPhone agents",
+            "List agents",
+            ok(
+                200,
+                "A page of the environment's agents, in the order they were created.",
+                s.of::<AgentListResponse>(),
+            ),
+        )
+        .query(params::agentphone_page("Agents per page."))
+        .errors(&[
+            BAD_QUERY,
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
+        op(
+            get(ap::directory::one_agent),
+            "/v1/agents/{id}",
+            "getAgentPhoneAgent",
+            "AgentPhone agents",
+            "Get an agent",
+            ok(
+                200,
+                "The agent, with its numbers (the same agent as `/api/v1/agents/{id}`).",
+                s.of::<AgentObject>(),
+            ),
+        )
+        .on("The agent's id.")
+        .errors(&[(404, "No such agent here.")]),
+        op(
+            post(ap::directory::create_agent),
+            "/v1/agents",
+            "createAgentPhoneAgent",
+            "AgentPhone agents",
+            "Create an agent",
+            with_links(
+                ok(
+                    200,
+                    "The agent, published (the same agent as `/api/v1/agents/{id}`).",
+                    s.of::<AgentObject>(),
+                ),
+                agentphone_agent_links(),
+            ),
+        )
+        .writing()
+        .describe(
+            "`name`, `description`, `beginMessage` (its first words) and `language` map \
+                onto the agent; `direction` (ours) is `inbound` unless given; any other key (the \
+                voice runtime's) is kept with its settings.",
+        )
+        .body(json_body(
+            requests::agentphone_agent(true),
+            Some(json!({"name": "Front desk", "beginMessage": "Hello, how can I help?"})),
+        ))
+        .errors(&[
+            BAD_JSON,
+            TOO_LARGE,
+            NOT_JSON,
+            (
+                422,
+                "Every problem (FastAPI's `detail`), with AgentPhone's key names.",
+            ),
+        ]),
+        op(
+            patch(ap::directory::update_agent),
+            "/v1/agents/{id}",
+            "updateAgentPhoneAgent",
+            "AgentPhone agents",
+            "Update an agent",
+            ok(200, "The agent as it is now.", s.of::<AgentObject>()),
+        )
+        .writing()
+        .on("The agent's id.")
+        .describe(
+            "Any of `name`, `description`, `beginMessage`, `language`; other keys are \
+                ignored. The direction changes through `PUT /api/v1/agents/{id}/calling`, which \
+                checks callback roles.",
+        )
+        .body(json_body(requests::agentphone_agent(false), None))
+        .errors(&[
+            BAD_JSON,
+            TOO_LARGE,
+            NOT_JSON,
+            (404, "No such agent here."),
+            (422, "Every problem (FastAPI's `detail`)."),
+        ]),
+        op(
+            post(ap::directory::attach_number),
+            "/v1/agents/{id}/numbers",
+            "attachNumber",
+            "AgentPhone agents",
+            "Attach a number",
+            with_links(
+                ok(
+                    200,
+                    "The agent, with the number after its others.",
+                    s.of::<AgentObject>(),
+                ),
                 json!({"DetachNumber": {"operationId": "detachNumber", "parameters": {
-                    "id": "$request.path.id", "number_id": "$request.body#/numberId"}}})))
-            .writing()
-            .on("The agent's id.")
-            .body(json_body(json!({"type": "object", "required": ["numberId"], "properties": {"numberId": {"type": "string", "minLength": 1, "maxLength": 100}}}), None))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, (404, "No such agent here."), (409, "Another agent owns the number."), (422, "Every problem (FastAPI's `detail`), a `numberId` that names none of this environment's numbers among them.")]),
-        op(delete(ap::directory::detach_number), "/v1/agents/{id}/numbers/{number_id}", "detachNumber", "AgentPhone agents", "Detach a number",
-            ok(200, "The agent, without the number (which stays the environment's, unassigned).", s.of::<AgentObject>()))
-            .writing()
-            .on("The agent's id.")
-            .errors(&[(404, "No such agent here, or the agent does not own the number.")]),
-        op(get(ap::directory::numbers), "/v1/numbers", "listAgentPhoneNumbers", "AgentPhone numbers", "List numbers",
-            ok(200, "A page of the environment's numbers, assigned or not, in the order they were added.", s.of::<NumberListResponse>()))
-            .query(params::agentphone_page("Numbers per page."))
-            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
-        op(get(ap::directory::one_number), "/v1/numbers/{id}", "getAgentPhoneNumber", "AgentPhone numbers", "Get a number",
-            ok(200, "The number (the same as in `/api/v1/phone-numbers`).", s.of::<NumberObject>()))
-            .on("The number's id.")
-            .errors(&[(404, "No such number here.")]),
-        op(get(ap::calls::of_number), "/v1/numbers/{id}/calls", "listNumberCalls", "AgentPhone calls", "List a number's calls",
-            ok(200, "A page of the calls on this number.", s.of::<CallList>()))
-            .on("The number's id.")
-            .query(params::agentphone_calls())
-            .errors(&[BAD_QUERY, (404, "No such number here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
+                    "id": "$request.path.id", "number_id": "$request.body#/numberId"}}}),
+            ),
+        )
+        .writing()
+        .on("The agent's id.")
+        .body(json_body(
+            json!({"type": "object", "required": ["numberId"],
+                "properties": {"numberId": {"type": "string", "minLength": 1, "maxLength": 100}}}),
+            None,
+        ))
+        .errors(&[
+            BAD_JSON,
+            TOO_LARGE,
+            NOT_JSON,
+            (404, "No such agent here."),
+            (409, "Another agent owns the number."),
+            (
+                422,
+                "Every problem (FastAPI's `detail`), a `numberId` that names none of this \
+                    environment's numbers among them.",
+            ),
+        ]),
+        op(
+            delete(ap::directory::detach_number),
+            "/v1/agents/{id}/numbers/{number_id}",
+            "detachNumber",
+            "AgentPhone agents",
+            "Detach a number",
+            ok(
+                200,
+                "The agent, without the number (which stays the environment's, unassigned).",
+                s.of::<AgentObject>(),
+            ),
+        )
+        .writing()
+        .on("The agent's id.")
+        .errors(&[(
+            404,
+            "No such agent here, or the agent does not own the number.",
+        )]),
+        op(
+            get(ap::directory::numbers),
+            "/v1/numbers",
+            "listAgentPhoneNumbers",
+            "AgentPhone numbers",
+            "List numbers",
+            ok(
+                200,
+                "A page of the environment's numbers, assigned or not, in the order they were \
+                added.",
+                s.of::<NumberListResponse>(),
+            ),
+        )
+        .query(params::agentphone_page("Numbers per page."))
+        .errors(&[
+            BAD_QUERY,
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
+        op(
+            get(ap::directory::one_number),
+            "/v1/numbers/{id}",
+            "getAgentPhoneNumber",
+            "AgentPhone numbers",
+            "Get a number",
+            ok(
+                200,
+                "The number (the same as in `/api/v1/phone-numbers`).",
+                s.of::<NumberObject>(),
+            ),
+        )
+        .on("The number's id.")
+        .errors(&[(404, "No such number here.")]),
+        op(
+            get(ap::calls::of_number),
+            "/v1/numbers/{id}/calls",
+            "listNumberCalls",
+            "AgentPhone calls",
+            "List a number's calls",
+            ok(
+                200,
+                "A page of the calls on this number.",
+                s.of::<CallList>(),
+            ),
+        )
+        .on("The number's id.")
+        .query(params::agentphone_calls())
+        .errors(&[
+            BAD_QUERY,
+            (404, "No such number here."),
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
     ]
 }
 
@@ -505,7 +1143,8 @@ fn unsupported(_: &mut Schemas) -> Vec<Operation> {
             summary,
             Success {
                 status: 501,
-                description: "Not supported here (`NOT_SUPPORTED`): the message says what to do instead.",
+                description: "Not supported here (`NOT_SUPPORTED`): the message says what to do \
+                    instead.",
                 content_type: JSON,
                 schema: json!({"type": "object"}),
                 example: None,

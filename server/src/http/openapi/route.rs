@@ -48,7 +48,8 @@ pub struct Served {
 
 macro_rules! verbs {
     ($($name:ident => $verb:ident),*) => {$(
-        #[doc = concat!("`", stringify!($name), "(handler)`: answers ", stringify!($verb), " with `handler`.")]
+        #[doc = concat!("`", stringify!($name), "(handler)`: answers ", stringify!($verb),
+            " with `handler`.")]
         pub fn $name<H: Handler<T, Arc<App>>, T: 'static>(handler: H) -> Served {
             Served { verb: Verb::$verb, serve: routing::$name(handler), any: false }
         }

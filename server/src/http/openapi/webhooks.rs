@@ -66,105 +66,349 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
         op(served, path, id, AGENTPHONE_TAG, summary, success).on("The agent's id.")
     };
     let mut ops = vec![
-        op(get(ap::webhooks::project_get), "/v1/webhooks", "getWebhook", AGENTPHONE_TAG, "The project webhook",
-            ok(200, "The webhook, secret included, or `null` when none is set.", nullable(hook.clone())))
-            .describe("The project webhook receives every event of agents without a webhook of their own."),
-        op(post(ap::webhooks::project_set), "/v1/webhooks", "setWebhook", AGENTPHONE_TAG, "Set the project webhook",
-            ok(200, "The webhook, with a new `whsec_` secret.", hook.clone()))
-            .writing()
-            .describe("Creates or replaces it; every call makes a new secret. The receiver's host must resolve to public addresses unless the server runs with `--webhook-allow-private`.")
-            .body(json_body(webhooks::agentphone_webhook(), Some(json!({"url": "https://example.com/webhook", "contextLimit": 10, "timeout": 30}))))
-            .errors(&[FASTAPI]),
-        op(delete(ap::webhooks::project_delete), "/v1/webhooks", "deleteWebhook", AGENTPHONE_TAG, "Delete the project webhook",
-            ok(200, "`{\"success\": true}`, set or not.", s.of::<Deleted>()))
-            .writing()
-            .describe("Its pending deliveries fail with `the webhook was deleted`."),
-        op(post(ap::webhooks::project_test), "/v1/webhooks/test", "testWebhook", AGENTPHONE_TAG, "Send a test",
-            ok(200, "The attempt: the documented keys and the MCP server's.", s.of::<TestResultObject>()))
-            .writing()
-            .query(vec![param("agentId", "The agent the sample names.", json!({"type": "string"}))])
-            .describe("A sample `agent.message` with `\"test\": true`, sent now to the project webhook, kept in the log, not counted in usage.")
-            .body(json_body(webhooks::test_sample(), Some(json!({"message": "hello"}))))
-            .errors(&[(404, "No project webhook, or no such agent."), FASTAPI]),
-        op(get(ap::webhooks::project_deliveries), "/v1/webhooks/deliveries", "listWebhookDeliveries", AGENTPHONE_TAG, "The delivery log",
-            ok(200, "A page of deliveries, newest first, as `items` and (for the MCP server) `data`.", s.of::<DeliveryPage>()))
-            .describe("Every AgentPhone webhook's deliveries (the project's and the agents'), tests included.")
-            .query(deliveries_query())
-            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
-        op(get(ap::webhooks::project_stats), "/v1/webhooks/deliveries/stats", "getWebhookDeliveryStats", AGENTPHONE_TAG, "Delivery stats",
-            ok(200, "Counts of the window by outcome, by event and by hour (tests aside).", s.of::<DeliveryStatsObject>()))
-            .query(vec![param("hours", "The window (default 24).", json!({"type": "integer", "minimum": 1, "maximum": 168, "default": 24}))])
-            .errors(&[BAD_QUERY, (422, "A parameter out of range (FastAPI's `detail`).")]),
-        op(get(ap::webhooks::project_all_time), "/v1/webhooks/deliveries/all-time", "getWebhookDeliveriesAllTime", AGENTPHONE_TAG, "All-time delivery counts",
-            ok(200, "Every delivery ever, by outcome (tests aside).", s.of::<AllTimeObject>())),
-        agent_ops(get(ap::webhooks::agent_get), "/v1/agents/{id}/webhook", "getAgentWebhook", "An agent's webhook",
-            ok(200, "Its own webhook, or `null`.", nullable(hook.clone())))
-            .errors(&[(404, "No such agent here.")]),
-        agent_ops(post(ap::webhooks::agent_set), "/v1/agents/{id}/webhook", "setAgentWebhook", "Set an agent's webhook",
-            ok(200, "The webhook, with a new secret.", hook))
-            .writing()
-            .describe("It replaces the project webhook for this agent's events.")
-            .body(json_body(webhooks::agentphone_webhook(), None))
-            .errors(&[(404, "No such agent here."), FASTAPI]),
-        agent_ops(delete(ap::webhooks::agent_delete), "/v1/agents/{id}/webhook", "deleteAgentWebhook", "Delete an agent's webhook",
-            ok(200, "`{\"success\": true}`; its events go to the project webhook again.", s.of::<Deleted>()))
-            .writing()
-            .errors(&[(404, "No such agent here.")]),
-        agent_ops(post(ap::webhooks::agent_test), "/v1/agents/{id}/webhook/test", "testAgentWebhook", "Test an agent's webhook",
-            ok(200, "The attempt.", s.of::<TestResultObject>()))
-            .writing()
-            .body(json_body(webhooks::test_sample(), None))
-            .errors(&[(404, "No such agent, or it has no webhook."), FASTAPI]),
-        agent_ops(get(ap::webhooks::agent_deliveries), "/v1/agents/{id}/webhook/deliveries", "listAgentWebhookDeliveries", "An agent's delivery log",
-            ok(200, "A bare array of its webhook's deliveries, newest first.", s.of::<Vec<DeliveryObject>>()))
-            .query(deliveries_query())
-            .errors(&[BAD_QUERY, (404, "No such agent here."), (422, "A parameter out of range (FastAPI's `detail`).")]),
+        op(
+            get(ap::webhooks::project_get),
+            "/v1/webhooks",
+            "getWebhook",
+            AGENTPHONE_TAG,
+            "The project webhook",
+            ok(
+                200,
+                "The webhook, secret included, or `null` when none is set.",
+                nullable(hook.clone()),
+            ),
+        )
+        .describe(
+            "The project webhook receives every event of agents without a webhook of \
+                their own.",
+        ),
+        op(
+            post(ap::webhooks::project_set),
+            "/v1/webhooks",
+            "setWebhook",
+            AGENTPHONE_TAG,
+            "Set the project webhook",
+            ok(
+                200,
+                "The webhook, with a new `whsec_` secret.",
+                hook.clone(),
+            ),
+        )
+        .writing()
+        .describe(
+            "Creates or replaces it; every call makes a new secret. The receiver's host \
+                must resolve to public addresses unless the server runs with \
+                `--webhook-allow-private`.",
+        )
+        .body(json_body(
+            webhooks::agentphone_webhook(),
+            Some(json!({"url": "https://example.com/webhook", "contextLimit": 10, "timeout": 30})),
+        ))
+        .errors(&[FASTAPI]),
+        op(
+            delete(ap::webhooks::project_delete),
+            "/v1/webhooks",
+            "deleteWebhook",
+            AGENTPHONE_TAG,
+            "Delete the project webhook",
+            ok(200, "`{\"success\": true}`, set or not.", s.of::<Deleted>()),
+        )
+        .writing()
+        .describe("Its pending deliveries fail with `the webhook was deleted`."),
+        op(
+            post(ap::webhooks::project_test),
+            "/v1/webhooks/test",
+            "testWebhook",
+            AGENTPHONE_TAG,
+            "Send a test",
+            ok(
+                200,
+                "The attempt: the documented keys and the MCP server's.",
+                s.of::<TestResultObject>(),
+            ),
+        )
+        .writing()
+        .query(vec![param(
+            "agentId",
+            "The agent the sample names.",
+            json!({"type": "string"}),
+        )])
+        .describe(
+            "A sample `agent.message` with `\"test\": true`, sent now to the project \
+                webhook, kept in the log, not counted in usage.",
+        )
+        .body(json_body(
+            webhooks::test_sample(),
+            Some(json!({"message": "hello"})),
+        ))
+        .errors(&[(404, "No project webhook, or no such agent."), FASTAPI]),
+        op(
+            get(ap::webhooks::project_deliveries),
+            "/v1/webhooks/deliveries",
+            "listWebhookDeliveries",
+            AGENTPHONE_TAG,
+            "The delivery log",
+            ok(
+                200,
+                "A page of deliveries, newest first, as `items` and (for the MCP server) `data`.",
+                s.of::<DeliveryPage>(),
+            ),
+        )
+        .describe(
+            "Every AgentPhone webhook's deliveries (the project's and the agents'), \
+                tests included.",
+        )
+        .query(deliveries_query())
+        .errors(&[
+            BAD_QUERY,
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
+        op(
+            get(ap::webhooks::project_stats),
+            "/v1/webhooks/deliveries/stats",
+            "getWebhookDeliveryStats",
+            AGENTPHONE_TAG,
+            "Delivery stats",
+            ok(
+                200,
+                "Counts of the window by outcome, by event and by hour (tests aside).",
+                s.of::<DeliveryStatsObject>(),
+            ),
+        )
+        .query(vec![param(
+            "hours",
+            "The window (default 24).",
+            json!({"type": "integer", "minimum": 1, "maximum": 168, "default": 24}),
+        )])
+        .errors(&[
+            BAD_QUERY,
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
+        op(
+            get(ap::webhooks::project_all_time),
+            "/v1/webhooks/deliveries/all-time",
+            "getWebhookDeliveriesAllTime",
+            AGENTPHONE_TAG,
+            "All-time delivery counts",
+            ok(
+                200,
+                "Every delivery ever, by outcome (tests aside).",
+                s.of::<AllTimeObject>(),
+            ),
+        ),
+        agent_ops(
+            get(ap::webhooks::agent_get),
+            "/v1/agents/{id}/webhook",
+            "getAgentWebhook",
+            "An agent's webhook",
+            ok(200, "Its own webhook, or `null`.", nullable(hook.clone())),
+        )
+        .errors(&[(404, "No such agent here.")]),
+        agent_ops(
+            post(ap::webhooks::agent_set),
+            "/v1/agents/{id}/webhook",
+            "setAgentWebhook",
+            "Set an agent's webhook",
+            ok(200, "The webhook, with a new secret.", hook),
+        )
+        .writing()
+        .describe("It replaces the project webhook for this agent's events.")
+        .body(json_body(webhooks::agentphone_webhook(), None))
+        .errors(&[(404, "No such agent here."), FASTAPI]),
+        agent_ops(
+            delete(ap::webhooks::agent_delete),
+            "/v1/agents/{id}/webhook",
+            "deleteAgentWebhook",
+            "Delete an agent's webhook",
+            ok(
+                200,
+                "`{\"success\": true}`; its events go to the project webhook again.",
+                s.of::<Deleted>(),
+            ),
+        )
+        .writing()
+        .errors(&[(404, "No such agent here.")]),
+        agent_ops(
+            post(ap::webhooks::agent_test),
+            "/v1/agents/{id}/webhook/test",
+            "testAgentWebhook",
+            "Test an agent's webhook",
+            ok(200, "The attempt.", s.of::<TestResultObject>()),
+        )
+        .writing()
+        .body(json_body(webhooks::test_sample(), None))
+        .errors(&[(404, "No such agent, or it has no webhook."), FASTAPI]),
+        agent_ops(
+            get(ap::webhooks::agent_deliveries),
+            "/v1/agents/{id}/webhook/deliveries",
+            "listAgentWebhookDeliveries",
+            "An agent's delivery log",
+            ok(
+                200,
+                "A bare array of its webhook's deliveries, newest first.",
+                s.of::<Vec<DeliveryObject>>(),
+            ),
+        )
+        .query(deliveries_query())
+        .errors(&[
+            BAD_QUERY,
+            (404, "No such agent here."),
+            (422, "A parameter out of range (FastAPI's `detail`)."),
+        ]),
     ];
     let body_errors = [BAD_JSON, TOO_LARGE, NOT_JSON, NO_TALKOVER_AGENT, INVALID];
     let on_webhook = |served, path, id, summary, success| {
         op(served, path, id, TALKOVER_TAG, summary, success).on("The agent's id.")
     };
     ops.extend([
-        on_webhook(get(to::webhooks::list), "/api/v1/agents/{id}/webhooks", "listWebhooks", "List an agent's webhooks",
-            ok(200, "Its webhooks, oldest first, and `available_events`.", s.of::<Envelope<WebhookListBody>>()))
-            .errors(&[NO_TALKOVER_AGENT]),
-        on_webhook(post(to::webhooks::create), "/api/v1/agents/{id}/webhooks", "createWebhook", "Create a webhook",
-            ok(201, "The webhook (`webhook_secret` is never echoed).", s.of::<MessageEnvelope<WebhookBody>>()))
-            .describe("Events of this agent that the webhook subscribes to are delivered, signed with `webhook_secret` when one is given. Of the documented events Dialback sends `event_phone_call_ended`, and its own `event_callback_routed`.")
-            .body(json_body(webhooks::talkover_webhook(true), Some(json!({"name": "My Webhook", "webhook_url": "https://example.com/webhook", "webhook_secret": "optional_secret_for_hmac", "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30, "max_retries": 3, "enabled": true}))))
-            .errors(&body_errors),
-        on_webhook(get(to::webhooks::get), "/api/v1/agents/{id}/webhooks/{webhook_id}", "getWebhookById", "Get a webhook",
-            ok(200, "The webhook.", s.of::<Envelope<WebhookBody>>()))
-            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
-        on_webhook(put(to::webhooks::update), "/api/v1/agents/{id}/webhooks/{webhook_id}", "updateWebhook", "Update a webhook",
-            ok(200, "The webhook as changed.", s.of::<MessageEnvelope<WebhookBody>>()))
-            .describe("Every field optional; `webhook_secret: \"\"` removes the secret.")
-            .body(json_body(webhooks::talkover_webhook(false), Some(json!({"max_retries": 5}))))
-            .errors(&[BAD_JSON, TOO_LARGE, NOT_JSON, NO_TALKOVER_AGENT, NO_WEBHOOK, INVALID]),
-        on_webhook(patch(to::webhooks::toggle), "/api/v1/agents/{id}/webhooks/{webhook_id}/toggle", "toggleWebhook", "Enable or disable a webhook",
-            ok(200, "`Webhook enabled` or `Webhook disabled`, with the webhook.", s.of::<MessageEnvelope<WebhookBody>>()))
-            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
-        on_webhook(post(to::webhooks::test), "/api/v1/agents/{id}/webhooks/{webhook_id}/test", "testWebhookById", "Send a test",
-            ok(200, "The receiver's status and time; `success` is false when it did not answer 2xx.", s.of::<MessageEnvelope<TestSentBody>>()))
-            .describe("The documented `webhook.test` body, sent now (to a disabled webhook too).")
-            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
-        on_webhook(delete(to::webhooks::delete), "/api/v1/agents/{id}/webhooks/{webhook_id}", "deleteWebhookById", "Delete a webhook",
-            ok(200, "`Webhook deleted successfully`.", s.of::<MessageBody>()))
-            .describe("Its pending deliveries fail with `the webhook was deleted`.")
-            .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook(
+            get(to::webhooks::list),
+            "/api/v1/agents/{id}/webhooks",
+            "listWebhooks",
+            "List an agent's webhooks",
+            ok(
+                200,
+                "Its webhooks, oldest first, and `available_events`.",
+                s.of::<Envelope<WebhookListBody>>(),
+            ),
+        )
+        .errors(&[NO_TALKOVER_AGENT]),
+        on_webhook(
+            post(to::webhooks::create),
+            "/api/v1/agents/{id}/webhooks",
+            "createWebhook",
+            "Create a webhook",
+            ok(
+                201,
+                "The webhook (`webhook_secret` is never echoed).",
+                s.of::<MessageEnvelope<WebhookBody>>(),
+            ),
+        )
+        .describe(
+            "Events of this agent that the webhook subscribes to are delivered, signed \
+                with `webhook_secret` when one is given. Of the documented events Dialback sends \
+                `event_phone_call_ended`, and its own `event_callback_routed`.",
+        )
+        .body(json_body(
+            webhooks::talkover_webhook(true),
+            Some(
+                json!({"name": "My Webhook", "webhook_url": "https://example.com/webhook",
+                "webhook_secret": "optional_secret_for_hmac",
+                "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30,
+                "max_retries": 3, "enabled": true}),
+            ),
+        ))
+        .errors(&body_errors),
+        on_webhook(
+            get(to::webhooks::get),
+            "/api/v1/agents/{id}/webhooks/{webhook_id}",
+            "getWebhookById",
+            "Get a webhook",
+            ok(200, "The webhook.", s.of::<Envelope<WebhookBody>>()),
+        )
+        .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook(
+            put(to::webhooks::update),
+            "/api/v1/agents/{id}/webhooks/{webhook_id}",
+            "updateWebhook",
+            "Update a webhook",
+            ok(
+                200,
+                "The webhook as changed.",
+                s.of::<MessageEnvelope<WebhookBody>>(),
+            ),
+        )
+        .describe("Every field optional; `webhook_secret: \"\"` removes the secret.")
+        .body(json_body(
+            webhooks::talkover_webhook(false),
+            Some(json!({"max_retries": 5})),
+        ))
+        .errors(&[
+            BAD_JSON,
+            TOO_LARGE,
+            NOT_JSON,
+            NO_TALKOVER_AGENT,
+            NO_WEBHOOK,
+            INVALID,
+        ]),
+        on_webhook(
+            patch(to::webhooks::toggle),
+            "/api/v1/agents/{id}/webhooks/{webhook_id}/toggle",
+            "toggleWebhook",
+            "Enable or disable a webhook",
+            ok(
+                200,
+                "`Webhook enabled` or `Webhook disabled`, with the webhook.",
+                s.of::<MessageEnvelope<WebhookBody>>(),
+            ),
+        )
+        .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook(
+            post(to::webhooks::test),
+            "/api/v1/agents/{id}/webhooks/{webhook_id}/test",
+            "testWebhookById",
+            "Send a test",
+            ok(
+                200,
+                "The receiver's status and time; `success` is false when it did not answer 2xx.",
+                s.of::<MessageEnvelope<TestSentBody>>(),
+            ),
+        )
+        .describe("The documented `webhook.test` body, sent now (to a disabled webhook too).")
+        .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
+        on_webhook(
+            delete(to::webhooks::delete),
+            "/api/v1/agents/{id}/webhooks/{webhook_id}",
+            "deleteWebhookById",
+            "Delete a webhook",
+            ok(
+                200,
+                "`Webhook deleted successfully`.",
+                s.of::<MessageBody>(),
+            ),
+        )
+        .describe("Its pending deliveries fail with `the webhook was deleted`.")
+        .errors(&[NO_TALKOVER_AGENT, NO_WEBHOOK]),
     ]);
-    let inbox = json!({"type": "object", "required": ["deliveries"], "properties": {"deliveries": {"type": "array", "items": {"type": "object"}}}});
+    let inbox = json!({"type": "object", "required": ["deliveries"],
+        "properties": {"deliveries": {"type": "array", "items": {"type": "object"}}}});
     ops.extend([
-        op(get(crate::webhooks::inbox::list), "/demo/webhooks", "getDemoInbox", "Service", "What the demo receiver got (`serve --demo` only)",
-            ok(200, "The last 50 deliveries, newest first, each with whether its signature verified.", inbox))
-            .public()
-            .only_when(|s| s.webhooks.demo_receiver)
-            .describe("`serve --demo` points the demo environment's project webhook here, so its events can be seen without a receiver of one's own. Not served without `--demo`."),
-        op(post(crate::webhooks::inbox::receive), "/demo/webhooks", "receiveDemoWebhook", "Service", "The demo receiver (`serve --demo` only)",
-            ok(200, "`{\"received\": true}`, always: it keeps what it got, verified or not.", json!({"type": "object"})))
-            .public()
-            .only_when(|s| s.webhooks.demo_receiver)
-            .describe("Takes any body, as a receiver does; checks `X-Webhook-Signature` against the environment's webhook secrets."),
+        op(
+            get(crate::webhooks::inbox::list),
+            "/demo/webhooks",
+            "getDemoInbox",
+            "Service",
+            "What the demo receiver got (`serve --demo` only)",
+            ok(
+                200,
+                "The last 50 deliveries, newest first, each with whether its signature verified.",
+                inbox,
+            ),
+        )
+        .public()
+        .only_when(|s| s.webhooks.demo_receiver)
+        .describe(
+            "`serve --demo` points the demo environment's project webhook here, so its \
+                events can be seen without a receiver of one's own. Not served without `--demo`.",
+        ),
+        op(
+            post(crate::webhooks::inbox::receive),
+            "/demo/webhooks",
+            "receiveDemoWebhook",
+            "Service",
+            "The demo receiver (`serve --demo` only)",
+            ok(
+                200,
+                "`{\"received\": true}`, always: it keeps what it got, verified or not.",
+                json!({"type": "object"}),
+            ),
+        )
+        .public()
+        .only_when(|s| s.webhooks.demo_receiver)
+        .describe(
+            "Takes any body, as a receiver does; checks `X-Webhook-Signature` against \
+                the environment's webhook secrets.",
+        ),
     ]);
     ops
 }

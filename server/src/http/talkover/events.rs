@@ -90,7 +90,8 @@ pub async fn stream(
                     Failure::Unavailable,
                     "TOO_MANY_STREAMS",
                     format!(
-                        "this server holds {n} streams, its limit; try again later or another replica"
+                        "this server holds {n} streams, its limit; try again later or another \
+                         replica"
                     ),
                 ),
                 Refused::Closing => (

@@ -144,7 +144,8 @@ pub async fn import(
             Failure::TooLarge,
             "PAYLOAD_TOO_LARGE",
             format!(
-                "imports are limited to {limit} bytes; the first {} lines were processed ({} created)",
+                "imports are limited to {limit} bytes; the first {} lines were processed ({} \
+                 created)",
                 report.lines, report.created
             ),
             "body",

@@ -1,10 +1,10 @@
 //! Versioned schema migrations for PostgreSQL.
 //!
-//! The same discipline as SQLite's (`store/sqlite/migrate.rs`): each migration moves the schema from
-//! `version - 1` to `version` in one transaction, `dialback_schema` records where a database
-//! stands, a database written by a later release is refused, and migrations are never edited
-//! once released. Replicas starting together take a transaction-scoped advisory lock, so one
-//! migrates and the others find the work done.
+//! The same discipline as SQLite's (`store/sqlite/migrate.rs`): each migration moves the schema
+//! from `version - 1` to `version` in one transaction, `dialback_schema` records where a database
+//! stands, a database written by a later release is refused, and migrations are never edited once
+//! released. Replicas starting together take a transaction-scoped advisory lock, so one migrates
+//! and the others find the work done.
 
 use tokio_postgres::Client;
 

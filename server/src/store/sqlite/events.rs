@@ -55,8 +55,8 @@ impl EventLog for SqliteStore {
     fn event_bounds(&self, env: EnvId) -> Result<Bounds> {
         let conn = lock(&self.reader);
         let (pruned, head): (i64, i64) = conn.query_row(
-            "SELECT COALESCE((SELECT pruned_through FROM event_horizon WHERE environment_id = ?1), 0), \
-             COALESCE((SELECT MAX(seq) FROM events WHERE environment_id = ?1), 0)",
+            "SELECT COALESCE((SELECT pruned_through FROM event_horizon WHERE environment_id = ?1), \
+             0), COALESCE((SELECT MAX(seq) FROM events WHERE environment_id = ?1), 0)",
             params![env],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -71,10 +71,10 @@ impl EventLog for SqliteStore {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO event_horizon (environment_id, pruned_through) \
-             SELECT environment_id, MAX(seq) FROM events WHERE created_ms < ?1 GROUP BY environment_id \
-             ON CONFLICT (environment_id) DO UPDATE SET \
-             pruned_through = MAX(pruned_through, excluded.pruned_through)",
+            "INSERT INTO event_horizon (environment_id, pruned_through) SELECT environment_id, \
+             MAX(seq) FROM events WHERE created_ms < ?1 GROUP BY environment_id ON CONFLICT \
+             (environment_id) DO UPDATE SET pruned_through = MAX(pruned_through, \
+             excluded.pruned_through)",
             params![before_ms],
         )?;
         let removed = tx.execute(

@@ -11,8 +11,8 @@ use crate::store::decode::{RawAgent, RawCall, RawMessage, RawNumber, corrupt, id
 use crate::store::filter::Arg;
 use crate::store::{Batch, Chunks, EnvId, Result};
 
-pub(super) const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, to_number, \
-                            started_at, status, duration_seconds, routing";
+pub(super) const CALL_COLUMNS: &str = "id, external_id, direction, agent_id, from_number, \
+    to_number, started_at, status, duration_seconds, routing";
 
 /// A `calls` row, read by column name.
 pub(super) fn call_row(r: &Row<'_>) -> rusqlite::Result<Result<CallRecord>> {

@@ -178,7 +178,8 @@ CREATE TABLE phone_numbers_v2 (
     updated_at      INTEGER NOT NULL,
     UNIQUE (environment_id, number)
 );
-INSERT INTO phone_numbers_v2 (id, environment_id, agent_id, position, number, created_at, updated_at)
+INSERT INTO phone_numbers_v2
+    (id, environment_id, agent_id, position, number, created_at, updated_at)
     SELECT p.id, p.environment_id, p.agent_id, p.position, p.number, a.created_at, a.created_at
     FROM phone_numbers p JOIN agents a ON a.id = p.agent_id;
 DROP TABLE phone_numbers;

@@ -37,12 +37,11 @@ impl Writes for SqliteWrites<'_> {
         if let Some(a) = agent {
             tx.execute(
                 "INSERT INTO agents (id, environment_id, seq, name, direction, callback_config, \
-                 status, profile, created_at, updated_at) \
-                 VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM agents WHERE environment_id = ?2), \
-                         ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, direction = excluded.direction, \
-                 callback_config = excluded.callback_config, status = excluded.status, \
-                 profile = excluded.profile, updated_at = excluded.updated_at \
+                 status, profile, created_at, updated_at) VALUES (?1, ?2, (SELECT \
+                 COALESCE(MAX(seq), 0) + 1 FROM agents WHERE environment_id = ?2), ?3, ?4, ?5, ?6, \
+                 ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET name = excluded.name, direction = \
+                 excluded.direction, callback_config = excluded.callback_config, status = \
+                 excluded.status, profile = excluded.profile, updated_at = excluded.updated_at \
                  WHERE agents.environment_id = excluded.environment_id",
                 params![
                     a.id.to_string(),
@@ -59,11 +58,11 @@ impl Writes for SqliteWrites<'_> {
         }
         {
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO phone_numbers (id, environment_id, agent_id, position, number, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-                 ON CONFLICT (id) DO UPDATE SET agent_id = excluded.agent_id, \
-                 position = excluded.position, updated_at = excluded.updated_at \
-                 WHERE phone_numbers.environment_id = excluded.environment_id",
+                "INSERT INTO phone_numbers (id, environment_id, agent_id, position, number, \
+                 created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO \
+                 UPDATE SET agent_id = excluded.agent_id, position = excluded.position, updated_at \
+                 = excluded.updated_at WHERE phone_numbers.environment_id = \
+                 excluded.environment_id",
             )?;
             for n in numbers {
                 let done = upsert.execute(params![
@@ -113,8 +112,8 @@ impl Writes for SqliteWrites<'_> {
                 ])?;
             }
             let mut insert_message = tx.prepare_cached(
-                "INSERT INTO messages (id, environment_id, agent_id, direction, from_number, to_number, sent_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO messages (id, environment_id, agent_id, direction, from_number, \
+                 to_number, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for m in messages {
                 insert_message.execute(params![
