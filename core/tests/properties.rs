@@ -326,7 +326,7 @@ proptest! {
     #[test]
     fn phone_numbers_survive_formatting(digits in "[1-9][0-9]{1,14}",
         seps in prop::collection::vec(prop_oneof![Just(" "), Just("-"), Just("."), Just("("),
-        Just(")"), Just("")], 16)) {
+            Just(")"), Just("")], 16)) {
         let mut formatted = String::from("+");
         for (c, sep) in digits.chars().zip(&seps) { formatted.push_str(sep); formatted.push(c); }
         let n = PhoneNumber::parse(&formatted).unwrap();

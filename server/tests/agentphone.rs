@@ -61,7 +61,7 @@ async fn with_activity() -> Server {
             "/api/v1/messages",
             Some(
                 json!({"agent_id": agent, "direction": "inbound", "from": "+442079460958",
-            "to": "+14155550100", "sent_at": at(1)}),
+                    "to": "+14155550100", "sent_at": at(1)}),
             ),
         )
         .await;

@@ -124,8 +124,8 @@ async fn sigterm_lets_an_import_in_flight_finish_and_logs_hold_no_token() {
     let lines: Vec<String> = (0..40_000)
         .map(|i| {
             json!({"direction": "outbound", "agent_id": sales,
-            "to": format!("+4420794{:05}", i % 90_000), "started_at": "2024-01-01T10:00:00Z",
-            "status": "busy"})
+                "to": format!("+4420794{:05}", i % 90_000), "started_at": "2024-01-01T10:00:00Z",
+                "status": "busy"})
             .to_string()
         })
         .collect();

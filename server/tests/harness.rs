@@ -204,7 +204,7 @@ impl Server {
                 "POST",
                 "/api/v1/agents",
                 Some(serde_json::json!({"name": name, "direction": direction,
-                "phone_numbers": numbers})),
+                    "phone_numbers": numbers})),
             )
             .await;
         assert_eq!(status, 200, "{body}");

@@ -118,7 +118,7 @@ async fn writes_reach_a_stream_as_the_cores_events() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550006",
-        "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"}),
     )
     .await;
     post_call(&s, inbound("+15005550006", "2026-12-01T11:00:00Z")).await;
@@ -151,7 +151,7 @@ async fn writes_reach_a_stream_as_the_cores_events() {
             "/api/v1/messages",
             Some(
                 json!({"direction": "inbound", "from": "+15005550006", "to": "+14155550100",
-        "sent_at": "2026-12-01T11:05:00Z"}),
+                    "sent_at": "2026-12-01T11:05:00Z"}),
             ),
         )
         .await;
@@ -179,7 +179,7 @@ async fn a_resume_gets_exactly_what_was_missed_in_order() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550001",
-        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
     )
     .await;
     r.take(1).await;
@@ -190,7 +190,7 @@ async fn a_resume_gets_exactly_what_was_missed_in_order() {
         post_call(
             &s,
             json!({"direction": "outbound", "agent_id": source, "to": format!("+1500555000{i}"),
-            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+                "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
         )
         .await;
     }
@@ -223,7 +223,7 @@ async fn a_resume_gets_exactly_what_was_missed_in_order() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550007",
-        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
     )
     .await;
     let live = r.take(1).await;
@@ -244,13 +244,13 @@ async fn filters_keep_an_agents_events_of_the_asked_types() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": other, "to": "+15005550006",
-        "started_at": "2026-12-01T09:00:00Z", "status": "completed"}),
+            "started_at": "2026-12-01T09:00:00Z", "status": "completed"}),
     )
     .await;
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550007",
-        "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "no-answer"}),
     )
     .await;
     post_call(&s, inbound("+15005550007", "2026-12-01T11:00:00Z")).await;
@@ -366,7 +366,7 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550001",
-        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
     )
     .await;
     let first = a.take(1).await;
@@ -374,7 +374,7 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550002",
-        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
     )
     .await;
     a.take(1).await;
@@ -390,7 +390,7 @@ async fn limits_heartbeats_and_a_reset_past_the_log() {
     post_call(
         &s,
         json!({"direction": "outbound", "agent_id": source, "to": "+15005550003",
-        "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
+            "started_at": "2026-12-01T10:00:00Z", "status": "completed"}),
     )
     .await;
     assert_eq!(kinds(&c.take(1).await), [EventType::CallEnded]);

@@ -531,7 +531,8 @@ async fn a_schema_5_database_loses_nothing_and_takes_live_events() {
         "/api/v1/calls",
         Some(
             json!({"direction": "inbound", "from": "+14155551001", "to": "+14155550199",
-            "started_at": "2024-01-10T09:00:00Z", "status": "completed", "duration_seconds": 5}),
+                "started_at": "2024-01-10T09:00:00Z", "status": "completed",
+                "duration_seconds": 5}),
         ),
     )
     .await;

@@ -75,7 +75,7 @@ impl Replicas {
     pub async fn callback_setup(&self) -> String {
         let agent = |name: &str, direction: &str, numbers: Vec<&str>| {
             json!({"name": name, "direction": direction,
-            "phone_numbers": numbers})
+                "phone_numbers": numbers})
         };
         let (_, handler) = self
             .call(

@@ -55,7 +55,7 @@ async fn creating_an_agent_takes_the_documented_body_and_answers_the_documented_
             "POST",
             "/api/v1/agents",
             Some(json!({"name": "", "direction": "up", "language": "xx-XX",
-            "phone_numbers": ["12"]})),
+                "phone_numbers": ["12"]})),
         )
         .await;
     assert_eq!(status, 422);
@@ -283,7 +283,7 @@ async fn numbers_are_resources_assigned_by_calling_settings() {
             "POST",
             "/api/v1/agents",
             Some(json!({"name": "Third", "direction": "inbound",
-        "phone_numbers": ["+1.415.555.0101"]})),
+                "phone_numbers": ["+1.415.555.0101"]})),
         )
         .await;
     assert_eq!(

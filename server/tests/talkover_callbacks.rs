@@ -196,7 +196,7 @@ async fn check_constraints_takes_the_documented_body_and_saves_nothing() {
             &path,
             Some(
                 json!({"is_callback_agent": true, "callback_source_agents": [sales],
-            "callback_trigger_statuses": ["no_answer", "voicemail", "busy"]}),
+                    "callback_trigger_statuses": ["no_answer", "voicemail", "busy"]}),
             ),
         )
         .await;
@@ -211,7 +211,7 @@ async fn check_constraints_takes_the_documented_body_and_saves_nothing() {
             "POST",
             &path,
             Some(json!({"callback_source_agents": [handler, "x"],
-            "callback_trigger_statuses": ["maybe"]})),
+                "callback_trigger_statuses": ["maybe"]})),
         )
         .await;
     assert_eq!(status, 422);
@@ -252,7 +252,7 @@ async fn stats_answer_the_seed_shape_and_refuse_bad_dates() {
         "/api/v1/calls",
         Some(
             json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
-        "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}),
+                "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}),
         ),
     )
     .await;
@@ -261,7 +261,7 @@ async fn stats_answer_the_seed_shape_and_refuse_bad_dates() {
         "/api/v1/calls",
         Some(
             json!({"direction": "inbound", "from": "+442079460958", "to": "+14155550100",
-        "started_at": "2024-01-03T10:00:00Z", "status": "completed"}),
+                "started_at": "2024-01-03T10:00:00Z", "status": "completed"}),
         ),
     )
     .await;

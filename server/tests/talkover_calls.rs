@@ -32,7 +32,7 @@ async fn calls_are_routed_once_counted_once_and_idempotent() {
         "/api/v1/calls",
         Some(
             json!({"direction": "outbound", "agent_id": other, "to": "+442079460958",
-        "started_at": "2024-01-03T10:00:00Z", "status": "busy"}),
+                "started_at": "2024-01-03T10:00:00Z", "status": "busy"}),
         ),
     )
     .await;
@@ -107,7 +107,7 @@ async fn calls_are_routed_once_counted_once_and_idempotent() {
             "/api/v1/calls",
             Some(
                 json!({"direction": "inbound", "from": "anonymous", "to": "+14155550100",
-        "started_at": "2024-01-05T10:00:00Z", "status": "no-answer"}),
+                    "started_at": "2024-01-05T10:00:00Z", "status": "no-answer"}),
             ),
         )
         .await;
@@ -119,7 +119,7 @@ async fn calls_are_routed_once_counted_once_and_idempotent() {
             "/api/v1/calls",
             Some(
                 json!({"direction": "outbound", "agent_id": handler, "to": "+14155550100",
-        "started_at": "2024-01-05T10:00:00Z", "status": "completed"}),
+                    "started_at": "2024-01-05T10:00:00Z", "status": "completed"}),
             ),
         )
         .await;
@@ -133,7 +133,8 @@ async fn calls_are_routed_once_counted_once_and_idempotent() {
             "/api/v1/calls",
             Some(
                 json!({"direction": "outbound", "agent_id": "00000000-0000-0000-0000-0000000000aa",
-        "to": "+14155550100", "started_at": "2024-01-05T10:00:00Z", "status": "completed"}),
+                    "to": "+14155550100", "started_at": "2024-01-05T10:00:00Z",
+                        "status": "completed"}),
             ),
         )
         .await;
@@ -154,8 +155,8 @@ async fn call_lists_filter_and_page_as_documented() {
             "/api/v1/calls",
             Some(
                 json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
-            "started_at": at, "status": if i % 2 == 0 { "completed" } else { "busy" },
-            "external_id": format!("CA{i:03}")}),
+                    "started_at": at, "status": if i % 2 == 0 { "completed" } else { "busy" },
+                    "external_id": format!("CA{i:03}")}),
             ),
         )
         .await;
@@ -264,7 +265,7 @@ async fn messages_and_simulation() {
         "/api/v1/calls",
         Some(
             json!({"direction": "outbound", "agent_id": sales, "to": "+442079460958",
-        "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}),
+                "started_at": "2024-01-01T10:00:00Z", "status": "voicemail"}),
         ),
     )
     .await;
@@ -274,7 +275,7 @@ async fn messages_and_simulation() {
             "/api/v1/messages",
             Some(
                 json!({"agent_id": null, "direction": "inbound", "from": "+442079460958",
-        "to": "+14155550100", "sent_at": "2024-01-02T00:00:00Z"}),
+                    "to": "+14155550100", "sent_at": "2024-01-02T00:00:00Z"}),
             ),
         )
         .await;
@@ -287,7 +288,7 @@ async fn messages_and_simulation() {
             "POST",
             "/api/v1/routing/simulate",
             Some(json!({"from": "+442079460958", "to": "+14155550100",
-        "at": "2024-01-20T10:00:00Z"})),
+                "at": "2024-01-20T10:00:00Z"})),
         )
         .await;
     assert_eq!(
@@ -476,11 +477,11 @@ async fn export_streams_every_call_and_reads_back_to_the_same_stats() {
         lines.push(
             match i % 4 {
                 0 | 1 => json!({"direction": "outbound", "agent_id": sales, "to": contact,
-                "started_at": at(8), "status": "no-answer"}),
+                    "started_at": at(8), "status": "no-answer"}),
                 2 => json!({"direction": "inbound", "from": contact, "to": "+14155550100",
-                "started_at": at(12), "status": "completed", "duration_seconds": 60}),
+                    "started_at": at(12), "status": "completed", "duration_seconds": 60}),
                 _ => json!({"direction": "inbound", "from": contact, "to": "+14155550200",
-                "started_at": at(13), "status": "completed", "duration_seconds": 30}),
+                    "started_at": at(13), "status": "completed", "duration_seconds": 30}),
             }
             .to_string(),
         );

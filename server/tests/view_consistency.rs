@@ -176,7 +176,7 @@ async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
     let (_, sales) = s.callback_setup("Sales", None).await;
     let outbound = |to: &str, at: &str| {
         json!({"direction": "outbound", "agent_id": sales, "to": to, "started_at": at,
-        "status": "no-answer"})
+            "status": "no-answer"})
     };
     let (status, _) = s
         .call(
@@ -231,7 +231,7 @@ async fn a_failed_write_leaves_no_trace_and_reads_wait_for_storage() {
     store.fail_loads.store(false, Ordering::SeqCst);
     let inbound = |from: &str| {
         json!({"direction": "inbound", "from": from, "to": "+14155550100",
-        "started_at": "2024-01-02T10:00:00Z", "status": "answered"})
+            "started_at": "2024-01-02T10:00:00Z", "status": "answered"})
     };
     let (status, failed) = s
         .call("POST", "/api/v1/calls", Some(inbound("+442079460002")))

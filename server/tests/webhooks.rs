@@ -375,7 +375,7 @@ async fn a_receiver_that_never_answers_2xx_fails_after_its_attempts() {
             &format!("/api/v1/agents/{a}/webhooks"),
             Some(
                 json!({"webhook_url": receiver.url, "events": ["event_phone_call_ended"],
-                "max_retries": 2}),
+                    "max_retries": 2}),
             ),
         )
         .await;

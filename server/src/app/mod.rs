@@ -88,20 +88,35 @@ pub struct Settings {
     pub live: crate::live::LiveSettings,
 }
 
+/// The defaults of `serve`'s settings, in one place: `Settings::default()` and the command
+/// line's flags both take them from here.
+impl Settings {
+    /// The largest NDJSON import, in bytes (`--import-limit`).
+    pub const IMPORT_LIMIT: usize = 512 << 20;
+    /// The longest line of an import, in bytes (`--import-line-limit`).
+    pub const IMPORT_LINE_LIMIT: usize = 64 << 10;
+    /// Seconds the server waits for the next chunk of a body (`--body-timeout`).
+    pub const BODY_TIMEOUT_SECS: u64 = 30;
+    /// Seconds a request may wait for storage in all (`--storage-timeout`).
+    pub const STORAGE_TIMEOUT_SECS: f64 = 5.0;
+    /// Seconds `/healthz` waits for the database (`--health-timeout`).
+    pub const HEALTH_TIMEOUT_SECS: f64 = 1.0;
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             body_limit: 1 << 20,
-            import_limit: 512 << 20,
-            import_line_limit: 64 << 10,
+            import_limit: Self::IMPORT_LIMIT,
+            import_line_limit: Self::IMPORT_LINE_LIMIT,
             static_dir: None,
             allowed_origins: AllowedOrigins::None,
             clock: Clock::System,
-            body_timeout: std::time::Duration::from_secs(30),
+            body_timeout: std::time::Duration::from_secs(Self::BODY_TIMEOUT_SECS),
             rate_limit: None,
             metrics_on_main: true,
-            storage_timeout: std::time::Duration::from_secs(5),
-            health_timeout: std::time::Duration::from_secs(1),
+            storage_timeout: std::time::Duration::from_secs_f64(Self::STORAGE_TIMEOUT_SECS),
+            health_timeout: std::time::Duration::from_secs_f64(Self::HEALTH_TIMEOUT_SECS),
             webhooks: crate::webhooks::WebhookSettings::default(),
             live: crate::live::LiveSettings::default(),
         }

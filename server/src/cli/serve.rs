@@ -27,14 +27,14 @@ pub struct ServeArgs {
     #[arg(long = "static", env = "DIALBACK_STATIC", default_value = "web/dist")]
     static_dir: PathBuf,
     /// Largest NDJSON import, in bytes.
-    #[arg(long, env = "DIALBACK_IMPORT_LIMIT", default_value_t = 512 << 20)]
+    #[arg(long, env = "DIALBACK_IMPORT_LIMIT", default_value_t = Settings::IMPORT_LIMIT)]
     import_limit: usize,
     /// Longest line of an NDJSON import, in bytes.
-    #[arg(long, env = "DIALBACK_IMPORT_LINE_LIMIT", default_value_t = 64 << 10)]
+    #[arg(long, env = "DIALBACK_IMPORT_LINE_LIMIT", default_value_t = Settings::IMPORT_LINE_LIMIT)]
     import_line_limit: usize,
     /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes.
-    #[arg(long, env = "DIALBACK_SYNC", default_value = "normal")]
-    sync: String,
+    #[arg(long, env = "DIALBACK_SYNC", value_enum, default_value_t = Durability::Normal)]
+    sync: Durability,
     /// A web origin whose pages may call the APIs (CORS), e.g. `http://localhost:5173`;
     /// repeat it or separate with commas; `*` allows any. Not needed for the console.
     #[arg(long, env = "DIALBACK_ALLOW_ORIGIN", value_delimiter = ',')]
@@ -104,7 +104,6 @@ impl TzdataArgs {
     }
 }
 
-/// How connections are treated (see the README's Limits table).
 /// How webhooks are sent.
 #[derive(clap::Args)]
 struct WebhookArgs {
@@ -114,11 +113,13 @@ struct WebhookArgs {
     webhook_allow_private: bool,
     /// The wait after a delivery's first failure, in milliseconds; each later wait is six
     /// times the one before (at most 10 hours). The default gives the published schedule.
-    #[arg(long, env = "DIALBACK_WEBHOOK_FIRST_RETRY_MS", default_value_t = 5_000,
+    #[arg(long, env = "DIALBACK_WEBHOOK_FIRST_RETRY_MS",
+          default_value_t = dialback_core::webhook::retry::FIRST_WAIT_MS,
           value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
     webhook_first_retry_ms: u64,
     /// Webhook attempts in flight at once, over every receiver.
-    #[arg(long, env = "DIALBACK_WEBHOOK_CONCURRENCY", default_value_t = 64,
+    #[arg(long, env = "DIALBACK_WEBHOOK_CONCURRENCY",
+          default_value_t = WebhookSettings::CONCURRENCY as u64,
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     webhook_concurrency: u64,
     /// Store events but send none from this server (other replicas send them).
@@ -126,6 +127,16 @@ struct WebhookArgs {
     no_webhook_delivery: bool,
 }
 
+/// How durable a commit is (`--sync`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Durability {
+    /// Survives the process crashing (SQLite's `synchronous=NORMAL` in WAL mode).
+    Normal,
+    /// Survives power loss: every commit is fsynced.
+    Full,
+}
+
+/// How connections are treated (see the README's Limits table).
 #[derive(clap::Args)]
 struct ConnectionArgs {
     /// Seconds a client has to send a request's headers; also the longest a keep-alive
@@ -133,7 +144,7 @@ struct ConnectionArgs {
     #[arg(long, env = "DIALBACK_HEADER_TIMEOUT", default_value_t = 20)]
     header_timeout: u64,
     /// Seconds the server waits for the next chunk of a request body.
-    #[arg(long, env = "DIALBACK_BODY_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "DIALBACK_BODY_TIMEOUT", default_value_t = Settings::BODY_TIMEOUT_SECS)]
     body_timeout: u64,
     /// Open connections at most; at the cap a new one makes the oldest close after its
     /// response. Default: the open-file limit less 64.
@@ -144,10 +155,10 @@ struct ConnectionArgs {
     shutdown_timeout: u64,
     /// Seconds one request may wait for storage in all (token look-up, reads, writes); past
     /// them it is answered 503 `STORAGE_UNAVAILABLE`. Each import batch gets as long again.
-    #[arg(long, env = "DIALBACK_STORAGE_TIMEOUT", default_value_t = 5.0)]
+    #[arg(long, env = "DIALBACK_STORAGE_TIMEOUT", default_value_t = Settings::STORAGE_TIMEOUT_SECS)]
     storage_timeout: f64,
     /// Seconds `/healthz` waits for the database before it answers 503.
-    #[arg(long, env = "DIALBACK_HEALTH_TIMEOUT", default_value_t = 1.0)]
+    #[arg(long, env = "DIALBACK_HEALTH_TIMEOUT", default_value_t = Settings::HEALTH_TIMEOUT_SECS)]
     health_timeout: f64,
 }
 
@@ -163,11 +174,7 @@ fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
 }
 
 pub fn run(args: ServeArgs) -> Result<(), String> {
-    let full_sync = match args.sync.as_str() {
-        "full" => true,
-        "normal" => false,
-        other => return Err(format!("--sync must be normal or full, got {other:?}")),
-    };
+    let full_sync = args.sync == Durability::Full;
     let mut settings = Settings {
         import_limit: args.import_limit,
         import_line_limit: args.import_line_limit,
@@ -181,7 +188,8 @@ pub fn run(args: ServeArgs) -> Result<(), String> {
         webhooks: WebhookSettings {
             allow_private: args.webhooks.webhook_allow_private || args.demo,
             first_wait_ms: args.webhooks.webhook_first_retry_ms,
-            concurrency: usize::try_from(args.webhooks.webhook_concurrency).unwrap_or(64),
+            concurrency: usize::try_from(args.webhooks.webhook_concurrency)
+                .unwrap_or(WebhookSettings::CONCURRENCY),
             deliver: !args.webhooks.no_webhook_delivery,
             demo_receiver: args.demo,
             ..WebhookSettings::default()

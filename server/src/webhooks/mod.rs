@@ -40,12 +40,17 @@ pub struct WebhookSettings {
     pub deliver: bool,
 }
 
+impl WebhookSettings {
+    /// Attempts in flight at once by default (`--webhook-concurrency`).
+    pub const CONCURRENCY: usize = 64;
+}
+
 impl Default for WebhookSettings {
     fn default() -> Self {
         WebhookSettings {
             allow_private: false,
             first_wait_ms: FIRST_WAIT_MS,
-            concurrency: 64,
+            concurrency: Self::CONCURRENCY,
             per_webhook: 8,
             poll: Duration::from_millis(500),
             deliver: true,

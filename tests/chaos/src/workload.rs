@@ -164,7 +164,7 @@ pub async fn setup(client: &Client) -> Objects {
     let id = |body: &Value| body["data"]["id"].as_str().unwrap().to_owned();
     let agent = |name: String, direction: &str, numbers: Vec<String>| {
         json!({"name": name, "direction": direction,
-        "phone_numbers": numbers})
+            "phone_numbers": numbers})
     };
     let mut registers = vec![];
     for i in 0..REGISTERS {

@@ -150,8 +150,8 @@ impl Api {
         for i in 0..n {
             body.push_str(
                 &json!({"direction": "inbound", "from": format!("+1500555{:04}", i % 10_000),
-                "to": "+14155550111", "started_at": "2026-12-01T10:00:00Z", "status": "completed",
-                "duration_seconds": 5})
+                    "to": "+14155550111", "started_at": "2026-12-01T10:00:00Z",
+                    "status": "completed", "duration_seconds": 5})
                 .to_string(),
             );
             body.push('\n');
@@ -232,9 +232,9 @@ async fn latency(bin: &str, rate: u64, secs: u64) {
             let call = api
                 .post(
                     "/api/v1/calls",
-                    json!({"direction": "inbound", "from": "+15005550006",
-                "to": "+14155550111", "started_at": "2026-12-01T10:00:00Z", "status": "completed",
-                "duration_seconds": 5, "external_id": format!("lat-{i}")}),
+                    json!({"direction": "inbound", "from": "+15005550006", "to": "+14155550111",
+                        "started_at": "2026-12-01T10:00:00Z", "status": "completed",
+                        "duration_seconds": 5, "external_id": format!("lat-{i}")}),
                 )
                 .await;
             sent.lock()

@@ -132,7 +132,7 @@ mod tests {
     fn agentphone_keys_map_onto_the_agent_and_problems_keep_their_names() {
         let agent = parse_agentphone_new_agent(
             &json!({"name": " Front desk ", "beginMessage": "Hello there",
-            "voiceMode": "hosted", "language": "en-US"}),
+                "voiceMode": "hosted", "language": "en-US"}),
         )
         .unwrap();
         assert_eq!(agent.name, "Front desk");

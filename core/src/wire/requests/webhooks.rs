@@ -588,9 +588,9 @@ mod tests {
         assert_eq!(
             codes(
                 json!({"webhook_url": "ftp://x", "events": [], "timeout": 3, "max_retries": 11,
-                "http_method": "GET", "authorization_scheme": "oauth",
-                "custom_headers": [{"key": "X-Webhook-Signature", "value": "x"},
-                    {"key": "A", "value": "b\r\nc"}]}),
+                    "http_method": "GET", "authorization_scheme": "oauth",
+                    "custom_headers": [{"key": "X-Webhook-Signature", "value": "x"},
+                        {"key": "A", "value": "b\r\nc"}]}),
                 true
             ),
             [

@@ -113,12 +113,15 @@ fn profile() -> serde_json::Map<String, Value> {
     let number =
         |lo: f64, hi: f64| nullable(json!({"type": "number", "minimum": lo, "maximum": hi}));
     let boolean = || json!({"type": ["boolean", "null"]});
+    let languages: Vec<Value> = LANGUAGES
+        .iter()
+        .map(|l| Value::from(*l))
+        .chain([Value::Null])
+        .collect();
     let fields = json!({
         "label": nullable(name()),
         "description": nullable(text(MAX_TEXT_CHARS)),
-        "language": {"type": ["string", "null"],
-            "enum": LANGUAGES.iter().map(|l|
-            Value::from(*l)).chain([Value::Null]).collect::<Vec<_>>()},
+        "language": {"type": ["string", "null"], "enum": languages},
         "initial_message": nullable(text(MAX_GREETING_CHARS)),
         "interrupt_sensitivity": {"type": ["string", "null"],
             "enum": ["low", "medium", "high", null]},
@@ -214,14 +217,15 @@ fn sources() -> Value {
 fn lookback() -> Value {
     nullable(
         json!({"type": "integer", "minimum": 1, "maximum": LookbackDays::MAX.days(),
-        "description": format!("Days; {} when absent.", LookbackDays::DEFAULT.days())}),
+            "description": format!("Days; {} when absent.", LookbackDays::DEFAULT.days())}),
     )
 }
 
 fn triggers() -> Value {
     nullable(
         json!({"type": "array", "items": call_status(), "minItems": 1,
-        "description": "Outcomes of the source agent's call after which a return counts; absent: \
+            "description":
+                "Outcomes of the source agent's call after which a return counts; absent: \
             every outcome."}),
     )
 }

@@ -293,9 +293,9 @@ pub fn operations(s: &mut Schemas) -> Vec<Operation> {
             webhooks::talkover_webhook(true),
             Some(
                 json!({"name": "My Webhook", "webhook_url": "https://example.com/webhook",
-                "webhook_secret": "optional_secret_for_hmac",
-                "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30,
-                "max_retries": 3, "enabled": true}),
+                    "webhook_secret": "optional_secret_for_hmac",
+                    "events": ["event_phone_call_started", "event_phone_call_ended"], "timeout": 30,
+                    "max_retries": 3, "enabled": true}),
             ),
         ))
         .errors(&body_errors),
