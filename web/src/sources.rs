@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::access::{ReadOnlyNote, access};
 use crate::api::{ApiError, Connection};
-use crate::ui::{Status, loaded, split_failure};
+use crate::ui::{Status, TableScroll, loaded, split_failure};
 
 /// The Sources page.
 #[component]
@@ -92,12 +92,7 @@ pub fn Sources() -> impl IntoView {
                             .into_any();
                     }
                     view! {
-                        <div
-                            class="table-scroll"
-                            tabindex="0"
-                            role="region"
-                            aria-label="Sources, scrollable"
-                        >
+                        <TableScroll label="Sources, scrollable">
                             <table class="sources">
                                 <caption>"Sources"</caption>
                                 <thead>
@@ -159,7 +154,7 @@ pub fn Sources() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                         .into_any()
                 },

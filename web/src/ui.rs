@@ -77,6 +77,22 @@ fn not_yet<T: 'static>(
     }
 }
 
+/// A wide table in a box that scrolls sideways on a narrow screen: a focusable region named
+/// for what it holds, so that a keyboard can scroll it too.
+#[component]
+pub fn TableScroll(
+    /// What the region holds, for assistive technology (`"Sources, scrollable"`).
+    label: &'static str,
+    /// The table.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+            {children()}
+        </div>
+    }
+}
+
 /// An error in plain words, with a button to try again.
 #[component]
 pub fn Failed(

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::access::access;
 use crate::api::{ApiError, Connection};
-use crate::ui::{FieldNote, Status, loaded, split_failure};
+use crate::ui::{FieldNote, Status, TableScroll, loaded, split_failure};
 
 /// The Talkover body the agent form sends.
 fn talkover_body(name: &str, url: &str, events: &[String], secret: &str, retries: &str) -> Value {
@@ -184,12 +184,7 @@ pub(super) fn AgentWebhooks(
                             .collect();
                         let id = agent.get_untracked();
                         view! {
-                            <div
-                                class="table-scroll"
-                                tabindex="0"
-                                role="region"
-                                aria-label="The agent's webhooks, scrollable"
-                            >
+                            <TableScroll label="The agent's webhooks, scrollable">
                                 <table class="webhooks">
                                     <caption>"Its webhooks"</caption>
                                     <thead>
@@ -276,7 +271,7 @@ pub(super) fn AgentWebhooks(
                                             .collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </TableScroll>
                             <form
                                 class="stack"
                                 on:submit=move |ev| {

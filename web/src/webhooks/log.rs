@@ -5,7 +5,7 @@ use dialback_core::wire::agentphone::webhooks::{DeliveryObject, DeliveryPage};
 use leptos::prelude::*;
 
 use crate::api::Connection;
-use crate::ui::loaded;
+use crate::ui::{TableScroll, loaded};
 
 #[component]
 pub(super) fn DeliveryLog(
@@ -62,12 +62,7 @@ pub(super) fn DeliveryLog(
                         <p class="hint">
                             {format!("The newest {} of {}.", page.items.len(), page.total)}
                         </p>
-                        <div
-                            class="table-scroll"
-                            tabindex="0"
-                            role="region"
-                            aria-label="The delivery log, scrollable"
-                        >
+                        <TableScroll label="The delivery log, scrollable">
                             <table class="deliveries">
                                 <caption>"Delivery log"</caption>
                                 <thead>
@@ -117,7 +112,7 @@ pub(super) fn DeliveryLog(
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                 },
             )}
