@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 use serde_json::{Value, json};
 
 mod agent;
+mod draft;
 mod log;
 
 use agent::AgentWebhooks;
