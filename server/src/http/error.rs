@@ -17,24 +17,83 @@ use dialback_core::wire::talkover::ErrorBody;
 
 use crate::ops::{Failure, OpError};
 
+/// Why a request was refused, which decides its status: an operation's outcome, or what only
+/// HTTP refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// An operation failed.
+    Op(Failure),
+    /// The request cannot be read: a body that is not JSON, a query or path that is not
+    /// URL encoding (400).
+    BadRequest,
+    /// The path exists, the method does not (405).
+    MethodNotAllowed,
+    /// The body is larger than allowed (413).
+    TooLarge,
+    /// The body is not in a format the endpoint reads (415).
+    UnsupportedMediaType,
+    /// The token made more requests than `--rate-limit` allows, or holds its streams (429).
+    RateLimited,
+    /// The endpoint needs what Dialback does not have (501).
+    NotImplemented,
+}
+
+impl From<Failure> for Refusal {
+    fn from(f: Failure) -> Self {
+        Refusal::Op(f)
+    }
+}
+
+impl Refusal {
+    /// The HTTP status, the same in both dialects.
+    pub fn status(self) -> u16 {
+        match self {
+            Refusal::Op(Failure::NotFound) => 404,
+            Refusal::Op(Failure::Conflict) => 409,
+            Refusal::Op(Failure::Invalid) => 422,
+            Refusal::Op(Failure::Storage) => 500,
+            Refusal::Op(Failure::Unavailable) => 503,
+            Refusal::BadRequest => 400,
+            Refusal::MethodNotAllowed => 405,
+            Refusal::TooLarge => 413,
+            Refusal::UnsupportedMediaType => 415,
+            Refusal::RateLimited => 429,
+            Refusal::NotImplemented => 501,
+        }
+    }
+}
+
 /// An error answered in Talkover's dialect.
 #[derive(Debug)]
-pub struct TalkoverError(pub OpError);
+pub struct TalkoverError {
+    /// Why, which decides the status.
+    pub refusal: Refusal,
+    /// Every problem, the first one leading.
+    pub errors: Vec<FieldError>,
+}
 
 impl TalkoverError {
     /// One problem.
-    pub fn new(failure: Failure, code: &str, message: impl Into<String>, field: &str) -> Self {
-        TalkoverError(OpError::one(failure, code, message, field))
+    pub fn new(
+        refusal: impl Into<Refusal>,
+        code: &str,
+        message: impl Into<String>,
+        field: &str,
+    ) -> Self {
+        TalkoverError {
+            refusal: refusal.into(),
+            errors: vec![FieldError::new(code, message, field, None)],
+        }
     }
 
     /// Validation problems (422).
     pub fn invalid(errors: Vec<FieldError>) -> Self {
-        TalkoverError(OpError::invalid(errors))
+        OpError::invalid(errors).into()
     }
 
     /// A request's problems (422).
     pub fn request(errors: Vec<RequestError>) -> Self {
-        TalkoverError(OpError::invalid(field_errors(&errors)))
+        OpError::invalid(field_errors(&errors)).into()
     }
 
     /// The token was missing or not one of ours.
@@ -66,7 +125,10 @@ impl TalkoverError {
 
 impl From<OpError> for TalkoverError {
     fn from(e: OpError) -> Self {
-        TalkoverError(e)
+        TalkoverError {
+            refusal: Refusal::Op(e.failure),
+            errors: e.errors,
+        }
     }
 }
 
@@ -76,8 +138,8 @@ fn status(code: u16) -> StatusCode {
 
 impl IntoResponse for TalkoverError {
     fn into_response(self) -> Response {
-        let code = self.0.status();
-        let body = ErrorBody::from_errors(self.0.errors).unwrap_or_else(|| ErrorBody {
+        let code = self.refusal.status();
+        let body = ErrorBody::from_errors(self.errors).unwrap_or_else(|| ErrorBody {
             success: false,
             message: "request failed".into(),
             code: Some("INTERNAL_ERROR".into()),
@@ -146,18 +208,11 @@ impl From<OpError> for AgentPhoneError {
         let (code, kind) = match e.failure {
             Failure::NotFound => ("NOT_FOUND", "not_found"),
             Failure::Unavailable => ("SERVICE_UNAVAILABLE", "api_error"),
-            Failure::RateLimited => ("RATE_LIMIT_EXCEEDED", "rate_limit_error"),
             Failure::Storage => ("INTERNAL_ERROR", "api_error"),
-            Failure::NotImplemented => ("NOT_IMPLEMENTED", "api_error"),
-            Failure::MethodNotAllowed => ("METHOD_NOT_ALLOWED", "invalid_request_error"),
-            Failure::BadRequest
-            | Failure::Conflict
-            | Failure::Invalid
-            | Failure::TooLarge
-            | Failure::UnsupportedMediaType => ("VALIDATION_ERROR", "validation_error"),
+            Failure::Conflict | Failure::Invalid => ("VALIDATION_ERROR", "validation_error"),
         };
         AgentPhoneError::Status {
-            status: e.status(),
+            status: Refusal::Op(e.failure).status(),
             message,
             code,
             kind,

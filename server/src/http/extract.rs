@@ -12,11 +12,11 @@ use dialback_core::wire::agentphone::ValidationDetail;
 use dialback_core::wire::requests::queries::Params as QueryParams;
 use serde_json::Value;
 
-use super::error::{AgentPhoneError, TalkoverError};
+use super::error::{AgentPhoneError, Refusal, TalkoverError};
 use super::service::Authenticated;
 use crate::app::{App, Env, Session};
 use crate::auth::{self, Scope};
-use crate::ops::{Failure, OpError};
+use crate::ops::OpError;
 
 /// What the request's bearer token opens: `Ok(None)` without a valid token, an error when
 /// storage cannot be asked.
@@ -236,7 +236,7 @@ impl FromRequest<Arc<App>> for JsonBody {
         let is_json = json_type(&req).unwrap_or(false);
         if !is_json {
             return Err(TalkoverError::new(
-                Failure::UnsupportedMediaType,
+                Refusal::UnsupportedMediaType,
                 "UNSUPPORTED_MEDIA_TYPE",
                 "send the body as JSON with Content-Type: application/json",
                 "content-type",
@@ -245,14 +245,14 @@ impl FromRequest<Arc<App>> for JsonBody {
         let bytes = Bytes::from_request(req, app).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 TalkoverError::new(
-                    Failure::TooLarge,
+                    Refusal::TooLarge,
                     "PAYLOAD_TOO_LARGE",
                     format!("the body is larger than {} bytes", app.settings.body_limit),
                     "body",
                 )
             } else {
                 TalkoverError::new(
-                    Failure::BadRequest,
+                    Refusal::BadRequest,
                     "INVALID_BODY",
                     format!("could not read the body: {e}"),
                     "body",
@@ -261,7 +261,7 @@ impl FromRequest<Arc<App>> for JsonBody {
         })?;
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
             TalkoverError::new(
-                Failure::BadRequest,
+                Refusal::BadRequest,
                 "INVALID_JSON",
                 format!("the body is not valid JSON: {e}"),
                 "body",
@@ -290,7 +290,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
                 .into_response())
             }
             Err(_) => Err(TalkoverError::new(
-                Failure::BadRequest,
+                Refusal::BadRequest,
                 "INVALID_QUERY",
                 "the query string is not valid URL encoding",
                 "query",
@@ -318,7 +318,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
                 .into_response())
             }
             Err(_) => Err(TalkoverError::new(
-                Failure::BadRequest,
+                Refusal::BadRequest,
                 "INVALID_PATH",
                 "the id in the path is not valid UTF-8 once percent-decoded",
                 "id",

@@ -126,7 +126,7 @@ pub async fn agentphone(
                 record_calls_once(&app2, &env2, call, true, Some(&receipt))
             })
             .await
-            .map_err(|e| AgentPhoneError::from(e.0))?;
+            .map_err(AgentPhoneError::from)?;
             match recorded {
                 Once::Before(seen) => Err(seen),
                 Once::Done(rows) => Ok(match rows.as_slice() {
@@ -164,7 +164,7 @@ pub async fn agentphone(
                 record_messages_once(&app2, &env2, vec![message], Some(&receipt))
             })
             .await
-            .map_err(|e| AgentPhoneError::from(e.0))?;
+            .map_err(AgentPhoneError::from)?;
             match recorded {
                 Once::Before(seen) => Err(seen),
                 Once::Done(rows) => Ok(json!({"message": rows.first().map(|m| m.id)})),

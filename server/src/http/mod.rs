@@ -25,25 +25,24 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use error::{AgentPhoneError, TalkoverError};
+pub use error::{AgentPhoneError, Refusal, TalkoverError};
 
 use crate::app::{App, Settings};
 use crate::ops::{Failure, OpError};
 
 /// Runs an operation that uses storage off the async workers, waiting for it at most
-/// `budget` (the request's remaining storage budget, `App::budget`).
+/// `budget` (the request's remaining storage budget, `App::budget`). Its failure is the
+/// operation's, for either dialect to answer.
 pub(crate) async fn blocking<T: Send + 'static>(
     budget: std::time::Duration,
     f: impl FnOnce() -> Result<T, OpError> + Send + 'static,
-) -> Result<T, TalkoverError> {
+) -> Result<T, OpError> {
     match crate::storage::off_worker(budget, f).await {
-        Ok(result) => result.map_err(TalkoverError::from),
-        Err(waited @ crate::storage::Waited::TimedOut(_)) => {
-            Err(TalkoverError(OpError::timed_out(&waited)))
-        }
+        Ok(result) => result,
+        Err(waited @ crate::storage::Waited::TimedOut(_)) => Err(OpError::timed_out(&waited)),
         Err(crate::storage::Waited::Stopped(e)) => {
             tracing::error!(error = %e, "a blocking operation stopped");
-            Err(TalkoverError::new(
+            Err(OpError::one(
                 Failure::Storage,
                 "INTERNAL_ERROR",
                 "the operation stopped unexpectedly; the server log has the details",
@@ -201,7 +200,7 @@ async fn talkover_not_found(OriginalUri(uri): OriginalUri) -> TalkoverError {
 
 async fn talkover_method_not_allowed(OriginalUri(uri): OriginalUri) -> TalkoverError {
     TalkoverError::new(
-        Failure::MethodNotAllowed,
+        Refusal::MethodNotAllowed,
         "METHOD_NOT_ALLOWED",
         format!("{} does not support this method", uri.path()),
         "method",

@@ -12,11 +12,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use dialback_core::wire::talkover::{Envelope, Health, HealthStatus};
 
-use super::error::{AgentPhoneError, TalkoverError};
+use super::error::{AgentPhoneError, Refusal, TalkoverError};
 use crate::app::{App, Session};
 use crate::auth;
 use crate::metrics::{RequestLabels, RouteLabels};
-use crate::ops::{Failure, OpError};
+use crate::ops::OpError;
 
 /// The request id header, set on every request and echoed on every response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -114,11 +114,17 @@ pub async fn authenticate(State(app): State<Arc<App>>, mut req: Request, next: N
             "Rate limit exceeded. Limit: {} requests per 60s",
             decision.limit
         );
-        let error = OpError::one(Failure::RateLimited, "RATE_LIMIT_EXCEEDED", message, "");
         let mut refused = if req.uri().path().starts_with("/v1/") {
-            AgentPhoneError::from(error).into_response()
+            AgentPhoneError::Status {
+                status: Refusal::RateLimited.status(),
+                message,
+                code: "RATE_LIMIT_EXCEEDED",
+                kind: "rate_limit_error",
+            }
+            .into_response()
         } else {
-            TalkoverError(error).into_response()
+            TalkoverError::new(Refusal::RateLimited, "RATE_LIMIT_EXCEEDED", message, "")
+                .into_response()
         };
         refused
             .headers_mut()

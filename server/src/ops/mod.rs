@@ -23,50 +23,21 @@ use crate::view::View;
 
 pub use calls::{Recorded, record_calls, record_messages};
 
-/// What went wrong, which decides the answer's status in either dialect.
+/// How an operation failed. Each API's shell answers it with its own status and body
+/// (`http::error`); what only HTTP can refuse (an unreadable request, a method or feature not
+/// served, a limit) is not an operation's outcome and is not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
-    /// The request is malformed (400).
-    BadRequest,
-    /// What it names does not exist here (404).
+    /// What it names does not exist here.
     NotFound,
-    /// The path exists, the method does not (405).
-    MethodNotAllowed,
-    /// The body is larger than allowed (413).
-    TooLarge,
-    /// The body is not in a format the endpoint reads (415).
-    UnsupportedMediaType,
-    /// The endpoint needs what Dialback does not have (501).
-    NotImplemented,
-    /// It contradicts what is stored (409).
+    /// It contradicts what is stored.
     Conflict,
-    /// It is well-formed but breaks a rule (422).
+    /// It is well-formed but breaks a rule.
     Invalid,
-    /// Storage failed (500); details are in the log, not the answer.
+    /// Storage failed; details are in the log, not the answer.
     Storage,
-    /// Storage cannot be reached now (503).
+    /// Storage cannot be reached now, or did not answer in time.
     Unavailable,
-    /// The token made more requests than `--rate-limit` allows (429).
-    RateLimited,
-}
-
-impl Failure {
-    /// The HTTP status.
-    pub fn status(self) -> u16 {
-        match self {
-            Failure::BadRequest => 400,
-            Failure::NotFound => 404,
-            Failure::MethodNotAllowed => 405,
-            Failure::TooLarge => 413,
-            Failure::UnsupportedMediaType => 415,
-            Failure::NotImplemented => 501,
-            Failure::Conflict => 409,
-            Failure::Invalid => 422,
-            Failure::Storage => 500,
-            Failure::Unavailable => 503,
-            Failure::RateLimited => 429,
-        }
-    }
 }
 
 /// A failed operation: what kind of failure, and every problem.
@@ -98,11 +69,6 @@ impl OpError {
     /// A request's problems (422).
     pub fn request(errors: &[RequestError]) -> Self {
         OpError::invalid(field_errors(errors))
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.failure.status()
     }
 
     /// Storage failed: logged in full, answered without its details (which may name tables,

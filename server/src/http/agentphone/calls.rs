@@ -125,7 +125,7 @@ pub async fn one(
             .map_err(|e| OpError::storage(&e))
     })
     .await
-    .map_err(|e| AgentPhoneError::from(e.0))?
+    .map_err(AgentPhoneError::from)?
     .ok_or_else(not_found)?;
     let view = read(&app, &env).await?;
     Ok(Json(object(&call, &view).detailed()))

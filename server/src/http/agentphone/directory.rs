@@ -95,7 +95,7 @@ async fn agent_op(
     app: &App,
     f: impl FnOnce() -> Result<agents::AgentWithNumbers, crate::ops::OpError> + Send + 'static,
 ) -> Reply<AgentObject> {
-    let done = blocking(app.budget(), f).await.map_err(|e| match e.0 {
+    let done = blocking(app.budget(), f).await.map_err(|e| match e {
         // a body naming what is not here is 422 in FastAPI's shape, as every body problem is
         crate::ops::OpError {
             failure: crate::ops::Failure::Invalid,

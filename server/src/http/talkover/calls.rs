@@ -64,12 +64,12 @@ pub async fn record(
         Some(Recorded::Existing(row)) => {
             Ok((StatusCode::OK, Json(Envelope::ok(item(&row, &view)))))
         }
-        Some(Recorded::Conflict(errors)) => Err(TalkoverError(OpError {
+        Some(Recorded::Conflict(errors)) => Err(TalkoverError::from(OpError {
             failure: Failure::Conflict,
             errors,
         })),
         Some(Recorded::Rejected(errors)) => Err(TalkoverError::invalid(errors)),
-        None => Err(TalkoverError(OpError::storage(
+        None => Err(TalkoverError::from(OpError::storage(
             &crate::store::StoreError::Internal("a call was neither stored nor refused".into()),
         ))),
     }
@@ -84,7 +84,7 @@ async fn page(
     let listed = app
         .list_calls(env, &filter, paging.offset(), paging.per_page())
         .await
-        .map_err(|e| TalkoverError(OpError::storage(&e)))?;
+        .map_err(|e| TalkoverError::from(OpError::storage(&e)))?;
     let (rows, total) = (listed.calls, listed.total);
     let pagination = paging.pagination(total, rows.len());
     Ok((rows, pagination))
@@ -204,7 +204,7 @@ pub async fn message(
     })
     .await?;
     let row = rows.pop().ok_or_else(|| {
-        TalkoverError(OpError::storage(&crate::store::StoreError::Internal(
+        TalkoverError::from(OpError::storage(&crate::store::StoreError::Internal(
             "the message was not stored".into(),
         )))
     })?;

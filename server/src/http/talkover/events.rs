@@ -12,7 +12,7 @@ use dialback_core::ErrorCode;
 use dialback_core::live::{EventFilter, LiveError};
 use dialback_core::wire::FieldError;
 
-use super::super::error::TalkoverError;
+use super::super::error::{Refusal, TalkoverError};
 use super::super::extract::{Params, TalkoverSession};
 use crate::app::App;
 use crate::live::stream::{Start, Stream};
@@ -55,7 +55,7 @@ async fn bounds(app: &Arc<App>, env: crate::store::EnvId) -> Result<Bounds, Resp
             .map_err(|e| OpError::storage(&e))
     })
     .await
-    .map_err(IntoResponse::into_response)
+    .map_err(|e| TalkoverError::from(e).into_response())
 }
 
 /// `GET /api/v1/events?types=&agent_id=`, resumed with `Last-Event-ID`.
@@ -82,12 +82,12 @@ pub async fn stream(
         Err(refused) => {
             let (failure, code, message) = match refused {
                 Refused::TokenLimit(n) => (
-                    Failure::RateLimited,
+                    Refusal::RateLimited,
                     "TOO_MANY_STREAMS",
                     format!("this token holds {n} streams already; close one first"),
                 ),
                 Refused::ServerLimit(n) => (
-                    Failure::Unavailable,
+                    Refusal::Op(Failure::Unavailable),
                     "TOO_MANY_STREAMS",
                     format!(
                         "this server holds {n} streams, its limit; try again later or another \
@@ -95,7 +95,7 @@ pub async fn stream(
                     ),
                 ),
                 Refused::Closing => (
-                    Failure::Unavailable,
+                    Refusal::Op(Failure::Unavailable),
                     "SHUTTING_DOWN",
                     "this server is shutting down; reconnect".to_owned(),
                 ),

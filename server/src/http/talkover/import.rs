@@ -24,7 +24,7 @@ use dialback_core::wire::talkover::{Envelope, ImportReport};
 use http_body_util::BodyExt;
 
 use super::super::blocking;
-use super::super::error::TalkoverError;
+use super::super::error::{Refusal, TalkoverError};
 use super::super::extract::TalkoverWrite;
 use crate::app::{App, Env};
 use crate::ops::{self, Failure, Recorded};
@@ -60,7 +60,7 @@ pub async fn import(
         "application/x-ndjson" | "application/jsonl" | "application/x-jsonlines"
     ) {
         return Err(TalkoverError::new(
-            Failure::UnsupportedMediaType,
+            Refusal::UnsupportedMediaType,
             "UNSUPPORTED_MEDIA_TYPE",
             "send NDJSON with Content-Type: application/x-ndjson",
             "content-type",
@@ -73,7 +73,7 @@ pub async fn import(
     let limit = app.settings.import_limit;
     let too_large = || {
         TalkoverError::new(
-            Failure::TooLarge,
+            Refusal::TooLarge,
             "PAYLOAD_TOO_LARGE",
             format!("imports are limited to {limit} bytes"),
             "body",
@@ -99,7 +99,7 @@ pub async fn import(
             Some(Ok(frame)) => frame,
             Some(Err(e)) => {
                 return Err(TalkoverError::new(
-                    Failure::BadRequest,
+                    Refusal::BadRequest,
                     "INVALID_BODY",
                     format!("could not read the body: {e}"),
                     "body",
@@ -141,7 +141,7 @@ pub async fn import(
     app.metrics.import_lines("rejected", report.rejected);
     if report.truncated {
         return Err(TalkoverError::new(
-            Failure::TooLarge,
+            Refusal::TooLarge,
             "PAYLOAD_TOO_LARGE",
             format!(
                 "imports are limited to {limit} bytes; the first {} lines were processed ({} \
@@ -250,9 +250,11 @@ async fn flush(
     let (app, env) = (app.clone(), env.clone());
     // an import is long by nature: each batch gets a storage budget of its own
     let budget = app.settings.storage_timeout;
-    let task = tokio::spawn(blocking(budget, move || {
-        ops::record_calls(&app, &env, calls, events)
-    }));
+    let task = tokio::spawn(async move {
+        blocking(budget, move || ops::record_calls(&app, &env, calls, events))
+            .await
+            .map_err(TalkoverError::from)
+    });
     *storing = Some(Storing { lines, task });
     Ok(())
 }

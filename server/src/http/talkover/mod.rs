@@ -33,7 +33,7 @@ pub async fn read<'e>(
 ) -> Result<RwLockReadGuard<'e, View>, TalkoverError> {
     app.read(env).await.map_err(|e| {
         tracing::error!(error = %e, "could not rebuild a stale view");
-        TalkoverError(OpError::one(
+        TalkoverError::from(OpError::one(
             Failure::Unavailable,
             "STORAGE_UNAVAILABLE",
             "storage cannot be read right now; try again shortly",

@@ -52,7 +52,7 @@ async fn of_env(app: &App, env: i64) -> Result<Vec<Source>, TalkoverError> {
     let all = app
         .storage(|s| s.sources().sources())
         .await
-        .map_err(|e| TalkoverError(OpError::storage(&e)))?;
+        .map_err(|e| TalkoverError::from(OpError::storage(&e)))?;
     Ok(all.into_iter().filter(|s| s.env == env).collect())
 }
 
@@ -75,7 +75,7 @@ pub async fn sync_now(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<MessageEnvelope<SourceBody>>), TalkoverError> {
     let not_found = || {
-        TalkoverError(OpError::one(
+        TalkoverError::from(OpError::one(
             Failure::NotFound,
             SyncStop::NotFound.code(),
             format!("no source {id:?} in this environment"),
@@ -94,7 +94,7 @@ pub async fn sync_now(
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .contains(&source.id)
     {
-        return Err(TalkoverError(OpError::one(
+        return Err(TalkoverError::from(OpError::one(
             Failure::Conflict,
             SyncStop::Busy.code(),
             format!("source {wanted} is already syncing"),

@@ -5,8 +5,7 @@
 
 use axum::extract::OriginalUri;
 
-use super::super::error::TalkoverError;
-use crate::ops::Failure;
+use super::super::error::{Refusal, TalkoverError};
 
 /// Why each group of endpoints is out of scope.
 fn reason(path: &str) -> &'static str {
@@ -27,7 +26,7 @@ fn reason(path: &str) -> &'static str {
 /// Every out-of-scope route.
 pub async fn refuse(OriginalUri(uri): OriginalUri) -> TalkoverError {
     TalkoverError::new(
-        Failure::NotImplemented,
+        Refusal::NotImplemented,
         "NOT_SUPPORTED",
         format!("{} is not supported: {}", uri.path(), reason(uri.path())),
         "",

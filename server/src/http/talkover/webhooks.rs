@@ -29,7 +29,7 @@ fn agent_missing() -> TalkoverError {
     for f in &mut e.errors {
         "Agent not found in this environment.".clone_into(&mut f.message);
     }
-    TalkoverError(e)
+    TalkoverError::from(e)
 }
 
 fn webhook_missing() -> TalkoverError {
