@@ -28,6 +28,11 @@ fn timed(steps: fn() -> Result) -> Result {
 /// Formatting and clippy over the whole workspace, warnings denied.
 fn lints() -> Result {
     run("cargo", &["fmt", "--all", "--check"])?;
+    // the fuzz targets are a workspace of their own, which `--all` does not reach
+    run(
+        "cargo",
+        &["fmt", "--manifest-path", "core/fuzz/Cargo.toml", "--check"],
+    )?;
     run(
         "cargo",
         &[
