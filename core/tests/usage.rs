@@ -166,17 +166,17 @@ fn daily_buckets_in_a_zone_include_empty_days() {
     )
     .unwrap();
     let days = ActivityLog::from_records(&records).daily(&range).unwrap();
-    let got: Vec<(&str, u64, u64, u64)> = days
+    let got: Vec<(String, u64, u64, u64)> = days
         .iter()
-        .map(|d| (d.date.as_str(), d.messages, d.calls, d.total_seconds))
+        .map(|d| (d.date.to_string(), d.messages, d.calls, d.total_seconds))
         .collect();
     assert_eq!(
         got,
         [
-            ("2024-03-09", 0, 1, 10),
-            ("2024-03-10", 0, 1, 20),
-            ("2024-03-11", 1, 0, 0),
-            ("2024-03-12", 0, 0, 0)
+            ("2024-03-09".into(), 0, 1, 10),
+            ("2024-03-10".into(), 0, 1, 20),
+            ("2024-03-11".into(), 1, 0, 0),
+            ("2024-03-12".into(), 0, 0, 0)
         ]
     );
 }
@@ -192,10 +192,17 @@ fn a_skipped_day_is_an_empty_bucket() {
     )
     .unwrap();
     let days = ActivityLog::from_records(&records).daily(&range).unwrap();
-    let got: Vec<(&str, u64)> = days.iter().map(|d| (d.date.as_str(), d.messages)).collect();
+    let got: Vec<(String, u64)> = days
+        .iter()
+        .map(|d| (d.date.to_string(), d.messages))
+        .collect();
     assert_eq!(
         got,
-        [("2011-12-29", 0), ("2011-12-30", 0), ("2011-12-31", 1)]
+        [
+            ("2011-12-29".into(), 0),
+            ("2011-12-30".into(), 0),
+            ("2011-12-31".into(), 1)
+        ]
     );
 }
 
@@ -213,11 +220,18 @@ fn monthly_buckets() {
             3,
         )
         .unwrap();
-    let got: Vec<(&str, u64)> = months
+    let got: Vec<(String, u64)> = months
         .iter()
-        .map(|m| (m.month.as_str(), m.messages))
+        .map(|m| (m.month.to_string(), m.messages))
         .collect();
-    assert_eq!(got, [("2024-04", 0), ("2024-05", 0), ("2024-06", 2)]);
+    assert_eq!(
+        got,
+        [
+            ("2024-04".into(), 0),
+            ("2024-05".into(), 0),
+            ("2024-06".into(), 2)
+        ]
+    );
     assert!(
         log.monthly(Zone::UTC, t("2024-06-15T00:00:00Z"), 0)
             .is_err()

@@ -5,12 +5,14 @@
 //! ([`Zone::day_start`]); callback stats ranges, usage periods and daily buckets all use it, so
 //! they can never disagree about which day an instant belongs to.
 
+mod month;
 mod range;
 mod timestamp;
 mod tzdata;
 mod tzdb;
 mod zone;
 
+pub use month::Month;
 pub use range::{DEFAULT_RANGE_DAYS, DateRange, parse_date};
 pub use timestamp::{Rfc3339, Timestamp};
 #[cfg(feature = "tzif")]

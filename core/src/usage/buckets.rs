@@ -3,7 +3,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::time::{DateRange, TimeError, Timestamp, Zone};
+use crate::time::{DateRange, Month, TimeError, Timestamp, Zone};
 use crate::usage::activity::{ActivityLog, Counts};
 
 /// The most buckets one call may ask for (ten years of days), so that no input can make the
@@ -14,8 +14,8 @@ pub const MAX_BUCKETS: u64 = 3_660;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DayUsage {
-    /// The local date, `YYYY-MM-DD`.
-    pub date: String,
+    /// The local date, written `YYYY-MM-DD`.
+    pub date: NaiveDate,
     /// Messages.
     pub messages: u64,
     /// Completed calls.
@@ -28,8 +28,8 @@ pub struct DayUsage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthUsage {
-    /// The month, `YYYY-MM`.
-    pub month: String,
+    /// The month, written `YYYY-MM`.
+    pub month: Month,
     /// Messages.
     pub messages: u64,
     /// Completed calls.
@@ -49,7 +49,7 @@ impl ActivityLog {
             .iter()
             .zip(counts)
             .map(|(d, c)| DayUsage {
-                date: d.to_string(),
+                date: *d,
                 messages: c.messages,
                 calls: c.calls,
                 total_seconds: c.seconds,
@@ -72,7 +72,7 @@ impl ActivityLog {
             .iter()
             .zip(counts)
             .map(|(d, c)| MonthUsage {
-                month: format!("{:04}-{:02}", d.year(), d.month()),
+                month: Month::of(*d),
                 messages: c.messages,
                 calls: c.calls,
                 total_seconds: c.seconds,

@@ -151,7 +151,7 @@ pub struct DailyRow {
 impl From<&DayUsage> for DailyRow {
     fn from(d: &DayUsage) -> Self {
         DailyRow {
-            date: d.date.clone(),
+            date: d.date.to_string(),
             messages: d.messages,
             calls: d.calls,
             webhooks: 0,
@@ -200,7 +200,7 @@ pub struct MonthlyRow {
 impl From<&MonthUsage> for MonthlyRow {
     fn from(m: &MonthUsage) -> Self {
         MonthlyRow {
-            month: m.month.clone(),
+            month: m.month.to_string(),
             messages: m.messages,
             calls: m.calls,
             webhooks: 0,
