@@ -1,7 +1,7 @@
 //! [`EventLog`] on SQLite: events written in the write's transaction, read on the reader
 //! connection.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{SqliteStore, lock};
 use crate::store::events::{Bounds, EventLog, NewEvent, StoredEvent, agents_text, decode};
@@ -69,7 +69,7 @@ impl EventLog for SqliteStore {
 
     fn prune_events(&self, before_ms: i64) -> Result<u64> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO event_horizon (environment_id, pruned_through) SELECT environment_id, \
              MAX(seq) FROM events WHERE created_ms < ?1 GROUP BY environment_id ON CONFLICT \

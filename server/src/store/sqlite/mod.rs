@@ -42,10 +42,27 @@ pub struct SqliteStore {
     path: std::path::PathBuf,
 }
 
+/// How long a connection waits for another's lock: for a statement (SQLite's busy handler),
+/// and for the switch to WAL, which SQLite answers BUSY at once, without its busy handler,
+/// while another process opens the same new file.
+const BUSY: std::time::Duration = std::time::Duration::from_secs(30);
+
 fn open(path: &Path, full_sync: bool) -> Result<Connection> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.busy_timeout(BUSY)?;
+    let deadline = std::time::Instant::now() + BUSY;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Ok(()) => break,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     conn.pragma_update(
         None,
         "synchronous",

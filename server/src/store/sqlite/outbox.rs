@@ -5,7 +5,7 @@
 use dialback_core::Timestamp;
 use dialback_core::webhook::Webhook;
 use dialback_core::webhook::delivery::{Delivery, DeliveryStatus};
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 
 use super::{SqliteStore, lock};
 use crate::store::decode::{corrupt, json, to_json};
@@ -165,7 +165,7 @@ impl Outbox for SqliteStore {
 
     fn delete_webhook(&self, env: EnvId, id: &str, at_ms: i64) -> Result<bool> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let gone = tx.execute(
             "DELETE FROM webhooks WHERE environment_id = ?1 AND id = ?2",
             params![env, id],
@@ -235,7 +235,7 @@ impl Outbox for SqliteStore {
 
     fn record_test(&self, env: EnvId, d: &NewDelivery, f: &Finished) -> Result<()> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         insert_deliveries(&tx, env, std::slice::from_ref(d))?;
         tx.execute(
             "UPDATE webhook_deliveries SET status = ?2, next_attempt_ms = NULL, attempts = 1, \

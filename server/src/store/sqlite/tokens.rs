@@ -2,7 +2,7 @@
 //! authentication never queues behind a long read.
 
 use dialback_core::{Plan, Timestamp};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{SqliteStore, lock, plan_of};
 use crate::store::decode::{corrupt, to_json, ts};
@@ -55,7 +55,7 @@ impl Tokens for SqliteStore {
         at: Timestamp,
     ) -> Result<i64> {
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if replace {
             tx.execute(
                 "UPDATE tokens SET revoked_at = ?3 \
@@ -154,7 +154,7 @@ impl Tokens for SqliteStore {
             return Ok(());
         }
         let mut conn = lock(&self.writer);
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut stmt = tx.prepare_cached(
                 "UPDATE tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1",
